@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what pocketstack needs, then builds it. Idempotent and quick when nothing is missing.
+#   setup.sh runtime   what `npm start` needs: Node packages and qemu-utils
+#   setup.sh test      also the real clients the tests drive: openstack CLI, openstacksdk, Tempest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-runtime}
+
+debs=(qemu-utils)
+cmds=(qemu-img)
+if [ "$mode" = test ]; then
+  debs+=(python3-openstackclient python3-openstacksdk python3-heatclient tempest)
+  cmds+=(/usr/bin/openstack /usr/bin/tempest)
+fi
+
+missing=()
+for i in "${!cmds[@]}"; do
+  command -v "${cmds[$i]}" >/dev/null 2>&1 || missing+=("${debs[$i]}")
+done
+# python3-openstacksdk and python3-heatclient come with the CLI check above; check them by import.
+if [ "$mode" = test ] && ! /usr/bin/python3 -c 'import openstack, heatclient' >/dev/null 2>&1; then
+  missing+=(python3-openstacksdk python3-heatclient)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages: ${missing[*]}" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  else
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install ${missing[*]}" >&2
+    [ "$mode" = test ] && exit 1
+  fi
+fi
+
+# Reinstall Node packages when the lockfile changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing Node packages" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+npx --no-install tsc -p tsconfig.json

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { openSqlite, type Db } from './store/db.js';
+import { createHttpServer } from './http/server.js';
+import { IdentityService } from './services/identity/service.js';
+import { bootstrap } from './services/identity/bootstrap.js';
+import { identityPlugin } from './services/identity/plugin.js';
+import type { CatalogService } from './services/identity/catalog.js';
+import { ImageFileStore } from './blocks/image-files.js';
+import { ImageService } from './services/image/service.js';
+import { imagePlugin } from './services/image/plugin.js';
+
+/** The services pocketstack implements, as they appear in the catalog. */
+const SERVICES: CatalogService[] = [
+  { type: 'identity', name: 'keystone', path: '/identity' },
+  { type: 'image', name: 'glance', path: '/image' },
+];
+
+export interface App {
+  http: FastifyInstance;
+  db: Db;
+  identity: IdentityService;
+  images: ImageService;
+  /** Public base URL, e.g. http://127.0.0.1:8080; known for sure only after listen(). */
+  baseUrl(): string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Composition root: config -> stores -> services -> HTTP. */
+export async function createApp(config: Config): Promise<App> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = await openSqlite(path.join(config.dataDir, 'pocketstack.db'));
+  let baseUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+
+  const identity = new IdentityService(db, {
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    region: config.region,
+    baseUrl: () => baseUrl,
+    services: SERVICES,
+  });
+  await bootstrap(db, identity.directory, identity.roles, { admin: config.adminPassword, demo: config.demoPassword });
+  await identity.tokens.deleteExpired();
+
+  const files = new ImageFileStore(path.join(config.dataDir, 'images'));
+  const images = new ImageService(db, files);
+  await images.recover();
+
+  const http = createHttpServer({ logLevel: config.logLevel });
+  await http.register(identityPlugin, { prefix: '/identity', identity });
+  await http.register(imagePlugin, { prefix: '/image', images, identity });
+
+  // Expired tokens are only garbage: a slow sweep is enough, and must not keep the process alive.
+  const sweep = setInterval(() => void identity.tokens.deleteExpired().catch(() => undefined), 600_000);
+  sweep.unref();
+
+  return {
+    http,
+    db,
+    identity,
+    images,
+    baseUrl: () => baseUrl,
+    async listen() {
+      await http.listen({ host: config.host, port: config.port });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      if (!config.publicUrl) baseUrl = `http://${host}:${port}`;
+      return baseUrl;
+    },
+    async close() {
+      clearInterval(sweep);
+      await http.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** Who is calling and how: what route handlers pass to the domain instead of the request. */
+export interface RequestContext {
+  requestId: string;
+  userId: string;
+  userName: string;
+  userDomainId: string;
+  /** The project the token is scoped to; null for domain, system or unscoped tokens. */
+  projectId: string | null;
+  projectName: string | null;
+  domainId: string | null;
+  roles: string[];
+  isAdmin: boolean;
+  /** The caller's own token string, for Keystone calls about "this token". */
+  token: string;
+}
+
+export function hasRole(ctx: RequestContext, ...roles: string[]): boolean {
+  return roles.some((r) => ctx.roles.includes(r));
+}

@@ -1,0 +1,44 @@
+import type { ImageMemberRow } from '../../../store/schema.js';
+import { isoSeconds } from '../../../util.js';
+import type { Image } from '../model.js';
+
+/** The v2 image record: every base key (null when unset) and each extra property at top level. */
+export function imageView(image: Image): Record<string, unknown> {
+  const r = image.row;
+  return {
+    ...image.properties,
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    visibility: r.visibility,
+    protected: r.protected === 1,
+    os_hidden: r.os_hidden === 1,
+    checksum: r.checksum,
+    os_hash_algo: r.os_hash_algo,
+    os_hash_value: r.os_hash_value,
+    owner: r.owner,
+    size: r.size,
+    virtual_size: r.virtual_size,
+    container_format: r.container_format,
+    disk_format: r.disk_format,
+    min_disk: r.min_disk,
+    min_ram: r.min_ram,
+    tags: image.tags,
+    created_at: isoSeconds(r.created_at),
+    updated_at: isoSeconds(r.updated_at),
+    self: `/v2/images/${r.id}`,
+    file: `/v2/images/${r.id}/file`,
+    schema: '/v2/schemas/image',
+  };
+}
+
+export function memberView(m: ImageMemberRow): Record<string, unknown> {
+  return {
+    created_at: isoSeconds(m.created_at),
+    image_id: m.image_id,
+    member_id: m.member,
+    schema: '/v2/schemas/member',
+    status: m.status,
+    updated_at: isoSeconds(m.updated_at),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Row types of every table, as Kysely sees them. Booleans are stored as 0/1 integers and
+ * timestamps as ISO-8601 text in UTC with milliseconds, so SQLite and PostgreSQL store the same
+ * values and text order is time order.
+ */
+export interface Database {
+  domains: DomainRow;
+  projects: ProjectRow;
+  users: UserRow;
+  roles: RoleRow;
+  role_assignments: RoleAssignmentRow;
+  tokens: TokenRow;
+  images: ImageRow;
+  image_properties: ImagePropertyRow;
+  image_tags: ImageTagRow;
+  image_members: ImageMemberRow;
+}
+
+export interface DomainRow {
+  id: string;
+  name: string;
+  description: string;
+  enabled: number;
+  created_at: string;
+}
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  domain_id: string;
+  description: string;
+  enabled: number;
+  /** JSON array of strings. */
+  tags: string;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  name: string;
+  domain_id: string;
+  /** scrypt$N$r$p$salt$hash, or null for a user that cannot log in with a password. */
+  password_hash: string | null;
+  enabled: number;
+  default_project_id: string | null;
+  description: string | null;
+  email: string | null;
+  created_at: string;
+}
+
+export interface RoleRow {
+  id: string;
+  name: string;
+  domain_id: string | null;
+  description: string | null;
+}
+
+export interface RoleAssignmentRow {
+  actor_id: string;
+  /** 'project', 'domain' or 'system'; target_id is 'all' for the system. */
+  target_type: string;
+  target_id: string;
+  role_id: string;
+}
+
+export interface TokenRow {
+  /** sha256 of the token string: a leaked database holds no usable token. */
+  id_hash: string;
+  user_id: string;
+  /** 'project', 'domain', 'system' or 'unscoped'. */
+  scope_type: string;
+  scope_id: string | null;
+  /** JSON array of auth methods, e.g. ["password"]. */
+  methods: string;
+  audit_id: string;
+  /** audit id of the token this one was made from, for Keystone's audit chain. */
+  parent_audit_id: string | null;
+  issued_at: string;
+  expires_at: string;
+}
+
+export interface ImageRow {
+  id: string;
+  name: string | null;
+  status: string;
+  visibility: string;
+  protected: number;
+  os_hidden: number;
+  checksum: string | null;
+  os_hash_algo: string | null;
+  os_hash_value: string | null;
+  owner: string | null;
+  size: number | null;
+  virtual_size: number | null;
+  container_format: string | null;
+  disk_format: string | null;
+  min_disk: number;
+  min_ram: number;
+  /** Name of the file holding the bytes in the image file store, set when data is committed. */
+  file_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ImagePropertyRow {
+  image_id: string;
+  name: string;
+  value: string;
+}
+
+export interface ImageTagRow {
+  image_id: string;
+  value: string;
+}
+
+export interface ImageMemberRow {
+  image_id: string;
+  member: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
