@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test tier with node's test runner over the compiled tests:
+#   unit (pure logic), http (app.inject), client (real openstack CLI), tempest (Debian's Tempest).
+# TIERS=unit,http limits the run to some tiers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tiers=${TIERS:-unit,http,client,tempest}
+files=()
+for tier in ${tiers//,/ }; do
+  while IFS= read -r f; do files+=("$f"); done < <(find "dist/test/$tier" -name '*.test.js' 2>/dev/null | sort)
+done
+if [ ${#files[@]} -eq 0 ]; then
+  echo "no test files found for tiers: $tiers" >&2
+  exit 1
+fi
+exec node --test --test-reporter=spec "${files[@]}"

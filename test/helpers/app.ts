@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+export interface TestApp {
+  app: App;
+  dataDir: string;
+  /** A project-scoped token for demo (member) or admin (admin). */
+  token(who: 'demo' | 'admin'): Promise<string>;
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+/** The whole application in-process, for app.inject() tests, on a fresh data directory. */
+export async function testApp(dataDir?: string): Promise<TestApp> {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-http-'));
+  const config = loadConfig({ 'data-dir': dir, 'log-level': 'silent', port: '0' }, {});
+  const app = await createApp(config);
+  const tokens = new Map<string, string>();
+  return {
+    app,
+    dataDir: dir,
+    async token(who) {
+      const cached = tokens.get(who);
+      if (cached) return cached;
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/identity/v3/auth/tokens',
+        payload: passwordAuth(who, who, who),
+      });
+      if (res.statusCode !== 201) throw new Error(`auth failed: ${res.statusCode} ${res.body}`);
+      const token = res.headers['x-subject-token'] as string;
+      tokens.set(who, token);
+      return token;
+    },
+    inject: (opts) => app.http.inject(opts),
+    close: () => app.close(),
+  };
+}
+
+export function passwordAuth(user: string, password: string, project?: string): Record<string, unknown> {
+  return {
+    auth: {
+      identity: {
+        methods: ['password'],
+        password: { user: { name: user, domain: { name: 'Default' }, password } },
+      },
+      ...(project ? { scope: { project: { name: project, domain: { name: 'Default' } } } } : {}),
+    },
+  };
+}
