@@ -17,7 +17,7 @@ export interface TestApp {
 /** The whole application in-process, for app.inject() tests, on a fresh data directory. */
 export async function testApp(dataDir?: string): Promise<TestApp> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-http-'));
-  const config = loadConfig({ 'data-dir': dir, 'log-level': 'silent', port: '0' }, {});
+  const config = loadConfig({ 'data-dir': dir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', port: '0' }, {});
   const app = await createApp(config);
   const tokens = new Map<string, string>();
   return {

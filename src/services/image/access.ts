@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Database, ImageRow } from '../../store/schema.js';
 import { Forbidden } from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
@@ -38,7 +38,7 @@ export function visibleCondition(
 ): (eb: ExpressionBuilder<Database, 'images'>) => Expression<SqlBool> {
   return (eb) => {
     const only = visibility !== undefined && visibility !== 'all' ? eb('images.visibility', '=', visibility) : undefined;
-    if (ctx.isAdmin) return only ?? eb.val(true);
+    if (ctx.isAdmin) return only ?? sql<SqlBool>`1 = 1`;
     const me = ctx.projectId ?? '';
     const wants = (v: string): boolean => visibility === undefined || visibility === 'all' || visibility === v;
     const ors: Expression<SqlBool>[] = [eb('images.owner', '=', me)];

@@ -123,7 +123,7 @@ export function parseListQuery(q: Query): ListQuery {
     }
     if (key === 'status' && !STATUSES.includes(value as never)) throw new BadRequest(`Invalid status value: ${value}`);
     if (key === 'id' && !isUuid(value)) {
-      conditions.push((eb) => eb.val(false));
+      conditions.push(() => sql<SqlBool>`1 = 0`);
       continue;
     }
     conditions.push((eb) => eb(key, '=', value));

@@ -1,0 +1,179 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+let demo: Record<string, string>;
+let admin: Record<string, string>;
+let demoProject: string;
+before(async () => {
+  t = await testApp();
+  demo = { 'x-auth-token': await t.token('demo') };
+  admin = { 'x-auth-token': await t.token('admin') };
+  demoProject = (await t.app.identity.directory.findProject('demo', 'default')).id;
+});
+after(() => t.close());
+
+const PATCH = { 'content-type': 'application/openstack-images-v2.1-json-patch' };
+
+async function create(headers: Record<string, string>, body: Record<string, unknown>): Promise<string> {
+  const res = await t.inject({ method: 'POST', url: '/image/v2/images', headers, payload: body });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json().id;
+}
+
+async function ids(headers: Record<string, string>, qs = ''): Promise<string[]> {
+  const res = await t.inject({ method: 'GET', url: `/image/v2/images?limit=1000${qs}`, headers });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json().images.map((i: { id: string }) => i.id);
+}
+
+describe('project isolation and Glance visibility', () => {
+  test('demo never sees or changes admin private images; admin sees and changes demo ones', async () => {
+    const adminPrivate = await create(admin, { name: 'admin-private', visibility: 'private' });
+    const demoPrivate = await create(demo, { name: 'demo-private', visibility: 'private' });
+    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${adminPrivate}`, headers: demo })).statusCode, 404);
+    assert.ok(!(await ids(demo)).includes(adminPrivate));
+    assert.ok(!(await ids(demo, '&visibility=private')).includes(adminPrivate));
+    const patch = await t.inject({ method: 'PATCH', url: `/image/v2/images/${adminPrivate}`, headers: { ...demo, ...PATCH }, payload: [{ op: 'replace', path: '/name', value: 'pwned' }] });
+    assert.equal(patch.statusCode, 404);
+    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${adminPrivate}`, headers: demo })).statusCode, 404);
+    assert.ok((await ids(admin)).includes(demoPrivate));
+    const adminPatch = await t.inject({ method: 'PATCH', url: `/image/v2/images/${demoPrivate}`, headers: { ...admin, ...PATCH }, payload: [{ op: 'replace', path: '/name', value: 'by-admin' }] });
+    assert.equal(adminPatch.statusCode, 200);
+  });
+
+  test('--private lists only the caller\'s private images; a default-visibility image is not in it', async () => {
+    const priv = await create(demo, { name: 'p', visibility: 'private' });
+    const shared = await create(demo, { name: 's' });
+    const privateIds = await ids(demo, '&visibility=private');
+    assert.ok(privateIds.includes(priv));
+    assert.ok(!privateIds.includes(shared));
+    assert.ok((await ids(demo, '&visibility=shared')).includes(shared));
+  });
+
+  test('public images are seen by all but changed only by their owner; only admin publishes', async () => {
+    const pub = await create(admin, { name: 'pub', visibility: 'public' });
+    assert.ok((await ids(demo)).includes(pub));
+    assert.ok((await ids(demo, '&visibility=public')).includes(pub));
+    const patch = await t.inject({ method: 'PATCH', url: `/image/v2/images/${pub}`, headers: { ...demo, ...PATCH }, payload: [{ op: 'replace', path: '/name', value: 'x' }] });
+    assert.equal(patch.statusCode, 403);
+    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${pub}`, headers: demo })).statusCode, 403);
+  });
+
+  test('community images: visible by id and with visibility=community, not in the default list', async () => {
+    const com = await create(admin, { name: 'com', visibility: 'community' });
+    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${com}`, headers: demo })).statusCode, 200);
+    assert.ok(!(await ids(demo)).includes(com));
+    assert.ok((await ids(demo, '&visibility=community')).includes(com));
+  });
+
+  test('sharing: pending images are hidden until accepted; only the member decides; owner removes', async () => {
+    const img = await create(admin, { name: 'to-share' });
+    const add = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: admin, payload: { member: demoProject } });
+    assert.equal(add.statusCode, 200);
+    assert.equal(add.json().status, 'pending');
+    assert.equal(add.json().schema, '/v2/schemas/member');
+    const dup = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: admin, payload: { member: demoProject } });
+    assert.equal(dup.statusCode, 409);
+    assert.ok(!(await ids(demo)).includes(img));
+    assert.ok((await ids(demo, '&visibility=shared&member_status=pending')).includes(img));
+    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode, 200);
+
+    const member = `/image/v2/images/${img}/members/${demoProject}`;
+    const byOwner = await t.inject({ method: 'PUT', url: member, headers: admin, payload: { status: 'accepted' } });
+    assert.equal(byOwner.statusCode, 403);
+    const invalid = await t.inject({ method: 'PUT', url: member, headers: demo, payload: { status: 'notavalidstatus' } });
+    assert.equal(invalid.statusCode, 400);
+    const accept = await t.inject({ method: 'PUT', url: member, headers: demo, payload: { member: demoProject, status: 'accepted' } });
+    assert.equal(accept.statusCode, 200);
+    assert.ok((await ids(demo)).includes(img));
+    const list = await t.inject({ method: 'GET', url: `/image/v2/images/${img}/members`, headers: admin });
+    assert.deepEqual(list.json().members.map((m: any) => [m.member_id, m.status]), [[demoProject, 'accepted']]);
+    assert.equal(list.json().schema, '/v2/schemas/members');
+    // A member may not share the image onwards or change it.
+    const onward = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: demo, payload: { member: 'x' } });
+    assert.equal(onward.statusCode, 403);
+    assert.equal((await t.inject({ method: 'DELETE', url: member, headers: admin })).statusCode, 204);
+    assert.ok(!(await ids(demo)).includes(img));
+    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode, 404);
+  });
+
+  test('only shared images have members', async () => {
+    const img = await create(admin, { name: 'private', visibility: 'private' });
+    const add = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: admin, payload: { member: demoProject } });
+    assert.equal(add.statusCode, 403);
+  });
+});
+
+describe('listing', () => {
+  let made: string[] = [];
+  before(async () => {
+    const res = await t.inject({ method: 'POST', url: '/identity/v3/projects', headers: admin, payload: { project: { name: 'lister' } } });
+    const project = res.json().project.id;
+    const userRes = await t.inject({ method: 'POST', url: '/identity/v3/users', headers: admin, payload: { user: { name: 'lister', password: 'pw' } } });
+    const roles = (await t.inject({ method: 'GET', url: '/identity/v3/roles?name=member', headers: admin })).json().roles;
+    await t.inject({ method: 'PUT', url: `/identity/v3/projects/${project}/users/${userRes.json().user.id}/roles/${roles[0].id}`, headers: admin });
+    const auth = await t.inject({
+      method: 'POST',
+      url: '/identity/v3/auth/tokens',
+      payload: { auth: { identity: { methods: ['password'], password: { user: { name: 'lister', domain: { id: 'default' }, password: 'pw' } } }, scope: { project: { id: project } } } },
+    });
+    const lister = { 'x-auth-token': auth.headers['x-subject-token'] as string };
+    made = [];
+    for (let i = 0; i < 7; i++) {
+      made.push(await create(lister, { name: `img-${i % 3}`, disk_format: i % 2 ? 'raw' : 'qcow2', container_format: 'bare', tags: i < 3 ? ['even', 'low'] : ['even'], color: i === 4 ? 'red' : 'blue' }));
+    }
+    listerHeaders = lister;
+    owner = `&owner=${project}`;
+  });
+  let listerHeaders: Record<string, string>;
+  // The public image of an earlier test is visible to everyone: look at the lister's own only.
+  let owner = '';
+
+  test('pages follow next links with exact markers and cover every image once', async () => {
+    const seen: string[] = [];
+    let url: string | undefined = `/v2/images?limit=3${owner}`;
+    let pages = 0;
+    while (url) {
+      const res = await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders });
+      const body = res.json();
+      assert.equal(body.schema, '/v2/schemas/images');
+      seen.push(...body.images.map((i: { id: string }) => i.id));
+      url = body.next;
+      if (url) assert.match(url, /^\/v2\/images\?limit=3&owner=\w+&marker=/);
+      pages++;
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual([...seen].sort(), [...made].sort());
+    // Newest first by default.
+    assert.deepEqual(seen, [...made].reverse());
+  });
+
+  test('filters: name, disk_format, tag (all must match), extra property, in: lists', async () => {
+    const get = async (qs: string) => (await ids(listerHeaders, qs + owner)).length;
+    assert.equal(await get('&name=img-0'), 3);
+    assert.equal(await get('&disk_format=raw'), 3);
+    assert.equal(await get('&tag=even'), 7);
+    assert.equal(await get('&tag=even&tag=low'), 3);
+    assert.equal(await get('&color=red'), 1);
+    assert.equal(await get('&name=in:img-0,img-1'), 5);
+    assert.equal(await get('&status=queued'), 7);
+    assert.equal(await get('&status=active'), 0);
+  });
+
+  test('sorting by name and by sort_key/sort_dir, with marker pages in that order', async () => {
+    const res = await t.inject({ method: 'GET', url: `/image/v2/images?sort=name:asc${owner}`, headers: listerHeaders });
+    const names = res.json().images.map((i: { name: string }) => i.name);
+    assert.deepEqual(names, [...names].sort());
+    const all: string[] = [];
+    let url: string | undefined = `/v2/images?sort_key=name&sort_dir=desc&limit=2${owner}`;
+    while (url) {
+      const body: any = (await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })).json();
+      all.push(...body.images.map((i: { name: string }) => i.name));
+      url = body.next;
+    }
+    assert.equal(all.length, 7);
+    assert.deepEqual(all, [...all].sort().reverse());
+  });
+});
