@@ -35,6 +35,16 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
 
+  // OpenStack clients (Tempest among them) send `Content-Type: application/json` with no body on
+  // PUT and POST calls that take none; Keystone and Glance accept that, so an empty body is none.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(req, text, done);
+  });
+
   // Uploads are handed to the route as the raw stream, never buffered.
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest } from '../../../errors.js';
+import { BadRequest, NotFound } from '../../../errors.js';
 import type { Query } from '../../../http/query.js';
 import type { ImageService } from '../service.js';
 import { parsePatch } from '../patch.js';
@@ -26,6 +26,8 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, baseUrl:
   });
 
   app.get('/v2/images', async (req) => {
+    // The router ignores trailing slashes, but `/v2/images/` is an image with an empty id.
+    if (req.url.split('?')[0]!.endsWith('/')) throw new NotFound('The resource could not be found.');
     const query = req.query as Query;
     const page = await images.list(req.ctx, query);
     // `first` repeats the query without the marker; `next` adds the last id as the marker.
