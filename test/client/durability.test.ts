@@ -1,0 +1,102 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { openstackJson, openstackOk, startServer, type RunningServer } from '../helpers/server.js';
+
+let server: RunningServer | undefined;
+after(() => server?.stop());
+
+async function token(url: string, user: string, project: string): Promise<string> {
+  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password: user } } },
+        scope: { project: { name: project, domain: { id: 'default' } } },
+      },
+    }),
+  });
+  assert.equal(res.status, 201);
+  return res.headers.get('x-subject-token')!;
+}
+
+async function imageStatus(url: string, tok: string, id: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/image/v2/images/${id}`, { headers: { 'x-auth-token': tok } });
+  return (await res.json()) as Record<string, unknown>;
+}
+
+test('a server killed in the middle of an upload restarts with the image queued and no stray file', async () => {
+  server = await startServer();
+  const tok = await token(server.url, 'demo', 'demo');
+  const created = await fetch(`${server.url}/image/v2/images`, {
+    method: 'POST',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'interrupted', disk_format: 'raw', container_format: 'bare' }),
+  });
+  const id = ((await created.json()) as { id: string }).id;
+
+  // Send part of the body, then kill the server while it is writing.
+  const req = http.request(`${server.url}/image/v2/images/${id}/file`, {
+    method: 'PUT',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+  });
+  req.on('error', () => undefined);
+  req.write(randomBytes(4 * 1024 * 1024));
+  for (let i = 0; i < 200 && (await imageStatus(server.url, tok, id)).status !== 'saving'; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal((await imageStatus(server.url, tok, id)).status, 'saving');
+  const tmpDir = path.join(server.dataDir, 'images', '.tmp');
+  assert.equal(fs.readdirSync(tmpDir).length, 1, 'the partial upload is a temp file');
+  await server.stop('SIGKILL');
+  req.destroy();
+
+  server = await server.restart();
+  const after = await imageStatus(server.url, tok, id);
+  assert.equal(after.status, 'queued');
+  assert.equal(after.size, null);
+  assert.equal(after.checksum, null);
+  assert.deepEqual(fs.readdirSync(tmpDir), []);
+  assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'images')), ['.tmp']);
+
+  // And the image can be uploaded again.
+  const data = randomBytes(1000);
+  const put = await fetch(`${server.url}/image/v2/images/${id}/file`, {
+    method: 'PUT',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream' },
+    body: data,
+  });
+  assert.equal(put.status, 204);
+  assert.equal((await imageStatus(server.url, tok, id)).status, 'active');
+  await server.stop();
+});
+
+test('projects, users, role grants, tokens, images and bytes survive a restart', async () => {
+  server = await startServer();
+  await openstackOk(server, ['project', 'create', 'keep-project'], { admin: true });
+  await openstackOk(server, ['user', 'create', '--password', 'keep-user', '--project', 'keep-project', 'keep-user'], { admin: true });
+  await openstackOk(server, ['role', 'add', '--project', 'keep-project', '--user', 'keep-user', 'member'], { admin: true });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-keep-')), 'disk.raw');
+  fs.writeFileSync(file, randomBytes(1024 * 1024));
+  await openstackJson(server, ['image', 'create', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'keep-image']);
+  const before = await openstackJson<Record<string, unknown>>(server, ['image', 'show', 'keep-image']);
+  const userToken = await token(server.url, 'keep-user', 'keep-project');
+
+  server = await server.restart();
+
+  const projects = await openstackJson<Array<Record<string, string>>>(server, ['project', 'list'], { admin: true });
+  assert.ok(projects.some((p) => p.Name === 'keep-project'));
+  const users = await openstackJson<Array<Record<string, string>>>(server, ['user', 'list'], { admin: true });
+  assert.ok(users.some((u) => u.Name === 'keep-user'));
+  const res = await fetch(`${server.url}/image/v2/images`, { headers: { 'x-auth-token': userToken } });
+  assert.equal(res.status, 200, 'a token issued before the restart is still valid');
+  assert.deepEqual(await openstackJson(server, ['image', 'show', 'keep-image']), before);
+  const out = `${file}.out`;
+  await openstackOk(server, ['image', 'save', '--file', out, 'keep-image']);
+  assert.ok(fs.readFileSync(out).equals(fs.readFileSync(file)));
+});
