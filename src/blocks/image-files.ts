@@ -19,6 +19,13 @@ export interface StoredFile {
 /** The write stopped because the data passed `maxSize`. */
 export class SizeLimitExceeded extends Error {}
 
+/** The store itself failed (disk full, I/O error), as opposed to the data source. */
+export class StorageFailure extends Error {
+  constructor(override readonly cause: NodeJS.ErrnoException) {
+    super(`image store write failed: ${cause.code ?? cause.message}`);
+  }
+}
+
 // Large chunks keep the per-chunk overhead of hashing and writing small.
 const CHUNK = 1024 * 1024;
 
@@ -64,8 +71,20 @@ export class ImageFileStore {
       },
     });
 
+    // Which side failed first decides what becomes of the image: a client that went away may
+    // retry, a store that cannot write may not. (pipeline passes the first error to every stream,
+    // so only the order of the events tells the two apart.)
+    let storageFailed: NodeJS.ErrnoException | undefined;
+    let settled = false;
+    const sink = fs.createWriteStream(tmp, { highWaterMark: CHUNK });
+    source.once('error', () => (settled = true));
+    hasher.once('error', () => (settled = true));
+    sink.once('error', (err) => {
+      if (!settled) storageFailed = err;
+      settled = true;
+    });
     try {
-      await pipeline(source, hasher, fs.createWriteStream(tmp, { highWaterMark: CHUNK }));
+      await pipeline(source, hasher, sink);
       const handle = await fsp.open(tmp, 'r');
       try {
         await handle.sync();
@@ -74,7 +93,10 @@ export class ImageFileStore {
       }
       await fsp.rename(tmp, this.pathOf(fileId));
     } catch (err) {
-      await fsp.rm(tmp, { force: true });
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      if (storageFailed) throw new StorageFailure(storageFailed);
+      // fsync and rename failures are the store's too.
+      if (!settled && (err as NodeJS.ErrnoException).syscall) throw new StorageFailure(err as NodeJS.ErrnoException);
       throw err;
     }
     return { fileId, size, md5: md5.digest('hex'), sha512: sha512.digest('hex'), head: Buffer.concat(headParts) };

@@ -76,6 +76,34 @@ test('a server killed in the middle of an upload restarts with the image queued 
   await server.stop();
 });
 
+test('a client that disconnects mid-upload leaves the image queued, ready for another upload', async () => {
+  server = await startServer();
+  const tok = await token(server.url, 'demo', 'demo');
+  const created = await fetch(`${server.url}/image/v2/images`, {
+    method: 'POST',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'abandoned', disk_format: 'raw', container_format: 'bare' }),
+  });
+  const id = ((await created.json()) as { id: string }).id;
+  const req = http.request(`${server.url}/image/v2/images/${id}/file`, {
+    method: 'PUT',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream', 'content-length': String(8 * 1024 * 1024) },
+  });
+  req.on('error', () => undefined);
+  req.write(randomBytes(1024 * 1024));
+  for (let i = 0; i < 200 && (await imageStatus(server.url, tok, id)).status !== 'saving'; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  req.destroy();
+  let status: unknown;
+  for (let i = 0; i < 200 && (status = (await imageStatus(server.url, tok, id)).status) !== 'queued'; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(status, 'queued');
+  assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'images', '.tmp')), []);
+  await server.stop();
+});
+
 test('projects, users, role grants, tokens, images and bytes survive a restart', async () => {
   server = await startServer();
   await openstackOk(server, ['project', 'create', 'keep-project'], { admin: true });

@@ -58,7 +58,10 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill(signal);
+      // A graceful stop waits for requests in flight; a test must not hang on one.
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(force);
     },
     async restart() {
       await server.stop();

@@ -110,6 +110,24 @@ describe('upload and download', () => {
     assert.equal(img.size, null);
   });
 
+  test('a store that cannot write kills the image; a client that goes away leaves it queued', async () => {
+    const tmp = path.join(t.dataDir, 'images', '.tmp');
+    fs.rmSync(tmp, { recursive: true });
+    fs.writeFileSync(tmp, 'not a directory');
+    const id = await createImage();
+    try {
+      const res = await upload(id, Buffer.from('lost'));
+      assert.equal(res.statusCode, 500);
+    } finally {
+      fs.rmSync(tmp);
+      fs.mkdirSync(tmp);
+    }
+    const img = (await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })).json();
+    assert.equal(img.status, 'killed');
+    assert.equal((await upload(id, Buffer.from('again'))).statusCode, 409);
+    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: demo })).statusCode, 204);
+  });
+
   test('deactivated images refuse download with 403; reactivate restores it', async () => {
     const id = await createImage();
     await upload(id, Buffer.from('payload'));

@@ -6,7 +6,7 @@ import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, RangeNotSatisfiab
 import type { RequestContext } from '../../http/context.js';
 import type { Query } from '../../http/query.js';
 import { isoNow, isUuid } from '../../util.js';
-import { ImageFileStore, SizeLimitExceeded, type StoredFile } from '../../blocks/image-files.js';
+import { ImageFileStore, SizeLimitExceeded, StorageFailure, type StoredFile } from '../../blocks/image-files.js';
 import { virtualSize } from '../../blocks/qcow2.js';
 import { ImageRepo } from './image.repo.js';
 import { assertCanModify, assertCanWrite, canSee, visibleCondition } from './access.js';
@@ -258,7 +258,9 @@ export class ImageService {
   /**
    * PUT /v2/images/{id}/file: queued -> saving -> active. The bytes are hashed (md5 and sha512)
    * as they are written; the image becomes active only once the file is complete and synced.
-   * A failed upload puts the image back to queued, as Glance does, so the client can retry.
+   * When the client fails (disconnects, sends the wrong size, too much data) the image goes back
+   * to queued, as Glance's `_restore` does, so the upload can be retried. When the store fails
+   * (disk full, I/O error) the image is killed: its data cannot be trusted.
    */
   async upload(ctx: RequestContext, id: string, data: Readable, expectedSize?: number): Promise<void> {
     const image = await this.get(ctx, id);
@@ -277,6 +279,11 @@ export class ImageService {
     try {
       stored = await this.files.write(data, { maxSize: IMAGE_SIZE_CAP });
     } catch (err) {
+      if (err instanceof StorageFailure) {
+        await this.moveStatus(image.row.id, 'saving', 'killed').catch(() => undefined);
+        if (err.cause.code === 'ENOSPC') throw new OverLimit('Image storage media is full.');
+        throw err;
+      }
       await this.restoreQueued(image.row.id);
       if (err instanceof SizeLimitExceeded) throw new OverLimit(`Image exceeds the storage quota: ${err.message}`);
       throw err;

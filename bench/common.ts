@@ -1,0 +1,147 @@
+// Helpers shared by the benchmarks: starting servers, tokens, temp dirs, numbers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Compiled benches live in dist/bench/, so the project root is two levels up. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/pocketstack.js');
+export const MiB = 1024 * 1024;
+
+export interface Child {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns a server that prints `... listening on URL` and waits for that line. Later output is
+ * drained and dropped (not accumulated), so a chatty request log costs the bench process nothing.
+ */
+export async function spawnServer(args: string[], env: Record<string, string> = {}): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (!m) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      child.off('exit', onExit);
+      resolve(m[1]!);
+    };
+    const onExit = (code: number | null): void => reject(new Error(`server exited (${code}) before listening:\n${out}`));
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** `pocketstack serve` on a free port (port 0) over the given data directory. */
+export function startPocketstack(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
+  return spawnServer([BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], env);
+}
+
+/** A project-scoped token for demo/demo (the body test/helpers/app.ts passwordAuth builds). */
+export async function token(url: string, user = 'demo'): Promise<string> {
+  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password: user } } },
+        scope: { project: { name: user, domain: { name: 'Default' } } },
+      },
+    }),
+  });
+  if (res.status !== 201) throw new Error(`auth failed: ${res.status} ${await res.text()}`);
+  return res.headers.get('x-subject-token')!;
+}
+
+/** POST /image/v2/images; returns the new id. */
+export async function createImage(url: string, tok: string, name: string): Promise<string> {
+  const res = await fetch(`${url}/image/v2/images`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-auth-token': tok },
+    body: JSON.stringify({ name, disk_format: 'raw', container_format: 'bare' }),
+  });
+  if (res.status !== 201) throw new Error(`create image failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * Creates `count` images through the real HTTP API, `concurrency` requests in flight. Using the
+ * API (rather than writing rows into SQLite behind the server's back) keeps the rows exactly as
+ * the server makes them; it takes a few seconds for 10,000.
+ */
+export async function populate(url: string, tok: string, count: number, concurrency = 16): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const i = next++;
+      ids.push(await createImage(url, tok, `bench-${i}`));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return ids;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `pocketstack-bench-${prefix}-`));
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export function envInt(name: string, def: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not '${v}'`);
+  return n;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux). */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) / 1024;
+}
+
+export const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;
+export const fix = (n: number, d = 1): string => n.toFixed(d);
+
+/** One result line: the figure, its baseline, the ratio and the goal it is held to. */
+export function report(label: string, value: number, unit: string, baseline: number, goal: number): boolean {
+  const ratio = value / baseline;
+  const ok = ratio >= goal;
+  console.log(
+    `  ${label.padEnd(34)} ${fix(value).padStart(9)} ${unit}  baseline ${fix(baseline).padStart(9)} ${unit}  ` +
+      `ratio ${pct(value, baseline).padStart(4)}  goal >= ${pct(goal, 1)}  ${ok ? 'PASS' : 'MISS'}`,
+  );
+  return ok;
+}
