@@ -139,6 +139,15 @@ describe('token validation and revocation', () => {
     assert.match(use.headers['www-authenticate'] as string, /^Keystone uri=/);
   });
 
+  test('a user may validate its own token but not another user\'s', async () => {
+    const demo = await t.token('demo');
+    const admin = await t.token('admin');
+    const own = await inject({ method: 'GET', url: '/identity/v3/auth/tokens', headers: { 'x-auth-token': demo, 'x-subject-token': demo } });
+    assert.equal(own.statusCode, 200);
+    const other = await inject({ method: 'GET', url: '/identity/v3/auth/tokens', headers: { 'x-auth-token': demo, 'x-subject-token': admin } });
+    assert.equal(other.statusCode, 403);
+  });
+
   test('an expired token is a 401', async () => {
     const res = await inject({ method: 'POST', url: '/identity/v3/auth/tokens', payload: passwordAuth('demo', 'demo', 'demo') });
     const token = res.headers['x-subject-token'] as string;

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest, Unauthorized } from '../../../errors.js';
+import { BadRequest, Forbidden, Unauthorized } from '../../../errors.js';
+import type { RequestContext } from '../../../http/context.js';
+import type { Token } from '../tokens.js';
 import type { IdentityService } from '../service.js';
 import { tokenView } from '../views/token.view.js';
 import { collection, domainView, projectView } from '../views/resources.view.js';
@@ -24,20 +26,31 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService): voi
     return v;
   };
 
+  // Keystone's default policy: admins and services may look at any token, a user at its own.
+  const subjectToken = async (ctx: RequestContext, id: string, action: string): Promise<Token> => {
+    const token = await identity.tokens.validate(id);
+    if (!ctx.isAdmin && !ctx.roles.includes('service') && token.user.id !== ctx.userId) {
+      throw new Forbidden(`You are not authorized to perform the requested action: identity:${action}.`);
+    }
+    return token;
+  };
+
   app.get('/v3/auth/tokens', async (req, reply) => {
     const id = subject(req.headers);
-    const token = await identity.tokens.validate(id);
+    const token = await subjectToken(req.ctx, id, 'validate_token');
     const noCatalog = (req.query as Record<string, unknown>).nocatalog !== undefined;
     return reply.header('x-subject-token', id).send(tokenView(token, noCatalog ? null : identity.catalogFor(token)));
   });
 
   app.head('/v3/auth/tokens', async (req, reply) => {
-    await identity.tokens.validate(subject(req.headers));
+    await subjectToken(req.ctx, subject(req.headers), 'check_token');
     return reply.code(200).send();
   });
 
   app.delete('/v3/auth/tokens', async (req, reply) => {
-    await identity.tokens.revoke(subject(req.headers));
+    const id = subject(req.headers);
+    await subjectToken(req.ctx, id, 'revoke_token');
+    await identity.tokens.revoke(id);
     return reply.code(204).send();
   });
 
