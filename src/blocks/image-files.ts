@@ -77,9 +77,11 @@ export class ImageFileStore {
     let storageFailed: NodeJS.ErrnoException | undefined;
     let settled = false;
     const sink = fs.createWriteStream(tmp, { highWaterMark: CHUNK });
-    source.once('error', () => (settled = true));
-    hasher.once('error', () => (settled = true));
-    sink.once('error', (err) => {
+    // Listeners stay for the streams' whole life: pipeline destroys every stream with the first
+    // error, and a stream that emits it with no listener left would crash the process.
+    source.on('error', () => (settled = true));
+    hasher.on('error', () => (settled = true));
+    sink.on('error', (err) => {
       if (!settled) storageFailed = err;
       settled = true;
     });
