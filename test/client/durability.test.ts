@@ -25,6 +25,15 @@ async function token(url: string, user: string, project: string): Promise<string
   return res.headers.get('x-subject-token')!;
 }
 
+async function createImage(url: string, tok: string, name: string): Promise<string> {
+  const created = await fetch(`${url}/image/v2/images`, {
+    method: 'POST',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, disk_format: 'raw', container_format: 'bare' }),
+  });
+  return ((await created.json()) as { id: string }).id;
+}
+
 async function imageStatus(url: string, tok: string, id: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}/image/v2/images/${id}`, { headers: { 'x-auth-token': tok } });
   return (await res.json()) as Record<string, unknown>;
@@ -33,12 +42,7 @@ async function imageStatus(url: string, tok: string, id: string): Promise<Record
 test('a server killed in the middle of an upload restarts with the image queued and no stray file', async () => {
   server = await startServer();
   const tok = await token(server.url, 'demo', 'demo');
-  const created = await fetch(`${server.url}/image/v2/images`, {
-    method: 'POST',
-    headers: { 'x-auth-token': tok, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'interrupted', disk_format: 'raw', container_format: 'bare' }),
-  });
-  const id = ((await created.json()) as { id: string }).id;
+  const id = await createImage(server.url, tok, 'interrupted');
 
   // Send part of the body, then kill the server while it is writing.
   const req = http.request(`${server.url}/image/v2/images/${id}/file`, {
@@ -79,12 +83,7 @@ test('a server killed in the middle of an upload restarts with the image queued 
 test('a client that disconnects mid-upload leaves the image queued, ready for another upload', async () => {
   server = await startServer();
   const tok = await token(server.url, 'demo', 'demo');
-  const created = await fetch(`${server.url}/image/v2/images`, {
-    method: 'POST',
-    headers: { 'x-auth-token': tok, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'abandoned', disk_format: 'raw', container_format: 'bare' }),
-  });
-  const id = ((await created.json()) as { id: string }).id;
+  const id = await createImage(server.url, tok, 'abandoned');
   const req = http.request(`${server.url}/image/v2/images/${id}/file`, {
     method: 'PUT',
     headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream', 'content-length': String(8 * 1024 * 1024) },
