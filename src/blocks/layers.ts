@@ -1,0 +1,228 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { BackingNotSealed, InvalidResize, InvalidSize, LayerSealed } from './layer-errors.js';
+import { CorruptLayer } from './layer-header.js';
+import { inspectExternal, isDiskSize, LayerFiles, syncFile, type LayerStoreOptions } from './layer-files.js';
+import * as io from './layer-io.js';
+import { externalBackings, sweep, type SweepOptions } from './layer-sweep.js';
+
+export * from './layer-errors.js';
+export { CorruptLayer };
+export { QemuImgFailed } from './qemu-img.js';
+export type { LayerStoreOptions, SweepOptions };
+
+/** What a new head sits on: a sealed layer of this store, or an immutable file outside it. */
+export type Backing = { layerId: string } | { path: string; format: 'raw' | 'qcow2' };
+
+export interface LayerInfo {
+  id: string;
+  virtualSize: number;
+  /** Bytes the file takes on disk (this layer only, not its chain). */
+  actualSize: number;
+  /** As written in the header: relative to the layer directory. */
+  backingFile: string | null;
+  backingFormat: string | null;
+  sealed: boolean;
+}
+
+export interface LayerChain {
+  /** The layers this one depends on, nearest first. */
+  layers: string[];
+  /** The file at the bottom of the chain when it is not a layer (a Glance image file). */
+  external: { path: string; format: string } | null;
+}
+
+/**
+ * Disks as chains of qcow2 files in one directory, `<id>.qcow2` each. A layer is written under a
+ * fresh id, sealed (mode 0444, never written again) once something depends on it, referenced by
+ * rows the caller owns, and removed by `sweep` when no root reaches it any more.
+ *
+ * Backing names in headers are relative (`<id>.qcow2` for layers, `../images/<file>` for a Glance
+ * file), so the data directory can be moved or copied as a whole and every chain still resolves.
+ */
+export class LayerStore {
+  private readonly files: LayerFiles;
+
+  constructor(dir: string, opts: LayerStoreOptions = {}) {
+    this.files = new LayerFiles(dir, opts);
+  }
+
+  /** The file of a layer, for a hypervisor to open. */
+  pathOf(id: string): string {
+    return this.files.pathOf(id);
+  }
+
+  /**
+   * A new empty writable head of `sizeBytes`, reading through to `backing` where it has not been
+   * written. O(1): only a header is written. The backing must not be larger than the head.
+   */
+  async createHead(opts: { sizeBytes: number; backing?: Backing }): Promise<string> {
+    const { sizeBytes, backing } = opts;
+    if (!isDiskSize(sizeBytes)) throw new InvalidSize(`size ${sizeBytes} is not a positive multiple of 512`);
+    if (!backing) return this.files.newLayer((tmp) => this.create(tmp, sizeBytes));
+    let name: string;
+    let format: 'raw' | 'qcow2';
+    let backingSize: number;
+    if ('layerId' in backing) {
+      backingSize = (await this.files.header(backing.layerId)).virtualSize;
+      if (!(await this.files.isSealed(backing.layerId))) throw new BackingNotSealed(backing.layerId);
+      name = `${backing.layerId}.qcow2`;
+      format = 'qcow2';
+    } else {
+      const ext = await inspectExternal(this.files, backing.path, backing.format);
+      // Relative to the physical layer directory, as qemu resolves it; './' keeps a ':' in the
+      // first path component from reading as a protocol prefix.
+      const rel = path.relative(this.files.realDir, ext.path);
+      name = rel.startsWith('..') ? rel : `./${rel}`;
+      format = ext.format;
+      backingSize = ext.virtualSize;
+    }
+    if (backingSize > sizeBytes) {
+      throw new InvalidSize(`size ${sizeBytes} is smaller than the backing's virtual size ${backingSize}`);
+    }
+    return this.files.newLayer((tmp) => this.create(tmp, sizeBytes, { name, format }));
+  }
+
+  /** Makes a layer read-only for good. Idempotent. */
+  async seal(layerId: string): Promise<void> {
+    const file = this.files.pathOf(layerId);
+    await this.files.header(layerId);
+    await fsp.chmod(file, 0o444);
+    await syncFile(file);
+  }
+
+  isSealed(layerId: string): Promise<boolean> {
+    return this.files.isSealed(layerId);
+  }
+
+  /**
+   * Freezes a head as a snapshot layer and returns a new empty head on top of it: O(1) whatever
+   * the disk size (one header written, one chmod). The caller stops writes to the head first
+   * (volume detached, guest paused), then commits in one transaction the snapshot row (sealedId,
+   * which is headId) and the volume's new head (newHeadId).
+   *
+   * Crash story: the old head's data is never rewritten, only chmod-ed, and the new head is
+   * created before the old one is sealed.
+   *  - dies before the new head is renamed into place: a temp file, removed by sweep; nothing
+   *    else changed.
+   *  - dies after that, before the seal: the new head is an orphan (no row, nothing backed by it),
+   *    swept; the volume still points at its old, still writable head.
+   *  - dies after the seal, before the caller commits: the volume points at a sealed head. No
+   *    data is lost, but the volume cannot be written: `ensureWritable` (or snapshot again) gives
+   *    it a new head on top; the orphan head from the first try is swept.
+   * Calling snapshot on a head that is already sealed is therefore fine too.
+   */
+  async snapshot(headId: string): Promise<{ sealedId: string; newHeadId: string }> {
+    const { virtualSize } = await this.files.header(headId);
+    const newHeadId = await this.files.newLayer((tmp) =>
+      this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }),
+    );
+    await this.seal(headId);
+    return { sealedId: headId, newHeadId };
+  }
+
+  /** The head itself if it is writable, else a new head on top of it (crash recovery, see snapshot). */
+  async ensureWritable(headId: string): Promise<string> {
+    if (!(await this.files.isSealed(headId))) return headId;
+    const { virtualSize } = await this.files.header(headId);
+    return this.files.newLayer((tmp) => this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }));
+  }
+
+  /** Grows a head; the new space reads as zeros. Same size is a no-op, smaller an InvalidResize. */
+  async resize(headId: string, newSizeBytes: number): Promise<void> {
+    if (!isDiskSize(newSizeBytes)) throw new InvalidSize(`size ${newSizeBytes} is not a positive multiple of 512`);
+    if (await this.files.isSealed(headId)) throw new LayerSealed(headId);
+    const { virtualSize } = await this.files.header(headId);
+    if (newSizeBytes < virtualSize) {
+      throw new InvalidResize(`cannot shrink a disk from ${virtualSize} to ${newSizeBytes} bytes`);
+    }
+    if (newSizeBytes === virtualSize) return;
+    await this.files.run('qemu-img', ['resize', '-q', '-f', 'qcow2', this.files.pathOf(headId), String(newSizeBytes)]);
+  }
+
+  /** From the header, in-process. */
+  async virtualSize(id: string): Promise<number> {
+    return (await this.files.header(id)).virtualSize;
+  }
+
+  /** `qemu-img info` of the layer. -U: reading metadata must not fail because a guest has it open. */
+  async info(id: string): Promise<LayerInfo> {
+    const out = await this.files.run('qemu-img', ['info', '-U', '--output=json', '-f', 'qcow2', this.files.pathOf(id)]);
+    const j = JSON.parse(out) as Record<string, unknown>;
+    return {
+      id,
+      virtualSize: j['virtual-size'] as number,
+      actualSize: j['actual-size'] as number,
+      backingFile: (j['backing-filename'] as string | undefined) ?? null,
+      backingFormat: (j['backing-filename-format'] as string | undefined) ?? null,
+      sealed: await this.files.isSealed(id),
+    };
+  }
+
+  /** The chain under a layer, read from the headers in-process. */
+  async chain(id: string): Promise<LayerChain> {
+    const layers: string[] = [];
+    let current = id;
+    for (;;) {
+      const h = await this.files.header(current);
+      if (!h.backingFile) return { layers, external: null };
+      const target = this.files.classify(h.backingFile);
+      if ('path' in target) return { layers, external: { path: target.path, format: h.backingFormat ?? 'raw' } };
+      // A chain longer than any sane one (or a cycle) is a corrupt directory, not a disk.
+      if (layers.includes(target.layerId) || layers.length > 10_000) throw new CorruptLayer(`backing cycle under ${id}`);
+      layers.push(target.layerId);
+      current = target.layerId;
+    }
+  }
+
+  /** Ids of the layers this one depends on, nearest first (external files: see `chain`). */
+  async backingChain(id: string): Promise<string[]> {
+    return (await this.chain(id)).layers;
+  }
+
+  /** Deletes a layer file. The caller guarantees no row references it and no layer is backed by it. */
+  async remove(id: string): Promise<void> {
+    await fsp.rm(this.files.pathOf(id), { force: true });
+  }
+
+  /** Removes the layers no root reaches and stale temp files; returns the removed ids. */
+  sweep(roots: Iterable<string>, opts?: SweepOptions): Promise<string[]> {
+    return sweep(this.files, roots, opts);
+  }
+
+  /** External files some layer is backed by (physical paths): the image store must keep them. */
+  externalBackings(): Promise<Set<string>> {
+    return externalBackings(this.files);
+  }
+
+  readAt(id: string, offset: number, length: number): Promise<Buffer> {
+    return io.readAt(this.files, id, offset, length);
+  }
+
+  writeAt(headId: string, offset: number, data: Buffer): Promise<void> {
+    return io.writeAt(this.files, headId, offset, data);
+  }
+
+  convert(id: string, destPath: string, format: 'raw' | 'qcow2'): Promise<void> {
+    return io.convert(this.files, id, destPath, format);
+  }
+
+  openExport(id: string, format: 'raw' | 'qcow2' = 'raw'): Promise<{ stream: Readable; size: number }> {
+    return io.openExport(this.files, id, format);
+  }
+
+  importFrom(srcPath: string, format: 'raw' | 'qcow2', opts: { sizeBytes?: number } = {}): Promise<string> {
+    return io.importFrom(this.files, srcPath, format, opts.sizeBytes);
+  }
+
+  /**
+   * `-u`: qemu-img does not open the backing. Its size was checked above from its header, and
+   * opening it would need locks a running guest may hold (and time, for a long chain).
+   */
+  private async create(tmp: string, sizeBytes: number, backing?: { name: string; format: string }): Promise<void> {
+    const args = ['create', '-q', '-f', 'qcow2'];
+    if (backing) args.push('-u', '-b', backing.name, '-F', backing.format);
+    await this.files.run('qemu-img', [...args, tmp, String(sizeBytes)]);
+  }
+}
