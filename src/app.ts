@@ -11,11 +11,19 @@ import type { CatalogService } from './services/identity/catalog.js';
 import { ImageFileStore } from './blocks/image-files.js';
 import { ImageService } from './services/image/service.js';
 import { imagePlugin } from './services/image/plugin.js';
+import { LayerStore } from './blocks/layers.js';
+import { TaskRunner } from './tasks/runner.js';
+import { VolumeApi } from './services/volume/api.js';
+import { registerVolumeWorkers } from './services/volume/workers.js';
+import { volumePlugin } from './services/volume/plugin.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
   { type: 'identity', name: 'keystone', path: '/identity' },
   { type: 'image', name: 'glance', path: '/image' },
+  // Tempest looks for volumev3; the SDK and OSC accept either.
+  { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/{project_id}' },
+  { type: 'block-storage', name: 'cinder', path: '/volume/v3/{project_id}' },
 ];
 
 export interface App {
@@ -23,6 +31,9 @@ export interface App {
   db: Db;
   identity: IdentityService;
   images: ImageService;
+  volumes: VolumeApi;
+  tasks: TaskRunner;
+  layers: LayerStore;
   /** Public base URL, e.g. http://127.0.0.1:8080; known for sure only after listen(). */
   baseUrl(): string;
   listen(): Promise<string>;
@@ -45,12 +56,26 @@ export async function createApp(config: Config): Promise<App> {
   await identity.tokens.deleteExpired();
 
   const files = new ImageFileStore(path.join(config.dataDir, 'images'));
-  const images = new ImageService(db, files);
+  const layers = new LayerStore(path.join(config.dataDir, 'layers'));
+  // An image file that a volume's layer chain reads stays on disk after its image is deleted.
+  const inUse = async (): Promise<Set<string>> =>
+    new Set([...(await layers.externalBackings())].map((p) => path.basename(p)));
+  const images = new ImageService(db, files, inUse);
   await images.recover();
 
   const http = createHttpServer({ logLevel: config.logLevel });
+  const tasks = new TaskRunner(db, http.log);
+  const volumes = new VolumeApi(db, tasks, images, () => baseUrl);
+  await volumes.volumes.defaultType();
+  registerVolumeWorkers({
+    db, repo: volumes.volumes.repo, layers, imageFiles: files, images, tasks, tmpDir: path.join(config.dataDir, 'tmp'),
+  });
+
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
+  await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
+  // Work that a crash interrupted resumes now.
+  tasks.kick();
 
   // Expired tokens are only garbage: a slow sweep is enough, and must not keep the process alive.
   const sweep = setInterval(() => void identity.tokens.deleteExpired().catch(() => undefined), 600_000);
@@ -61,6 +86,9 @@ export async function createApp(config: Config): Promise<App> {
     db,
     identity,
     images,
+    volumes,
+    tasks,
+    layers,
     baseUrl: () => baseUrl,
     async listen() {
       await http.listen({ host: config.host, port: config.port });
@@ -73,6 +101,7 @@ export async function createApp(config: Config): Promise<App> {
     async close() {
       clearInterval(sweep);
       await http.close();
+      await tasks.idle();
       await db.destroy();
     },
   };

@@ -25,3 +25,8 @@ export function isoSeconds(stored: string): string {
 export function isoMicros(stored: string): string {
   return stored.slice(0, 23) + '000Z';
 }
+
+/** Stored timestamp -> `2024-05-01T12:00:00.000000`, the naive-UTC form Cinder prints. */
+export function isoCinder(stored: string): string {
+  return stored.slice(0, 23) + '000';
+}

@@ -17,3 +17,19 @@ export interface RequestContext {
 export function hasRole(ctx: RequestContext, ...roles: string[]): boolean {
   return roles.some((r) => ctx.roles.includes(r));
 }
+
+/** The context of work the system does for a project outside any request (tasks). */
+export function systemContext(projectId: string, userId: string): RequestContext {
+  return {
+    requestId: 'req-system',
+    userId,
+    userName: 'pocketstack',
+    userDomainId: 'default',
+    projectId,
+    projectName: null,
+    domainId: null,
+    roles: ['admin', 'member', 'reader'],
+    isAdmin: true,
+    token: '',
+  };
+}

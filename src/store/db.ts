@@ -4,12 +4,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-identity-and-images.js';
+import * as m002 from './migrations/002-volumes.js';
 
 export type Db = Kysely<Database>;
 
 /** Numbered migrations, applied in order at start-up; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-identity-and-images': m001,
+  '002-volumes': m002,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

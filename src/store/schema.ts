@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of every table, as Kysely sees them. Booleans are stored as 0/1 integers and
  * timestamps as ISO-8601 text in UTC with milliseconds, so SQLite and PostgreSQL store the same
@@ -14,6 +16,14 @@ export interface Database {
   image_properties: ImagePropertyRow;
   image_tags: ImageTagRow;
   image_members: ImageMemberRow;
+  volume_types: VolumeTypeRow;
+  volumes: VolumeRow;
+  snapshots: SnapshotRow;
+  volume_metadata: VolumeMetadataRow;
+  volume_image_metadata: VolumeMetadataRow;
+  snapshot_metadata: SnapshotMetadataRow;
+  quotas: QuotaRow;
+  tasks: TaskRow;
 }
 
 export interface DomainRow {
@@ -119,4 +129,75 @@ export interface ImageMemberRow {
   status: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface VolumeTypeRow {
+  id: string;
+  name: string;
+  description: string | null;
+  is_public: number;
+  /** JSON object of string values. */
+  extra_specs: string;
+  created_at: string;
+}
+
+export interface VolumeRow {
+  id: string;
+  project_id: string;
+  user_id: string;
+  name: string | null;
+  description: string | null;
+  /** GiB. */
+  size: number;
+  status: string;
+  volume_type_id: string;
+  availability_zone: string;
+  bootable: number;
+  snapshot_id: string | null;
+  source_volid: string | null;
+  image_id: string | null;
+  head_layer: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface SnapshotRow {
+  id: string;
+  project_id: string;
+  user_id: string;
+  volume_id: string;
+  name: string | null;
+  description: string | null;
+  size: number;
+  status: string;
+  layer: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface VolumeMetadataRow {
+  volume_id: string;
+  key: string;
+  value: string;
+}
+
+export interface SnapshotMetadataRow {
+  snapshot_id: string;
+  key: string;
+  value: string;
+}
+
+export interface QuotaRow {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface TaskRow {
+  id: Generated<number>;
+  kind: string;
+  target_id: string;
+  /** JSON object. */
+  payload: string;
+  created_at: string;
 }

@@ -53,6 +53,8 @@ export class ImageService {
   constructor(
     private readonly db: Db,
     private readonly files: ImageFileStore,
+    /** Image files other stores still read (volumes backed by an image), by file id. */
+    private readonly filesInUse: () => Promise<Set<string>> = async () => new Set(),
   ) {
     this.repo = new ImageRepo(db);
     this.members = new ImageMembers(db, (ctx, id, ex) => this.get(ctx, id, ex));
@@ -66,7 +68,7 @@ export class ImageService {
   async recover(): Promise<void> {
     await this.db.updateTable('images').set({ status: 'queued', updated_at: isoNow() }).where('status', '=', 'saving').execute();
     const rows = await this.db.selectFrom('images').select('file_id').where('file_id', 'is not', null).execute();
-    await this.files.sweep(new Set(rows.map((r) => r.file_id!)));
+    await this.files.sweep(new Set([...rows.map((r) => r.file_id!), ...(await this.filesInUse())]));
   }
 
   async create(ctx: RequestContext, body: Record<string, unknown>): Promise<Image> {
@@ -199,7 +201,7 @@ export class ImageService {
     // The row goes first: a crash before the file is removed leaves an orphan the next start sweeps.
     const res = await this.db.deleteFrom('images').where('id', '=', image.row.id).where('protected', '=', 0).executeTakeFirst();
     if (res.numDeletedRows === 0n) throw new NotFound(`Failed to find image ${id} to delete`);
-    if (image.row.file_id) await this.files.remove(image.row.file_id);
+    if (image.row.file_id && !(await this.filesInUse()).has(image.row.file_id)) await this.files.remove(image.row.file_id);
   }
 
   async addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
