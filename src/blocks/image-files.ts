@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HEADER_BYTES } from './qcow2.js';
 
@@ -72,21 +72,24 @@ export class ImageFileStore {
     });
 
     // Which side failed first decides what becomes of the image: a client that went away may
-    // retry, a store that cannot write may not. (pipeline passes the first error to every stream,
-    // so only the order of the events tells the two apart.)
+    // retry, a store that cannot write may not. The source is piped by hand rather than given to
+    // pipeline(), because pipeline would destroy it on a store failure, and destroying an HTTP
+    // request closes its socket before the server can answer.
     let storageFailed: NodeJS.ErrnoException | undefined;
     let settled = false;
     const sink = fs.createWriteStream(tmp, { highWaterMark: CHUNK });
-    // Listeners stay for the streams' whole life: pipeline destroys every stream with the first
-    // error, and a stream that emits it with no listener left would crash the process.
-    source.on('error', () => (settled = true));
-    hasher.on('error', () => (settled = true));
     sink.on('error', (err) => {
       if (!settled) storageFailed = err;
       settled = true;
     });
+    hasher.on('error', () => (settled = true));
+    const written = pipeline(hasher, sink);
+    finished(source, (err) => {
+      if (err) hasher.destroy(err);
+    });
+    source.pipe(hasher);
     try {
-      await pipeline(source, hasher, sink);
+      await written;
       const handle = await fsp.open(tmp, 'r');
       try {
         await handle.sync();
@@ -95,6 +98,9 @@ export class ImageFileStore {
       }
       await fsp.rename(tmp, this.pathOf(fileId));
     } catch (err) {
+      // Drain what the client still sends, so that the error can be answered.
+      source.unpipe(hasher);
+      source.resume();
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
       if (storageFailed) throw new StorageFailure(storageFailed);
       // fsync and rename failures are the store's too.
