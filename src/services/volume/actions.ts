@@ -1,7 +1,7 @@
 import type { Db } from '../../store/db.js';
 import { BadRequest, Forbidden } from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
-import { isoNow } from '../../util.js';
+import { isoCinder, isoNow } from '../../util.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
 import { invalidInput, optText, parseBool, parseSize, type Volume } from './model.js';
@@ -87,7 +87,7 @@ export class VolumeActions {
     this.tasks.kick();
     return {
       id: volume.row.id,
-      updated_at: isoNow(),
+      updated_at: isoCinder(isoNow()),
       status: 'uploading',
       display_description: volume.row.description,
       size: volume.row.size,

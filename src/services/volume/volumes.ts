@@ -123,6 +123,11 @@ export class VolumeService {
     };
     const volume: Volume = { row, metadata: parseMetadata(body.metadata), imageMetadata: {} };
     let payload: Record<string, unknown> = {};
+    if (imageRef) {
+      if (requested === undefined) throw invalidInput("Volume size '' must be an integer and greater than 0");
+      // Outside the transaction: the image service reads through its own connection.
+      payload = await this.fromImage(ctx, imageRef, volume);
+    }
 
     await this.db.transaction().execute(async (trx) => {
       if (snapshotId) {
@@ -151,10 +156,7 @@ export class VolumeService {
         row.bootable = source.row.bootable;
         volume.imageMetadata = { ...source.imageMetadata };
         payload = { sourceVolumeId: source.row.id };
-      } else if (imageRef) {
-        if (requested === undefined) throw invalidInput("Volume size '' must be an integer and greater than 0");
-        payload = await this.fromImage(ctx, imageRef, volume);
-      } else if (requested === undefined) {
+      } else if (!imageRef && requested === undefined) {
         throw invalidInput(`Volume size '${String(body.size)}' must be an integer and greater than 0`);
       }
       await this.quotas.check(trx, ctx.projectId!, { volumes: 1, gigabytes: row.size });

@@ -1,0 +1,133 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openstack, openstackJson, openstackOk, startServer, type RunningServer } from '../helpers/server.js';
+
+/** The volume half of the snapshot guide, through Debian's openstack CLI. */
+let server: RunningServer;
+let work: string;
+type Row = Record<string, any>;
+
+before(async () => {
+  server = await startServer();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-vol-'));
+});
+after(() => server?.stop());
+
+/** Polls `show` until the status is one of `want` (the CLI returns before tasks finish). */
+async function waitFor(kind: 'volume' | 'volume snapshot' | 'image', name: string, want: string[]): Promise<Row> {
+  for (let i = 0; i < 300; i++) {
+    const row = await openstackJson<Row>(server, [...kind.split(' '), 'show', name]);
+    if (want.includes(row.status)) return row;
+    if (row.status === 'error') throw new Error(`${kind} ${name} went to error`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${kind} ${name} never reached ${want.join('/')}`);
+}
+
+describe('volumes', () => {
+  test('create, show, list, set, unset, extend', async () => {
+    const created = await openstackJson<Row>(server, ['volume', 'create', '--size', '1', '--description', 'first', '--property', 'a=1', 'v1']);
+    assert.equal(created.status, 'creating');
+    assert.equal(created.size, 1);
+    const v1 = await waitFor('volume', 'v1', ['available']);
+    assert.equal(v1.description, 'first');
+    assert.deepEqual(v1.properties, { a: '1' });
+    assert.equal(v1.bootable, 'false');
+    assert.equal(v1.type, '__DEFAULT__');
+    const list = await openstackJson<Row[]>(server, ['volume', 'list']);
+    assert.deepEqual(list.map((r) => [r.Name, r.Status, r.Size]), [['v1', 'available', 1]]);
+
+    await openstackOk(server, ['volume', 'set', '--name', 'v1b', '--description', 'renamed', '--property', 'b=2', '--bootable', 'v1']);
+    let shown = await openstackJson<Row>(server, ['volume', 'show', 'v1b']);
+    assert.equal(shown.description, 'renamed');
+    assert.deepEqual(shown.properties, { a: '1', b: '2' });
+    assert.equal(shown.bootable, 'true');
+    await openstackOk(server, ['volume', 'unset', '--property', 'a', 'v1b']);
+    await openstackOk(server, ['volume', 'set', '--size', '2', 'v1b']);
+    shown = await waitFor('volume', 'v1b', ['available']);
+    assert.deepEqual(shown.properties, { b: '2' });
+    assert.equal(shown.size, 2);
+  });
+});
+
+describe('volume snapshots', () => {
+  test('the snapshot guide: create prints creating, list shows available, delete of the volume is refused', async () => {
+    await openstackJson(server, ['volume', 'create', '--size', '1', 'guide-vol']);
+    const vol = await waitFor('volume', 'guide-vol', ['available']);
+    const snap = await openstackJson<Row>(server, ['volume', 'snapshot', 'create', '--volume', 'guide-vol', '--description', 'd', '--property', 'k=v', 'guide-snap']);
+    assert.deepEqual(Object.keys(snap).sort(), ['created_at', 'description', 'id', 'name', 'properties', 'size', 'status', 'updated_at', 'volume_id']);
+    assert.equal(snap.status, 'creating');
+    assert.equal(snap.updated_at, null);
+    assert.match(snap.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    await waitFor('volume snapshot', 'guide-snap', ['available']);
+
+    const list = await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list']);
+    assert.deepEqual(list.map((r) => [r.Name, r.Description, r.Status, r.Size]), [['guide-snap', 'd', 'available', 1]]);
+    const long = await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--long']);
+    // -f json prints the machine-readable volume id (the table shows the name).
+    assert.equal(long[0]!.Volume, vol.id);
+    assert.deepEqual(long[0]!.Properties, { k: 'v' });
+    assert.equal((await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--volume', 'guide-vol'])).length, 1);
+    assert.equal((await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--status', 'error'])).length, 0);
+    assert.equal((await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--name', 'guide-snap'])).length, 1);
+
+    const del = await openstack(server, ['volume', 'delete', 'guide-vol']);
+    assert.notEqual(del.code, 0);
+    assert.match(
+      del.stderr,
+      /Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer\. \(HTTP 400\)/,
+    );
+    assert.equal((await openstackJson<Row>(server, ['volume', 'show', 'guide-vol'])).status, 'available');
+
+    await openstackOk(server, ['volume', 'snapshot', 'set', '--name', 'guide-snap2', '--property', 'x=y', 'guide-snap']);
+    await openstackOk(server, ['volume', 'snapshot', 'unset', '--property', 'k', 'guide-snap2']);
+    const shown = await openstackJson<Row>(server, ['volume', 'snapshot', 'show', 'guide-snap2']);
+    assert.deepEqual(shown.properties, { x: 'y' });
+
+    await openstackOk(server, ['volume', 'delete', '--purge', 'guide-vol']);
+    for (let i = 0; i < 100; i++) {
+      const vols = await openstackJson<Row[]>(server, ['volume', 'list']);
+      if (!vols.some((v) => v.Name === 'guide-vol')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(!(await openstackJson<Row[]>(server, ['volume', 'list'])).some((v) => v.Name === 'guide-vol'));
+    assert.deepEqual(await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list']), []);
+  });
+
+  test('image -> volume -> snapshot -> volume -> image returns the original bytes, after the sources are gone', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 512);
+    const file = path.join(work, 'data.raw');
+    fs.writeFileSync(file, data);
+    await openstackJson(server, ['image', 'create', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'src-img']);
+    await openstackJson(server, ['volume', 'create', '--size', '1', '--image', 'src-img', 'from-img']);
+    const fromImg = await waitFor('volume', 'from-img', ['available']);
+    assert.equal(fromImg.bootable, 'true');
+    assert.equal(fromImg.volume_image_metadata.image_name, 'src-img');
+    await openstackJson(server, ['volume', 'snapshot', 'create', '--volume', 'from-img', 'snap-of-img']);
+    await waitFor('volume snapshot', 'snap-of-img', ['available']);
+    await openstackJson(server, ['volume', 'create', '--snapshot', 'snap-of-img', 'from-snap']);
+    const fromSnap = await waitFor('volume', 'from-snap', ['available']);
+    assert.equal(fromSnap.size, 1);
+    assert.equal(fromSnap.bootable, 'true');
+
+    // A snapshot can go while a volume made from it lives on; so can its volume and the image.
+    await openstackOk(server, ['volume', 'snapshot', 'delete', 'snap-of-img']);
+    await openstackOk(server, ['volume', 'delete', 'from-img']);
+    await openstackOk(server, ['image', 'delete', 'src-img']);
+
+    await openstackJson(server, ['image', 'create', '--volume', 'from-snap', 'back-img']);
+    await waitFor('image', 'back-img', ['active']);
+    await waitFor('volume', 'from-snap', ['available']);
+    const out = path.join(work, 'back.raw');
+    await openstackOk(server, ['image', 'save', '--file', out, 'back-img']);
+    const back = fs.readFileSync(out);
+    assert.equal(back.length, 1024 ** 3);
+    assert.ok(back.subarray(0, data.length).equals(data));
+    assert.ok(back.subarray(data.length).every((b) => b === 0));
+    fs.rmSync(out);
+  });
+});
