@@ -1,0 +1,197 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { testApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+let demo: Record<string, string>;
+let admin: Record<string, string>;
+let base: string;
+before(async () => {
+  t = await testApp();
+  demo = { 'x-auth-token': await t.token('demo') };
+  admin = { 'x-auth-token': await t.token('admin') };
+  const project = (await t.app.identity.directory.findProject('demo', 'default')).id;
+  base = `/volume/v3/${project}`;
+});
+after(() => t.close());
+
+async function createVolume(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 1, ...body } } });
+  assert.equal(res.statusCode, 202, res.body);
+  await t.app.tasks.idle();
+  return res.json().volume;
+}
+
+async function createSnapshot(volumeId: string, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: volumeId, ...extra } } });
+  assert.equal(res.statusCode, 202, res.body);
+  await t.app.tasks.idle();
+  return res.json().snapshot;
+}
+
+function cinderError(res: { statusCode: number; json(): any }, status: number, fault: string, message?: string | RegExp): void {
+  assert.equal(res.statusCode, status);
+  const body = res.json()[fault];
+  assert.ok(body, `expected a ${fault} body, got ${JSON.stringify(res.json())}`);
+  assert.equal(body.code, status);
+  if (typeof message === 'string') assert.equal(body.message, message);
+  else if (message) assert.match(body.message, message);
+}
+
+describe('versions and microversions', () => {
+  test('the root answers 300 and /v3 200, both with a versions list', async () => {
+    const root = await t.inject({ method: 'GET', url: '/volume' });
+    assert.equal(root.statusCode, 300);
+    const v3 = await t.inject({ method: 'GET', url: '/volume/v3' });
+    assert.equal(v3.statusCode, 200);
+    assert.equal(v3.json().versions[0].id, 'v3.0');
+    assert.equal(v3.json().versions[0].version, '3.70');
+    assert.equal(v3.json().versions[0].min_version, '3.0');
+  });
+
+  test('the version header is echoed; out of range is 406', async () => {
+    const ok = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: { ...demo, 'openstack-api-version': 'volume 3.50' } });
+    assert.equal(ok.headers['openstack-api-version'], 'volume 3.50');
+    const none = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
+    assert.equal(none.headers['openstack-api-version'], 'volume 3.0');
+    const bad = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: { ...demo, 'openstack-api-version': 'volume 3.99' } });
+    cinderError(bad, 406, 'notAcceptable', 'Version 3.99 is not supported by the API. Minimum is 3.0 and maximum is 3.70.');
+  });
+
+  test('fields appear only from their microversion', async () => {
+    const v = await createVolume();
+    const at30 = (await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })).json().volume;
+    assert.equal(at30.volume_type_id, undefined);
+    assert.equal(at30.consumes_quota, undefined);
+    const at365 = (await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: { ...demo, 'openstack-api-version': 'volume 3.65' } })).json().volume;
+    assert.ok(at365.volume_type_id);
+    assert.equal(at365.consumes_quota, true);
+  });
+});
+
+describe('bad input gets Cinder 4xx, never a 500', () => {
+  test('sizes of 0, negative, non-integer and above quota', async () => {
+    for (const size of [0, -1, 1.5, 'abc', null]) {
+      const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size } } });
+      cinderError(res, 400, 'badRequest', /^Invalid input received: Volume size '.*' must be an integer and greater than 0$/);
+    }
+    const big = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 5000 } } });
+    cinderError(big, 413, 'overLimit', 'Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota is 1000G and 1G has been consumed.');
+  });
+
+  test('malformed bodies and unknown actions', async () => {
+    cinderError(await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: {} }), 400, 'badRequest');
+    const json = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: { ...demo, 'content-type': 'application/json' }, payload: '{"volume": ' });
+    cinderError(json, 400, 'badRequest');
+    const v = await createVolume();
+    cinderError(await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: demo, payload: { 'os-bogus': {} } }), 400, 'badRequest');
+    cinderError(await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: {} } }), 400, 'badRequest', /'volume_id' is a required property/);
+  });
+
+  test('unknown and malformed ids are 404', async () => {
+    for (const id of ['6a1b2c3d-0000-4000-8000-00000000dead', 'not-a-uuid']) {
+      cinderError(await t.inject({ method: 'GET', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound', `Volume ${id} could not be found.`);
+      cinderError(await t.inject({ method: 'GET', url: `${base}/snapshots/${id}`, headers: demo }), 404, 'itemNotFound', `Snapshot ${id} could not be found.`);
+      cinderError(await t.inject({ method: 'DELETE', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound');
+      const snap = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: id } } });
+      cinderError(snap, 404, 'itemNotFound');
+    }
+  });
+
+  test('invalid sort keys, limits and markers', async () => {
+    for (const collection of ['volumes', 'snapshots']) {
+      const get = (qs: string) => t.inject({ method: 'GET', url: `${base}/${collection}/detail?${qs}`, headers: demo });
+      cinderError(await get('sort_key=bogus'), 400, 'badRequest');
+      cinderError(await get('sort=name:sideways'), 400, 'badRequest');
+      cinderError(await get('limit=abc'), 400, 'badRequest');
+      cinderError(await get('limit=-1'), 400, 'badRequest');
+      cinderError(await get('offset=-1'), 400, 'badRequest');
+      cinderError(await get('marker=6a1b2c3d-0000-4000-8000-00000000dead'), 404, 'itemNotFound');
+      assert.deepEqual((await get('limit=0')).json()[collection], []);
+    }
+  });
+
+  test('snapshot of a volume in error; volume from a snapshot with a smaller size', async () => {
+    const v = await createVolume({ size: 2 });
+    const reset = await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'error' } } });
+    assert.equal(reset.statusCode, 202);
+    const res = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: v.id } } });
+    cinderError(res, 400, 'badRequest', `Invalid volume: Volume ${v.id} status must be available, but current status is: error.`);
+    await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'available' } } });
+    const snap = await createSnapshot(v.id);
+    const small = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { snapshot_id: snap.id, size: 1 } } });
+    cinderError(small, 400, 'badRequest', "Invalid input received: Volume size '1'GB cannot be smaller than the snapshot size 2GB. They must be >= original snapshot size.");
+    const noSize = await createVolume({ snapshot_id: snap.id, size: undefined });
+    assert.equal(noSize.size, 2);
+  });
+});
+
+describe('the delete rules', () => {
+  test('a volume with snapshots is refused with Cinder Zed\'s text; cascade deletes both', async () => {
+    const v = await createVolume();
+    const s = await createSnapshot(v.id);
+    const res = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo });
+    cinderError(
+      res,
+      400,
+      'badRequest',
+      'Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.',
+    );
+    const cascade = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}?cascade=true`, headers: demo });
+    assert.equal(cascade.statusCode, 202);
+    await t.app.tasks.idle();
+    assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })).statusCode, 404);
+    assert.equal((await t.inject({ method: 'GET', url: `${base}/snapshots/${s.id}`, headers: demo })).statusCode, 404);
+  });
+
+  test('racing snapshot creates and deletes against a volume delete never deletes a volume that has snapshots', async () => {
+    for (let round = 0; round < 5; round++) {
+      const v = await createVolume();
+      const ops = [];
+      for (let i = 0; i < 6; i++) {
+        ops.push(t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: v.id } } }));
+        if (i === round) ops.push(t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }));
+      }
+      const results = await Promise.all(ops);
+      await t.app.tasks.idle();
+      const created = results.filter((r) => r.statusCode === 202 && r.body !== '').map((r) => r.json().snapshot.id as string);
+      // Delete the snapshots again, racing a second volume delete.
+      const deletes = await Promise.all([
+        ...created.map((id: string) => t.inject({ method: 'DELETE', url: `${base}/snapshots/${id}`, headers: demo })),
+        t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }),
+      ]);
+      for (const r of [...results, ...deletes]) assert.ok(r.statusCode < 500, r.body);
+      await t.app.tasks.idle();
+      const volumeRow = await t.app.db.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirst();
+      const snapRows = await t.app.db.selectFrom('snapshots').selectAll().where('volume_id', '=', v.id).execute();
+      if (!volumeRow) assert.deepEqual(snapRows, [], 'no snapshot outlives its volume');
+      await checkNoDanglingLayers();
+    }
+  });
+});
+
+/** Every layer a row points at exists, and so does every layer in its backing chain. */
+async function checkNoDanglingLayers(): Promise<void> {
+  const roots = await t.app.volumes.volumes.repo.layerRoots();
+  for (const id of roots) {
+    assert.ok(fs.existsSync(t.app.layers.pathOf(id)), `layer ${id} is missing`);
+    for (const parent of await t.app.layers.backingChain(id)) assert.ok(fs.existsSync(t.app.layers.pathOf(parent)));
+  }
+}
+
+test('deleting everything leaves no layer file behind', async () => {
+  const list = await t.inject({ method: 'GET', url: `${base}/snapshots`, headers: demo });
+  for (const s of list.json().snapshots) await t.inject({ method: 'DELETE', url: `${base}/snapshots/${s.id}`, headers: demo });
+  await t.app.tasks.idle();
+  const vols = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
+  for (const v of vols.json().volumes) {
+    await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'available' } } });
+    const res = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}?cascade=true`, headers: demo });
+    assert.equal(res.statusCode, 202, res.body);
+  }
+  await t.app.tasks.idle();
+  const left = fs.readdirSync(path.join(t.dataDir, 'layers')).filter((f) => f.endsWith('.qcow2'));
+  assert.deepEqual(left, []);
+});
