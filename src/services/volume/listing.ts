@@ -1,6 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { BadRequest, NotFound } from '../../errors.js';
 import { first, type Query } from '../../http/query.js';
+import type { RequestContext } from '../../http/context.js';
 
 /** osapi_max_limit: a page never holds more, and a full page without `limit` gets a next link. */
 export const MAX_LIMIT = 1000;
@@ -103,4 +104,15 @@ export function collectionLinks(
   params.delete('offset');
   params.set('marker', lastId);
   return [{ rel: 'next', href: `${url}?${params.toString()}` }];
+}
+
+/**
+ * Whose resources a list shows: the caller's project, or for an admin `project_id=X` or every
+ * project with `all_tenants`. Null means no project filter.
+ */
+export function listedProject(ctx: RequestContext, q: Query): string | null {
+  const project = ctx.isAdmin ? first(q, 'project_id') : undefined;
+  if (project) return project;
+  if (ctx.isAdmin && ['1', 'true', 'True'].includes(first(q, 'all_tenants') ?? '')) return null;
+  return ctx.projectId ?? '';
 }

@@ -7,7 +7,7 @@ import { first, type Query } from '../../http/query.js';
 import { isoNow, isUuid } from '../../util.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { VolumeService } from './volumes.js';
-import { afterMarker, markerNotFound, parsePaging, sortExpr, type Paging } from './listing.js';
+import { afterMarker, listedProject, markerNotFound, parsePaging, sortExpr, type Paging } from './listing.js';
 import { optText, parseBool, parseMetadata, SNAPSHOT_DELETE_REFUSED, type Snapshot } from './model.js';
 
 const SNAPSHOT_SORT_KEYS = ['id', 'name', 'status', 'size', 'created_at', 'updated_at', 'volume_id'] as const;
@@ -33,10 +33,8 @@ export class SnapshotService {
   async list(ctx: RequestContext, q: Query): Promise<{ snapshots: Snapshot[]; paging: Paging }> {
     const paging = parsePaging(q, SNAPSHOT_SORT_KEYS);
     let select = this.db.selectFrom('snapshots').selectAll('snapshots');
-    const allTenants = ctx.isAdmin && ['1', 'true', 'True'].includes(first(q, 'all_tenants') ?? '');
-    const project = ctx.isAdmin ? first(q, 'project_id') : undefined;
-    if (project) select = select.where('snapshots.project_id', '=', project);
-    else if (!allTenants) select = select.where('snapshots.project_id', '=', ctx.projectId ?? '');
+    const project = listedProject(ctx, q);
+    if (project !== null) select = select.where('snapshots.project_id', '=', project);
     for (const key of ['name', 'status', 'volume_id'] as const) {
       const value = first(q, key) ?? (key === 'name' ? first(q, 'display_name') : undefined);
       if (value !== undefined) select = select.where(`snapshots.${key}`, '=', value);

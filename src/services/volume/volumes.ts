@@ -9,7 +9,7 @@ import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
 import { VolumeRepo } from './volume.repo.js';
 import { Quotas } from './quotas.js';
-import { afterMarker, markerNotFound, parsePaging, sortExpr, type Paging } from './listing.js';
+import { afterMarker, listedProject, markerNotFound, parsePaging, sortExpr, type Paging } from './listing.js';
 import {
   AVAILABILITY_ZONE,
   DEFAULT_TYPE_NAME,
@@ -63,10 +63,8 @@ export class VolumeService {
   async list(ctx: RequestContext, q: Query): Promise<{ volumes: Volume[]; paging: Paging }> {
     const paging = parsePaging(q, VOLUME_SORT_KEYS);
     let select = this.db.selectFrom('volumes').selectAll('volumes');
-    const allTenants = ctx.isAdmin && ['1', 'true', 'True'].includes(first(q, 'all_tenants') ?? '');
-    const project = ctx.isAdmin ? first(q, 'project_id') : undefined;
-    if (project) select = select.where('volumes.project_id', '=', project);
-    else if (!allTenants) select = select.where('volumes.project_id', '=', ctx.projectId ?? '');
+    const project = listedProject(ctx, q);
+    if (project !== null) select = select.where('volumes.project_id', '=', project);
     for (const key of ['name', 'status', 'availability_zone'] as const) {
       const value = first(q, key) ?? (key === 'name' ? first(q, 'display_name') : undefined);
       if (value !== undefined) select = select.where(`volumes.${key}`, '=', value);
