@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Compiled benches live in dist/bench/, so the project root is two levels up. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'bin/pocketstack.js');
+/** BENCH_POCKETSTACK_BIN runs the benches against another build (e.g. a patched copy) for A/B runs. */
+export const BIN = process.env.BENCH_POCKETSTACK_BIN ? path.resolve(process.env.BENCH_POCKETSTACK_BIN) : path.join(ROOT, 'bin/pocketstack.js');
 export const MiB = 1024 * 1024;
 
 export interface Child {
@@ -130,6 +131,28 @@ export function rssMiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) / 1024;
+}
+
+/** Busy share of all CPUs over `ms`, from /proc/stat (Linux). */
+async function machineBusy(ms: number): Promise<number> {
+  const sample = (): number[] => fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const a = sample();
+  await new Promise((r) => setTimeout(r, ms));
+  const d = sample().map((v, i) => v - a[i]!);
+  const total = d.reduce((x, y) => x + y, 0);
+  return total === 0 ? 0 : 1 - (d[3]! + d[4]!) / total; // idle + iowait
+}
+
+/** Other work on the machine skews every figure: say how busy it was just before a bench started. */
+export async function machineNote(): Promise<string> {
+  const busy = await machineBusy(1000);
+  return `${os.cpus().length} CPUs ${fix(100 * busy, 0)}% busy before start, node ${process.version}, server ${path.relative(process.cwd(), BIN) || BIN}`;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 100 ticks/s). */
+export function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;

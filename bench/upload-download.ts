@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import { createImage, envInt, fix, median, MiB, removeDir, report, ROOT, spawnServer, startPocketstack, tempDir, token } from './common.js';
+import { createImage, envInt, fix, machineNote, median, MiB, removeDir, report, ROOT, spawnServer, startPocketstack, tempDir, token } from './common.js';
 
 const CHUNK = MiB;
 
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const dataDir = path.join(work, 'pocketstack');
   const servers: Array<{ stop(): Promise<void> }> = [];
   try {
-    console.log(`upload-download: ${mib} MiB image, ${rounds} round(s), files under ${work}`);
+    console.log(`upload-download: ${mib} MiB image, ${rounds} round(s), files under ${work} (${await machineNote()})`);
     await generate(file, mib);
     const ps = await startPocketstack(dataDir);
     servers.push(ps);

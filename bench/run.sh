@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench`: build, then run each benchmark; each prints its figures, the baseline it
+# measured in the same run, and the ratio against its goal. `npm run bench -- startup` runs one.
+# Figures are only as quiet as the machine: run nothing else meanwhile (each bench prints the load).
+# Quick run: BENCH_IMAGE_MIB=64 BENCH_ROUNDS=1 BENCH_DURATION=3 BENCH_STARTUP_RUNS=3 npm run bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc -p .
+benches=("$@")
+[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images startup)
+for b in "${benches[@]}"; do
+  echo
+  node "dist/bench/$b.js"
+done
