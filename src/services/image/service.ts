@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, RangeNotSatisfiable } from '../../errors.js';
@@ -149,8 +150,14 @@ export class ImageService {
       if (!marker || !canSee(ctx, marker.row, await this.members.isMember(ctx, marker.row))) {
         throw new BadRequest(`Marker ${q.marker} could not be found.`);
       }
-      // Keyset pagination: rows strictly after the marker in the requested order.
-      select = select.where((eb) =>
+      // Keyset pagination: rows strictly after the marker in the requested order. With one
+      // direction throughout it is a row-value comparison, which SQLite runs as an index range.
+      const dir = q.sort[0]![1];
+      if (q.sort.every(([, d]) => d === dir)) {
+        const keys = sql.join(q.sort.map(([k]) => sortExpr(k)));
+        const values = sql.join(q.sort.map(([k]) => sortValue(marker.row, k)));
+        select = select.where(sql<SqlBool>`(${keys}) ${sql.raw(dir === 'asc' ? '>' : '<')} (${values})`);
+      } else select = select.where((eb) =>
         eb.or(
           q.sort.map(([key, dir], i) =>
             eb.and([
