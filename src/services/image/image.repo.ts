@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import type { Image } from './model.js';
@@ -7,6 +8,11 @@ type Executor = Db;
 /** Loads and stores images with their properties and tags; one row set per aggregate. */
 export class ImageRepo {
   constructor(private readonly db: Db) {}
+
+  /** The row alone, for checks that need no properties or tags (list markers). */
+  findRow(id: string, ex: Executor = this.db): Promise<ImageRow | undefined> {
+    return ex.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+  }
 
   async find(id: string, ex: Executor = this.db): Promise<Image | undefined> {
     const row = await ex.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
@@ -19,11 +25,21 @@ export class ImageRepo {
   async hydrate(rows: ImageRow[], ex: Executor = this.db): Promise<Image[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const props = await ex.selectFrom('image_properties').selectAll().where('image_id', 'in', ids).execute();
-    const tags = await ex.selectFrom('image_tags').selectAll().where('image_id', 'in', ids).execute();
+    // Properties and tags in one query: a tag is a row with a null name.
+    const children = await ex
+      .selectFrom('image_properties')
+      .select((eb) => ['image_id', eb.ref('name').$castTo<string | null>().as('name'), 'value'])
+      .where('image_id', 'in', ids)
+      .unionAll(
+        ex.selectFrom('image_tags').select(['image_id', sql<string | null>`null`.as('name'), 'value']).where('image_id', 'in', ids),
+      )
+      .execute();
     const byId = new Map<string, Image>(rows.map((row) => [row.id, { row, properties: {}, tags: [] }]));
-    for (const p of props) byId.get(p.image_id)!.properties[p.name] = p.value;
-    for (const t of tags) byId.get(t.image_id)!.tags.push(t.value);
+    for (const c of children) {
+      const image = byId.get(c.image_id)!;
+      if (c.name === null) image.tags.push(c.value);
+      else image.properties[c.name] = c.value;
+    }
     return rows.map((r) => byId.get(r.id)!);
   }
 

@@ -146,7 +146,8 @@ export class ImageService {
     for (const c of q.conditions) select = select.where(c);
 
     if (q.marker !== undefined) {
-      const marker = isUuid(q.marker) ? await this.repo.find(q.marker.toLowerCase()) : undefined;
+      const row = isUuid(q.marker) ? await this.repo.findRow(q.marker.toLowerCase()) : undefined;
+      const marker = row && { row };
       if (!marker || !canSee(ctx, marker.row, await this.members.isMember(ctx, marker.row))) {
         throw new BadRequest(`Marker ${q.marker} could not be found.`);
       }

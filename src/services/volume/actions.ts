@@ -46,6 +46,20 @@ export class VolumeActions {
     this.tasks.kick();
   }
 
+  async reserve(ctx: RequestContext, id: string): Promise<void> {
+    const volume = await this.volumes.get(ctx, id);
+    await this.move(this.db, volume, ['available'], 'attaching', 'reserve');
+  }
+
+  async unreserve(ctx: RequestContext, id: string): Promise<void> {
+    const volume = await this.volumes.get(ctx, id);
+    await this.db.updateTable('volumes').set({ status: 'available', updated_at: isoNow() }).where('id', '=', volume.row.id).where('status', '=', 'attaching').execute();
+  }
+
+  async detach(ctx: RequestContext, id: string): Promise<void> {
+    await this.volumes.get(ctx, id);
+  }
+
   async setBootable(ctx: RequestContext, id: string, body: Record<string, unknown>): Promise<void> {
     const bootable = parseBool(body.bootable, 'bootable');
     const volume = await this.volumes.get(ctx, id);

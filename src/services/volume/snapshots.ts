@@ -56,6 +56,7 @@ export class SnapshotService {
    */
   async create(ctx: RequestContext, body: Record<string, unknown>, microversion: [number, number]): Promise<Snapshot> {
     const volumeId = body.volume_id;
+    if (volumeId === null) throw new NotFound('Volume None could not be found.');
     if (typeof volumeId !== 'string' || volumeId === '') {
       throw new BadRequest(`Invalid input for field/attribute snapshot. Value: ${JSON.stringify(body)}. 'volume_id' is a required property`);
     }

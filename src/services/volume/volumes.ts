@@ -97,6 +97,16 @@ export class VolumeService {
     return { volumes: await this.repo.hydrateVolumes(rows), paging };
   }
 
+  /** GET /volumes/summary: count and total size of the caller's volumes. */
+  async summary(ctx: RequestContext): Promise<{ total_size: number; total_count: number }> {
+    const row = await this.db
+      .selectFrom('volumes')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('gb')])
+      .where('project_id', '=', ctx.projectId ?? '')
+      .executeTakeFirstOrThrow();
+    return { total_size: Number(row.gb), total_count: Number(row.n) };
+  }
+
   /** POST /volumes: the record now (`creating`), the disk by a task. */
   async create(ctx: RequestContext, body: Record<string, unknown>): Promise<Volume> {
     if (!ctx.projectId) throw new Forbidden('A project-scoped token is required.');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest, Forbidden } from '../../../errors.js';
+import { BadRequest, Forbidden, NotFound } from '../../../errors.js';
 import type { Query } from '../../../http/query.js';
 import { isoNow } from '../../../util.js';
 import type { VolumeApi } from '../api.js';
@@ -12,6 +12,8 @@ type Params = { project_id: string; id: string };
 export function snapshotRoutes(app: FastifyInstance, api: VolumeApi): void {
   for (const detail of [false, true]) {
     app.get<{ Params: Params }>(detail ? '/snapshots/detail' : '/snapshots', async (req) => {
+      // The router ignores trailing slashes, but `/snapshots/` is a snapshot with an empty id.
+      if (req.url.split('?')[0]!.endsWith('/')) throw new NotFound('The resource could not be found.');
       const { snapshots, paging } = await api.snapshots.list(req.ctx, req.query as Query);
       const body: Record<string, unknown> = { snapshots: snapshots.map((s) => snapshotView(s, req.volumeMv, detail)) };
       const href = `${api.baseUrl()}/volume/v3/${req.params.project_id}/${detail ? 'snapshots/detail' : 'snapshots'}`;

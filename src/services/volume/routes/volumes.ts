@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest } from '../../../errors.js';
+import { BadRequest, NotFound } from '../../../errors.js';
 import { first, type Query } from '../../../http/query.js';
 import type { VolumeApi } from '../api.js';
 import { collectionLinks } from '../listing.js';
-import { volumeSummaryView } from '../views/volume.view.js';
+import { atLeast, volumeSummaryView } from '../views/volume.view.js';
+import { volumeNotFound } from '../volumes.js';
 
 type Params = { project_id: string; id: string };
 
@@ -23,6 +24,7 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
 
   for (const detail of [false, true]) {
     app.get<{ Params: Params }>(detail ? '/volumes/detail' : '/volumes', async (req) => {
+      if (req.url.split('?')[0]!.endsWith('/')) throw new NotFound('The resource could not be found.');
       const { volumes, paging } = await api.volumes.list(req.ctx, req.query as Query);
       const body: Record<string, unknown> = {
         volumes: detail ? await api.render(req.ctx, req.volumeMv, volumes) : volumes.map((v) => volumeSummaryView(v, api.baseUrl())),
@@ -36,8 +38,16 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
   app.post<{ Params: Params }>('/volumes', async (req, reply) => {
     const body = envelope(req.body, 'volume');
     const volume = await api.volumes.create(req.ctx, body);
-    const [view] = await api.render(req.ctx, req.volumeMv, [volume]);
+    const [view] = await api.render(req.ctx, req.volumeMv, [volume], false);
     return reply.code(202).send({ volume: view });
+  });
+
+  // 3.12+: totals over the caller's volumes; before that `summary` is just an unknown id.
+  app.get<{ Params: Params }>('/volumes/summary', async (req) => {
+    if (!atLeast(req.volumeMv, 12)) throw volumeNotFound('summary');
+    const summary: Record<string, unknown> = await api.volumes.summary(req.ctx);
+    if (atLeast(req.volumeMv, 36)) summary.metadata = {};
+    return { 'volume-summary': summary };
   });
 
   app.get<{ Params: Params }>('/volumes/:id', async (req) => {
@@ -47,7 +57,7 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
 
   app.put<{ Params: Params }>('/volumes/:id', async (req) => {
     const volume = await api.volumes.update(req.ctx, req.params.id, envelope(req.body, 'volume'));
-    const [view] = await api.render(req.ctx, req.volumeMv, [volume]);
+    const [view] = await api.render(req.ctx, req.volumeMv, [volume], false);
     return { volume: view };
   });
 
@@ -66,6 +76,15 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
     switch (action) {
       case 'os-extend':
         await api.actions.extend(req.ctx, id, args);
+        return reply.code(202).send();
+      case 'os-reserve':
+        await api.actions.reserve(req.ctx, id);
+        return reply.code(202).send();
+      case 'os-unreserve':
+        await api.actions.unreserve(req.ctx, id);
+        return reply.code(202).send();
+      case 'os-detach':
+        await api.actions.detach(req.ctx, id);
         return reply.code(202).send();
       case 'os-set_bootable':
         await api.actions.setBootable(req.ctx, id, args);

@@ -29,6 +29,7 @@ export function volumeView(
   base: string,
   typeName: string,
   typeId: string,
+  extensions = true,
 ): Record<string, unknown> {
   const r = v.row;
   const view: Record<string, unknown> = {
@@ -45,7 +46,6 @@ export function volumeView(
     migration_status: null,
     multiattach: false,
     name: r.name,
-    'os-vol-tenant-attr:tenant_id': r.project_id,
     replication_status: null,
     size: r.size,
     snapshot_id: r.snapshot_id,
@@ -55,8 +55,9 @@ export function volumeView(
     user_id: r.user_id,
     volume_type: typeName,
   };
-  if (Object.keys(v.imageMetadata).length > 0) view.volume_image_metadata = v.imageMetadata;
-  if (ctx.isAdmin) {
+  if (extensions) view['os-vol-tenant-attr:tenant_id'] = r.project_id;
+  if (extensions && Object.keys(v.imageMetadata).length > 0) view.volume_image_metadata = v.imageMetadata;
+  if (extensions && ctx.isAdmin) {
     view['os-vol-host-attr:host'] = BACKEND_HOST;
     view['os-vol-mig-status-attr:migstat'] = null;
     view['os-vol-mig-status-attr:name_id'] = null;

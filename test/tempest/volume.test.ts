@@ -1,0 +1,153 @@
+// Runs Debian's Tempest 33 Cinder v3 API tests (volumes, snapshots, metadata, clone, extend,
+// versions, limits) against the real server. Compute is off, so attach/server tests skip.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { adminSession, endpointOf, runTempestSuite, type SuiteContext } from './harness.js';
+
+/** Exactly these modules of tempest.api.volume (the trailing \. keeps e.g. test_volumes_snapshots from matching _list). */
+const MODULES = [
+  'test_volumes_snapshots',
+  'test_volumes_snapshots_list',
+  'test_volumes_snapshots_negative',
+  'test_snapshot_metadata',
+  'test_volume_delete_cascade',
+  'test_volumes_get',
+  'test_volumes_list',
+  'test_volumes_negative',
+  'test_volume_metadata',
+  'test_versions',
+  'test_volume_absolute_limits',
+  'test_volumes_extend',
+  'test_volumes_clone',
+  'test_volumes_clone_negative',
+];
+const REGEX = `^tempest\\.api\\.volume\\.(${MODULES.join('|')})\\.`;
+const RUN_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Skips that are configuration choices: compute is off (attach and server tests), backup is off,
+ * attached-volume extend is off. Anything else (a microversion range, a missing feature probe)
+ * must not skip quietly.
+ */
+const ALLOWED_SKIP_REASONS = [
+  /^Skipped because the compute service is not available$/,
+  /^Cinder backup is disabled$/,
+  /^Attached volume extend is disabled\.?$/,
+];
+
+const CONF_TEMPLATE = `[DEFAULT]
+log_file = tempest.log
+
+[auth]
+use_dynamic_credentials = true
+create_isolated_networks = false
+admin_username = admin
+admin_password = @ADMIN_PASSWORD@
+admin_project_name = admin
+admin_domain_name = Default
+default_credentials_domain_name = Default
+
+[identity]
+auth_version = v3
+uri_v3 = http://127.0.0.1:@PORT@/identity/v3
+region = RegionOne
+v3_endpoint_type = public
+
+[identity-feature-enabled]
+api_v2 = false
+
+[service_available]
+cinder = true
+glance = true
+nova = false
+neutron = false
+swift = false
+horizon = false
+placement = false
+
+[compute]
+image_ref = @IMAGE_ID@
+image_ref_alt = @IMAGE_ID@
+
+[compute-feature-enabled]
+attach_encrypted_volume = false
+volume_multiattach = false
+
+[image]
+container_formats = bare,ovf,ami,ari,aki,ova
+disk_formats = raw,qcow2,vhd,vmdk,vdi,iso,ami,ari,aki
+
+[image-feature-enabled]
+api_v2 = true
+api_v1 = false
+import_image = false
+
+[volume]
+catalog_type = volumev3
+endpoint_type = publicURL
+backend_names = default
+min_microversion = 3.0
+max_microversion = 3.70
+volume_size = 1
+volume_size_extend = 1
+build_timeout = 60
+build_interval = 1
+
+[volume-feature-enabled]
+backup = false
+snapshot = true
+clone = true
+manage_snapshot = false
+manage_volume = false
+extend_attached_volume = false
+multi_backend = false
+
+[validation]
+run_validation = false
+
+[oslo_concurrency]
+lock_path = @WORKSPACE@/lock
+`;
+
+/**
+ * Uploads a small public raw image for [compute] image_ref: test_volumes_get and test_volumes_clone
+ * create volumes from it (they only need Glance, not Nova).
+ */
+async function prepare({ server }: SuiteContext): Promise<Record<string, string>> {
+  const { token, catalog } = await adminSession(server);
+  const glance = endpointOf(catalog, 'image');
+  const headers = { 'x-auth-token': token };
+  const created = await fetch(`${glance}/v2/images`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'tempest-volume-image', container_format: 'bare', disk_format: 'raw', visibility: 'public' }),
+  });
+  const createdText = await created.text();
+  assert.equal(created.status, 201, `image create failed: ${created.status} ${createdText}`);
+  const image = JSON.parse(createdText) as { id: string };
+  const upload = await fetch(`${glance}/v2/images/${image.id}/file`, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/octet-stream' },
+    body: Buffer.alloc(1024 * 1024),
+  });
+  const uploadText = await upload.text();
+  assert.equal(upload.status, 204, `image upload failed: ${upload.status} ${uploadText}`);
+  for (let i = 0; i < 100; i++) {
+    const shown = await fetch(`${glance}/v2/images/${image.id}`, { headers });
+    const body = (await shown.json()) as { status: string };
+    if (body.status === 'active') return { IMAGE_ID: image.id };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`image ${image.id} did not become active`);
+}
+
+test('tempest volume v3 API tests pass', { timeout: RUN_TIMEOUT_MS + 5 * 60_000 }, async (t) => {
+  await runTempestSuite(t, {
+    confTemplate: CONF_TEMPLATE,
+    regex: REGEX,
+    timeoutMs: RUN_TIMEOUT_MS,
+    concurrency: 2,
+    prepare,
+    allowedSkipReasons: ALLOWED_SKIP_REASONS,
+  });
+});
