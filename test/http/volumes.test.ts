@@ -195,3 +195,25 @@ test('deleting everything leaves no layer file behind', async () => {
   const left = fs.readdirSync(path.join(t.dataDir, 'layers')).filter((f) => f.endsWith('.qcow2'));
   assert.deepEqual(left, []);
 });
+
+test('work interrupted by a crash settles after a restart: creating and deleting resume', async () => {
+  const keep = await createVolume();
+  const doomed = await createVolume();
+  // What a crash leaves behind: rows moved to creating/deleting whose task rows were never run.
+  const now = new Date().toISOString();
+  const pending = { ...(await t.app.db.selectFrom('volumes').selectAll().where('id', '=', keep.id).executeTakeFirstOrThrow()) };
+  const fresh = { ...pending, id: '6a1b2c3d-0000-4000-8000-0000000c0ffe', status: 'creating', head_layer: null, created_at: now };
+  await t.app.db.insertInto('volumes').values(fresh).execute();
+  await t.app.db.insertInto('tasks').values({ kind: 'volume.create', target_id: fresh.id, payload: '{}', created_at: now }).execute();
+  await t.app.db.updateTable('volumes').set({ status: 'deleting' }).where('id', '=', doomed.id).execute();
+  await t.app.db.insertInto('tasks').values({ kind: 'volume.delete', target_id: doomed.id, payload: '{}', created_at: now }).execute();
+
+  await t.close();
+  t = await testApp(t.dataDir);
+  await t.app.tasks.idle();
+  const created = await t.inject({ method: 'GET', url: `${base}/volumes/${fresh.id}`, headers: demo });
+  assert.equal(created.json().volume.status, 'available');
+  assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${doomed.id}`, headers: demo })).statusCode, 404);
+  assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${keep.id}`, headers: demo })).json().volume.status, 'available');
+  await checkNoDanglingLayers();
+});
