@@ -6,6 +6,7 @@ import { CorruptLayer } from './layer-header.js';
 import { inspectExternal, isDiskSize, LayerFiles, syncFile, type LayerStoreOptions } from './layer-files.js';
 import * as io from './layer-io.js';
 import { externalBackings, sweep, type SweepOptions } from './layer-sweep.js';
+import { emptyQcow2 } from './qcow2-create.js';
 
 export * from './layer-errors.js';
 export { CorruptLayer };
@@ -217,12 +218,11 @@ export class LayerStore {
   }
 
   /**
-   * `-u`: qemu-img does not open the backing. Its size was checked above from its header, and
-   * opening it would need locks a running guest may hold (and time, for a long chain).
+   * Written in-process (qcow2-create.ts) rather than by `qemu-img create`: a process start costs
+   * ~30 ms, the header ~1 ms. Like `qemu-img create -u`, the backing is not opened: its size was
+   * checked above from its header.
    */
   private async create(tmp: string, sizeBytes: number, backing?: { name: string; format: string }): Promise<void> {
-    const args = ['create', '-q', '-f', 'qcow2'];
-    if (backing) args.push('-u', '-b', backing.name, '-F', backing.format);
-    await this.files.run('qemu-img', [...args, tmp, String(sizeBytes)]);
+    await fsp.writeFile(tmp, emptyQcow2(sizeBytes, backing));
   }
 }
