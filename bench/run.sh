@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p .
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images startup volume-snapshots)
+[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images startup volume-snapshots list-snapshots)
 for b in "${benches[@]}"; do
   echo
   node "dist/bench/$b.js"

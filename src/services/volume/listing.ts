@@ -77,6 +77,13 @@ export function afterMarker(
   sort: Array<[string, SortDir]>,
   marker: Record<string, unknown>,
 ): Expression<SqlBool> {
+  const dir = sort[0]![1];
+  if (sort.every(([, d]) => d === dir)) {
+    // One direction throughout: a row-value comparison, which SQLite runs as an index range.
+    const keys = sql.join(sort.map(([k]) => sortExpr(table, k)));
+    const values = sql.join(sort.map(([k]) => sortValue(marker, k)));
+    return sql<SqlBool>`(${keys}) ${sql.raw(dir === 'asc' ? '>' : '<')} (${values})`;
+  }
   const cmp = (key: string, op: string) => sql<SqlBool>`${sortExpr(table, key)} ${sql.raw(op)} ${sortValue(marker, key)}`;
   const ors = sort.map(([key, dir], i) => {
     const ands = [...sort.slice(0, i).map(([k]) => cmp(k, '=')), cmp(key, dir === 'asc' ? '>' : '<')];
