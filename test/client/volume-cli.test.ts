@@ -28,6 +28,15 @@ async function waitFor(kind: 'volume' | 'volume snapshot' | 'image', name: strin
   throw new Error(`${kind} ${name} never reached ${want.join('/')}`);
 }
 
+/** Polls a list command until the id is gone from it. */
+async function waitGone(list: string[], id: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (!(await openstackJson<Row[]>(server, list)).some((r) => r.ID === id)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${id} never left ${list.join(' ')}`);
+}
+
 describe('volumes', () => {
   test('create, show, list, set, unset, extend', async () => {
     const created = await openstackJson<Row>(server, ['volume', 'create', '--size', '1', '--description', 'first', '--property', 'a=1', 'v1']);
@@ -51,6 +60,11 @@ describe('volumes', () => {
     shown = await waitFor('volume', 'v1b', ['available']);
     assert.deepEqual(shown.properties, { b: '2' });
     assert.equal(shown.size, 2);
+
+    await openstackJson(server, ['volume', 'create', '--source', 'v1b', 'v1-clone']);
+    const clone = await waitFor('volume', 'v1-clone', ['available']);
+    assert.equal(clone.size, 2);
+    assert.equal(clone.source_volid, shown.id);
   });
 });
 
@@ -74,6 +88,14 @@ describe('volume snapshots', () => {
     assert.equal((await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--volume', 'guide-vol'])).length, 1);
     assert.equal((await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--status', 'error'])).length, 0);
     assert.equal((await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--name', 'guide-snap'])).length, 1);
+    const second = await openstackJson<Row>(server, ['volume', 'snapshot', 'create', '--volume', 'guide-vol', 'guide-snap-b']);
+    await waitFor('volume snapshot', 'guide-snap-b', ['available']);
+    const page = await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--limit', '1']);
+    assert.deepEqual(page.map((r) => r.ID), [second.id], 'newest first, one per page');
+    const next = await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--limit', '1', '--marker', second.id]);
+    assert.deepEqual(next.map((r) => r.ID), [snap.id]);
+    await openstackOk(server, ['volume', 'snapshot', 'delete', 'guide-snap-b']);
+    await waitGone(['volume', 'snapshot', 'list'], second.id);
 
     const del = await openstack(server, ['volume', 'delete', 'guide-vol']);
     assert.notEqual(del.code, 0);
