@@ -49,7 +49,9 @@ export function snapshotRoutes(app: FastifyInstance, api: VolumeApi): void {
   });
 
   app.post<{ Params: Params }>('/snapshots/:id/action', async (req, reply) => {
-    const body = (req.body ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const raw = req.body;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadRequest('There is no such action: None');
+    const body = raw as Record<string, Record<string, unknown> | undefined>;
     if (!req.ctx.isAdmin) throw new Forbidden("Policy doesn't allow volume_extension:snapshot_admin_actions to be performed.");
     if ('os-force_delete' in body) {
       await api.snapshots.delete(req.ctx, req.params.id, true);
