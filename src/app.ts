@@ -71,6 +71,9 @@ export async function createApp(config: Config): Promise<App> {
     db, repo: volumes.volumes.repo, layers, imageFiles: files, images, tasks, tmpDir: path.join(config.dataDir, 'tmp'),
   });
 
+  // Before any task runs: layers a crash left without a row (a head made, never committed) go.
+  await layers.sweep(await volumes.volumes.repo.layerRoots(), { graceMs: 0 });
+
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
   await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });

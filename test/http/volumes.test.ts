@@ -208,9 +208,13 @@ test('work interrupted by a crash settles after a restart: creating and deleting
   await t.app.db.updateTable('volumes').set({ status: 'deleting' }).where('id', '=', doomed.id).execute();
   await t.app.db.insertInto('tasks').values({ kind: 'volume.delete', target_id: doomed.id, payload: '{}', created_at: now }).execute();
 
+  // And a head a crash left before its row was committed.
+  const orphan = await t.app.layers.createHead({ sizeBytes: 1024 ** 3 });
+
   await t.close();
   t = await testApp(t.dataDir);
   await t.app.tasks.idle();
+  assert.ok(!fs.existsSync(t.app.layers.pathOf(orphan)), 'the orphan head is swept at start-up');
   const created = await t.inject({ method: 'GET', url: `${base}/volumes/${fresh.id}`, headers: demo });
   assert.equal(created.json().volume.status, 'available');
   assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${doomed.id}`, headers: demo })).statusCode, 404);
