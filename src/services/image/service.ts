@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
-import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, RangeNotSatisfiable } from '../../errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
 import type { Query } from '../../http/query.js';
 import { isoNow, isUuid } from '../../util.js';
-import { ImageFileStore, SizeLimitExceeded, StorageFailure, type StoredFile } from '../../blocks/image-files.js';
-import { virtualSize } from '../../blocks/qcow2.js';
+import type { ImageFileStore } from '../../blocks/image-files.js';
 import { ImageRepo } from './image.repo.js';
 import { assertCanModify, assertCanWrite, canSee, visibleCondition } from './access.js';
 import { parseListQuery, sortExpr, sortValue } from './list-query.js';
 import { applyPatch, type PatchOp } from './patch.js';
 import {
-  canTransition,
   checkBaseValue,
   checkExtra,
   checkPropertyQuota,
@@ -25,9 +22,8 @@ import {
   type Image,
 } from './model.js';
 import { ImageMembers } from './members.js';
-
-/** Glance's image_size_cap default: 1 TiB. */
-const IMAGE_SIZE_CAP = 1024 ** 4;
+import { ImageDataService } from './image-data.js';
+import { moveStatus } from './status.js';
 
 export interface ImagePage {
   images: Image[];
@@ -35,21 +31,12 @@ export interface ImagePage {
   nextMarker: string | undefined;
 }
 
-export interface ImageData {
-  stream: Readable;
-  length: number;
-  checksum: string | null;
-  range?: { start: number; end: number; total: number };
-}
-
-function transitionError(from: string, to: string): Conflict {
-  return new Conflict(`Image status transition from ${from} to ${to} is not allowed`);
-}
-
 /** Glance v2: image records, their data, tags and the status machine. */
 export class ImageService {
   readonly repo: ImageRepo;
   readonly members: ImageMembers;
+  /** The image data: upload and download. */
+  readonly data: ImageDataService;
 
   constructor(
     private readonly db: Db,
@@ -59,6 +46,7 @@ export class ImageService {
   ) {
     this.repo = new ImageRepo(db);
     this.members = new ImageMembers(db, (ctx, id, ex) => this.get(ctx, id, ex));
+    this.data = new ImageDataService(db, files, (ctx, id) => this.get(ctx, id));
   }
 
   /**
@@ -246,111 +234,7 @@ export class ImageService {
     if (image.row.status !== from) {
       throw new BadRequest(`Not allowed to ${active ? 'reactivate' : 'deactivate'} image in status '${image.row.status}'`);
     }
-    await this.moveStatus(image.row.id, from, target);
+    await moveStatus(this.db, image.row.id, from, target);
   }
 
-  /** Conditional status change: fails with Glance's 409 if another request moved it first. */
-  private async moveStatus(id: string, from: string, to: string, extra: Partial<ImageRow> = {}): Promise<void> {
-    if (!canTransition(from, to)) throw transitionError(from, to);
-    const res = await this.db
-      .updateTable('images')
-      .set({ ...extra, status: to, updated_at: isoNow() })
-      .where('id', '=', id)
-      .where('status', '=', from)
-      .executeTakeFirst();
-    if (res.numUpdatedRows === 0n) {
-      const now = await this.db.selectFrom('images').select('status').where('id', '=', id).executeTakeFirst();
-      if (!now) throw new NotFound(`No image found with ID ${id}`);
-      throw transitionError(now.status, to);
-    }
-  }
-
-  /**
-   * PUT /v2/images/{id}/file: queued -> saving -> active. The bytes are hashed (md5 and sha512)
-   * as they are written; the image becomes active only once the file is complete and synced.
-   * When the client fails (disconnects, sends the wrong size, too much data) the image goes back
-   * to queued, as Glance's `_restore` does, so the upload can be retried. When the store fails
-   * (disk full, I/O error) the image is killed: its data cannot be trusted.
-   */
-  async upload(ctx: RequestContext, id: string, data: Readable, expectedSize?: number): Promise<void> {
-    const image = await this.get(ctx, id);
-    assertCanModify(ctx, image.row, 'upload_image');
-    const missing = (['disk_format', 'container_format'] as const).filter((f) => image.row[f] === null);
-    if (missing.length > 0) {
-      throw new BadRequest(
-        missing.length === 2
-          ? 'Properties disk_format, container_format must be set prior to saving data.'
-          : `Property ${missing[0]} must be set prior to saving data.`,
-      );
-    }
-    await this.moveStatus(image.row.id, image.row.status, 'saving');
-
-    let stored: StoredFile;
-    try {
-      stored = await this.files.write(data, { maxSize: IMAGE_SIZE_CAP });
-    } catch (err) {
-      if (err instanceof StorageFailure) {
-        await this.moveStatus(image.row.id, 'saving', 'killed').catch(() => undefined);
-        if (err.cause.code === 'ENOSPC') throw new OverLimit('Image storage media is full.');
-        throw err;
-      }
-      await this.restoreQueued(image.row.id);
-      if (err instanceof SizeLimitExceeded) throw new OverLimit(`Image exceeds the storage quota: ${err.message}`);
-      throw err;
-    }
-    if (expectedSize !== undefined && expectedSize !== stored.size) {
-      await this.files.remove(stored.fileId);
-      await this.restoreQueued(image.row.id);
-      throw new BadRequest(`Image size ${stored.size} does not match the expected size ${expectedSize}.`);
-    }
-    try {
-      await this.moveStatus(image.row.id, 'saving', 'active', {
-        file_id: stored.fileId,
-        size: stored.size,
-        virtual_size: virtualSize(image.row.disk_format, stored.head, stored.size),
-        checksum: stored.md5,
-        os_hash_algo: 'sha512',
-        os_hash_value: stored.sha512,
-      });
-    } catch (err) {
-      // Deleted while uploading: the bytes have no owner any more.
-      await this.files.remove(stored.fileId);
-      if (err instanceof NotFound) {
-        throw new Conflict(`Image ${id} could not be found after upload. The image may have been deleted during the upload.`);
-      }
-      throw err;
-    }
-  }
-
-  private async restoreQueued(id: string): Promise<void> {
-    await this.db
-      .updateTable('images')
-      .set({ status: 'queued', updated_at: isoNow() })
-      .where('id', '=', id)
-      .where('status', '=', 'saving')
-      .execute();
-  }
-
-  /** GET /v2/images/{id}/file; null when the image has no data (Glance answers 204). */
-  async download(ctx: RequestContext, id: string, range?: { start?: number; end?: number }): Promise<ImageData | null> {
-    const image = await this.get(ctx, id);
-    const row = image.row;
-    if (row.status === 'deactivated' && !ctx.isAdmin) {
-      throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
-    }
-    if (!row.file_id || row.size === null) return null;
-    if (!range) return { stream: this.files.read(row.file_id), length: row.size, checksum: row.checksum };
-    const total = row.size;
-    const start = range.start ?? Math.max(0, total - (range.end ?? 0));
-    const end = range.start === undefined ? total - 1 : Math.min(range.end ?? total - 1, total - 1);
-    if (start >= total || start > end) {
-      throw new RangeNotSatisfiable(`Requested range not satisfiable: bytes */${total}`);
-    }
-    return {
-      stream: this.files.read(row.file_id, { start, end }),
-      length: end - start + 1,
-      checksum: row.checksum,
-      range: { start, end, total },
-    };
-  }
 }

@@ -129,7 +129,7 @@ export function registerVolumeWorkers(d: WorkerDeps): void {
         // Flatten the chain into one file, then stream it through Glance's hashing upload.
         await d.layers.convert(volume.row.head_layer, tmp, payload.diskFormat === 'qcow2' ? 'qcow2' : 'raw');
         const ctx = systemContext(volume.row.project_id, volume.row.user_id);
-        await d.images.upload(ctx, imageId, fs.createReadStream(tmp, { highWaterMark: 1024 * 1024 }));
+        await d.images.data.upload(ctx, imageId, fs.createReadStream(tmp, { highWaterMark: 1024 * 1024 }));
       } finally {
         await fsp.rm(tmp, { force: true });
       }

@@ -27,12 +27,12 @@ export function imageDataRoutes(app: FastifyInstance, images: ImageService): voi
     }
     // Fastify skips the parser for an empty body: that is an upload of zero bytes.
     const data = (req.body as Readable | undefined) ?? Readable.from([]);
-    await images.upload(req.ctx, req.params.id, data, expected);
+    await images.data.upload(req.ctx, req.params.id, data, expected);
     return reply.code(204).send();
   });
 
   app.get<{ Params: { id: string } }>('/v2/images/:id/file', async (req, reply) => {
-    const data = await images.download(req.ctx, req.params.id, parseRange(req.headers.range));
+    const data = await images.data.download(req.ctx, req.params.id, parseRange(req.headers.range));
     if (!data) return reply.code(204).send();
     reply.header('content-type', 'application/octet-stream').header('content-length', data.length);
     if (data.range) {
