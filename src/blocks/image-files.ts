@@ -16,6 +16,30 @@ export interface StoredFile {
   head: Buffer;
 }
 
+/** md5 and sha512 of a stream of chunks, and its first bytes, computed in one pass. */
+class Digest {
+  private readonly md5 = createHash('md5');
+  private readonly sha512 = createHash('sha512');
+  private readonly head: Buffer[] = [];
+  private headLength = 0;
+  private size = 0;
+
+  update(chunk: Buffer): void {
+    this.size += chunk.length;
+    this.md5.update(chunk);
+    this.sha512.update(chunk);
+    if (this.headLength < HEADER_BYTES) {
+      // A copy: the chunk's buffer may be reused by the stream that produced it.
+      this.head.push(Buffer.from(chunk.subarray(0, HEADER_BYTES - this.headLength)));
+      this.headLength += Math.min(chunk.length, HEADER_BYTES - this.headLength);
+    }
+  }
+
+  result(): Omit<StoredFile, 'fileId'> {
+    return { size: this.size, md5: this.md5.digest('hex'), sha512: this.sha512.digest('hex'), head: Buffer.concat(this.head) };
+  }
+}
+
 /** The write stopped because the data passed `maxSize`. */
 export class SizeLimitExceeded extends Error {}
 
@@ -73,10 +97,7 @@ export class ImageFileStore {
   async write(source: Readable, opts: { maxSize?: number } = {}): Promise<StoredFile> {
     const fileId = randomUUID();
     const tmp = path.join(this.tmpDir, fileId);
-    const md5 = createHash('md5');
-    const sha512 = createHash('sha512');
-    const headParts: Buffer[] = [];
-    let headLength = 0;
+    const digest = new Digest();
     let size = 0;
     const maxSize = opts.maxSize ?? Infinity;
 
@@ -85,12 +106,7 @@ export class ImageFileStore {
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
         if (size > maxSize) return done(new SizeLimitExceeded(`image data exceeds ${maxSize} bytes`));
-        md5.update(chunk);
-        sha512.update(chunk);
-        if (headLength < HEADER_BYTES) {
-          headParts.push(chunk.subarray(0, HEADER_BYTES - headLength));
-          headLength += Math.min(chunk.length, HEADER_BYTES - headLength);
-        }
+        digest.update(chunk);
         done(null, chunk);
       },
     });
@@ -131,7 +147,31 @@ export class ImageFileStore {
       if (!settled && (err as NodeJS.ErrnoException).syscall) throw new StorageFailure(err as NodeJS.ErrnoException);
       throw err;
     }
-    return { fileId, size, md5: md5.digest('hex'), sha512: sha512.digest('hex'), head: Buffer.concat(headParts) };
+    return { fileId, ...digest.result() };
+  }
+
+  /**
+   * Takes over a complete file written elsewhere on the same file system (a volume flattened
+   * for upload): one read to hash it, then a rename instead of a second copy.
+   */
+  async adopt(file: string): Promise<StoredFile> {
+    const fileId = randomUUID();
+    const digest = new Digest();
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) digest.update(chunk as Buffer);
+    const handle = await fsp.open(file, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fsp.rename(file, this.pathOf(fileId));
+    } catch (err) {
+      // Another file system: fall back to copying through the hashing writer.
+      if ((err as NodeJS.ErrnoException).code === 'EXDEV') return this.write(fs.createReadStream(file, { highWaterMark: CHUNK }));
+      throw err;
+    }
+    return { fileId, ...digest.result() };
   }
 
   /** A stream of bytes start..end inclusive (the whole file by default). */

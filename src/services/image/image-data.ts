@@ -33,8 +33,10 @@ export class ImageDataService {
    * When the client fails (disconnects, sends the wrong size, too much data) the image goes back
    * to queued, as Glance's `_restore` does, so the upload can be retried. When the store fails
    * (disk full, I/O error) the image is killed: its data cannot be trusted.
+   * `data` is the request body, or `{ file }`: a finished file on the data directory's file
+   * system, which is renamed into the store after one hashing read.
    */
-  async upload(ctx: RequestContext, id: string, data: Readable, expectedSize?: number): Promise<void> {
+  async upload(ctx: RequestContext, id: string, data: Readable | { file: string }, expectedSize?: number): Promise<void> {
     const image = await this.getImage(ctx, id);
     assertCanModify(ctx, image.row, 'upload_image');
     const missing = (['disk_format', 'container_format'] as const).filter((f) => image.row[f] === null);
@@ -49,7 +51,8 @@ export class ImageDataService {
 
     let stored: StoredFile;
     try {
-      stored = await this.files.write(data, { maxSize: IMAGE_SIZE_CAP });
+      // A complete file of ours (a flattened volume) is adopted rather than copied.
+      stored = 'file' in data ? await this.files.adopt(data.file) : await this.files.write(data, { maxSize: IMAGE_SIZE_CAP });
     } catch (err) {
       if (err instanceof StorageFailure) {
         await moveStatus(this.db, image.row.id, 'saving', 'killed').catch(() => undefined);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../store/db.js';
@@ -126,10 +125,10 @@ export function registerVolumeWorkers(d: WorkerDeps): void {
       const tmp = path.join(d.tmpDir, `upload-${randomUUID()}`);
       await fsp.mkdir(d.tmpDir, { recursive: true });
       try {
-        // Flatten the chain into one file, then stream it through Glance's hashing upload.
+        // Flatten the chain into one file, which Glance's upload hashes and takes over.
         await d.layers.convert(volume.row.head_layer, tmp, payload.diskFormat === 'qcow2' ? 'qcow2' : 'raw');
         const ctx = systemContext(volume.row.project_id, volume.row.user_id);
-        await d.images.data.upload(ctx, imageId, fs.createReadStream(tmp, { highWaterMark: 1024 * 1024 }));
+        await d.images.data.upload(ctx, imageId, { file: tmp });
       } finally {
         await fsp.rm(tmp, { force: true });
       }
