@@ -8,6 +8,29 @@ import path from 'node:path';
 import { startServer, SYSTEM_PATH, type RunningServer } from '../helpers/server.js';
 
 export const TEMPEST = '/usr/bin/tempest';
+
+/** The tempest.conf sections every suite shares: dynamic credentials against our Keystone. */
+export const COMMON_CONF = `[DEFAULT]
+log_file = tempest.log
+
+[auth]
+use_dynamic_credentials = true
+create_isolated_networks = false
+admin_username = admin
+admin_password = @ADMIN_PASSWORD@
+admin_project_name = admin
+admin_domain_name = Default
+default_credentials_domain_name = Default
+
+[identity]
+auth_version = v3
+uri_v3 = http://127.0.0.1:@PORT@/identity/v3
+region = RegionOne
+v3_endpoint_type = public
+
+[identity-feature-enabled]
+api_v2 = false
+`;
 export const ADMIN_PASSWORD = 'admin';
 export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60_000;
 

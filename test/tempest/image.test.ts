@@ -1,6 +1,6 @@
 // Runs Debian's Tempest 33 image v2 API tests (metadefs excluded) against the real server.
 import { test } from 'node:test';
-import { runTempestSuite } from './harness.js';
+import { COMMON_CONF, runTempestSuite } from './harness.js';
 
 const REGEX = '^tempest\\.api\\.image\\.v2';
 const EXCLUDE_REGEX = 'metadefs';
@@ -11,27 +11,7 @@ const RUN_TIMEOUT_MS = 15 * 60_000;
  * tempest.conf.example): tempest.api.image.v2 without metadefs -> 44 passed, 6 skipped.
  * Import, caching and locations tests are skipped by these options.
  */
-const CONF_TEMPLATE = `[DEFAULT]
-log_file = tempest.log
-
-[auth]
-use_dynamic_credentials = true
-create_isolated_networks = false
-admin_username = admin
-admin_password = @ADMIN_PASSWORD@
-admin_project_name = admin
-admin_domain_name = Default
-default_credentials_domain_name = Default
-
-[identity]
-auth_version = v3
-uri_v3 = http://127.0.0.1:@PORT@/identity/v3
-region = RegionOne
-v3_endpoint_type = public
-
-[identity-feature-enabled]
-api_v2 = false
-
+const CONF_TEMPLATE = `${COMMON_CONF}
 [service_available]
 glance = true
 cinder = false

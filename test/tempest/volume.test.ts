@@ -2,7 +2,7 @@
 // versions, limits) against the real server. Compute is off, so attach/server tests skip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminSession, endpointOf, runTempestSuite, type SuiteContext } from './harness.js';
+import { COMMON_CONF, adminSession, endpointOf, runTempestSuite, type SuiteContext } from './harness.js';
 
 /** Exactly these modules of tempest.api.volume (the trailing \. keeps e.g. test_volumes_snapshots from matching _list). */
 const MODULES = [
@@ -35,27 +35,7 @@ const ALLOWED_SKIP_REASONS = [
   /^Attached volume extend is disabled\.?$/,
 ];
 
-const CONF_TEMPLATE = `[DEFAULT]
-log_file = tempest.log
-
-[auth]
-use_dynamic_credentials = true
-create_isolated_networks = false
-admin_username = admin
-admin_password = @ADMIN_PASSWORD@
-admin_project_name = admin
-admin_domain_name = Default
-default_credentials_domain_name = Default
-
-[identity]
-auth_version = v3
-uri_v3 = http://127.0.0.1:@PORT@/identity/v3
-region = RegionOne
-v3_endpoint_type = public
-
-[identity-feature-enabled]
-api_v2 = false
-
+const CONF_TEMPLATE = `${COMMON_CONF}
 [service_available]
 cinder = true
 glance = true
