@@ -14,10 +14,6 @@ export interface RequestContext {
   token: string;
 }
 
-export function hasRole(ctx: RequestContext, ...roles: string[]): boolean {
-  return roles.some((r) => ctx.roles.includes(r));
-}
-
 /** The context of work the system does for a project outside any request (tasks). */
 export function systemContext(projectId: string, userId: string): RequestContext {
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { RequestContext } from './context.js';
 
 declare module 'fastify' {
@@ -67,7 +67,3 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
   return app;
 }
 
-/** The request's path and query as the client sent them, without the service prefix. */
-export function pathUnder(req: FastifyRequest, prefix: string): string {
-  return req.url.startsWith(prefix) ? req.url.slice(prefix.length) || '/' : req.url;
-}

@@ -9,6 +9,12 @@ import { startServer, SYSTEM_PATH, type RunningServer } from '../helpers/server.
 
 export const TEMPEST = '/usr/bin/tempest';
 
+/** Formats Tempest may use for the images it creates: bare and raw first, as tests take the first. */
+export const IMAGE_FORMATS_CONF = `[image]
+container_formats = bare,ovf,ami,ari,aki,ova
+disk_formats = raw,qcow2,vhd,vmdk,vdi,iso,ami,ari,aki
+`;
+
 /** The tempest.conf sections every suite shares: dynamic credentials against our Keystone. */
 export const COMMON_CONF = `[DEFAULT]
 log_file = tempest.log

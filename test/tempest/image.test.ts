@@ -1,6 +1,6 @@
 // Runs Debian's Tempest 33 image v2 API tests (metadefs excluded) against the real server.
 import { test } from 'node:test';
-import { COMMON_CONF, runTempestSuite } from './harness.js';
+import { COMMON_CONF, IMAGE_FORMATS_CONF, runTempestSuite } from './harness.js';
 
 const REGEX = '^tempest\\.api\\.image\\.v2';
 const EXCLUDE_REGEX = 'metadefs';
@@ -21,10 +21,7 @@ swift = false
 horizon = false
 placement = false
 
-[image]
-container_formats = bare,ovf,ami,ari,aki,ova
-disk_formats = raw,qcow2,vhd,vmdk,vdi,iso,ami,ari,aki
-
+${IMAGE_FORMATS_CONF}
 [image-feature-enabled]
 api_v2 = true
 api_v1 = false

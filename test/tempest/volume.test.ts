@@ -2,7 +2,7 @@
 // versions, limits) against the real server. Compute is off, so attach/server tests skip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMON_CONF, adminSession, endpointOf, runTempestSuite, type SuiteContext } from './harness.js';
+import { COMMON_CONF, IMAGE_FORMATS_CONF, adminSession, endpointOf, runTempestSuite, type SuiteContext } from './harness.js';
 
 /** Exactly these modules of tempest.api.volume (the trailing \. keeps e.g. test_volumes_snapshots from matching _list). */
 const MODULES = [
@@ -53,10 +53,7 @@ image_ref_alt = @IMAGE_ID@
 attach_encrypted_volume = false
 volume_multiattach = false
 
-[image]
-container_formats = bare,ovf,ami,ari,aki,ova
-disk_formats = raw,qcow2,vhd,vmdk,vdi,iso,ami,ari,aki
-
+${IMAGE_FORMATS_CONF}
 [image-feature-enabled]
 api_v2 = true
 api_v1 = false

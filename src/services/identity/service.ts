@@ -2,7 +2,7 @@ import type { Db } from '../../store/db.js';
 import type { DomainRow, UserRow } from '../../store/schema.js';
 import { BadRequest, DomainError, Forbidden, NotFound, Unauthorized } from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
-import { Directory, DEFAULT_DOMAIN_ID } from './directory.js';
+import { Directory } from './directory.js';
 import { Roles } from './roles.js';
 import { Tokens, type Scope, type Token } from './tokens.js';
 import { verifyPassword } from './passwords.js';
@@ -202,4 +202,3 @@ export class IdentityService {
   }
 }
 
-export { DEFAULT_DOMAIN_ID };
