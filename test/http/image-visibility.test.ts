@@ -146,8 +146,13 @@ describe('listing', () => {
     }
     assert.equal(pages, 3);
     assert.deepEqual([...seen].sort(), [...made].sort());
-    // Newest first by default.
-    assert.deepEqual(seen, [...made].reverse());
+    // Newest first by default; images made in the same millisecond are ordered by id, descending.
+    const rows = await t.app.db.selectFrom('images').select(['id', 'created_at']).where('id', 'in', made).execute();
+    const expected = rows
+      // Binary order, as SQLite compares text (localeCompare would not).
+      .sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1))
+      .map((r) => r.id);
+    assert.deepEqual(seen, expected);
   });
 
   test('filters: name, disk_format, tag (all must match), extra property, in: lists', async () => {
