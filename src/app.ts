@@ -16,11 +16,14 @@ import { TaskRunner } from './tasks/runner.js';
 import { VolumeApi } from './services/volume/api.js';
 import { registerVolumeWorkers } from './services/volume/workers.js';
 import { volumePlugin } from './services/volume/plugin.js';
+import { ComputeQuotas } from './services/compute/quotas.js';
+import { computePlugin } from './services/compute/plugin.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
   { type: 'identity', name: 'keystone', path: '/identity' },
   { type: 'image', name: 'glance', path: '/image' },
+  { type: 'compute', name: 'nova', path: '/compute/v2.1' },
   // Tempest looks for volumev3; the SDK and OSC accept either.
   { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/{project_id}' },
   { type: 'block-storage', name: 'cinder', path: '/volume/v3/{project_id}' },
@@ -77,6 +80,7 @@ export async function createApp(config: Config): Promise<App> {
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
   await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
+  await http.register(computePlugin, { prefix: '/compute', quotas: new ComputeQuotas(db), identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
 

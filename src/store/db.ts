@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-identity-and-images.js';
 import * as m002 from './migrations/002-volumes.js';
+import * as m003 from './migrations/003-quotas.js';
 
 export type Db = Kysely<Database>;
 
@@ -12,6 +13,7 @@ export type Db = Kysely<Database>;
 const MIGRATIONS: Record<string, Migration> = {
   '001-identity-and-images': m001,
   '002-volumes': m002,
+  '003-quotas': m003,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

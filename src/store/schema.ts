@@ -23,6 +23,8 @@ export interface Database {
   volume_image_metadata: VolumeMetadataRow;
   snapshot_metadata: SnapshotMetadataRow;
   quotas: QuotaRow;
+  compute_quotas: ComputeQuotaRow;
+  quota_classes: QuotaClassRow;
   tasks: TaskRow;
 }
 
@@ -189,6 +191,21 @@ export interface SnapshotMetadataRow {
 
 export interface QuotaRow {
   project_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface ComputeQuotaRow {
+  project_id: string;
+  /** '' for the project's own limits. */
+  user_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface QuotaClassRow {
+  service: 'compute' | 'volume';
+  class_name: string;
   resource: string;
   hard_limit: number;
 }

@@ -192,7 +192,7 @@ describe('identity commands', () => {
     const projects = await openstackJson<Row[]>(server, ['project', 'list'], { admin: true });
     assert.deepEqual(projects.map((p) => p.Name).sort(), ['admin', 'demo']);
     const catalog = await openstackJson<Row[]>(server, ['catalog', 'list']);
-    assert.deepEqual(catalog.map((c) => c.Type).sort(), ['block-storage', 'identity', 'image', 'volumev3']);
+    assert.deepEqual(catalog.map((c) => c.Type).sort(), ['block-storage', 'compute', 'identity', 'image', 'volumev3']);
     const image = catalog.find((c) => c.Type === 'image')!;
     assert.equal(image.Endpoints.length, 3);
     assert.ok(image.Endpoints.every((e: Row) => e.url === `${server.url}/image` && e.region === 'RegionOne'));

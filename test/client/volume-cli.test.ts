@@ -153,3 +153,45 @@ describe('volume snapshots', () => {
     fs.rmSync(out);
   });
 });
+
+describe('limits and quotas', () => {
+  test('limits show --absolute reports compute and volume limits with real usage', async () => {
+    await openstackJson(server, ['volume', 'create', '--size', '2', 'counted']);
+    await waitFor('volume', 'counted', ['available']);
+    const rows = await openstackJson<Row[]>(server, ['limits', 'show', '--absolute']);
+    const limits = Object.fromEntries(rows.map((r) => [r.Name, r.Value]));
+    assert.equal(limits.maxTotalVolumes, 10);
+    assert.equal(limits.maxTotalVolumeGigabytes, 1000);
+    assert.equal(limits.maxTotalSnapshots, 10);
+    assert.ok(limits.totalVolumesUsed >= 1);
+    assert.ok(limits.totalGigabytesUsed >= 2);
+    assert.equal(limits.maxTotalInstances, 10);
+    assert.equal(limits.totalInstancesUsed, 0);
+  });
+
+  test('quota set (admin) changes what quota show prints; passing it gets Cinder\'s 413', async () => {
+    const before = await openstackJson<Row>(server, ['quota', 'show']);
+    assert.equal(before.volumes, 10);
+    assert.equal(before.snapshots, 10);
+    assert.equal(before.gigabytes, 1000);
+    assert.equal(before.instances, 10);
+
+    const denied = await openstack(server, ['quota', 'set', '--volumes', '1', 'demo']);
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /HTTP 403/);
+
+    const used = (await openstackJson<Row[]>(server, ['volume', 'list'])).length;
+    await openstackOk(server, ['quota', 'set', '--volumes', String(used), '--gigabytes', '500', '--instances', '4', 'demo'], { admin: true });
+    const after = await openstackJson<Row>(server, ['quota', 'show']);
+    assert.equal(after.volumes, used);
+    assert.equal(after.gigabytes, 500);
+    assert.equal(after.instances, 4);
+    const detail = await openstackJson<Row[]>(server, ['quota', 'list', '--compute', '--detail', '--project', 'demo'], { admin: true });
+    assert.equal(detail.find((r) => r.Resource === 'instances')?.Limit, 4);
+
+    const over = await openstack(server, ['volume', 'create', '--size', '1', 'one-too-many']);
+    assert.notEqual(over.code, 0);
+    assert.match(over.stderr, /Maximum number of volumes allowed \(\d+\) exceeded for quota 'volumes'\. \(HTTP 413\)/);
+    await openstackOk(server, ['quota', 'set', '--volumes', '10', '--gigabytes', '1000', '--instances', '10', 'demo'], { admin: true });
+  });
+});

@@ -3,7 +3,7 @@ import { installErrorHandling } from '../../http/errors.js';
 import { requireToken } from '../../http/auth.js';
 import type { IdentityService } from '../identity/service.js';
 import type { VolumeApi } from './api.js';
-import { renderVolumeError } from './errors.js';
+import { renderFault } from '../../http/faults.js';
 import { volumeMicroversion } from './microversion.js';
 import { versionRoutes } from './routes/versions.js';
 import { volumeRoutes } from './routes/volumes.js';
@@ -14,7 +14,7 @@ import { miscRoutes } from './routes/misc.js';
 /** Cinder v3 under /volume: /v3/{project_id}/... (and /v3/... without it, as from 3.67). */
 export async function volumePlugin(app: FastifyInstance, opts: { api: VolumeApi; identity: IdentityService }): Promise<void> {
   const { api, identity } = opts;
-  installErrorHandling(app, renderVolumeError);
+  installErrorHandling(app, renderFault);
   app.addHook('onSend', async (req, reply) => {
     // Cinder's request id header, besides the common one.
     reply.header('x-compute-request-id', req.id);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import { BadRequest, OverLimit } from '../../errors.js';
+import { QuotaClasses } from '../quota-classes.js';
 
 /** Cinder's default quotas (cinder/quota.py); -1 means unlimited. */
 export const DEFAULT_QUOTAS = {
@@ -29,12 +30,39 @@ function overLimit(message: string): OverLimit {
   return err;
 }
 
+/** Checks new limits as Cinder does: integers from -1 up; names it does not know are ignored. */
+function validLimits(values: Record<string, unknown>): Partial<QuotaSet> {
+  const limits: Partial<QuotaSet> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!(key in DEFAULT_QUOTAS)) continue;
+    const n = typeof value === 'string' ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) {
+      throw new BadRequest(`Invalid input received: Quota limit ${String(value)} for ${key} must be an integer greater than or equal to -1.`);
+    }
+    limits[key as QuotaResource] = n;
+  }
+  return limits;
+}
+
 export class Quotas {
-  constructor(private readonly db: Db) {}
+  private readonly classes: QuotaClasses;
+
+  constructor(private readonly db: Db) {
+    this.classes = new QuotaClasses(db, 'volume');
+  }
+
+  /** A quota class's limits; `default` is where every project starts. */
+  async classSet(className: string, ex: Db = this.db): Promise<QuotaSet> {
+    return this.classes.read<QuotaSet>({ ...DEFAULT_QUOTAS }, className, ex);
+  }
+
+  async setClass(className: string, values: Record<string, unknown>): Promise<void> {
+    await this.classes.write(className, validLimits(values));
+  }
 
   async limits(projectId: string, ex: Db = this.db): Promise<QuotaSet> {
     const rows = await ex.selectFrom('quotas').selectAll().where('project_id', '=', projectId).execute();
-    const set: QuotaSet = { ...DEFAULT_QUOTAS };
+    const set = await this.classSet('default', ex);
     for (const r of rows) if (r.resource in set) set[r.resource as QuotaResource] = r.hard_limit;
     return set;
   }
@@ -77,12 +105,7 @@ export class Quotas {
   }
 
   async set(projectId: string, values: Record<string, unknown>): Promise<void> {
-    for (const [key, value] of Object.entries(values)) {
-      if (!(key in DEFAULT_QUOTAS)) continue;
-      const n = typeof value === 'string' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) {
-        throw new BadRequest(`Invalid input received: Quota limit ${String(value)} for ${key} must be an integer greater than or equal to -1.`);
-      }
+    for (const [key, n] of Object.entries(validLimits(values))) {
       await this.db
         .insertInto('quotas')
         .values({ project_id: projectId, resource: key, hard_limit: n })

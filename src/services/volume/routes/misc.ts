@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Forbidden, NotFound } from '../../../errors.js';
+import { BadRequest, Forbidden, NotFound } from '../../../errors.js';
 import { first, type Query } from '../../../http/query.js';
 import type { VolumeApi } from '../api.js';
 import { DEFAULT_QUOTAS, type QuotaSet, type Usage } from '../quotas.js';
@@ -81,8 +81,23 @@ export function miscRoutes(app: FastifyInstance, api: VolumeApi): void {
   });
 
   app.get<{ Params: Params }>('/os-quota-sets/:target/defaults', async (req) => ({
-    quota_set: quotaView(req.params.target, { ...DEFAULT_QUOTAS }),
+    quota_set: quotaView(req.params.target, await api.volumes.quotas.classSet('default')),
   }));
+
+  app.get<{ Params: Params }>('/os-quota-class-sets/:target', async (req) => {
+    if (!req.ctx.isAdmin) throw new Forbidden("Policy doesn't allow volume_extension:quota_classes to be performed.");
+    return { quota_class_set: quotaView(req.params.target, await api.volumes.quotas.classSet(req.params.target)) };
+  });
+
+  app.put<{ Params: Params }>('/os-quota-class-sets/:target', async (req) => {
+    if (!req.ctx.isAdmin) throw new Forbidden("Policy doesn't allow volume_extension:quota_classes to be performed.");
+    const body = (req.body as Record<string, unknown> | undefined)?.quota_class_set;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new BadRequest("Missing required element 'quota_class_set' in request body.");
+    }
+    await api.volumes.quotas.setClass(req.params.target, body as Record<string, unknown>);
+    return { quota_class_set: quotaView(req.params.target, await api.volumes.quotas.classSet(req.params.target)) };
+  });
 
   app.put<{ Params: Params }>('/os-quota-sets/:target', async (req) => {
     if (!req.ctx.isAdmin) throw new Forbidden("Policy doesn't allow volume_extension:quotas:update to be performed.");

@@ -2,7 +2,9 @@ import type { RequestContext } from '../../../http/context.js';
 import { isoCinder } from '../../../util.js';
 import { AVAILABILITY_ZONE, BACKEND_HOST, type Volume } from '../model.js';
 
-export type Microversion = [number, number];
+import type { Microversion } from '../../../http/microversion.js';
+
+export type { Microversion };
 
 export const atLeast = (mv: Microversion, minor: number): boolean => mv[0] > 3 || (mv[0] === 3 && mv[1] >= minor);
 

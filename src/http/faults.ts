@@ -1,6 +1,6 @@
-import type { DomainError } from '../../errors.js';
+import type { DomainError } from '../errors.js';
 
-/** Cinder's fault names (cinder/api/openstack/wsgi.py Fault._fault_names). */
+/** Fault names Nova and Cinder share (their api/openstack/wsgi.py Fault._fault_names). */
 const FAULTS: Record<number, string> = {
   400: 'badRequest',
   401: 'unauthorized',
@@ -14,8 +14,11 @@ const FAULTS: Record<number, string> = {
   501: 'notImplemented',
 };
 
-/** Cinder's error body: {"<faultName>": {"code", "message"}}; an overLimit adds retryAfter. */
-export function renderVolumeError(err: DomainError): unknown {
+/**
+ * The error body of Nova and Cinder: {"<faultName>": {"code", "message"}}; an overLimit adds
+ * retryAfter. Anything without a name of its own is a computeFault, in Cinder too.
+ */
+export function renderFault(err: DomainError): unknown {
   const fault = FAULTS[err.status] ?? 'computeFault';
   const body: Record<string, unknown> = { code: err.status, message: err.message };
   if (err.status === 413) body.retryAfter = '0';

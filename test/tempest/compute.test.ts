@@ -1,0 +1,37 @@
+// Runs Debian's Tempest 33 compute API tests that need no servers yet (versions, absolute limits,
+// quota sets and quota classes) against the real server.
+import { test } from 'node:test';
+import { COMMON_CONF, runTempestSuite } from './harness.js';
+
+/** The modules of tempest.api.compute that work without servers; their negative twins create servers. */
+const MODULES = ['test_versions', 'limits\\.test_absolute_limits', 'test_quotas', 'admin\\.test_quotas'];
+const REGEX = `^tempest\\.api\\.compute\\.(${MODULES.join('|')})\\.`;
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+const CONF_TEMPLATE = `${COMMON_CONF}
+[service_available]
+nova = true
+cinder = true
+glance = true
+neutron = false
+swift = false
+horizon = false
+placement = false
+
+[compute]
+catalog_type = compute
+endpoint_type = publicURL
+min_microversion = 2.1
+max_microversion = 2.93
+
+[compute-feature-enabled]
+unified_limits = false
+
+[oslo_concurrency]
+lock_path = @WORKSPACE@/lock
+`;
+
+test('tempest compute versions, limits and quotas tests pass', { timeout: RUN_TIMEOUT_MS + 5 * 60_000 }, async (t) => {
+  // No skip is allowed: every test in these modules runs against pocketstack.
+  await runTempestSuite(t, { confTemplate: CONF_TEMPLATE, regex: REGEX, timeoutMs: RUN_TIMEOUT_MS, concurrency: 2, allowedSkipReasons: [] });
+});
