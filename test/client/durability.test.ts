@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -126,4 +126,47 @@ test('projects, users, role grants, tokens, images and bytes survive a restart',
   const out = `${file}.out`;
   await openstackOk(server, ['image', 'save', '--file', out, 'keep-image']);
   assert.ok(fs.readFileSync(out).equals(fs.readFileSync(file)));
+});
+
+test('a server killed while a volume uploads to an image finishes the upload after restart, with no scratch file left', async () => {
+  server = await startServer();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-upload-kill-'));
+  const data = randomBytes(32 * 1024 * 1024);
+  const file = path.join(work, 'data.raw');
+  fs.writeFileSync(file, data);
+  await openstackJson(server, ['image', 'create', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'kill-src']);
+  await openstackJson(server, ['volume', 'create', '--size', '1', '--image', 'kill-src', 'kill-vol']);
+  for (let i = 0; i < 100 && (await openstackJson(server, ['volume', 'show', 'kill-vol'])).status !== 'available'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const upload = await openstackJson<Record<string, string>>(server, ['image', 'create', '--volume', 'kill-vol', 'kill-img']);
+  const imageId = upload.image_id!;
+
+  // Kill the server while the volume is being flattened or hashed: the scratch file is there.
+  const scratch = path.join(server.dataDir, 'tmp');
+  for (let i = 0; i < 400 && !(fs.existsSync(scratch) && fs.readdirSync(scratch).length > 0); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.ok(fs.readdirSync(scratch).length > 0, 'the upload task had started');
+  await server.stop('SIGKILL');
+  server = await server.restart();
+
+  // The durable task runs again: the volume comes back available and the image active.
+  let image: Record<string, unknown> = {};
+  for (let i = 0; i < 600; i++) {
+    image = await openstackJson(server, ['image', 'show', imageId]);
+    if (image.status === 'active' || image.status === 'killed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(image.status, 'active');
+  assert.equal(image.size, 1024 ** 3);
+  const expected = createHash('md5').update(data).update(Buffer.alloc(1024 ** 3 - data.length)).digest('hex');
+  assert.equal(image.checksum, expected);
+  for (let i = 0; i < 100 && (await openstackJson(server, ['volume', 'show', 'kill-vol'])).status !== 'available'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal((await openstackJson(server, ['volume', 'show', 'kill-vol'])).status, 'available');
+  assert.deepEqual(fs.existsSync(scratch) ? fs.readdirSync(scratch) : [], []);
+  assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'images', '.tmp')), []);
+  fs.rmSync(work, { recursive: true, force: true });
 });
