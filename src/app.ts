@@ -60,9 +60,17 @@ export async function createApp(config: Config): Promise<App> {
 
   const files = new ImageFileStore(path.join(config.dataDir, 'images'));
   const layers = new LayerStore(path.join(config.dataDir, 'layers'));
-  // An image file that a volume's layer chain reads stays on disk after its image is deleted.
-  const inUse = async (): Promise<Set<string>> =>
-    new Set([...(await layers.externalBackings())].map((p) => path.basename(p)));
+  // An image file that a volume's layer chain reads, or that a volume create waiting in the task
+  // queue will read, stays on disk after its image is deleted.
+  const inUse = async (): Promise<Set<string>> => {
+    const used = new Set([...(await layers.externalBackings())].map((p) => path.basename(p)));
+    const waiting = await db.selectFrom('tasks').select('payload').where('kind', '=', 'volume.create').execute();
+    for (const t of waiting) {
+      const file = (JSON.parse(t.payload) as { imageFile?: unknown }).imageFile;
+      if (typeof file === 'string') used.add(file);
+    }
+    return used;
+  };
   const images = new ImageService(db, files, inUse);
   await images.recover();
 

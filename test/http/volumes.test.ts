@@ -196,6 +196,30 @@ test('deleting everything leaves no layer file behind', async () => {
   assert.deepEqual(left, []);
 });
 
+test('an image file a volume still reads outlives its image, and goes with the last volume, without a restart', async () => {
+  const img = (await t.inject({
+    method: 'POST', url: '/image/v2/images', headers: demo, payload: { name: 'pinned', disk_format: 'raw', container_format: 'bare' },
+  })).json();
+  const put = await t.inject({
+    method: 'PUT', url: `/image/v2/images/${img.id}/file`, headers: { ...demo, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(4096, 7),
+  });
+  assert.equal(put.statusCode, 204);
+  const imageFiles = () => fs.readdirSync(path.join(t.dataDir, 'images')).filter((f) => f !== '.tmp');
+  const filesBefore = imageFiles();
+  const vol = await createVolume({ imageRef: img.id });
+  const snap = await createSnapshot(vol.id);
+  assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo })).statusCode, 204);
+  assert.deepEqual(imageFiles(), filesBefore, 'the volume still reads the file');
+
+  assert.equal((await t.inject({ method: 'DELETE', url: `${base}/volumes/${vol.id}?cascade=true`, headers: demo })).statusCode, 202);
+  await t.app.tasks.idle();
+  assert.equal(imageFiles().length, filesBefore.length - 1, 'the file went with the last layer that read it');
+  assert.equal(
+    (await t.inject({ method: 'GET', url: `${base}/snapshots/${snap.id}`, headers: demo })).statusCode,
+    404,
+  );
+});
+
 test('work interrupted by a crash settles after a restart: creating and deleting resume', async () => {
   const keep = await createVolume();
   const doomed = await createVolume();

@@ -60,6 +60,14 @@ export class ImageService {
     await this.files.sweep(new Set([...rows.map((r) => r.file_id!), ...(await this.filesInUse())]));
   }
 
+  /** Image files a volume stopped reading: removed unless an image row or another reader has them. */
+  async releaseFiles(fileIds: string[]): Promise<void> {
+    if (fileIds.length === 0) return;
+    const rows = await this.db.selectFrom('images').select('file_id').where('file_id', 'in', fileIds).execute();
+    const keep = new Set([...rows.map((r) => r.file_id), ...(await this.filesInUse())]);
+    for (const id of fileIds) if (!keep.has(id)) await this.files.remove(id);
+  }
+
   async create(ctx: RequestContext, body: Record<string, unknown>): Promise<Image> {
     assertCanWrite(ctx, 'add_image');
     const now = isoNow();

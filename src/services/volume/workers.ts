@@ -32,7 +32,13 @@ export function registerVolumeWorkers(d: WorkerDeps): void {
     d.db.updateTable('volumes').set({ ...fields, updated_at: isoNow() }).where('id', '=', id).execute();
   const setSnapshot = (id: string, fields: Record<string, unknown>) =>
     d.db.updateTable('snapshots').set({ ...fields, updated_at: isoNow() }).where('id', '=', id).execute();
-  const sweep = async () => d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
+  // Layers nothing reaches go; so do image files that only those layers read (their image is gone).
+  const sweep = async () => {
+    const before = await d.layers.externalBackings();
+    await d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
+    const after = await d.layers.externalBackings();
+    await d.images.releaseFiles([...before].filter((p) => !after.has(p)).map((p) => path.basename(p)));
+  };
 
   d.tasks.register('volume.create', {
     async run(id, payload) {
