@@ -120,6 +120,24 @@ describe('volume snapshots', () => {
     assert.deepEqual(await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list']), []);
   });
 
+  test('a snapshot of an in-use volume needs --force', async () => {
+    await openstackJson(server, ['volume', 'create', '--size', '1', 'busy-vol']);
+    await waitFor('volume', 'busy-vol', ['available']);
+    // No compute yet to attach it: the admin marks it in-use, as a reset-state would.
+    await openstackOk(server, ['volume', 'set', '--state', 'in-use', 'busy-vol'], { admin: true });
+    const refused = await openstack(server, ['volume', 'snapshot', 'create', '--volume', 'busy-vol', 'busy-snap']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Invalid volume: Volume [0-9a-f-]+ status must be available, but current status is: in-use\. \(HTTP 400\)/);
+    const forced = await openstackJson<Row>(server, ['volume', 'snapshot', 'create', '--volume', 'busy-vol', '--force', 'busy-snap']);
+    assert.equal(forced.status, 'creating');
+    await waitFor('volume snapshot', 'busy-snap', ['available']);
+    assert.equal((await openstackJson<Row>(server, ['volume', 'show', 'busy-vol'])).status, 'in-use');
+    await openstackOk(server, ['volume', 'set', '--state', 'available', 'busy-vol'], { admin: true });
+    const id = (await openstackJson<Row>(server, ['volume', 'show', 'busy-vol'])).id;
+    await openstackOk(server, ['volume', 'delete', '--purge', 'busy-vol']);
+    await waitGone(['volume', 'list'], id);
+  });
+
   test('image -> volume -> snapshot -> volume -> image returns the original bytes, after the sources are gone', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 512);
     const file = path.join(work, 'data.raw');
