@@ -15,6 +15,7 @@ import { LayerStore } from './blocks/layers.js';
 import { TaskRunner } from './tasks/runner.js';
 import { VolumeApi } from './services/volume/api.js';
 import { registerVolumeWorkers } from './services/volume/workers.js';
+import { waitingImageFiles } from './services/volume/volume.repo.js';
 import { volumePlugin } from './services/volume/plugin.js';
 import { ComputeQuotas } from './services/compute/quotas.js';
 import { computePlugin } from './services/compute/plugin.js';
@@ -62,15 +63,8 @@ export async function createApp(config: Config): Promise<App> {
   const layers = new LayerStore(path.join(config.dataDir, 'layers'));
   // An image file that a volume's layer chain reads, or that a volume create waiting in the task
   // queue will read, stays on disk after its image is deleted.
-  const inUse = async (): Promise<Set<string>> => {
-    const used = new Set([...(await layers.externalBackings())].map((p) => path.basename(p)));
-    const waiting = await db.selectFrom('tasks').select('payload').where('kind', '=', 'volume.create').execute();
-    for (const t of waiting) {
-      const file = (JSON.parse(t.payload) as { imageFile?: unknown }).imageFile;
-      if (typeof file === 'string') used.add(file);
-    }
-    return used;
-  };
+  const inUse = async (): Promise<Set<string>> =>
+    new Set([...[...(await layers.externalBackings())].map((p) => path.basename(p)), ...(await waitingImageFiles(db))]);
   const images = new ImageService(db, files, inUse);
   await images.recover();
 

@@ -22,7 +22,14 @@ const DEFAULT_GRACE_MS = 10 * 60_000;
  * on a marked chain aborts the sweep: when in doubt, nothing is deleted. Files created after the
  * directory listing are not seen, hence never removed.
  */
-export async function sweep(files: LayerFiles, roots: Iterable<string>, opts: SweepOptions = {}): Promise<string[]> {
+export interface SweepResult {
+  /** Ids of the layers removed. */
+  removed: string[];
+  /** External files (physical paths) a removed layer was backed by and no remaining layer is. */
+  released: string[];
+}
+
+export async function sweep(files: LayerFiles, roots: Iterable<string>, opts: SweepOptions = {}): Promise<SweepResult> {
   const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
   const youngSince = Date.now() - graceMs;
   const layers = new Set<string>();
@@ -40,35 +47,40 @@ export async function sweep(files: LayerFiles, roots: Iterable<string>, opts: Sw
   }
 
   const live = new Set<string>();
+  const liveExternal = new Set<string>();
   for (const root of [...roots, ...young]) {
     let id: string | null = root;
     while (id !== null && layers.has(id) && !live.has(id)) {
       live.add(id);
-      id = await backingLayer(files, id);
+      const backing = await backingOf(files, id);
+      if (backing && 'path' in backing) liveExternal.add(backing.path);
+      id = backing && 'layerId' in backing ? backing.layerId : null;
     }
   }
 
   const removed: string[] = [];
+  const dropped = new Set<string>();
   for (const id of layers) {
     if (live.has(id)) continue;
+    // Only for the report: a header that cannot be read does not stop the removal.
+    const backing = await backingOf(files, id).catch(() => null);
+    if (backing && 'path' in backing) dropped.add(backing.path);
     await fsp.rm(files.pathOf(id), { force: true });
     removed.push(id);
   }
   for (const name of temps) {
     if (!young.has(name)) await fsp.rm(path.join(files.realDir, name), { force: true });
   }
-  return removed.sort();
+  return { removed: removed.sort(), released: [...dropped].filter((p) => !liveExternal.has(p)) };
 }
 
-/** The layer a layer is backed by; null for none, an external file, or a file removed meanwhile. */
-async function backingLayer(files: LayerFiles, id: string): Promise<string | null> {
+/** What a layer is backed by: another layer, an external file, or null (none, or removed meanwhile). */
+async function backingOf(files: LayerFiles, id: string): Promise<{ layerId: string } | { path: string } | null> {
   const header = await files.header(id).catch((err: unknown) => {
     if (err instanceof LayerNotFound) return null;
     throw err;
   });
-  if (!header?.backingFile) return null;
-  const target = files.classify(header.backingFile);
-  return 'layerId' in target ? target.layerId : null;
+  return header?.backingFile ? files.classify(header.backingFile) : null;
 }
 
 /**

@@ -5,13 +5,13 @@ import { BackingNotSealed, InvalidResize, InvalidSize, LayerSealed } from './lay
 import { CorruptLayer } from './layer-header.js';
 import { inspectExternal, isDiskSize, LayerFiles, syncFile, type LayerStoreOptions } from './layer-files.js';
 import * as io from './layer-io.js';
-import { externalBackings, sweep, type SweepOptions } from './layer-sweep.js';
+import { externalBackings, sweep, type SweepOptions, type SweepResult } from './layer-sweep.js';
 import { emptyQcow2 } from './qcow2-create.js';
 
 export * from './layer-errors.js';
 export { CorruptLayer };
 export { QemuImgFailed } from './qemu-img.js';
-export type { LayerStoreOptions, SweepOptions };
+export type { LayerStoreOptions, SweepOptions, SweepResult };
 
 /** What a new head sits on: a sealed layer of this store, or an immutable file outside it. */
 export type Backing = { layerId: string } | { path: string; format: 'raw' | 'qcow2' };
@@ -187,8 +187,8 @@ export class LayerStore {
     await fsp.rm(this.files.pathOf(id), { force: true });
   }
 
-  /** Removes the layers no root reaches and stale temp files; returns the removed ids. */
-  sweep(roots: Iterable<string>, opts?: SweepOptions): Promise<string[]> {
+  /** Removes the layers no root reaches and stale temp files; reports them and the external files they let go. */
+  sweep(roots: Iterable<string>, opts?: SweepOptions): Promise<SweepResult> {
     return sweep(this.files, roots, opts);
   }
 

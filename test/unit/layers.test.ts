@@ -111,6 +111,13 @@ test('a head on an external raw file reads its bytes, then zeros, and survives m
   const again = new LayerStore(path.join(moved, 'layers'));
   assert.deepEqual(await again.readAt(head, 1000, 5000), data.subarray(1000, 6000));
   assert.equal(await fsp.readdir(path.join(moved, 'layers')).then((names) => names.length), 1, 'no temp files left');
+
+  // A sweep reports the external file once no layer reads it, not while one still does.
+  const { sealedId, newHeadId } = await again.snapshot(head);
+  assert.deepEqual(await again.sweep([newHeadId], { graceMs: 0 }), { removed: [], released: [] });
+  const gone = await again.sweep([], { graceMs: 0 });
+  assert.deepEqual(gone.removed, [sealedId, newHeadId].sort());
+  assert.deepEqual(gone.released, [await fsp.realpath(path.join(moved, 'images', 'f1e2d3c4'))]);
 });
 
 test('a head smaller than its backing, on a writable layer, or on an unsafe qcow2 is refused', async (t) => {
@@ -175,16 +182,16 @@ test('sweep keeps everything a root reaches, even through a layer whose row is g
   await fsp.writeFile(path.join(layers, 'README'), 'not a layer');
 
   // Young files count as roots by default: a sweep right now removes nothing.
-  assert.deepEqual(await store.sweep([head, base]), []);
+  assert.deepEqual((await store.sweep([head, base])).removed, []);
 
-  const removed = await store.sweep([head, base], { graceMs: 0 });
+  const { removed } = await store.sweep([head, base], { graceMs: 0 });
   assert.deepEqual(removed, [lone, orphanHead, uncommitted].sort());
   const left = (await fsp.readdir(layers)).sort();
   assert.deepEqual(left, ['README', ...[base, middle, head].map((id) => `${id}.qcow2`)].sort());
   assert.deepEqual(await store.readAt(head, 0, 10), Buffer.from('basemiddle'));
 
   // Dropping the volume row leaves nothing reachable.
-  assert.deepEqual(await store.sweep([], { graceMs: 0 }), [base, middle, head].sort());
+  assert.deepEqual((await store.sweep([], { graceMs: 0 })).removed, [base, middle, head].sort());
 });
 
 test('resize grows a head and refuses to shrink or to touch a sealed layer', async (t) => {

@@ -60,11 +60,11 @@ export class ImageService {
     await this.files.sweep(new Set([...rows.map((r) => r.file_id!), ...(await this.filesInUse())]));
   }
 
-  /** Image files a volume stopped reading: removed unless an image row or another reader has them. */
-  async releaseFiles(fileIds: string[]): Promise<void> {
+  /** Image files no layer reads any more: removed unless an image row has them or they are `pinned`. */
+  async releaseFiles(fileIds: string[], pinned: Set<string>): Promise<void> {
     if (fileIds.length === 0) return;
     const rows = await this.db.selectFrom('images').select('file_id').where('file_id', 'in', fileIds).execute();
-    const keep = new Set([...rows.map((r) => r.file_id), ...(await this.filesInUse())]);
+    const keep = new Set([...rows.map((r) => r.file_id), ...pinned]);
     for (const id of fileIds) if (!keep.has(id)) await this.files.remove(id);
   }
 

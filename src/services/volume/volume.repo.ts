@@ -4,6 +4,17 @@ import type { Snapshot, Volume } from './model.js';
 
 type MetaTable = 'volume_metadata' | 'volume_image_metadata';
 
+/** Image files that volume creates waiting in the task queue will back their heads with. */
+export async function waitingImageFiles(db: Db): Promise<Set<string>> {
+  const waiting = await db.selectFrom('tasks').select('payload').where('kind', '=', 'volume.create').execute();
+  const files = new Set<string>();
+  for (const t of waiting) {
+    const file = (JSON.parse(t.payload) as { imageFile?: unknown }).imageFile;
+    if (typeof file === 'string') files.add(file);
+  }
+  return files;
+}
+
 /** Volumes and snapshots with their metadata; every read of several rows costs a fixed few queries. */
 export class VolumeRepo {
   constructor(private readonly db: Db) {}

@@ -8,7 +8,7 @@ import type { LayerStore, Backing } from '../../blocks/layers.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
-import type { VolumeRepo } from './volume.repo.js';
+import { waitingImageFiles, type VolumeRepo } from './volume.repo.js';
 import { GiB } from './model.js';
 
 export interface WorkerDeps {
@@ -33,11 +33,10 @@ export function registerVolumeWorkers(d: WorkerDeps): void {
   const setSnapshot = (id: string, fields: Record<string, unknown>) =>
     d.db.updateTable('snapshots').set({ ...fields, updated_at: isoNow() }).where('id', '=', id).execute();
   // Layers nothing reaches go; so do image files that only those layers read (their image is gone).
+  // This worker is the only writer of layers, so nothing can start reading a released file meanwhile.
   const sweep = async () => {
-    const before = await d.layers.externalBackings();
-    await d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
-    const after = await d.layers.externalBackings();
-    await d.images.releaseFiles([...before].filter((p) => !after.has(p)).map((p) => path.basename(p)));
+    const { released } = await d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
+    await d.images.releaseFiles(released.map((p) => path.basename(p)), await waitingImageFiles(d.db));
   };
 
   d.tasks.register('volume.create', {
