@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -51,4 +52,14 @@ export function passwordAuth(user: string, password: string, project?: string): 
       ...(project ? { scope: { project: { name: project, domain: { name: 'Default' } } } } : {}),
     },
   };
+}
+
+/** Asserts a Nova/Cinder fault body: {"<fault>": {"code": status, "message": ...}}. */
+export function assertFault(res: { statusCode: number; json(): any }, status: number, fault: string, message?: string | RegExp): void {
+  assert.equal(res.statusCode, status);
+  const body = res.json()[fault];
+  assert.ok(body, `expected a ${fault} body, got ${JSON.stringify(res.json())}`);
+  assert.equal(body.code, status);
+  if (typeof message === 'string') assert.equal(body.message, message);
+  else if (message) assert.match(body.message, message);
 }

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, type TestApp } from '../helpers/app.js';
+import { assertFault, testApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let demo: Record<string, string>;
@@ -18,15 +18,6 @@ before(async () => {
 after(() => t.close());
 
 const mv = (version: string) => ({ 'openstack-api-version': `compute ${version}` });
-
-function novaError(res: { statusCode: number; json(): any }, status: number, fault: string, message?: string | RegExp): void {
-  assert.equal(res.statusCode, status);
-  const body = res.json()[fault];
-  assert.ok(body, `expected a ${fault} body, got ${JSON.stringify(res.json())}`);
-  assert.equal(body.code, status);
-  if (typeof message === 'string') assert.equal(body.message, message);
-  else if (message) assert.match(body.message, message);
-}
 
 async function putQuota(url: string, body: object, headers = admin) {
   return t.inject({ method: 'PUT', url, headers, payload: body });
@@ -57,20 +48,20 @@ describe('versions and microversions', () => {
     assert.equal(legacy.headers['openstack-api-version'], 'compute 2.40');
     const latest = await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv('latest') } });
     assert.equal(latest.headers['x-openstack-nova-api-version'], '2.93');
-    novaError(
+    assertFault(
       await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv('2.94') } }),
       406,
       'notAcceptable',
       'Version 2.94 is not supported by the API. Minimum is 2.1 and maximum is 2.93.',
     );
-    novaError(await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv('2.x') } }), 400, 'badRequest', /invalid format/);
+    assertFault(await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv('2.x') } }), 400, 'badRequest', /invalid format/);
   });
 
   test('no token gets Keystone middleware 401; an unknown path a Nova 404', async () => {
     const res = await t.inject({ method: 'GET', url: `${c}/limits` });
     assert.equal(res.statusCode, 401);
     assert.match(String(res.headers['www-authenticate']), /Keystone uri=/);
-    novaError(await t.inject({ method: 'GET', url: `${c}/no-such-thing`, headers: demo }), 404, 'itemNotFound');
+    assertFault(await t.inject({ method: 'GET', url: `${c}/no-such-thing`, headers: demo }), 404, 'itemNotFound');
   });
 });
 
@@ -93,7 +84,7 @@ describe('limits', () => {
   });
 
   test('another project is admin-only; the limits reflect its quotas', async () => {
-    novaError(
+    assertFault(
       await t.inject({ method: 'GET', url: `${c}/limits?tenant_id=someone-else`, headers: demo }),
       403,
       'forbidden',
@@ -124,14 +115,14 @@ describe('quota sets', () => {
 
   test('members read only their own project and never write', async () => {
     const other = await t.app.identity.directory.createProject({ name: 'quota-other', domain_id: 'default' });
-    novaError(await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${other.id}`, headers: demo }), 403, 'forbidden');
-    novaError(await putQuota(`${c}/os-quota-sets/${project}`, { quota_set: { ram: 1 } }, demo), 403, 'forbidden',
+    assertFault(await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${other.id}`, headers: demo }), 403, 'forbidden');
+    assertFault(await putQuota(`${c}/os-quota-sets/${project}`, { quota_set: { ram: 1 } }, demo), 403, 'forbidden',
       "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.");
-    novaError(await t.inject({ method: 'DELETE', url: `${c}/os-quota-sets/${project}`, headers: demo }), 403, 'forbidden');
+    assertFault(await t.inject({ method: 'DELETE', url: `${c}/os-quota-sets/${project}`, headers: demo }), 403, 'forbidden');
   });
 
   test('an unknown project is refused as Nova does after asking Keystone', async () => {
-    novaError(await putQuota(`${c}/os-quota-sets/no-such-project`, { quota_set: { ram: 1 } }), 400, 'badRequest',
+    assertFault(await putQuota(`${c}/os-quota-sets/no-such-project`, { quota_set: { ram: 1 } }), 400, 'badRequest',
       'Project ID no-such-project is not a valid project.');
   });
 
@@ -149,7 +140,7 @@ describe('quota sets', () => {
     const user = (await t.inject({ method: 'GET', url: `${url}?user_id=${demoUser}`, headers: admin })).json().quota_set;
     assert.equal(user.ram, 2048);
     assert.equal(user.instances, 4, 'a user inherits what it does not set from the project');
-    novaError(await putQuota(`${url}?user_id=${demoUser}`, { quota_set: { ram: 9000 } }), 400, 'badRequest',
+    assertFault(await putQuota(`${url}?user_id=${demoUser}`, { quota_set: { ram: 9000 } }), 400, 'badRequest',
       'Quota limit 9000 for ram must be less than or equal to 5120.');
     assert.equal((await putQuota(`${url}?user_id=${demoUser}`, { quota_set: { ram: 9000, force: true } })).statusCode, 200);
 
@@ -162,14 +153,14 @@ describe('quota sets', () => {
 
   test('bad bodies get the JSON-schema 400 texts', async () => {
     const url = `${c}/os-quota-sets/${project}`;
-    novaError(await putQuota(url, { quota_set: { ram: -2 } }), 400, 'badRequest', 'Invalid input for field/attribute ram. Value: -2. -2 is less than the minimum of -1');
-    novaError(await putQuota(url, { quota_set: { ram: 'lots' } }), 400, 'badRequest', /field\/attribute ram/);
-    novaError(await putQuota(url, { quota_set: { ram: 2147483648 } }), 400, 'badRequest', /greater than the maximum of 2147483647/);
-    novaError(await putQuota(url, { quota_set: { volumes: 1 } }), 400, 'badRequest', /Additional properties are not allowed \('volumes' was unexpected\)/);
-    novaError(await putQuota(url, { quota: {} }), 400, 'badRequest', /'quota_set' is a required property/);
+    assertFault(await putQuota(url, { quota_set: { ram: -2 } }), 400, 'badRequest', 'Invalid input for field/attribute ram. Value: -2. -2 is less than the minimum of -1');
+    assertFault(await putQuota(url, { quota_set: { ram: 'lots' } }), 400, 'badRequest', /field\/attribute ram/);
+    assertFault(await putQuota(url, { quota_set: { ram: 2147483648 } }), 400, 'badRequest', /greater than the maximum of 2147483647/);
+    assertFault(await putQuota(url, { quota_set: { volumes: 1 } }), 400, 'badRequest', /Additional properties are not allowed \('volumes' was unexpected\)/);
+    assertFault(await putQuota(url, { quota: {} }), 400, 'badRequest', /'quota_set' is a required property/);
     // Network quotas went away at 2.36: a request for one is refused from there on.
     assert.equal((await t.inject({ method: 'PUT', url, headers: admin, payload: { quota_set: { floating_ips: 3 } } })).statusCode, 200);
-    novaError(
+    assertFault(
       await t.inject({ method: 'PUT', url, headers: { ...admin, ...mv('2.36') }, payload: { quota_set: { floating_ips: 3 } } }),
       400,
       'badRequest',
@@ -205,7 +196,7 @@ describe('quota classes', () => {
     const cinderDefaults = (await t.inject({ method: 'GET', url: `${v}/os-quota-sets/${p.id}/defaults`, headers: admin })).json().quota_set;
     assert.equal(cinderDefaults.volumes, 33);
 
-    novaError(await t.inject({ method: 'GET', url: `${c}/os-quota-class-sets/default`, headers: demo }), 403, 'forbidden');
+    assertFault(await t.inject({ method: 'GET', url: `${c}/os-quota-class-sets/default`, headers: demo }), 403, 'forbidden');
     const cinderDenied = await t.inject({ method: 'PUT', url: `${v}/os-quota-class-sets/default`, headers: demo, payload: { quota_class_set: { volumes: 1 } } });
     assert.equal(cinderDenied.statusCode, 403);
 

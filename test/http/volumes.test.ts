@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { testApp, type TestApp } from '../helpers/app.js';
+import { assertFault, testApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let demo: Record<string, string>;
@@ -31,15 +31,6 @@ async function createSnapshot(volumeId: string, extra: Record<string, unknown> =
   return res.json().snapshot;
 }
 
-function cinderError(res: { statusCode: number; json(): any }, status: number, fault: string, message?: string | RegExp): void {
-  assert.equal(res.statusCode, status);
-  const body = res.json()[fault];
-  assert.ok(body, `expected a ${fault} body, got ${JSON.stringify(res.json())}`);
-  assert.equal(body.code, status);
-  if (typeof message === 'string') assert.equal(body.message, message);
-  else if (message) assert.match(body.message, message);
-}
-
 describe('versions and microversions', () => {
   test('the root answers 300 and /v3 200, both with a versions list', async () => {
     const root = await t.inject({ method: 'GET', url: '/volume' });
@@ -57,7 +48,7 @@ describe('versions and microversions', () => {
     const none = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
     assert.equal(none.headers['openstack-api-version'], 'volume 3.0');
     const bad = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: { ...demo, 'openstack-api-version': 'volume 3.99' } });
-    cinderError(bad, 406, 'notAcceptable', 'Version 3.99 is not supported by the API. Minimum is 3.0 and maximum is 3.70.');
+    assertFault(bad, 406, 'notAcceptable', 'Version 3.99 is not supported by the API. Minimum is 3.0 and maximum is 3.70.');
   });
 
   test('fields appear only from their microversion', async () => {
@@ -75,40 +66,40 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
   test('sizes of 0, negative, non-integer and above quota', async () => {
     for (const size of [0, -1, 1.5, 'abc', null]) {
       const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size } } });
-      cinderError(res, 400, 'badRequest', /^Invalid input received: Volume size '.*' must be an integer and greater than 0$/);
+      assertFault(res, 400, 'badRequest', /^Invalid input received: Volume size '.*' must be an integer and greater than 0$/);
     }
     const big = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 5000 } } });
-    cinderError(big, 413, 'overLimit', 'Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota is 1000G and 1G has been consumed.');
+    assertFault(big, 413, 'overLimit', 'Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota is 1000G and 1G has been consumed.');
   });
 
   test('malformed bodies and unknown actions', async () => {
-    cinderError(await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: {} }), 400, 'badRequest');
+    assertFault(await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: {} }), 400, 'badRequest');
     const json = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: { ...demo, 'content-type': 'application/json' }, payload: '{"volume": ' });
-    cinderError(json, 400, 'badRequest');
+    assertFault(json, 400, 'badRequest');
     const v = await createVolume();
-    cinderError(await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: demo, payload: { 'os-bogus': {} } }), 400, 'badRequest');
-    cinderError(await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: {} } }), 400, 'badRequest', /'volume_id' is a required property/);
+    assertFault(await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: demo, payload: { 'os-bogus': {} } }), 400, 'badRequest');
+    assertFault(await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: {} } }), 400, 'badRequest', /'volume_id' is a required property/);
   });
 
   test('unknown and malformed ids are 404', async () => {
     for (const id of ['6a1b2c3d-0000-4000-8000-00000000dead', 'not-a-uuid']) {
-      cinderError(await t.inject({ method: 'GET', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound', `Volume ${id} could not be found.`);
-      cinderError(await t.inject({ method: 'GET', url: `${base}/snapshots/${id}`, headers: demo }), 404, 'itemNotFound', `Snapshot ${id} could not be found.`);
-      cinderError(await t.inject({ method: 'DELETE', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound');
+      assertFault(await t.inject({ method: 'GET', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound', `Volume ${id} could not be found.`);
+      assertFault(await t.inject({ method: 'GET', url: `${base}/snapshots/${id}`, headers: demo }), 404, 'itemNotFound', `Snapshot ${id} could not be found.`);
+      assertFault(await t.inject({ method: 'DELETE', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound');
       const snap = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: id } } });
-      cinderError(snap, 404, 'itemNotFound');
+      assertFault(snap, 404, 'itemNotFound');
     }
   });
 
   test('invalid sort keys, limits and markers', async () => {
     for (const collection of ['volumes', 'snapshots']) {
       const get = (qs: string) => t.inject({ method: 'GET', url: `${base}/${collection}/detail?${qs}`, headers: demo });
-      cinderError(await get('sort_key=bogus'), 400, 'badRequest');
-      cinderError(await get('sort=name:sideways'), 400, 'badRequest');
-      cinderError(await get('limit=abc'), 400, 'badRequest');
-      cinderError(await get('limit=-1'), 400, 'badRequest');
-      cinderError(await get('offset=-1'), 400, 'badRequest');
-      cinderError(await get('marker=6a1b2c3d-0000-4000-8000-00000000dead'), 404, 'itemNotFound');
+      assertFault(await get('sort_key=bogus'), 400, 'badRequest');
+      assertFault(await get('sort=name:sideways'), 400, 'badRequest');
+      assertFault(await get('limit=abc'), 400, 'badRequest');
+      assertFault(await get('limit=-1'), 400, 'badRequest');
+      assertFault(await get('offset=-1'), 400, 'badRequest');
+      assertFault(await get('marker=6a1b2c3d-0000-4000-8000-00000000dead'), 404, 'itemNotFound');
       assert.deepEqual((await get('limit=0')).json()[collection], []);
     }
   });
@@ -118,11 +109,11 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
     const reset = await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'error' } } });
     assert.equal(reset.statusCode, 202);
     const res = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: v.id } } });
-    cinderError(res, 400, 'badRequest', `Invalid volume: Volume ${v.id} status must be available, but current status is: error.`);
+    assertFault(res, 400, 'badRequest', `Invalid volume: Volume ${v.id} status must be available, but current status is: error.`);
     await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'available' } } });
     const snap = await createSnapshot(v.id);
     const small = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { snapshot_id: snap.id, size: 1 } } });
-    cinderError(small, 400, 'badRequest', "Invalid input received: Volume size '1'GB cannot be smaller than the snapshot size 2GB. They must be >= original snapshot size.");
+    assertFault(small, 400, 'badRequest', "Invalid input received: Volume size '1'GB cannot be smaller than the snapshot size 2GB. They must be >= original snapshot size.");
     const noSize = await createVolume({ snapshot_id: snap.id, size: undefined });
     assert.equal(noSize.size, 2);
   });
@@ -133,7 +124,7 @@ describe('the delete rules', () => {
     const v = await createVolume();
     const s = await createSnapshot(v.id);
     const res = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo });
-    cinderError(
+    assertFault(
       res,
       400,
       'badRequest',
