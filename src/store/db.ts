@@ -25,9 +25,30 @@ export async function openSqlite(file: string): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const statements = cachingStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  arrayReaders.set(db, { read: statements.readArrays, inTransaction: () => sqlite.inTransaction });
   await migrate(db);
   return db;
+}
+
+/** Runs a SELECT and returns its rows as arrays of values, in the order of its columns. */
+export type ReadArrays = (text: string, params: readonly unknown[]) => unknown[][];
+
+const arrayReaders = new WeakMap<Db, { read: ReadArrays; inTransaction: () => boolean }>();
+
+/**
+ * Runs `work` with a reader that skips Kysely's query building and better-sqlite3's per-row
+ * objects, for read paths where those dominate (an image list page). `work` must be synchronous.
+ * It never reads inside another request's open transaction: while one is open it waits for
+ * Kysely's one connection as a query does. With none open, no other work can be half-done on
+ * the connection (every statement runs to completion synchronously), so it reads at once.
+ */
+export async function withArrayReader<T>(db: Db, work: (read: ReadArrays) => T): Promise<T> {
+  const reader = arrayReaders.get(db);
+  if (!reader) throw new Error('withArrayReader: not a database from openSqlite');
+  if (!reader.inTransaction()) return work(reader.read);
+  return db.connection().execute(async () => work(reader.read));
 }
 
 /**
@@ -36,11 +57,14 @@ export async function openSqlite(file: string): Promise<Db> {
  * statement to completion synchronously; the cache is bounded because SQL text with inlined
  * list lengths (`in (?, ?, ...)`) varies.
  */
-function cachingStatements(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
+function cachingStatements(sqlite: SQLite.Database): {
+  close(): void;
+  prepare(sql: string): SQLite.Statement;
+  readArrays: ReadArrays;
+} {
+  const cache = (): ((text: string) => SQLite.Statement) => {
+    const statements = new Map<string, SQLite.Statement>();
+    return (text) => {
       let statement = statements.get(text);
       if (!statement) {
         if (statements.size >= 1000) statements.clear();
@@ -48,7 +72,14 @@ function cachingStatements(sqlite: SQLite.Database): { close(): void; prepare(sq
         statements.set(text, statement);
       }
       return statement;
-    },
+    };
+  };
+  // Array mode is a setting of the statement, so array reads keep statements of their own.
+  const arrays = cache();
+  return {
+    close: () => sqlite.close(),
+    prepare: cache(),
+    readArrays: (text, params) => arrays(text).raw(true).all(...params) as unknown[][],
   };
 }
 

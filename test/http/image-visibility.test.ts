@@ -181,4 +181,52 @@ describe('listing', () => {
     assert.equal(all.length, 7);
     assert.deepEqual(all, [...all].sort().reverse());
   });
+
+  test('marker pages of a mixed-direction sort follow the one-page order exactly', async () => {
+    const sort = `sort=name:asc,disk_format:desc${owner}`;
+    const whole = (await t.inject({ method: 'GET', url: `/image/v2/images?${sort}`, headers: listerHeaders })).json();
+    const paged: string[] = [];
+    let url: string | undefined = `/v2/images?${sort}&limit=2`;
+    while (url) {
+      const body: any = (await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })).json();
+      paged.push(...body.images.map((i: { id: string }) => i.id));
+      url = body.next;
+    }
+    assert.deepEqual(paged, whole.images.map((i: { id: string }) => i.id));
+    const keys = whole.images.map((i: { name: string; disk_format: string }) => `${i.name} ${i.disk_format}`);
+    // Names ascending; within a name, disk formats descending.
+    const order = (a: string, b: string): number => {
+      const [na, fa] = a.split(' ') as [string, string];
+      const [nb, fb] = b.split(' ') as [string, string];
+      return na !== nb ? (na < nb ? -1 : 1) : fa === fb ? 0 : fa < fb ? 1 : -1;
+    };
+    assert.deepEqual(keys, [...keys].sort(order));
+  });
+
+  test('a listed image is the image GET shows, tags and extra properties included', async () => {
+    const listed = (await t.inject({ method: 'GET', url: `/image/v2/images?tag=low${owner}`, headers: listerHeaders })).json().images;
+    assert.equal(listed.length, 3);
+    for (const image of listed) {
+      const shown = (await t.inject({ method: 'GET', url: `/image/v2/images/${image.id}`, headers: listerHeaders })).json();
+      assert.deepEqual(image, shown);
+      assert.deepEqual([...image.tags].sort(), ['even', 'low']);
+      assert.equal(image.color, 'blue');
+    }
+  });
+
+  test('more filters: times, sizes, booleans, quoted in: lists, a malformed id, limit=0', async () => {
+    const get = async (qs: string) => (await ids(listerHeaders, qs + owner)).length;
+    assert.equal(await get('&created_at=gte:2000-01-01T00:00:00Z'), 7);
+    assert.equal(await get('&created_at=lt:2000-01-01T00:00:00Z'), 0);
+    assert.equal(await get('&updated_at=gt:2000-01-01T00:00:00Z&updated_at=lte:2999-01-01T00:00:00Z'), 7);
+    assert.equal(await get('&size_min=1'), 0);
+    assert.equal(await get('&protected=false'), 7);
+    assert.equal(await get('&os_hidden=true'), 0);
+    assert.equal(await get('&name=in:"img-0",img-2'), 5);
+    assert.equal(await get('&id=not-a-uuid'), 0);
+    assert.equal(await get(`&id=${made[0]}`), 1);
+    const none = (await t.inject({ method: 'GET', url: `/image/v2/images?limit=0${owner}`, headers: listerHeaders })).json();
+    assert.deepEqual(none.images, []);
+    assert.equal(none.next, undefined);
+  });
 });

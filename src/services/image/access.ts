@@ -1,7 +1,7 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
-import type { Database, ImageRow } from '../../store/schema.js';
+import type { ImageRow } from '../../store/schema.js';
 import { Forbidden } from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
+import type { Sql } from './list-query.js';
 
 /**
  * Glance's visibility rules. A caller sees an image when it is admin, owns it, the image is public
@@ -31,31 +31,32 @@ export function assertCanWrite(ctx: RequestContext, action: string): void {
  * no visibility filter a non-admin gets its own images, public images and shared images it has
  * accepted (or `member_status`); community images only by asking for them.
  */
-export function visibleCondition(
-  ctx: RequestContext,
-  visibility: string | undefined,
-  memberStatus: string,
-): (eb: ExpressionBuilder<Database, 'images'>) => Expression<SqlBool> {
-  return (eb) => {
-    const only = visibility !== undefined && visibility !== 'all' ? eb('images.visibility', '=', visibility) : undefined;
-    if (ctx.isAdmin) return only ?? sql<SqlBool>`1 = 1`;
-    const me = ctx.projectId ?? '';
-    const wants = (v: string): boolean => visibility === undefined || visibility === 'all' || visibility === v;
-    // The unary + keeps SQLite from answering the OR through the owner index (which fetches and
-    // sorts every visible row); walking images_created in order stops after one page instead.
-    const ors: Expression<SqlBool>[] = [eb(sql<string>`+${sql.ref('images.owner')}`, '=', me)];
-    if (wants('public')) ors.push(eb('images.visibility', '=', 'public'));
-    if (visibility === 'community' || visibility === 'all') ors.push(eb('images.visibility', '=', 'community'));
-    if (wants('shared')) {
-      let member = eb
-        .selectFrom('image_members')
-        .select('image_members.member')
-        .whereRef('image_members.image_id', '=', 'images.id')
-        .where('image_members.member', '=', me);
-      if (memberStatus !== 'all') member = member.where('image_members.status', '=', memberStatus);
-      ors.push(eb.and([eb('images.visibility', '=', 'shared'), eb.exists(member)]));
-    }
-    const visible = eb.or(ors);
-    return only ? eb.and([only, visible]) : visible;
-  };
+export function visibleCondition(ctx: RequestContext, visibility: string | undefined, memberStatus: string): Sql {
+  const only: Sql | undefined = visibility !== undefined && visibility !== 'all' ? { text: 'images.visibility = ?', params: [visibility] } : undefined;
+  if (ctx.isAdmin) return only ?? { text: '1 = 1', params: [] };
+  const me = ctx.projectId ?? '';
+  const wants = (v: string): boolean => visibility === undefined || visibility === 'all' || visibility === v;
+  // The unary + keeps SQLite from answering the OR through the owner index (which fetches and
+  // sorts every visible row); walking images_created in order stops after one page instead.
+  const ors: string[] = ['+images.owner = ?'];
+  const params: unknown[] = [me];
+  if (wants('public')) {
+    ors.push('images.visibility = ?');
+    params.push('public');
+  }
+  if (visibility === 'community' || visibility === 'all') {
+    ors.push('images.visibility = ?');
+    params.push('community');
+  }
+  if (wants('shared')) {
+    const status = memberStatus !== 'all' ? ' and image_members.status = ?' : '';
+    ors.push(
+      '(images.visibility = ? and exists (select 1 from image_members where image_members.image_id = images.id' +
+        ` and image_members.member = ?${status}))`,
+    );
+    params.push('shared', me);
+    if (status) params.push(memberStatus);
+  }
+  const visible = `(${ors.join(' or ')})`;
+  return only ? { text: `${only.text} and ${visible}`, params: [...only.params, ...params] } : { text: visible, params };
 }

@@ -1,5 +1,4 @@
-import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
-import type { Database, ImageRow } from '../../store/schema.js';
+import type { ImageRow } from '../../store/schema.js';
 import { BadRequest } from '../../errors.js';
 import { all, first, type Query } from '../../http/query.js';
 import { isUuid } from '../../util.js';
@@ -21,13 +20,23 @@ const IN_FILTERS = new Set(['name', 'status', 'container_format', 'disk_format',
 /** Query keys that are not filters. */
 const NON_FILTERS = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'visibility', 'member_status', 'tag', 'os_hidden', 'size_min', 'size_max', 'created_at', 'updated_at', 'protected', 'min_disk', 'min_ram', 'size']);
 
+/**
+ * A piece of SQL over `images` with its `?` parameters in order. The list is written as SQL text
+ * rather than built with Kysely: building and compiling the query cost as much as running it.
+ * Only fixed column names are ever spliced into the text; every value is a parameter.
+ */
+export interface Sql {
+  text: string;
+  params: unknown[];
+}
+
 export interface ListQuery {
   limit: number;
   marker: string | undefined;
   sort: Array<[SortKey, SortDir]>;
   visibility: string | undefined;
   memberStatus: 'accepted' | 'pending' | 'rejected' | 'all';
-  conditions: Array<(eb: ExpressionBuilder<Database, 'images'>) => Expression<SqlBool>>;
+  conditions: Sql[];
 }
 
 /** Splits `in:a,"b,c",d` into its values, honouring double quotes as Glance does. */
@@ -118,44 +127,40 @@ export function parseListQuery(q: Query): ListQuery {
     if (value === undefined) continue;
     if (value.startsWith('in:') && IN_FILTERS.has(key)) {
       const values = inList(value);
-      conditions.push((eb) => eb(key, 'in', values));
+      conditions.push({ text: `images.${key} in (${values.map(() => '?').join(', ')})`, params: values });
       continue;
     }
     if (key === 'status' && !STATUSES.includes(value as never)) throw new BadRequest(`Invalid status value: ${value}`);
     if (key === 'id' && !isUuid(value)) {
-      conditions.push(() => sql<SqlBool>`1 = 0`);
+      conditions.push({ text: '1 = 0', params: [] });
       continue;
     }
-    conditions.push((eb) => eb(key, '=', value));
+    conditions.push({ text: `images.${key} = ?`, params: [value] });
   }
 
   for (const key of ['protected'] as const) {
     const value = first(q, key);
     if (value !== undefined) {
-      const b = boolParam(value, key) ? 1 : 0;
-      conditions.push((eb) => eb(key, '=', b));
+      conditions.push({ text: `images.${key} = ?`, params: [boolParam(value, key) ? 1 : 0] });
     }
   }
   const hidden = first(q, 'os_hidden');
   const wantHidden = hidden === undefined ? 0 : boolParam(hidden, 'os_hidden') ? 1 : 0;
-  conditions.push((eb) => eb('os_hidden', '=', wantHidden));
+  conditions.push({ text: 'images.os_hidden = ?', params: [wantHidden] });
 
   for (const key of ['min_disk', 'min_ram', 'size'] as const) {
     const value = first(q, key);
     if (value !== undefined) {
-      const n = intParam(value, key);
-      conditions.push((eb) => eb(key, '=', n));
+      conditions.push({ text: `images.${key} = ?`, params: [intParam(value, key)] });
     }
   }
   const sizeMin = first(q, 'size_min');
   if (sizeMin !== undefined) {
-    const n = intParam(sizeMin, 'size_min');
-    conditions.push((eb) => eb('size', '>=', n));
+    conditions.push({ text: 'images.size >= ?', params: [intParam(sizeMin, 'size_min')] });
   }
   const sizeMax = first(q, 'size_max');
   if (sizeMax !== undefined) {
-    const n = intParam(sizeMax, 'size_max');
-    conditions.push((eb) => eb('size', '<=', n));
+    conditions.push({ text: 'images.size <= ?', params: [intParam(sizeMax, 'size_max')] });
   }
 
   for (const key of ['created_at', 'updated_at'] as const) {
@@ -166,34 +171,28 @@ export function parseListQuery(q: Query): ListQuery {
       if (!sqlOp || rest.length === 0 || Number.isNaN(when.getTime())) {
         throw new BadRequest(`Invalid ${key} filter: ${value}. Use <gt|gte|eq|neq|lt|lte>:<ISO 8601 time>.`);
       }
-      const iso = when.toISOString();
-      conditions.push((eb) => eb(key, sqlOp, iso));
+      conditions.push({ text: `images.${key} ${sqlOp} ?`, params: [when.toISOString()] });
     }
   }
 
   // Every tag given must be on the image.
   for (const tag of all(q, 'tag')) {
-    conditions.push((eb) =>
-      eb.exists(
-        eb.selectFrom('image_tags').select('image_tags.value').whereRef('image_tags.image_id', '=', 'images.id').where('image_tags.value', '=', tag),
-      ),
-    );
+    conditions.push({
+      text: 'exists (select 1 from image_tags where image_tags.image_id = images.id and image_tags.value = ?)',
+      params: [tag],
+    });
   }
 
   // Any other key compares an extra property for equality.
   for (const key of Object.keys(q)) {
     if (NON_FILTERS.has(key) || COLUMN_FILTERS.includes(key as never)) continue;
     const value = first(q, key)!;
-    conditions.push((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('image_properties')
-          .select('image_properties.name')
-          .whereRef('image_properties.image_id', '=', 'images.id')
-          .where('image_properties.name', '=', key)
-          .where('image_properties.value', '=', value),
-      ),
-    );
+    conditions.push({
+      text:
+        'exists (select 1 from image_properties where image_properties.image_id = images.id' +
+        ' and image_properties.name = ? and image_properties.value = ?)',
+      params: [key, value],
+    });
   }
 
   return {
@@ -210,16 +209,16 @@ export function parseListQuery(q: Query): ListQuery {
  * The sort expression of a key. Nullable columns sort as if null were the smallest value on
  * every database, so keyset pagination (`WHERE (k1, k2, ...) > marker`) is exact.
  */
-export function sortExpr(key: SortKey): Expression<unknown> {
+export function sortExpr(key: SortKey): string {
   switch (key) {
     case 'name':
     case 'container_format':
     case 'disk_format':
-      return sql`coalesce(${sql.ref(`images.${key}`)}, '')`;
+      return `coalesce(images.${key}, '')`;
     case 'size':
-      return sql`coalesce(${sql.ref('images.size')}, -1)`;
+      return 'coalesce(images.size, -1)';
     default:
-      return sql.ref(`images.${key}`);
+      return `images.${key}`;
   }
 }
 
@@ -227,4 +226,36 @@ export function sortValue(row: ImageRow, key: SortKey): string | number {
   const v = row[key];
   if (v === null) return key === 'size' ? -1 : '';
   return v;
+}
+
+/**
+ * Everything of the page query after `FROM images`: the caller's visibility, every filter, the
+ * rows strictly after the marker in the requested order (keyset pagination), order and limit.
+ */
+export function pageClauses(q: ListQuery, visible: Sql, marker: ImageRow | undefined): Sql {
+  const where = [visible.text];
+  const params = [...visible.params];
+  for (const c of q.conditions) {
+    where.push(c.text);
+    params.push(...c.params);
+  }
+  if (marker) {
+    const dir = q.sort[0]![1];
+    if (q.sort.every(([, d]) => d === dir)) {
+      // One direction throughout: a row-value comparison, which SQLite runs as an index range.
+      where.push(`(${q.sort.map(([k]) => sortExpr(k)).join(', ')}) ${dir === 'asc' ? '>' : '<'} (${q.sort.map(() => '?').join(', ')})`);
+      for (const [k] of q.sort) params.push(sortValue(marker, k));
+    } else {
+      const ors = q.sort.map(([key, d], i) => {
+        const ands = q.sort.slice(0, i).map(([k]) => `${sortExpr(k)} = ?`);
+        ands.push(`${sortExpr(key)} ${d === 'asc' ? '>' : '<'} ?`);
+        for (const [k] of q.sort.slice(0, i + 1)) params.push(sortValue(marker, k));
+        return `(${ands.join(' and ')})`;
+      });
+      where.push(`(${ors.join(' or ')})`);
+    }
+  }
+  const order = q.sort.map(([k, d]) => `${sortExpr(k)} ${d}`).join(', ');
+  params.push(q.limit);
+  return { text: `where ${where.map((w) => `(${w})`).join(' and ')} order by ${order} limit ?`, params };
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from '../../errors.js';
@@ -9,7 +8,7 @@ import { isoNow, isUuid } from '../../util.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import { ImageRepo } from './image.repo.js';
 import { assertCanModify, assertCanWrite, canSee, visibleCondition } from './access.js';
-import { parseListQuery, sortExpr, sortValue } from './list-query.js';
+import { pageClauses, parseListQuery } from './list-query.js';
 import { applyPatch, type PatchOp } from './patch.js';
 import {
   checkBaseValue,
@@ -130,7 +129,7 @@ export class ImageService {
   /** An image the caller may see; anything else, including a malformed id, is a 404. */
   async get(ctx: RequestContext, id: string, ex: Db = this.db): Promise<Image> {
     const image = isUuid(id) ? await this.repo.find(id.toLowerCase(), ex) : undefined;
-    if (!image || !canSee(ctx, image.row, await this.members.isMember(ctx, image.row, ex))) {
+    if (!image || !(await this.canSee(ctx, image.row, ex))) {
       throw new NotFound(`No image found with ID ${id}`);
     }
     return image;
@@ -138,38 +137,20 @@ export class ImageService {
 
   async list(ctx: RequestContext, query: Query): Promise<ImagePage> {
     const q = parseListQuery(query);
-    let select = this.db.selectFrom('images').selectAll('images').where(visibleCondition(ctx, q.visibility, q.memberStatus));
-    for (const c of q.conditions) select = select.where(c);
-
+    let marker: ImageRow | undefined;
     if (q.marker !== undefined) {
-      const row = isUuid(q.marker) ? await this.repo.findRow(q.marker.toLowerCase()) : undefined;
-      const marker = row && { row };
-      if (!marker || !canSee(ctx, marker.row, await this.members.isMember(ctx, marker.row))) {
-        throw new BadRequest(`Marker ${q.marker} could not be found.`);
-      }
-      // Keyset pagination: rows strictly after the marker in the requested order. With one
-      // direction throughout it is a row-value comparison, which SQLite runs as an index range.
-      const dir = q.sort[0]![1];
-      if (q.sort.every(([, d]) => d === dir)) {
-        const keys = sql.join(q.sort.map(([k]) => sortExpr(k)));
-        const values = sql.join(q.sort.map(([k]) => sortValue(marker.row, k)));
-        select = select.where(sql<SqlBool>`(${keys}) ${sql.raw(dir === 'asc' ? '>' : '<')} (${values})`);
-      } else select = select.where((eb) =>
-        eb.or(
-          q.sort.map(([key, dir], i) =>
-            eb.and([
-              ...q.sort.slice(0, i).map(([k]) => eb(sortExpr(k), '=', sortValue(marker.row, k))),
-              eb(sortExpr(key), dir === 'asc' ? '>' : '<', sortValue(marker.row, key)),
-            ]),
-          ),
-        ),
-      );
+      marker = isUuid(q.marker) ? await this.repo.findRow(q.marker.toLowerCase()) : undefined;
+      if (!marker || !(await this.canSee(ctx, marker))) throw new BadRequest(`Marker ${q.marker} could not be found.`);
     }
-    for (const [key, dir] of q.sort) select = select.orderBy(sortExpr(key), dir);
-    const rows = q.limit === 0 ? [] : await select.limit(q.limit).execute();
-    const images = await this.repo.hydrate(rows);
-    const last = rows[rows.length - 1];
-    return { images, nextMarker: rows.length === q.limit && last ? last.id : undefined };
+    if (q.limit === 0) return { images: [], nextMarker: undefined };
+    const images = await this.repo.page(pageClauses(q, visibleCondition(ctx, q.visibility, q.memberStatus), marker));
+    const last = images[images.length - 1];
+    return { images, nextMarker: images.length === q.limit && last ? last.row.id : undefined };
+  }
+
+  /** canSee, asking about membership only when the answer depends on it. */
+  private async canSee(ctx: RequestContext, row: ImageRow, ex: Db = this.db): Promise<boolean> {
+    return canSee(ctx, row, false) || canSee(ctx, row, await this.members.isMember(ctx, row, ex));
   }
 
   async update(ctx: RequestContext, id: string, ops: PatchOp[], v20: boolean): Promise<Image> {
