@@ -126,6 +126,7 @@ test('projects, users, role grants, tokens, images and bytes survive a restart',
   const out = `${file}.out`;
   await openstackOk(server, ['image', 'save', '--file', out, 'keep-image']);
   assert.ok(fs.readFileSync(out).equals(fs.readFileSync(file)));
+  await server.stop();
 });
 
 test('a server killed while a volume uploads to an image finishes the upload after restart, with no scratch file left', async () => {
@@ -169,4 +170,5 @@ test('a server killed while a volume uploads to an image finishes the upload aft
   assert.deepEqual(fs.existsSync(scratch) ? fs.readdirSync(scratch) : [], []);
   assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'images', '.tmp')), []);
   fs.rmSync(work, { recursive: true, force: true });
+  await server.stop();
 });
