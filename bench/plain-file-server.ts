@@ -5,12 +5,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: plain-file-server FILE');
-const size = fs.statSync(file).size;
+const defaultFile = process.argv[2];
+if (!defaultFile) throw new Error('usage: plain-file-server FILE');
 
-const server = http.createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+// `?file=PATH` serves another file: the bench points it at the file pocketstack stored, so both
+// servers read the same bytes in the same page-cache state.
+const server = http.createServer((req, res) => {
+  const file = new URL(req.url ?? '/', 'http://x').searchParams.get('file') ?? defaultFile;
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': fs.statSync(file).size });
   fs.createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(res);
 });
 server.listen(0, '127.0.0.1', () => {

@@ -3,7 +3,7 @@
 //
 // Baselines, measured in the same run over the same file:
 //   upload   vs hashing only: md5 + sha512 in one pass (what the server must do for every byte)
-//   download vs a plain node http server piping fs.createReadStream to the socket
+//   download vs a plain node http server piping fs.createReadStream of the same stored file to the socket
 // Each round measures all four back to back; the median over BENCH_ROUNDS rounds (default 3) is
 // reported, so a noisy moment hits the figure and its baseline alike.
 import { createHash, randomFillSync } from 'node:crypto';
@@ -68,6 +68,15 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
   return { seconds: (performance.now() - t0) / 1000, bytes, res };
 }
 
+/** The most recently written regular file in `dir`. */
+function newestFile(dir: string): string {
+  const files = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(dir, e.name));
+  return files.reduce((a, b) => (fs.statSync(a).mtimeMs >= fs.statSync(b).mtimeMs ? a : b));
+}
+
 async function main(): Promise<void> {
   const mib = envInt('BENCH_IMAGE_MIB', 1024);
   const rounds = envInt('BENCH_ROUNDS', 3);
@@ -98,8 +107,11 @@ async function main(): Promise<void> {
       }
 
       // Alternate which download goes first, so neither always follows the upload's disk flush.
+      // The plain server reads the file pocketstack just stored: a file written moments ago reads
+      // slower than one read many times, and the baseline must not get the warmer file.
+      const stored = newestFile(path.join(dataDir, 'images'));
       const getImage = (): ReturnType<typeof download> => download(`${ps.url}/image/v2/images/${id}/file`, { 'x-auth-token': tok });
-      const getPlain = (): ReturnType<typeof download> => download(plain.url);
+      const getPlain = (): ReturnType<typeof download> => download(`${plain.url}/?file=${encodeURIComponent(stored)}`);
       let down, base;
       if (r % 2) {
         down = await getImage();
