@@ -63,8 +63,11 @@ export async function createApp(config: Config): Promise<App> {
   const layers = new LayerStore(path.join(config.dataDir, 'layers'));
   // An image file that a volume's layer chain reads, or that a volume create waiting in the task
   // queue will read, stays on disk after its image is deleted.
-  const inUse = async (): Promise<Set<string>> =>
-    new Set([...[...(await layers.externalBackings())].map((p) => path.basename(p)), ...(await waitingImageFiles(db))]);
+  const inUse = async (): Promise<Set<string>> => {
+    const used = await waitingImageFiles(db);
+    for (const p of await layers.externalBackings()) used.add(path.basename(p));
+    return used;
+  };
   const images = new ImageService(db, files, inUse);
   await images.recover();
 

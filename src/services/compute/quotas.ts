@@ -78,8 +78,12 @@ export function parseLimits(body: unknown, key: string, allowed: QuotaResource[]
       );
     }
     const n = typeof value === 'string' && /^-?[0-9]+$/.test(value) ? Number(value) : value;
+    if (typeof value === 'string' && typeof n !== 'number') {
+      throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${value}. '${value}' does not match '^-?[0-9]+$'`);
+    }
     if (typeof n !== 'number' || !Number.isInteger(n)) {
-      throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${String(value)}. '${String(value)}' is not of type 'integer', 'string'`);
+      const shown = JSON.stringify(value);
+      throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${shown}. ${shown} is not of type 'integer', 'string'`);
     }
     if (n < -1) throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${n}. ${n} is less than the minimum of -1`);
     if (n > MAX_INT) throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${n}. ${n} is greater than the maximum of ${MAX_INT}`);
