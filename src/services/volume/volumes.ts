@@ -138,6 +138,18 @@ export class VolumeService {
     }
 
     await this.db.transaction().execute(async (trx) => {
+      if (imageRef) {
+        // The image was read outside: if it was deleted since, its file may be gone with it. Its
+        // row still there now means its delete, when it comes, sees this task and keeps the file.
+        const still = await trx
+          .selectFrom('images')
+          .select('id')
+          .where('id', '=', String(payload.imageId))
+          .where('file_id', '=', String(payload.imageFile))
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        if (!still) throw invalidInput('Invalid image identifier or unable to access requested image.');
+      }
       if (snapshotId) {
         const snap = await trx.selectFrom('snapshots').selectAll().where('id', '=', isUuid(snapshotId) ? snapshotId.toLowerCase() : '').executeTakeFirst();
         if (!snap || (!ctx.isAdmin && snap.project_id !== ctx.projectId)) throw new NotFound(`Snapshot ${snapshotId} could not be found.`);
