@@ -34,25 +34,6 @@ class Head {
   }
 }
 
-/** md5 and sha512 of a stream of chunks, and its first bytes, computed in one pass. */
-class Digest {
-  private readonly md5 = createHash('md5');
-  private readonly sha512 = createHash('sha512');
-  private readonly head = new Head();
-  private size = 0;
-
-  update(chunk: Buffer): void {
-    this.size += chunk.length;
-    this.md5.update(chunk);
-    this.sha512.update(chunk);
-    this.head.add(chunk);
-  }
-
-  result(): Omit<StoredFile, 'fileId'> {
-    return { size: this.size, md5: this.md5.digest('hex'), sha512: this.sha512.digest('hex'), head: this.head.bytes() };
-  }
-}
-
 /** The write stopped because the data passed `maxSize`. */
 export class SizeLimitExceeded extends Error {}
 
@@ -80,7 +61,8 @@ const BATCH = 4 * 1024 * 1024;
 const IN_FLIGHT = 8;
 
 /**
- * Streams `source` into `fd`: sha512 here, md5 and the writes on a writer thread (image-writer.ts).
+ * Streams `source` into `fd` (or only hashes it, for fd -1): sha512 here, md5 and the writes on a
+ * writer thread (image-writer.ts).
  * md5 is the slower hash, and this thread also reads the socket, so this split keeps the two
  * threads about equally busy. Settles only once the writer no longer uses `fd`. Rejects with the
  * source's error, SizeLimitExceeded or StorageFailure; the source is then drained, never
@@ -203,8 +185,8 @@ export class ImageFileStore {
    */
   async adopt(file: string): Promise<StoredFile> {
     const fileId = randomUUID();
-    const digest = new Digest();
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) digest.update(chunk as Buffer);
+    // Hashed on two threads as an upload is, without writing (fd -1): the bytes are on disk.
+    const digest = await hashAndWrite(fs.createReadStream(file, { highWaterMark: CHUNK }), -1, Infinity);
     const handle = await fsp.open(file, 'r');
     try {
       await handle.sync();
@@ -218,7 +200,7 @@ export class ImageFileStore {
       if ((err as NodeJS.ErrnoException).code === 'EXDEV') return this.write(fs.createReadStream(file, { highWaterMark: CHUNK }));
       throw err;
     }
-    return { fileId, ...digest.result() };
+    return { fileId, ...digest };
   }
 
   /** A stream of bytes start..end inclusive (the whole file by default). */

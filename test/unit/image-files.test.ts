@@ -108,3 +108,17 @@ test('an idle writer thread does not keep the process alive', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 10_000 });
   assert.equal(stdout.trim(), hex('md5', Buffer.from('abc')));
 });
+
+test('adopt takes over a file by rename, hashed on the writer thread without a second write', async () => {
+  const data = randomBytes(9 * MiB + 77);
+  const outside = path.join(dir, 'flattened.raw');
+  fs.writeFileSync(outside, data);
+  const stored = await store.adopt(outside);
+  assert.equal(stored.size, data.length);
+  assert.equal(stored.md5, hex('md5', data));
+  assert.equal(stored.sha512, hex('sha512', data));
+  assert.deepEqual(stored.head, data.subarray(0, stored.head.length));
+  assert.ok(!fs.existsSync(outside));
+  assert.ok(fs.readFileSync(store.pathOf(stored.fileId)).equals(data));
+  await assert.rejects(store.adopt(path.join(dir, 'no-such-file')), { code: 'ENOENT' });
+});
