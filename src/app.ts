@@ -19,6 +19,7 @@ import { waitingImageFiles } from './services/volume/volume.repo.js';
 import { volumePlugin } from './services/volume/plugin.js';
 import { ComputeQuotas } from './services/compute/quotas.js';
 import { computePlugin } from './services/compute/plugin.js';
+import { Flavors } from './services/compute/flavors.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
@@ -88,7 +89,9 @@ export async function createApp(config: Config): Promise<App> {
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
   await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
-  await http.register(computePlugin, { prefix: '/compute', quotas: new ComputeQuotas(db), identity });
+  const flavors = new Flavors(db);
+  await flavors.seed();
+  await http.register(computePlugin, { prefix: '/compute', quotas: new ComputeQuotas(db), flavors, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
 

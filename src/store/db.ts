@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import * as m001 from './migrations/001-identity-and-images.js';
 import * as m002 from './migrations/002-volumes.js';
 import * as m003 from './migrations/003-quotas.js';
+import * as m004 from './migrations/004-flavors.js';
 
 export type Db = Kysely<Database>;
 
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-identity-and-images': m001,
   '002-volumes': m002,
   '003-quotas': m003,
+  '004-flavors': m004,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

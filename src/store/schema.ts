@@ -25,6 +25,9 @@ export interface Database {
   quotas: QuotaRow;
   compute_quotas: ComputeQuotaRow;
   quota_classes: QuotaClassRow;
+  flavors: FlavorRow;
+  flavor_extra_specs: FlavorExtraSpecRow;
+  flavor_projects: FlavorProjectRow;
   tasks: TaskRow;
 }
 
@@ -208,6 +211,32 @@ export interface QuotaClassRow {
   class_name: string;
   resource: string;
   hard_limit: number;
+}
+
+export interface FlavorRow {
+  id: string;
+  name: string;
+  memory_mb: number;
+  vcpus: number;
+  root_gb: number;
+  ephemeral_gb: number;
+  swap: number;
+  rxtx_factor: number;
+  is_public: number;
+  disabled: number;
+  description: string | null;
+  created_at: string;
+}
+
+export interface FlavorExtraSpecRow {
+  flavor_id: string;
+  key: string;
+  value: string;
+}
+
+export interface FlavorProjectRow {
+  flavor_id: string;
+  project_id: string;
 }
 
 export interface TaskRow {

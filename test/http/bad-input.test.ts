@@ -19,7 +19,10 @@ const BODIES = [
   '{"os-set_bootable": {"bootable": "maybe"}}', '{"os-volume_upload_image": {}}', '{"os-volume_upload_image": {"image_name": 5}}',
   '{"os-reset_status": {"status": 5}}', '{"os-force_delete": 5}', '{"metadata": {"": "x"}}', '{"meta": {"a": "b", "c": "d"}}',
   '{"quota_set": {"volumes": "x"}}', '{"quota_set": null}', '{"quota_set": {"ram": "x"}}', '{"quota_set": {"ram": 1.5}}',
-  '{"quota_set": {"ram": 99999999999}}', '{"quota_set": {"force": "x", "cores": -2}}', '{"quota_class_set": {"ram": []}}', '{"member": 5}', '{"status": null}',
+  '{"quota_set": {"ram": 99999999999}}', '{"quota_set": {"force": "x", "cores": -2}}', '{"quota_class_set": {"ram": []}}',
+  '{"flavor": {"name": "x", "ram": [], "vcpus": 1, "disk": 0}}', '{"flavor": {"name": "x", "ram": 1, "vcpus": 1, "disk": 0, "rxtx_factor": "x"}}',
+  '{"flavor": {"name": 5, "ram": 1, "vcpus": 1, "disk": 0, "id": {}}}', '{"flavor": {"description": 5}}', '{"extra_specs": {"a": {}}}',
+  '{"extra_specs": []}', '{"a": null}', '{"addTenantAccess": {"tenant": 5}}', '{"removeTenantAccess": null}', '{"member": 5}', '{"status": null}',
   '[{"op":"add","path":5}]', '[{"op":"add","path":"/tags","value":[1]}]', '[{"op":"add","path":"/min_ram","value":"x"}]',
   '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": 5}}}}}',
   '{"auth": {"identity": {"methods": ["token"], "token": {}}}}',
@@ -29,7 +32,7 @@ const BODIES = [
 const MEDIA_TYPES = ['application/json', 'application/openstack-images-v2.1-json-patch', 'text/plain'];
 const QUERIES = [
   'limit=x', 'limit=-5', 'marker=x', 'sort=', 'sort=:', 'sort=name:', 'sort_key=', 'offset=x', 'metadata={bad', 'metadata=5',
-  'all_tenants=1', 'tenant_id=x', 'user_id=', 'created_at=gt:', 'size_min=-1', 'name=in:', 'tag=', 'os_hidden=x', 'member_status=x', 'visibility=all', 'id=x',
+  'all_tenants=1', 'tenant_id=x', 'user_id=', 'minRam=-1', 'minDisk=x', 'is_public=x', 'sort_key=x', 'sort_dir=x', 'created_at=gt:', 'size_min=-1', 'name=in:', 'tag=', 'os_hidden=x', 'member_status=x', 'visibility=all', 'id=x',
 ];
 
 test('malformed input never gets a 5xx', async () => {
@@ -53,7 +56,8 @@ test('malformed input never gets a 5xx', async () => {
     ['POST', `${v}/snapshots`], ['PUT', `${v}/snapshots/${snap}`], ['POST', `${v}/snapshots/${snap}/action`],
     ['POST', `${v}/snapshots/${snap}/metadata`], ['PUT', `${v}/os-quota-sets/${project}`], ['PUT', `${v}/os-quota-class-sets/default`],
     ['PUT', `/compute/v2.1/os-quota-sets/${project}`], ['PUT', `/compute/v2.1/os-quota-sets/${project}?user_id=x`],
-    ['PUT', '/compute/v2.1/os-quota-class-sets/default'],
+    ['PUT', '/compute/v2.1/os-quota-class-sets/default'], ['POST', '/compute/v2.1/flavors'], ['PUT', '/compute/v2.1/flavors/1'],
+    ['POST', '/compute/v2.1/flavors/1/os-extra_specs'], ['PUT', '/compute/v2.1/flavors/1/os-extra_specs/a'], ['POST', '/compute/v2.1/flavors/1/action'],
   ];
   const failures: string[] = [];
   for (const [method, url] of writes) {
@@ -68,7 +72,7 @@ test('malformed input never gets a 5xx', async () => {
     }
   }
   const c = `/compute/v2.1`;
-  for (const url of ['/image/v2/images', `${v}/volumes`, `${v}/volumes/detail`, `${v}/snapshots/detail`, `${c}/limits`, `${c}/os-quota-sets/${project}`]) {
+  for (const url of ['/image/v2/images', `${v}/volumes`, `${v}/volumes/detail`, `${v}/snapshots/detail`, `${c}/limits`, `${c}/os-quota-sets/${project}`, `${c}/flavors/detail`]) {
     for (const q of QUERIES) {
       const res = await t.inject({ method: 'GET', url: `${url}?${q}`, headers: demo });
       if (res.statusCode >= 500) failures.push(`${res.statusCode} GET ${url}?${q}`);

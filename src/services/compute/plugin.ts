@@ -4,17 +4,19 @@ import { renderFault } from '../../http/faults.js';
 import { requireToken } from '../../http/auth.js';
 import type { IdentityService } from '../identity/service.js';
 import type { ComputeQuotas } from './quotas.js';
+import type { Flavors } from './flavors.js';
 import { computeMicroversion } from './microversion.js';
 import { versionRoutes } from './routes/versions.js';
 import { limitRoutes } from './routes/limits.js';
 import { quotaSetRoutes } from './routes/quota-sets.js';
+import { flavorRoutes } from './routes/flavors.js';
 
-/** Nova v2.1 under /compute: version documents, limits and quotas so far. */
+/** Nova v2.1 under /compute: version documents, limits, quotas and flavors so far. */
 export async function computePlugin(
   app: FastifyInstance,
-  opts: { quotas: ComputeQuotas; identity: IdentityService },
+  opts: { quotas: ComputeQuotas; flavors: Flavors; identity: IdentityService },
 ): Promise<void> {
-  const { quotas, identity } = opts;
+  const { quotas, flavors, identity } = opts;
   installErrorHandling(app, renderFault);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-compute-request-id', req.id);
@@ -25,6 +27,7 @@ export async function computePlugin(
     scoped.addHook('preHandler', computeMicroversion);
     limitRoutes(scoped, quotas);
     quotaSetRoutes(scoped, quotas, identity);
+    flavorRoutes(scoped, flavors, () => identity.baseUrl());
   };
   await app.register(resources, { prefix: '/v2.1' });
 }
