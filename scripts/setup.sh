@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Installs what pocketstack needs, then builds it. Idempotent and quick when nothing is missing.
-#   setup.sh runtime   what `npm start` needs: Node packages and qemu-utils
+#   setup.sh runtime   what `npm start` needs: Node packages, qemu-utils and openssl
 #   setup.sh test      also the real clients the tests drive: openstack CLI, openstacksdk, Tempest
+#                      (and ssh-keygen)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-runtime}
 
-debs=(qemu-utils)
-cmds=(qemu-img)
+# command:package pairs. openssl makes x509 key pairs, as it does for Nova.
+needs=(qemu-img:qemu-utils openssl:openssl)
 if [ "$mode" = test ]; then
-  debs+=(python3-openstackclient python3-openstacksdk python3-heatclient tempest)
-  cmds+=(/usr/bin/openstack /usr/bin/tempest)
+  # ssh-keygen: the key pair tests check fingerprints and generated keys with it.
+  needs+=(/usr/bin/openstack:python3-openstackclient /usr/bin/tempest:tempest ssh-keygen:openssh-client)
 fi
 
 missing=()
-for i in "${!cmds[@]}"; do
-  command -v "${cmds[$i]}" >/dev/null 2>&1 || missing+=("${debs[$i]}")
+for need in "${needs[@]}"; do
+  command -v "${need%%:*}" >/dev/null 2>&1 || missing+=("${need#*:}")
 done
 # python3-openstacksdk and python3-heatclient come with the CLI check above; check them by import.
 if [ "$mode" = test ] && ! /usr/bin/python3 -c 'import openstack, heatclient' >/dev/null 2>&1; then

@@ -20,6 +20,7 @@ import { volumePlugin } from './services/volume/plugin.js';
 import { ComputeQuotas } from './services/compute/quotas.js';
 import { computePlugin } from './services/compute/plugin.js';
 import { Flavors } from './services/compute/flavors.js';
+import { KeyPairs } from './services/compute/keypairs.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
@@ -91,7 +92,9 @@ export async function createApp(config: Config): Promise<App> {
   await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
   const flavors = new Flavors(db);
   await flavors.seed();
-  await http.register(computePlugin, { prefix: '/compute', quotas: new ComputeQuotas(db), flavors, identity });
+  const computeQuotas = new ComputeQuotas(db);
+  const keypairs = new KeyPairs(db, computeQuotas);
+  await http.register(computePlugin, { prefix: '/compute', quotas: computeQuotas, flavors, keypairs, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
 

@@ -7,6 +7,7 @@ import * as m001 from './migrations/001-identity-and-images.js';
 import * as m002 from './migrations/002-volumes.js';
 import * as m003 from './migrations/003-quotas.js';
 import * as m004 from './migrations/004-flavors.js';
+import * as m005 from './migrations/005-keypairs.js';
 
 export type Db = Kysely<Database>;
 
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-volumes': m002,
   '003-quotas': m003,
   '004-flavors': m004,
+  '005-keypairs': m005,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

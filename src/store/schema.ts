@@ -28,6 +28,7 @@ export interface Database {
   flavors: FlavorRow;
   flavor_extra_specs: FlavorExtraSpecRow;
   flavor_projects: FlavorProjectRow;
+  key_pairs: KeyPairRow;
   tasks: TaskRow;
 }
 
@@ -237,6 +238,16 @@ export interface FlavorExtraSpecRow {
 export interface FlavorProjectRow {
   flavor_id: string;
   project_id: string;
+}
+
+export interface KeyPairRow {
+  id: Generated<number>;
+  user_id: string;
+  name: string;
+  type: 'ssh' | 'x509';
+  public_key: string;
+  fingerprint: string;
+  created_at: string;
 }
 
 export interface TaskRow {

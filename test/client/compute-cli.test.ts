@@ -1,8 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { openstack, openstackJson, openstackOk, startServer, type RunningServer } from '../helpers/server.js';
 
-/** Nova flavors through Debian's openstack CLI (the part of compute that exists before servers). */
+/** Nova flavors and key pairs through Debian's openstack CLI (the parts of compute that exist before servers). */
 let server: RunningServer;
 type Row = Record<string, any>;
 
@@ -47,4 +51,33 @@ test('flavor create, access, properties and delete (admin); members may not crea
   await openstackOk(server, ['flavor', 'delete', 'cli-private'], { admin: true });
   const gone = await openstack(server, ['flavor', 'show', 'cli-private'], { admin: true });
   assert.notEqual(gone.code, 0);
+});
+
+test('keypair create (generated or imported), list, show, delete; fingerprints match ssh-keygen', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-keys-'));
+  // Generated: the private key comes back once, and is a key ssh-keygen can read.
+  const generated = await openstackOk(server, ['keypair', 'create', 'made-here']);
+  const keyFile = path.join(work, 'made-here.pem');
+  fs.writeFileSync(keyFile, generated, { mode: 0o600 });
+  const derived = execFileSync('ssh-keygen', ['-y', '-f', keyFile]).toString().trim().split(' ').slice(0, 2).join(' ');
+  const shown = await openstackJson<Row>(server, ['keypair', 'show', 'made-here']);
+  assert.equal(shown.type, 'ssh');
+  const stored = await openstackOk(server, ['keypair', 'show', '--public-key', 'made-here']);
+  assert.equal(stored.trim().split(' ').slice(0, 2).join(' '), derived);
+
+  // Imported: the fingerprint is the md5 one ssh-keygen prints.
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(work, 'id')]);
+  const imported = await openstackJson<Row>(server, ['keypair', 'create', '--public-key', path.join(work, 'id.pub'), 'brought']);
+  const md5 = execFileSync('ssh-keygen', ['-l', '-E', 'md5', '-f', path.join(work, 'id.pub')]).toString().split(' ')[1]!.replace(/^MD5:/, '');
+  assert.equal(imported.fingerprint, md5);
+
+  const names = (await openstackJson<Row[]>(server, ['keypair', 'list'])).map((r) => r.Name).sort();
+  assert.deepEqual(names, ['brought', 'made-here']);
+  const dup = await openstack(server, ['keypair', 'create', '--public-key', path.join(work, 'id.pub'), 'brought']);
+  assert.notEqual(dup.code, 0);
+  assert.match(dup.stderr, /Key pair 'brought' already exists\./);
+  assert.deepEqual(await openstackJson<Row[]>(server, ['keypair', 'list'], { admin: true }), [], 'key pairs are per user');
+  await openstackOk(server, ['keypair', 'delete', 'brought', 'made-here']);
+  assert.deepEqual(await openstackJson<Row[]>(server, ['keypair', 'list']), []);
+  fs.rmSync(work, { recursive: true, force: true });
 });

@@ -22,7 +22,9 @@ const BODIES = [
   '{"quota_set": {"ram": 99999999999}}', '{"quota_set": {"force": "x", "cores": -2}}', '{"quota_class_set": {"ram": []}}',
   '{"flavor": {"name": "x", "ram": [], "vcpus": 1, "disk": 0}}', '{"flavor": {"name": "x", "ram": 1, "vcpus": 1, "disk": 0, "rxtx_factor": "x"}}',
   '{"flavor": {"name": 5, "ram": 1, "vcpus": 1, "disk": 0, "id": {}}}', '{"flavor": {"description": 5}}', '{"extra_specs": {"a": {}}}',
-  '{"extra_specs": []}', '{"a": null}', '{"addTenantAccess": {"tenant": 5}}', '{"removeTenantAccess": null}', '{"member": 5}', '{"status": null}',
+  '{"extra_specs": []}', '{"a": null}', '{"addTenantAccess": {"tenant": 5}}', '{"removeTenantAccess": null}',
+  '{"keypair": {"name": 5}}', '{"keypair": {"name": "k", "public_key": 5}}', '{"keypair": {"name": "k", "type": "gpg"}}',
+  '{"keypair": {"name": "k", "public_key": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAAQ== x"}}', '{"keypair": {"name": "k", "user_id": 5}}', '{"member": 5}', '{"status": null}',
   '[{"op":"add","path":5}]', '[{"op":"add","path":"/tags","value":[1]}]', '[{"op":"add","path":"/min_ram","value":"x"}]',
   '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": 5}}}}}',
   '{"auth": {"identity": {"methods": ["token"], "token": {}}}}',
@@ -58,6 +60,7 @@ test('malformed input never gets a 5xx', async () => {
     ['PUT', `/compute/v2.1/os-quota-sets/${project}`], ['PUT', `/compute/v2.1/os-quota-sets/${project}?user_id=x`],
     ['PUT', '/compute/v2.1/os-quota-class-sets/default'], ['POST', '/compute/v2.1/flavors'], ['PUT', '/compute/v2.1/flavors/1'],
     ['POST', '/compute/v2.1/flavors/1/os-extra_specs'], ['PUT', '/compute/v2.1/flavors/1/os-extra_specs/a'], ['POST', '/compute/v2.1/flavors/1/action'],
+    ['POST', '/compute/v2.1/os-keypairs'],
   ];
   const failures: string[] = [];
   for (const [method, url] of writes) {
@@ -72,7 +75,7 @@ test('malformed input never gets a 5xx', async () => {
     }
   }
   const c = `/compute/v2.1`;
-  for (const url of ['/image/v2/images', `${v}/volumes`, `${v}/volumes/detail`, `${v}/snapshots/detail`, `${c}/limits`, `${c}/os-quota-sets/${project}`, `${c}/flavors/detail`]) {
+  for (const url of ['/image/v2/images', `${v}/volumes`, `${v}/volumes/detail`, `${v}/snapshots/detail`, `${c}/limits`, `${c}/os-quota-sets/${project}`, `${c}/flavors/detail`, `${c}/os-keypairs`]) {
     for (const q of QUERIES) {
       const res = await t.inject({ method: 'GET', url: `${url}?${q}`, headers: demo });
       if (res.statusCode >= 500) failures.push(`${res.statusCode} GET ${url}?${q}`);

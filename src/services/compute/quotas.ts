@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import { QuotaClasses } from '../quota-classes.js';
 import { BadRequest } from '../../errors.js';
@@ -123,11 +124,16 @@ export class ComputeQuotas {
   }
 
   /**
-   * What a project (or a user in it) uses. pocketstack has no servers, key pairs or server
-   * groups yet, so every count is zero; the compute service will count its rows here.
+   * What a project (or a user in it) uses. Key pairs are a user's, as in Nova, so they count
+   * when a user is asked about. There are no servers or server groups yet: those count zero.
    */
-  async usage(_projectId: string, _userId?: string): Promise<QuotaSet> {
-    return Object.fromEntries(ALL.map((r) => [r, 0])) as QuotaSet;
+  async usage(_projectId: string, userId?: string): Promise<QuotaSet> {
+    const used = Object.fromEntries(ALL.map((r) => [r, 0])) as QuotaSet;
+    if (userId) {
+      const r = await this.db.selectFrom('key_pairs').select(sql<number>`count(*)`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      used.key_pairs = Number(r.n);
+    }
+    return used;
   }
 
   async detail(projectId: string, userId?: string): Promise<QuotaDetail> {
