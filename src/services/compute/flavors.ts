@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/db.js';
 import type { FlavorRow } from '../../store/schema.js';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
 import { isoNow } from '../../util.js';
+import { checkDescription, FALSE_WORDS, invalid, parseFlavor, TRUE_WORDS } from './flavor-input.js';
 
 export interface Flavor {
   row: FlavorRow;
@@ -25,38 +25,6 @@ const DEVSTACK_FLAVORS: Array<[id: string, name: string, ramMb: number, diskGb: 
   ['d3', 'ds2G', 2048, 10, 2],
   ['d4', 'ds4G', 4096, 20, 4],
 ];
-
-const MAX_INT = 2147483647;
-const ID_PATTERN = /^(?! )[a-zA-Z0-9. _-]+(?<! )$/;
-const TRUE_WORDS = ['true', '1', 'on', 'yes', 't', 'y'];
-const FALSE_WORDS = ['false', '0', 'off', 'no', 'f', 'n'];
-
-function invalid(field: string, value: unknown, why: string): BadRequest {
-  return new BadRequest(`Invalid input for field/attribute ${field}. Value: ${typeof value === 'string' ? value : JSON.stringify(value)}. ${why}`);
-}
-
-/** An integer given as a number or a string of digits, as Nova's flavor schema takes it. */
-function flavorInt(body: Record<string, unknown>, field: string, min: number, fallback?: number): number {
-  const value = body[field];
-  if (value === undefined || value === '') {
-    if (fallback !== undefined) return fallback;
-    throw new BadRequest(`Invalid input for field/attribute flavor. Value: ${JSON.stringify(body)}. '${field}' is a required property`);
-  }
-  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(field, value, `${JSON.stringify(value)} is not of type 'integer', 'string'`);
-  if (n < min) throw invalid(field, value, `${n} is less than the minimum of ${min}`);
-  if (n > MAX_INT) throw invalid(field, value, `${n} is greater than the maximum of ${MAX_INT}`);
-  return n;
-}
-
-/** oslo's bool_from_string in strict mode: the words Nova accepts for a boolean. */
-export function parseBool(value: unknown, field: string): boolean {
-  if (typeof value === 'boolean') return value;
-  const text = String(value).toLowerCase();
-  if (TRUE_WORDS.includes(text)) return true;
-  if (FALSE_WORDS.includes(text)) return false;
-  throw invalid(field, value, `${JSON.stringify(value)} is not one of the accepted boolean values`);
-}
 
 /** Nova's flavors, their extra specs and the projects that may use a private one. */
 export class Flavors {
@@ -150,37 +118,7 @@ export class Flavors {
   }
 
   async create(body: Record<string, unknown>, allowDescription: boolean): Promise<Flavor> {
-    const name = body.name;
-    if (typeof name !== 'string' || name.length < 1 || name.length > 255 || name.trim() !== name) {
-      throw invalid('name', name, 'The name must be a string of 1 to 255 characters without leading or trailing whitespace.');
-    }
-    let id = body.id;
-    if (id === undefined || id === null || id === 'auto') id = randomUUID();
-    if (typeof id === 'number' && Number.isInteger(id)) id = String(id);
-    if (typeof id !== 'string' || id.length > 255 || !ID_PATTERN.test(id)) throw invalid('id', body.id, `'${String(body.id)}' does not match '${ID_PATTERN.source}'`);
-    const rxtx = body.rxtx_factor === undefined ? 1 : Number(body.rxtx_factor);
-    if (!Number.isFinite(rxtx) || rxtx <= 0 || (typeof body.rxtx_factor !== 'number' && typeof body.rxtx_factor !== 'string' && body.rxtx_factor !== undefined)) {
-      throw invalid('rxtx_factor', body.rxtx_factor, 'rxtx_factor must be a number greater than 0.');
-    }
-    const description = body.description;
-    if (description !== undefined && description !== null) {
-      if (!allowDescription) throw invalid('flavor', body, "Additional properties are not allowed ('description' was unexpected)");
-      if (typeof description !== 'string' || description.length > 65535) throw invalid('description', description, 'The description must be a string of at most 65535 characters.');
-    }
-    const row: FlavorRow = {
-      id,
-      name,
-      memory_mb: flavorInt(body, 'ram', 1),
-      vcpus: flavorInt(body, 'vcpus', 1),
-      root_gb: flavorInt(body, 'disk', 0),
-      ephemeral_gb: flavorInt(body, 'OS-FLV-EXT-DATA:ephemeral', 0, 0),
-      swap: flavorInt(body, 'swap', 0, 0),
-      rxtx_factor: rxtx,
-      is_public: body['os-flavor-access:is_public'] === undefined ? 1 : parseBool(body['os-flavor-access:is_public'], 'os-flavor-access:is_public') ? 1 : 0,
-      disabled: 0,
-      description: typeof description === 'string' ? description : null,
-      created_at: isoNow(),
-    };
+    const row = parseFlavor(body, allowDescription);
     await this.db.transaction().execute(async (trx) => {
       const clash = await trx.selectFrom('flavors').select(['id', 'name']).where((eb) => eb.or([eb('id', '=', row.id), eb('name', '=', row.name)])).executeTakeFirst();
       if (clash?.name === row.name) throw new Conflict(`Flavor with name ${row.name} already exists.`);
@@ -191,9 +129,7 @@ export class Flavors {
   }
 
   async updateDescription(id: string, description: unknown): Promise<void> {
-    if (description !== null && (typeof description !== 'string' || description.length > 65535)) {
-      throw invalid('description', description, 'The description must be a string of at most 65535 characters.');
-    }
+    checkDescription(description);
     const res = await this.db.updateTable('flavors').set({ description: description as string | null }).where('id', '=', id).executeTakeFirst();
     if (res.numUpdatedRows === 0n) throw new NotFound(`Flavor ${id} could not be found.`);
   }
