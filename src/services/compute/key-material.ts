@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, createPublicKey, generateKeyPairSync, X509Certificate, type JsonWebKey } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,9 +82,18 @@ function sshString(b: Buffer): Buffer {
 /** A positive mpint: a leading zero byte when the top bit is set. */
 const mpint = (b: Buffer): Buffer => sshString(b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 
+/** Generated on the thread pool: an RSA key takes ~100 ms, too long to hold the event loop. */
+function newRsaKey(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))),
+  );
+}
+
+const pkcs1 = (key: KeyObject): string => key.export({ format: 'pem', type: 'pkcs1' }).toString();
+
 /** A new RSA key pair as Nova generates one: a PKCS#1 PEM private key and its OpenSSH public key. */
-export function generateSshKey(): { privateKey: string; publicKey: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+export async function generateSshKey(): Promise<{ privateKey: string; publicKey: string }> {
+  const { privateKey, publicKey } = await newRsaKey();
   const jwk = publicKey.export({ format: 'jwk' });
   const blob = Buffer.concat([
     sshString(Buffer.from('ssh-rsa')),
@@ -92,7 +101,7 @@ export function generateSshKey(): { privateKey: string; publicKey: string } {
     mpint(Buffer.from(jwk.n!, 'base64url')),
   ]);
   return {
-    privateKey: privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(),
+    privateKey: pkcs1(privateKey),
     publicKey: `ssh-rsa ${blob.toString('base64')} Generated-by-Nova`,
   };
 }
@@ -102,7 +111,7 @@ export function generateSshKey(): { privateKey: string; publicKey: string } {
  * makes them (nova/crypto.py), with the user and project in the subject.
  */
 export async function generateX509(userId: string, projectId: string): Promise<{ privateKey: string; publicKey: string }> {
-  const { privateKey } = generateSshKey();
+  const privateKey = pkcs1((await newRsaKey()).privateKey);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pocketstack-x509-'));
   try {
     const keyFile = path.join(dir, 'key.pem');

@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { KeyPairRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
@@ -49,7 +49,7 @@ export class KeyPairs {
     let privateKey: string | undefined;
     if (publicKey === undefined || publicKey === null) {
       if (!versionBelow(mv, [2, 92])) throw invalid('keypair', body, "'public_key' is a required property");
-      ({ publicKey, privateKey } = type === 'x509' ? await generateX509(userId, ctx.projectId ?? '') : generateSshKey());
+      ({ publicKey, privateKey } = type === 'x509' ? await generateX509(userId, ctx.projectId ?? '') : await generateSshKey());
     }
     if (typeof publicKey !== 'string') throw invalid('public_key', publicKey, `${JSON.stringify(publicKey)} is not of type 'string'`);
     const row = { user_id: userId, name, type, public_key: publicKey, fingerprint: fingerprint(type, publicKey), created_at: isoNow() };
@@ -57,18 +57,13 @@ export class KeyPairs {
     // Read before the transaction: every query inside it must go through `trx`.
     const limit = (await this.quotas.limits(ctx.projectId ?? '', userId)).key_pairs;
     const keypair = await this.db.transaction().execute(async (trx) => {
-      const used = await this.count(userId, trx);
+      const used = await this.quotas.keyPairsOf(userId, trx);
       if (limit >= 0 && used + 1 > limit) throw new Forbidden('Quota exceeded, too many key pairs.');
       const taken = await trx.selectFrom('key_pairs').select('id').where('user_id', '=', userId).where('name', '=', name).executeTakeFirst();
       if (taken) throw new Conflict(`Key pair '${name}' already exists.`);
       return trx.insertInto('key_pairs').values(row).returningAll().executeTakeFirstOrThrow();
     });
     return { keypair, privateKey };
-  }
-
-  async count(userId: string, ex: Db = this.db): Promise<number> {
-    const r = await ex.selectFrom('key_pairs').select(sql<number>`count(*)`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
-    return Number(r.n);
   }
 
   async get(userId: string, name: string): Promise<KeyPair> {

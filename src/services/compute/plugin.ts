@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { installErrorHandling } from '../../http/errors.js';
-import { renderFault } from '../../http/faults.js';
-import { requireToken } from '../../http/auth.js';
+import { registerFaultApi } from '../../http/fault-api.js';
 import type { IdentityService } from '../identity/service.js';
 import type { ComputeQuotas } from './quotas.js';
 import type { Flavors } from './flavors.js';
@@ -19,18 +17,17 @@ export async function computePlugin(
   opts: { quotas: ComputeQuotas; flavors: Flavors; keypairs: KeyPairs; identity: IdentityService },
 ): Promise<void> {
   const { quotas, flavors, keypairs, identity } = opts;
-  installErrorHandling(app, renderFault);
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-compute-request-id', req.id);
+  await registerFaultApi(app, {
+    identity,
+    prefix: '/v2.1',
+    microversion: computeMicroversion,
+    routes: (scoped) => {
+      limitRoutes(scoped, quotas);
+      quotaSetRoutes(scoped, quotas, identity);
+      flavorRoutes(scoped, flavors, () => identity.baseUrl());
+      keypairRoutes(scoped, keypairs);
+    },
   });
+  // After the frame, so that they answer errors in its format too.
   versionRoutes(app, () => identity.baseUrl());
-  const resources = async (scoped: FastifyInstance): Promise<void> => {
-    scoped.addHook('onRequest', requireToken(identity));
-    scoped.addHook('preHandler', computeMicroversion);
-    limitRoutes(scoped, quotas);
-    quotaSetRoutes(scoped, quotas, identity);
-    flavorRoutes(scoped, flavors, () => identity.baseUrl());
-    keypairRoutes(scoped, keypairs);
-  };
-  await app.register(resources, { prefix: '/v2.1' });
 }

@@ -129,11 +129,14 @@ export class ComputeQuotas {
    */
   async usage(_projectId: string, userId?: string): Promise<QuotaSet> {
     const used = Object.fromEntries(ALL.map((r) => [r, 0])) as QuotaSet;
-    if (userId) {
-      const r = await this.db.selectFrom('key_pairs').select(sql<number>`count(*)`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
-      used.key_pairs = Number(r.n);
-    }
+    if (userId) used.key_pairs = await this.keyPairsOf(userId);
     return used;
+  }
+
+  /** How many key pairs a user has (`ex`: a transaction that is about to add one). */
+  async keyPairsOf(userId: string, ex: Db = this.db): Promise<number> {
+    const r = await ex.selectFrom('key_pairs').select(sql<number>`count(*)`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   async detail(projectId: string, userId?: string): Promise<QuotaDetail> {
