@@ -71,21 +71,17 @@ export async function createApp(config: Config): Promise<App> {
     return used;
   };
   const images = new ImageService(db, files, inUse);
-  await images.recover();
 
   const http = createHttpServer({ logLevel: config.logLevel });
   const tasks = new TaskRunner(db, http.log);
-  const tmpDir = path.join(config.dataDir, 'tmp');
   const volumes = new VolumeApi(db, tasks, images, () => baseUrl);
   await volumes.volumes.defaultType();
-  registerVolumeWorkers({
-    db, repo: volumes.volumes.repo, layers, imageFiles: files, images, tasks, tmpDir,
+  const volumeWork = registerVolumeWorkers({
+    db, repo: volumes.volumes.repo, layers, imageFiles: files, images, tasks, tmpDir: path.join(config.dataDir, 'tmp'),
   });
-
-  // Before any task runs: layers a crash left without a row (a head made, never committed) go.
-  await layers.sweep(await volumes.volumes.repo.layerRoots(), { graceMs: 0 });
-  // Scratch files (a flattened volume on its way to Glance) belong to tasks that will start over.
-  fs.rmSync(tmpDir, { recursive: true, force: true });
+  // Layers first: garbage layers must not keep image files alive through the image sweep.
+  await volumeWork.recover();
+  await images.recover();
 
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });

@@ -187,28 +187,39 @@ test('deleting everything leaves no layer file behind', async () => {
   assert.deepEqual(left, []);
 });
 
-test('an image deleted while a volume is being made from it: the create is refused, never left reading a removed file', async () => {
+test('an image deleted while a volume is being made from it: the delete waits, then keeps the file the volume reads', async () => {
+  const data = Buffer.alloc(4096, 1);
   const img = (await t.inject({
     method: 'POST', url: '/image/v2/images', headers: demo, payload: { name: 'racing', disk_format: 'raw', container_format: 'bare' },
   })).json();
   await t.inject({
-    method: 'PUT', url: `/image/v2/images/${img.id}/file`, headers: { ...demo, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(4096, 1),
+    method: 'PUT', url: `/image/v2/images/${img.id}/file`, headers: { ...demo, 'content-type': 'application/octet-stream' }, payload: data,
   });
-  // The delete lands between the volume create's read of the image and its own transaction.
+  // The delete is sent while the create reads the image inside its transaction.
   const images = t.app.images;
   const realGet = images.get.bind(images);
+  let deleted: Promise<{ statusCode: number }> | undefined;
   images.get = async (...args: Parameters<typeof images.get>) => {
-    const image = await realGet(...args);
     images.get = realGet;
-    const del = await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo });
-    assert.equal(del.statusCode, 204);
-    return image;
+    deleted = t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo });
+    return realGet(...args);
   };
-  const before = (await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo })).json().volumes.length;
   const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 1, imageRef: img.id } } });
   images.get = realGet;
-  assertFault(res, 400, 'badRequest', 'Invalid input received: Invalid image identifier or unable to access requested image.');
-  assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo })).json().volumes.length, before);
+  assert.equal(res.statusCode, 202, res.body);
+  assert.equal((await deleted!).statusCode, 204);
+  await t.app.tasks.idle();
+  const volume = await t.app.volumes.volumes.repo.findVolume(res.json().volume.id);
+  assert.equal(volume?.row.status, 'available');
+  assert.deepEqual(await t.app.layers.readAt(volume!.row.head_layer!, 0, data.length), data, 'the file the volume reads was kept');
+
+  // Once the image is gone, a create from it is refused.
+  assertFault(
+    await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 1, imageRef: img.id } } }),
+    400,
+    'badRequest',
+    'Invalid input received: Invalid image identifier or unable to access requested image.',
+  );
 });
 
 test('an image file a volume still reads outlives its image, and goes with the last volume, without a restart', async () => {

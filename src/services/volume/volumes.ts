@@ -131,26 +131,14 @@ export class VolumeService {
     };
     const volume: Volume = { row, metadata: parseMetadata(body.metadata), imageMetadata: {} };
     let payload: Record<string, unknown> = {};
-    if (imageRef) {
-      if (requested === undefined) throw invalidInput("Volume size '' must be an integer and greater than 0");
-      // Outside the transaction: the image service reads through its own connection.
-      payload = await this.fromImage(ctx, imageRef, volume);
-    }
+    if (imageRef && requested === undefined) throw invalidInput("Volume size '' must be an integer and greater than 0");
 
     await this.db.transaction().execute(async (trx) => {
       if (imageRef) {
-        // The image was read outside: if it was deleted since, its file may be gone with it. Its
-        // row still there now means its delete, when it comes, sees this task and keeps the file.
-        const still = await trx
-          .selectFrom('images')
-          .select('id')
-          .where('id', '=', String(payload.imageId))
-          .where('file_id', '=', String(payload.imageFile))
-          .where('status', '=', 'active')
-          .executeTakeFirst();
-        if (!still) throw invalidInput('Invalid image identifier or unable to access requested image.');
-      }
-      if (snapshotId) {
+        // Read in the transaction that enqueues the task: an image delete either comes first
+        // (the image is gone) or after, and then sees the task and keeps the file.
+        payload = await this.fromImage(ctx, imageRef, volume, trx);
+      } else if (snapshotId) {
         const snap = await trx.selectFrom('snapshots').selectAll().where('id', '=', isUuid(snapshotId) ? snapshotId.toLowerCase() : '').executeTakeFirst();
         if (!snap || (!ctx.isAdmin && snap.project_id !== ctx.projectId)) throw new NotFound(`Snapshot ${snapshotId} could not be found.`);
         if (snap.status !== 'available') throw new BadRequest(`Invalid snapshot: Originating snapshot status must be one of 'available' values`);
@@ -176,7 +164,7 @@ export class VolumeService {
         row.bootable = source.row.bootable;
         volume.imageMetadata = { ...source.imageMetadata };
         payload = { sourceVolumeId: source.row.id };
-      } else if (!imageRef && requested === undefined) {
+      } else if (requested === undefined) {
         throw invalidInput(`Volume size '${String(body.size)}' must be an integer and greater than 0`);
       }
       await this.quotas.check(trx, ctx.projectId!, { volumes: 1, gigabytes: row.size });
@@ -189,10 +177,10 @@ export class VolumeService {
     return volume;
   }
 
-  private async fromImage(ctx: RequestContext, imageRef: string, volume: Volume): Promise<Record<string, unknown>> {
+  private async fromImage(ctx: RequestContext, imageRef: string, volume: Volume, ex: Db): Promise<Record<string, unknown>> {
     let image;
     try {
-      image = await this.images.get(ctx, imageRef);
+      image = await this.images.get(ctx, imageRef, ex);
     } catch (err) {
       if (err instanceof NotFound) throw invalidInput(`Invalid image identifier or unable to access requested image.`);
       throw err;

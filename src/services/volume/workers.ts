@@ -27,7 +27,7 @@ export interface WorkerDeps {
  * it runs again and either finishes the work or finds it done. Layer files are only created
  * here, by the one task worker, and swept here once the rows that used them are gone.
  */
-export function registerVolumeWorkers(d: WorkerDeps): void {
+export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void> } {
   const setVolume = (id: string, fields: Record<string, unknown>) =>
     d.db.updateTable('volumes').set({ ...fields, updated_at: isoNow() }).where('id', '=', id).execute();
   const setSnapshot = (id: string, fields: Record<string, unknown>) =>
@@ -36,7 +36,7 @@ export function registerVolumeWorkers(d: WorkerDeps): void {
   // This worker is the only writer of layers, so nothing can start reading a released file meanwhile.
   const sweep = async () => {
     const { released } = await d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
-    await d.images.releaseFiles(released.map((p) => path.basename(p)), await waitingImageFiles(d.db));
+    if (released.length > 0) await d.images.releaseFiles(released.map((p) => path.basename(p)), await waitingImageFiles(d.db));
   };
 
   d.tasks.register('volume.create', {
@@ -143,4 +143,15 @@ export function registerVolumeWorkers(d: WorkerDeps): void {
       await setVolume(id, { status: payload.previousStatus ?? 'available' });
     },
   });
+
+  return {
+    /**
+     * Before any task runs: layers a crash left without a row (a head made, never committed) go,
+     * with image files only they read; scratch files belong to tasks that will start over.
+     */
+    async recover() {
+      await sweep();
+      await fsp.rm(d.tmpDir, { recursive: true, force: true });
+    },
+  };
 }
