@@ -8,7 +8,7 @@ import { errnoError, type FromWorker, type ToWorker } from './image-writer-proto
  * hashes and the writes on a worker, an upload runs on two cores instead of one.
  */
 
-export interface WriteJobEvents {
+interface WriteJobEvents {
   /** A buffer given to write() is back, hashed and written, to be filled again. */
   free(buf: Buffer): void;
   /** A write or sync failed. The job still needs end() or abort() to release the fd. */
@@ -16,7 +16,7 @@ export interface WriteJobEvents {
 }
 
 /** One upload's share of a worker: its bytes, hashed with one algorithm and written to one fd. */
-export class WriteJob {
+class WriteJob {
   private release?: (digest: string | undefined) => void;
   private released = false;
 

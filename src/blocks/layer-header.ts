@@ -1,4 +1,5 @@
 import fsp from 'node:fs/promises';
+import { EXT_BACKING_FORMAT, MAX_BACKING_NAME, QCOW2_MAGIC } from './qcow2.js';
 
 /** The parts of a qcow2 header the layer store needs, read in-process (no qemu-img spawn). */
 export interface Qcow2Header {
@@ -15,15 +16,12 @@ export interface Qcow2Header {
 /** A file that should be a qcow2 image does not parse as one. */
 export class CorruptLayer extends Error {}
 
-const MAGIC = 0x514649fb; // "QFI\xfb"
 const EXT_END = 0;
-const EXT_BACKING_FORMAT = 0xe2792aca;
 const EXT_DATA_FILE = 0x44415441;
 const INCOMPAT_DATA_FILE = 1n << 2n;
 // The header, its extensions and the backing file name (at most 1023 bytes) all live in the first
 // cluster (at most 2 MiB); files qemu-img writes keep them in the first 4 KiB, so one read suffices.
 const FIRST_READ = 4096;
-const MAX_BACKING_NAME = 1023;
 const MAX_CLUSTER = 2 * 1024 * 1024;
 
 /** Reads the header of a qcow2 file. Throws ENOENT as is, CorruptLayer for anything unparseable. */
@@ -33,7 +31,7 @@ export async function readQcow2Header(file: string): Promise<Qcow2Header> {
     const buf = Buffer.alloc(FIRST_READ);
     const { bytesRead } = await handle.read(buf, 0, FIRST_READ, 0);
     const head = buf.subarray(0, bytesRead);
-    if (head.length < 72 || head.readUInt32BE(0) !== MAGIC) throw new CorruptLayer(`${file}: not a qcow2 image`);
+    if (head.length < 72 || head.readUInt32BE(0) !== QCOW2_MAGIC) throw new CorruptLayer(`${file}: not a qcow2 image`);
     const version = head.readUInt32BE(4);
     if (version !== 2 && version !== 3) throw new CorruptLayer(`${file}: unsupported qcow2 version ${version}`);
     const size = head.readBigUInt64BE(24);

@@ -1,7 +1,11 @@
 /** Bytes of an image file needed to read its virtual size from the header. */
 export const HEADER_BYTES = 512;
 
-const QCOW2_MAGIC = 0x514649fb; // "QFI\xfb"
+export const QCOW2_MAGIC = 0x514649fb; // "QFI\xfb"
+/** Header extension that names the backing file's format. */
+export const EXT_BACKING_FORMAT = 0xe2792aca;
+/** qemu's own limit on a backing file name. */
+export const MAX_BACKING_NAME = 1023;
 
 /**
  * The disk size a guest sees, as Glance's format inspector reports it: the qcow2 header's size

@@ -70,24 +70,14 @@ export class ImageRepo {
     });
   }
 
+  /** One image with its properties and tags, through `ex` (a transaction may be reading). */
   async find(id: string, ex: Executor = this.db): Promise<Image | undefined> {
     const row = await ex.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const [image] = await this.hydrate([row], ex);
+    const image: Image = { row, properties: {}, tags: [] };
+    for (const p of await ex.selectFrom('image_properties').selectAll().where('image_id', '=', id).execute()) image.properties[p.name] = p.value;
+    for (const t of await ex.selectFrom('image_tags').selectAll().where('image_id', '=', id).execute()) image.tags.push(t.value);
     return image;
-  }
-
-  /** Attaches properties and tags to rows with two queries, whatever the number of rows. */
-  async hydrate(rows: ImageRow[], ex: Executor = this.db): Promise<Image[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    // Two indexed queries: measured ~3x faster than one UNION ALL of the same two in SQLite.
-    const props = await ex.selectFrom('image_properties').selectAll().where('image_id', 'in', ids).execute();
-    const tags = await ex.selectFrom('image_tags').selectAll().where('image_id', 'in', ids).execute();
-    const byId = new Map<string, Image>(rows.map((row) => [row.id, { row, properties: {}, tags: [] }]));
-    for (const p of props) byId.get(p.image_id)!.properties[p.name] = p.value;
-    for (const t of tags) byId.get(t.image_id)!.tags.push(t.value);
-    return rows.map((r) => byId.get(r.id)!);
   }
 
   async insert(image: Image, ex: Executor = this.db): Promise<void> {

@@ -209,7 +209,7 @@ export function parseListQuery(q: Query): ListQuery {
  * The sort expression of a key. Nullable columns sort as if null were the smallest value on
  * every database, so keyset pagination (`WHERE (k1, k2, ...) > marker`) is exact.
  */
-export function sortExpr(key: SortKey): string {
+function sortExpr(key: SortKey): string {
   switch (key) {
     case 'name':
     case 'container_format':
@@ -222,7 +222,7 @@ export function sortExpr(key: SortKey): string {
   }
 }
 
-export function sortValue(row: ImageRow, key: SortKey): string | number {
+function sortValue(row: ImageRow, key: SortKey): string | number {
   const v = row[key];
   if (v === null) return key === 'size' ? -1 : '';
   return v;

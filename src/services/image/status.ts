@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '../../errors.js';
 import { isoNow } from '../../util.js';
 import { canTransition } from './model.js';
 
-export function transitionError(from: string, to: string): Conflict {
+function transitionError(from: string, to: string): Conflict {
   return new Conflict(`Image status transition from ${from} to ${to} is not allowed`);
 }
 

@@ -7,7 +7,8 @@ import { SnapshotService } from './snapshots.js';
 import { VolumeActions } from './actions.js';
 import { MetadataService } from './metadata.js';
 import type { Volume } from './model.js';
-import { volumeView, type Microversion } from './views/volume.view.js';
+import type { Microversion } from '../../http/microversion.js';
+import { volumeView } from './views/volume.view.js';
 
 /** Everything the Cinder routes call, built in one place. */
 export class VolumeApi {

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { formatVersion } from '../../../http/microversion.js';
 import { MAX_VERSION, MIN_VERSION } from '../microversion.js';
 
 function v3(base: string): Record<string, unknown> {
   return {
     id: 'v3.0',
     status: 'CURRENT',
-    version: `${MAX_VERSION[0]}.${MAX_VERSION[1]}`,
-    min_version: `${MIN_VERSION[0]}.${MIN_VERSION[1]}`,
+    version: formatVersion(MAX_VERSION),
+    min_version: formatVersion(MIN_VERSION),
     updated: '2022-08-31T00:00:00Z',
     links: [
       { rel: 'describedby', type: 'text/html', href: 'https://docs.openstack.org/' },

@@ -1,6 +1,7 @@
 import { isoCinder } from '../../../util.js';
 import type { Snapshot } from '../model.js';
-import { atLeast, type Microversion } from './volume.view.js';
+import type { Microversion } from '../../../http/microversion.js';
+import { atLeast } from './volume.view.js';
 
 /** A snapshot; `detail` adds the two os-extended-snapshot-attributes Tempest requires there. */
 export function snapshotView(s: Snapshot, mv: Microversion, detail: boolean): Record<string, unknown> {

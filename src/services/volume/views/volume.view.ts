@@ -2,11 +2,9 @@ import type { RequestContext } from '../../../http/context.js';
 import { isoCinder } from '../../../util.js';
 import { AVAILABILITY_ZONE, BACKEND_HOST, type Volume } from '../model.js';
 
-import type { Microversion } from '../../../http/microversion.js';
+import { versionBelow, type Microversion } from '../../../http/microversion.js';
 
-export type { Microversion };
-
-export const atLeast = (mv: Microversion, minor: number): boolean => mv[0] > 3 || (mv[0] === 3 && mv[1] >= minor);
+export const atLeast = (mv: Microversion, minor: number): boolean => !versionBelow(mv, [3, minor]);
 
 function links(base: string, projectId: string, kind: string, id: string) {
   return [
