@@ -72,7 +72,7 @@ def main():
 
     # Limits and quotas as the SDK reads them (Cinder and Nova).
     limits = conn.block_storage.get_limits().absolute
-    check(limits.total_snapshots_used >= 1 and limits.max_total_volumes == 10, "volume limits")
+    check(limits.total_snapshots_used == 1 and limits.max_total_volumes == 10, "volume limits")
     check(conn.compute.get_limits().absolute.instances == 10, "compute limits")
     admin.set_volume_quotas(conn.current_project_id, snapshots=5)
     check(conn.get_volume_quotas(conn.current_project_id)["snapshots"] == 5, "volume quota set")

@@ -181,8 +181,13 @@ describe('limits and quotas', () => {
     assert.equal(limits.maxTotalVolumes, 10);
     assert.equal(limits.maxTotalVolumeGigabytes, 1000);
     assert.equal(limits.maxTotalSnapshots, 10);
-    assert.ok(limits.totalVolumesUsed >= 1);
-    assert.ok(limits.totalGigabytesUsed >= 2);
+    // Usage is what the project holds: its volumes and their sizes, plus its snapshots' sizes.
+    const volumes = await openstackJson<Row[]>(server, ['volume', 'list', '--long']);
+    const snapshots = await openstackJson<Row[]>(server, ['volume', 'snapshot', 'list', '--long']);
+    const sum = (rows: Row[]) => rows.reduce((n, r) => n + Number(r.Size), 0);
+    assert.equal(limits.totalVolumesUsed, volumes.length);
+    assert.equal(limits.totalSnapshotsUsed, snapshots.length);
+    assert.equal(limits.totalGigabytesUsed, sum(volumes) + sum(snapshots));
     assert.equal(limits.maxTotalInstances, 10);
     assert.equal(limits.totalInstancesUsed, 0);
   });
@@ -209,7 +214,7 @@ describe('limits and quotas', () => {
 
     const over = await openstack(server, ['volume', 'create', '--size', '1', 'one-too-many']);
     assert.notEqual(over.code, 0);
-    assert.match(over.stderr, /Maximum number of volumes allowed \(\d+\) exceeded for quota 'volumes'\. \(HTTP 413\)/);
+    assert.match(over.stderr, new RegExp(`Maximum number of volumes allowed \\(${used}\\) exceeded for quota 'volumes'\\. \\(HTTP 413\\)`));
     await openstackOk(server, ['quota', 'set', '--volumes', '10', '--gigabytes', '1000', '--instances', '10', 'demo'], { admin: true });
   });
 });

@@ -221,6 +221,8 @@ describe('listing', () => {
     assert.equal(await get('&updated_at=gt:2000-01-01T00:00:00Z&updated_at=lte:2999-01-01T00:00:00Z'), 7);
     assert.equal(await get('&size_min=1'), 0);
     assert.equal(await get('&protected=false'), 7);
+    assert.equal(await get('&protected=true'), 0);
+    assert.equal(await get('&updated_at=lt:2000-01-01T00:00:00Z'), 0);
     assert.equal(await get('&os_hidden=true'), 0);
     assert.equal(await get('&name=in:"img-0",img-2'), 5);
     assert.equal(await get('&id=not-a-uuid'), 0);
