@@ -20,7 +20,8 @@ db.exec(`CREATE TABLE IF NOT EXISTS images (
   container_format TEXT, disk_format TEXT, min_disk INTEGER NOT NULL DEFAULT 0, min_ram INTEGER NOT NULL DEFAULT 0,
   file_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS images_created ON images (created_at, id);`);
-const insert = db.prepare(`INSERT INTO images (id, name, status, visibility, owner, container_format, disk_format, created_at, updated_at)
+const insert =
+  db.prepare(`INSERT INTO images (id, name, status, visibility, owner, container_format, disk_format, created_at, updated_at)
   VALUES (?, ?, 'queued', 'shared', 'demo', 'bare', 'raw', ?, ?)`);
 db.transaction(() => {
   const t0 = Date.now() - rows;
@@ -32,7 +33,9 @@ db.transaction(() => {
 
 const first = db.prepare('SELECT * FROM images ORDER BY created_at DESC, id DESC LIMIT 25');
 const marker = db.prepare('SELECT created_at, id FROM images WHERE id = ?');
-const after = db.prepare('SELECT * FROM images WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT 25');
+const after = db.prepare(
+  'SELECT * FROM images WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT 25',
+);
 
 const app = Fastify();
 app.get<{ Querystring: { marker?: string } }>('/images', async (req, reply) => {
@@ -42,7 +45,7 @@ app.get<{ Querystring: { marker?: string } }>('/images', async (req, reply) => {
   return { images: after.all(m.created_at, m.id) };
 });
 // Not measured: hands the bench the ids it may use as markers.
-app.get('/ids', async () => (db.prepare('SELECT id FROM images').pluck().all() as string[]));
+app.get('/ids', async () => db.prepare('SELECT id FROM images').pluck().all() as string[]);
 
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(`baseline list server listening on ${url}`);

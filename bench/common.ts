@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 /** Compiled benches live in dist/bench/, so the project root is two levels up. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** BENCH_POCKETSTACK_BIN runs the benches against another build (e.g. a patched copy) for A/B runs. */
-export const BIN = process.env.BENCH_POCKETSTACK_BIN ? path.resolve(process.env.BENCH_POCKETSTACK_BIN) : path.join(ROOT, 'bin/pocketstack.js');
+export const BIN = process.env.BENCH_POCKETSTACK_BIN
+  ? path.resolve(process.env.BENCH_POCKETSTACK_BIN)
+  : path.join(ROOT, 'bin/pocketstack.js');
 export const MiB = 1024 * 1024;
 
 export interface Child {
@@ -21,7 +23,10 @@ export interface Child {
  * Spawns a server that prints `... listening on URL` and waits for that line. Later output is
  * drained and dropped (not accumulated), so a chatty request log costs the bench process nothing.
  */
-export async function spawnServer(args: string[], env: Record<string, string> = {}): Promise<Child> {
+export async function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -37,7 +42,8 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
       child.off('exit', onExit);
       resolve(m[1]!);
     };
-    const onExit = (code: number | null): void => reject(new Error(`server exited (${code}) before listening:\n${out}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`server exited (${code}) before listening:\n${out}`));
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
@@ -54,8 +60,14 @@ export async function spawnServer(args: string[], env: Record<string, string> = 
 }
 
 /** `pocketstack serve` on a free port (port 0) over the given data directory. */
-export function startPocketstack(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  return spawnServer([BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], env);
+export function startPocketstack(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<Child> {
+  return spawnServer(
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
+    env,
+  );
 }
 
 /** A project-scoped token for demo/demo (the body test/helpers/app.ts passwordAuth builds). */
@@ -65,7 +77,10 @@ export async function token(url: string, user = 'demo'): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password: user } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { name: user, domain: { name: 'Default' }, password: user } },
+        },
         scope: { project: { name: user, domain: { name: 'Default' } } },
       },
     }),
@@ -90,7 +105,12 @@ export async function createImage(url: string, tok: string, name: string): Promi
  * API (rather than writing rows into SQLite behind the server's back) keeps the rows exactly as
  * the server makes them; it takes a few seconds for 10,000.
  */
-export async function populate(url: string, tok: string, count: number, concurrency = 16): Promise<string[]> {
+export async function populate(
+  url: string,
+  tok: string,
+  count: number,
+  concurrency = 16,
+): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -115,7 +135,8 @@ export function envInt(name: string, def: number): number {
   const v = process.env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not '${v}'`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${name} must be a positive number, not '${v}'`);
   return n;
 }
 
@@ -135,7 +156,8 @@ export function rssMiB(pid: number): number {
 
 /** Busy share of all CPUs over `ms`, from /proc/stat (Linux). */
 async function machineBusy(ms: number): Promise<number> {
-  const sample = (): number[] => fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const sample = (): number[] =>
+    fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const a = sample();
   await new Promise((r) => setTimeout(r, ms));
   const d = sample().map((v, i) => v - a[i]!);
@@ -159,7 +181,13 @@ export const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(
 export const fix = (n: number, d = 1): string => n.toFixed(d);
 
 /** One result line: the figure, its baseline, the ratio and the goal it is held to. */
-export function report(label: string, value: number, unit: string, baseline: number, goal: number): boolean {
+export function report(
+  label: string,
+  value: number,
+  unit: string,
+  baseline: number,
+  goal: number,
+): boolean {
   const ratio = value / baseline;
   const ok = ratio >= goal;
   console.log(

@@ -11,7 +11,21 @@
 // halves run in ABBA order (pocketstack, baseline, baseline, pocketstack) and summed.
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { cpuSeconds, envInt, fix, machineNote, populate, removeDir, report, ROOT, spawnServer, startPocketstack, tempDir, token, type Child } from './common.js';
+import {
+  cpuSeconds,
+  envInt,
+  fix,
+  machineNote,
+  populate,
+  removeDir,
+  report,
+  ROOT,
+  spawnServer,
+  startPocketstack,
+  tempDir,
+  token,
+  type Child,
+} from './common.js';
 
 const CONNECTIONS = 16;
 
@@ -47,7 +61,10 @@ async function slice(t: Target, seconds: number, acc: Load): Promise<void> {
   const gen0 = process.cpuUsage();
   const r = await run(t, seconds);
   const gen = process.cpuUsage(gen0);
-  if (r.errors || r.timeouts || r.non2xx) throw new Error(`${t.server.url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
+  if (r.errors || r.timeouts || r.non2xx)
+    throw new Error(
+      `${t.server.url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`,
+    );
   acc.requests += r.requests.total;
   acc.seconds += r.duration;
   acc.p99 = Math.max(acc.p99, r.latency.p99);
@@ -69,7 +86,8 @@ async function compare(a: Target, b: Target, duration: number): Promise<[Load, L
 }
 
 const rps = (l: Load): number => l.requests / l.seconds;
-const cpu = (l: Load): string => `server ${fix((100 * l.serverCpu) / l.seconds, 0)}%, generator ${fix((100 * l.generatorCpu) / l.seconds, 0)}%`;
+const cpu = (l: Load): string =>
+  `server ${fix((100 * l.serverCpu) / l.seconds, 0)}%, generator ${fix((100 * l.generatorCpu) / l.seconds, 0)}%`;
 const pick = (ids: string[]): string => ids[Math.floor(Math.random() * ids.length)]!;
 
 async function main(): Promise<void> {
@@ -78,18 +96,28 @@ async function main(): Promise<void> {
   const work = tempDir('list');
   const servers: Child[] = [];
   try {
-    console.log(`list-images: ${count} images, ${CONNECTIONS} connections, ${duration} s per measure (${await machineNote()})`);
+    console.log(
+      `list-images: ${count} images, ${CONNECTIONS} connections, ${duration} s per measure (${await machineNote()})`,
+    );
     const ps = await startPocketstack(path.join(work, 'pocketstack'));
     servers.push(ps);
     const tok = await token(ps.url);
     const t0 = performance.now();
     const ids = await populate(ps.url, tok, count);
-    console.log(`  created ${count} images through POST /image/v2/images in ${fix((performance.now() - t0) / 1000)} s`);
+    console.log(
+      `  created ${count} images through POST /image/v2/images in ${fix((performance.now() - t0) / 1000)} s`,
+    );
 
-    const page = (await (await fetch(`${ps.url}/image/v2/images?limit=25`, { headers: { 'x-auth-token': tok } })).json()) as { images: unknown[] };
+    const page = (await (
+      await fetch(`${ps.url}/image/v2/images?limit=25`, { headers: { 'x-auth-token': tok } })
+    ).json()) as { images: unknown[] };
     if (page.images.length !== 25) throw new Error(`first page has ${page.images.length} images`);
 
-    const base = await spawnServer([path.join(ROOT, 'dist/bench/baseline-list-server.js'), path.join(work, 'baseline.db'), String(count)]);
+    const base = await spawnServer([
+      path.join(ROOT, 'dist/bench/baseline-list-server.js'),
+      path.join(work, 'baseline.db'),
+      String(count),
+    ]);
     servers.push(base);
     const baseIds = (await (await fetch(`${base.url}/ids`)).json()) as string[];
 
@@ -108,8 +136,12 @@ async function main(): Promise<void> {
     console.log('list-images results (requests/s; p99 latency in ms):');
     report('first page', rps(psFirst), 'req/s', rps(bFirst), 0.5);
     report('random-marker page', rps(psMarker), 'req/s', rps(bMarker), 0.5);
-    console.log(`  p99 latency: first page ${psFirst.p99} ms (baseline ${bFirst.p99} ms), marker page ${psMarker.p99} ms (baseline ${bMarker.p99} ms)`);
-    console.log('  CPU as a share of one core (a server well under 100% was starved, or not the bottleneck):');
+    console.log(
+      `  p99 latency: first page ${psFirst.p99} ms (baseline ${bFirst.p99} ms), marker page ${psMarker.p99} ms (baseline ${bMarker.p99} ms)`,
+    );
+    console.log(
+      '  CPU as a share of one core (a server well under 100% was starved, or not the bottleneck):',
+    );
     console.log(`    first page:  pocketstack ${cpu(psFirst)}; baseline ${cpu(bFirst)}`);
     console.log(`    marker page: pocketstack ${cpu(psMarker)}; baseline ${cpu(bMarker)}`);
   } finally {

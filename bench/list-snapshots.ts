@@ -13,13 +13,17 @@ const COUNT = envInt('BENCH_SNAPSHOTS', 10_000);
 const DURATION = envInt('BENCH_DURATION', 10);
 
 async function main(): Promise<void> {
-  console.log(`list-snapshots: ${COUNT} snapshots, 16 connections, ${DURATION} s per measure (${await machineNote()})`);
+  console.log(
+    `list-snapshots: ${COUNT} snapshots, 16 connections, ${DURATION} s per measure (${await machineNote()})`,
+  );
   const dir = tempDir('bench-snaps-');
   const dataDir = path.join(dir, 'data');
   let server = await startPocketstack(dataDir, { POCKETSTACK_LOG_LEVEL: 'warn' });
   try {
     let tok = await token(server.url);
-    const who = await fetch(`${server.url}/identity/v3/auth/tokens`, { headers: { 'x-auth-token': tok, 'x-subject-token': tok } });
+    const who = await fetch(`${server.url}/identity/v3/auth/tokens`, {
+      headers: { 'x-auth-token': tok, 'x-subject-token': tok },
+    });
     const project = ((await who.json()) as { token: { project: { id: string } } }).token.project.id;
     const base = `/volume/v3/${project}`;
     const created = await fetch(`${server.url}${base}/volumes`, {
@@ -40,7 +44,14 @@ async function main(): Promise<void> {
       for (let i = 0; i < COUNT; i++) {
         const id = crypto.randomUUID();
         ids.push(id);
-        insert.run(id, project, volume.user_id, volume.id, `snap-${i}`, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString());
+        insert.run(
+          id,
+          project,
+          volume.user_id,
+          volume.id,
+          `snap-${i}`,
+          new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+        );
       }
     })();
     db.close();
@@ -55,12 +66,19 @@ async function main(): Promise<void> {
         headers: { 'x-auth-token': tok },
         requests: [{ setupRequest: (req) => ({ ...req, path: pathOf() }) }],
       });
-      if (r.errors || r.non2xx) throw new Error(`${label}: ${r.errors} errors, ${r.non2xx} non-2xx`);
-      console.log(`  ${label.padEnd(22)} ${fix(r.requests.average).padStart(8)} req/s  p99 ${r.latency.p99} ms`);
+      if (r.errors || r.non2xx)
+        throw new Error(`${label}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+      console.log(
+        `  ${label.padEnd(22)} ${fix(r.requests.average).padStart(8)} req/s  p99 ${r.latency.p99} ms`,
+      );
     };
     console.log('list-snapshots results:');
     await measure('first page', () => `${base}/snapshots/detail?limit=25`);
-    await measure('random-marker page', () => `${base}/snapshots/detail?limit=25&marker=${ids[Math.floor(Math.random() * ids.length)]}`);
+    await measure(
+      'random-marker page',
+      () =>
+        `${base}/snapshots/detail?limit=25&marker=${ids[Math.floor(Math.random() * ids.length)]}`,
+    );
   } finally {
     await server.stop();
     removeDir(dir);

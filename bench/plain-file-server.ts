@@ -12,10 +12,15 @@ if (!defaultFile) throw new Error('usage: plain-file-server FILE');
 // servers read the same bytes in the same page-cache state.
 const server = http.createServer((req, res) => {
   const file = new URL(req.url ?? '/', 'http://x').searchParams.get('file') ?? defaultFile;
-  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': fs.statSync(file).size });
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': fs.statSync(file).size,
+  });
   fs.createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(res);
 });
 server.listen(0, '127.0.0.1', () => {
-  console.log(`plain file server listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  console.log(
+    `plain file server listening on http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  );
 });
 process.once('SIGTERM', () => process.exit(0));

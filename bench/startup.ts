@@ -8,7 +8,19 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { BIN, envInt, fix, machineNote, median, populate, removeDir, rssMiB, startPocketstack, tempDir, token } from './common.js';
+import {
+  BIN,
+  envInt,
+  fix,
+  machineNote,
+  median,
+  populate,
+  removeDir,
+  rssMiB,
+  startPocketstack,
+  tempDir,
+  token,
+} from './common.js';
 
 /**
  * A port that is free right now. Polling has to start before the server can print its banner, so
@@ -38,9 +50,13 @@ function probe(url: string): Promise<number | undefined> {
 async function startOnce(dataDir: string, idleMs: number): Promise<{ ms: number; rss: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise((r) => child.once('exit', r));
   try {
     let status: number | undefined;
@@ -60,14 +76,20 @@ async function startOnce(dataDir: string, idleMs: number): Promise<{ ms: number;
 
 async function bareNode(): Promise<number> {
   const t0 = performance.now();
-  await new Promise((resolve, reject) => spawn(process.execPath, ['-e', ''], { stdio: 'ignore' }).once('exit', resolve).once('error', reject));
+  await new Promise((resolve, reject) =>
+    spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+      .once('exit', resolve)
+      .once('error', reject),
+  );
   return performance.now() - t0;
 }
 
 function line(label: string, runs: Array<{ ms: number; rss: number }>, bare: number): void {
   const ms = median(runs.map((r) => r.ms));
   const rss = median(runs.map((r) => r.rss));
-  console.log(`  ${label.padEnd(40)} ${fix(ms, 0).padStart(5)} ms (${fix(ms / bare)}x bare node)  RSS ${fix(rss)} MiB`);
+  console.log(
+    `  ${label.padEnd(40)} ${fix(ms, 0).padStart(5)} ms (${fix(ms / bare)}x bare node)  RSS ${fix(rss)} MiB`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -76,7 +98,9 @@ async function main(): Promise<void> {
   const idleMs = envInt('BENCH_IDLE_MS', 1000);
   const work = tempDir('startup');
   try {
-    console.log(`startup: ${runs} runs each, RSS read ${idleMs} ms after the first answer (${await machineNote()})`);
+    console.log(
+      `startup: ${runs} runs each, RSS read ${idleMs} ms after the first answer (${await machineNote()})`,
+    );
     const populated = path.join(work, 'populated');
     const ps = await startPocketstack(populated);
     await populate(ps.url, await token(ps.url), images);
@@ -96,7 +120,9 @@ async function main(): Promise<void> {
     }
     const b = median(bare);
     console.log(`startup results (median of ${runs}):`);
-    console.log(`  ${"baseline: bare node -e ''".padEnd(40)} ${fix(b, 0).padStart(5)} ms (spawn to exit)`);
+    console.log(
+      `  ${"baseline: bare node -e ''".padEnd(40)} ${fix(b, 0).padStart(5)} ms (spawn to exit)`,
+    );
     line('empty data dir, first start', fresh, b);
     line('empty data dir, second start', again, b);
     line(`${images} images`, full, b);

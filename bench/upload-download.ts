@@ -12,7 +12,21 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import { createImage, envInt, fix, machineNote, median, MiB, removeDir, report, ROOT, spawnServer, startPocketstack, tempDir, token } from './common.js';
+import {
+  createImage,
+  envInt,
+  fix,
+  machineNote,
+  median,
+  MiB,
+  removeDir,
+  report,
+  ROOT,
+  spawnServer,
+  startPocketstack,
+  tempDir,
+  token,
+} from './common.js';
 
 const CHUNK = MiB;
 
@@ -22,9 +36,12 @@ async function generate(file: string, mib: number): Promise<void> {
   const block = Buffer.alloc(CHUNK);
   for (let i = 0; i < mib; i++) {
     randomFillSync(block);
-    if (!out.write(Buffer.from(block))) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(Buffer.from(block)))
+      await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
 }
 
 /** Baseline (a): the server's unavoidable CPU work, md5 and sha512 of every byte, in one pass. */
@@ -36,15 +53,29 @@ async function hashOnly(file: string): Promise<{ seconds: number; md5: string; s
     md5.update(chunk as Buffer);
     sha512.update(chunk as Buffer);
   }
-  return { seconds: (performance.now() - t0) / 1000, md5: md5.digest('hex'), sha512: sha512.digest('hex') };
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    md5: md5.digest('hex'),
+    sha512: sha512.digest('hex'),
+  };
 }
 
 /** Streams the file as the request body; the time runs until the server's answer (after its fsync). */
-async function upload(url: string, tok: string, id: string, file: string, size: number): Promise<number> {
+async function upload(
+  url: string,
+  tok: string,
+  id: string,
+  file: string,
+  size: number,
+): Promise<number> {
   const t0 = performance.now();
   const req = http.request(`${url}/image/v2/images/${id}/file`, {
     method: 'PUT',
-    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream', 'content-length': size },
+    headers: {
+      'x-auth-token': tok,
+      'content-type': 'application/octet-stream',
+      'content-length': size,
+    },
   });
   const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
@@ -59,9 +90,14 @@ async function upload(url: string, tok: string, id: string, file: string, size: 
 }
 
 /** The one download client, used against both servers: reads the body and counts the bytes. */
-async function download(url: string, headers: Record<string, string> = {}): Promise<{ seconds: number; bytes: number; res: http.IncomingMessage }> {
+async function download(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ seconds: number; bytes: number; res: http.IncomingMessage }> {
   const t0 = performance.now();
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(url, { headers }, resolve).once('error', reject));
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(url, { headers }, resolve).once('error', reject),
+  );
   if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
   let bytes = 0;
   for await (const chunk of res) bytes += (chunk as Buffer).length;
@@ -86,7 +122,9 @@ async function main(): Promise<void> {
   const dataDir = path.join(work, 'pocketstack');
   const servers: Array<{ stop(): Promise<void> }> = [];
   try {
-    console.log(`upload-download: ${mib} MiB image, ${rounds} round(s), files under ${work} (${await machineNote()})`);
+    console.log(
+      `upload-download: ${mib} MiB image, ${rounds} round(s), files under ${work} (${await machineNote()})`,
+    );
     await generate(file, mib);
     const ps = await startPocketstack(dataDir);
     servers.push(ps);
@@ -94,24 +132,40 @@ async function main(): Promise<void> {
     servers.push(plain);
     const tok = await token(ps.url);
 
-    const rate = { hash: [] as number[], up: [] as number[], down: [] as number[], plain: [] as number[] };
+    const rate = {
+      hash: [] as number[],
+      up: [] as number[],
+      down: [] as number[],
+      plain: [] as number[],
+    };
     for (let r = 1; r <= rounds; r++) {
       const h = await hashOnly(file);
       const id = await createImage(ps.url, tok, `bench-${mib}MiB-${r}`);
       const up = await upload(ps.url, tok, id, file, size);
 
       // The stored checksums must be those of the file, or the figures mean nothing.
-      const image = (await (await fetch(`${ps.url}/image/v2/images/${id}`, { headers: { 'x-auth-token': tok } })).json()) as Record<string, unknown>;
-      if (image.checksum !== h.md5 || image.os_hash_value !== h.sha512 || image.size !== size || image.status !== 'active') {
-        throw new Error(`stored image does not match the file: ${JSON.stringify(image)} (md5 ${h.md5})`);
+      const image = (await (
+        await fetch(`${ps.url}/image/v2/images/${id}`, { headers: { 'x-auth-token': tok } })
+      ).json()) as Record<string, unknown>;
+      if (
+        image.checksum !== h.md5 ||
+        image.os_hash_value !== h.sha512 ||
+        image.size !== size ||
+        image.status !== 'active'
+      ) {
+        throw new Error(
+          `stored image does not match the file: ${JSON.stringify(image)} (md5 ${h.md5})`,
+        );
       }
 
       // Alternate which download goes first, so neither always follows the upload's disk flush.
       // The plain server reads the file pocketstack just stored: a file written moments ago reads
       // slower than one read many times, and the baseline must not get the warmer file.
       const stored = newestFile(path.join(dataDir, 'images'));
-      const getImage = (): ReturnType<typeof download> => download(`${ps.url}/image/v2/images/${id}/file`, { 'x-auth-token': tok });
-      const getPlain = (): ReturnType<typeof download> => download(`${plain.url}/?file=${encodeURIComponent(stored)}`);
+      const getImage = (): ReturnType<typeof download> =>
+        download(`${ps.url}/image/v2/images/${id}/file`, { 'x-auth-token': tok });
+      const getPlain = (): ReturnType<typeof download> =>
+        download(`${plain.url}/?file=${encodeURIComponent(stored)}`);
       let down, base;
       if (r % 2) {
         down = await getImage();
@@ -120,7 +174,8 @@ async function main(): Promise<void> {
         base = await getPlain();
         down = await getImage();
       }
-      if (down.bytes !== size || down.res.headers['content-md5'] !== h.md5) throw new Error('download size or content-md5 mismatch');
+      if (down.bytes !== size || down.res.headers['content-md5'] !== h.md5)
+        throw new Error('download size or content-md5 mismatch');
       if (base.bytes !== size) throw new Error('plain server sent the wrong size');
 
       rate.hash.push(mib / h.seconds);

@@ -58,7 +58,10 @@ export async function createApp(config: Config): Promise<App> {
     baseUrl: () => baseUrl,
     services: SERVICES,
   });
-  await bootstrap(db, identity.directory, identity.roles, { admin: config.adminPassword, demo: config.demoPassword });
+  await bootstrap(db, identity.directory, identity.roles, {
+    admin: config.adminPassword,
+    demo: config.demoPassword,
+  });
   await identity.tokens.deleteExpired();
 
   const files = new ImageFileStore(path.join(config.dataDir, 'images'));
@@ -77,7 +80,13 @@ export async function createApp(config: Config): Promise<App> {
   const volumes = new VolumeApi(db, tasks, images, () => baseUrl);
   await volumes.volumes.defaultType();
   const volumeWork = registerVolumeWorkers({
-    db, repo: volumes.volumes.repo, layers, imageFiles: files, images, tasks, tmpDir: path.join(config.dataDir, 'tmp'),
+    db,
+    repo: volumes.volumes.repo,
+    layers,
+    imageFiles: files,
+    images,
+    tasks,
+    tmpDir: path.join(config.dataDir, 'tmp'),
   });
   // Layers first: garbage layers must not keep image files alive through the image sweep.
   await volumeWork.recover();
@@ -90,12 +99,21 @@ export async function createApp(config: Config): Promise<App> {
   await flavors.seed();
   const computeQuotas = new ComputeQuotas(db);
   const keypairs = new KeyPairs(db, computeQuotas);
-  await http.register(computePlugin, { prefix: '/compute', quotas: computeQuotas, flavors, keypairs, identity });
+  await http.register(computePlugin, {
+    prefix: '/compute',
+    quotas: computeQuotas,
+    flavors,
+    keypairs,
+    identity,
+  });
   // Work that a crash interrupted resumes now.
   tasks.kick();
 
   // Expired tokens are only garbage: a slow sweep is enough, and must not keep the process alive.
-  const sweep = setInterval(() => void identity.tokens.deleteExpired().catch(() => undefined), 600_000);
+  const sweep = setInterval(
+    () => void identity.tokens.deleteExpired().catch(() => undefined),
+    600_000,
+  );
   sweep.unref();
 
   return {

@@ -21,14 +21,54 @@ type Source = Record<string, string | undefined>;
 /** Options as `--name value` flags, each with its environment variable and default. */
 export const OPTIONS = [
   { flag: 'host', env: 'POCKETSTACK_HOST', def: '127.0.0.1', help: 'address to listen on' },
-  { flag: 'port', env: 'POCKETSTACK_PORT', def: '8080', help: 'port to listen on (0 picks a free one)' },
-  { flag: 'data-dir', env: 'POCKETSTACK_DATA_DIR', def: './data', help: 'where the database and image files live' },
-  { flag: 'public-url', env: 'POCKETSTACK_PUBLIC_URL', def: '', help: 'base URL for the catalog (default http://HOST:PORT)' },
-  { flag: 'region', env: 'POCKETSTACK_REGION', def: 'RegionOne', help: 'region name in the catalog' },
-  { flag: 'admin-password', env: 'POCKETSTACK_ADMIN_PASSWORD', def: 'admin', help: 'password of user admin (project admin)' },
-  { flag: 'demo-password', env: 'POCKETSTACK_DEMO_PASSWORD', def: 'demo', help: 'password of user demo (project demo)' },
-  { flag: 'token-ttl', env: 'POCKETSTACK_TOKEN_TTL', def: '3600', help: 'token lifetime in seconds' },
-  { flag: 'log-level', env: 'POCKETSTACK_LOG_LEVEL', def: 'info', help: 'fatal, error, warn, info, debug or silent' },
+  {
+    flag: 'port',
+    env: 'POCKETSTACK_PORT',
+    def: '8080',
+    help: 'port to listen on (0 picks a free one)',
+  },
+  {
+    flag: 'data-dir',
+    env: 'POCKETSTACK_DATA_DIR',
+    def: './data',
+    help: 'where the database and image files live',
+  },
+  {
+    flag: 'public-url',
+    env: 'POCKETSTACK_PUBLIC_URL',
+    def: '',
+    help: 'base URL for the catalog (default http://HOST:PORT)',
+  },
+  {
+    flag: 'region',
+    env: 'POCKETSTACK_REGION',
+    def: 'RegionOne',
+    help: 'region name in the catalog',
+  },
+  {
+    flag: 'admin-password',
+    env: 'POCKETSTACK_ADMIN_PASSWORD',
+    def: 'admin',
+    help: 'password of user admin (project admin)',
+  },
+  {
+    flag: 'demo-password',
+    env: 'POCKETSTACK_DEMO_PASSWORD',
+    def: 'demo',
+    help: 'password of user demo (project demo)',
+  },
+  {
+    flag: 'token-ttl',
+    env: 'POCKETSTACK_TOKEN_TTL',
+    def: '3600',
+    help: 'token lifetime in seconds',
+  },
+  {
+    flag: 'log-level',
+    env: 'POCKETSTACK_LOG_LEVEL',
+    def: 'info',
+    help: 'fatal, error, warn, info, debug or silent',
+  },
 ] as const;
 
 export type OptionName = (typeof OPTIONS)[number]['flag'];
@@ -44,11 +84,14 @@ export function loadConfig(flags: Partial<Record<OptionName, string>>, env: Sour
     throw new ConfigError(`invalid port: ${get('port')}`);
   }
   const ttl = Number(get('token-ttl'));
-  if (!Number.isInteger(ttl) || ttl <= 0) throw new ConfigError(`invalid token lifetime: ${get('token-ttl')}`);
+  if (!Number.isInteger(ttl) || ttl <= 0)
+    throw new ConfigError(`invalid token lifetime: ${get('token-ttl')}`);
   const publicUrl = get('public-url').replace(/\/+$/, '');
-  if (publicUrl && !/^https?:\/\//.test(publicUrl)) throw new ConfigError(`invalid public URL: ${publicUrl}`);
+  if (publicUrl && !/^https?:\/\//.test(publicUrl))
+    throw new ConfigError(`invalid public URL: ${publicUrl}`);
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(get('log-level'))) throw new ConfigError(`invalid log level: ${get('log-level')}`);
+  if (!levels.includes(get('log-level')))
+    throw new ConfigError(`invalid log level: ${get('log-level')}`);
   for (const name of ['admin-password', 'demo-password'] as const) {
     if (!get(name)) throw new ConfigError(`${name} must not be empty`);
   }

@@ -68,7 +68,11 @@ const IN_FLIGHT = 8;
  * source's error, SizeLimitExceeded or StorageFailure; the source is then drained, never
  * destroyed, so that the error can still be answered.
  */
-function hashAndWrite(source: Readable, fd: number, maxSize: number): Promise<Omit<StoredFile, 'fileId'>> {
+function hashAndWrite(
+  source: Readable,
+  fd: number,
+  maxSize: number,
+): Promise<Omit<StoredFile, 'fileId'>> {
   return new Promise((resolve, reject) => {
     const sha512 = createHash('sha512');
     const head = new Head();
@@ -98,7 +102,7 @@ function hashAndWrite(source: Readable, fd: number, maxSize: number): Promise<Om
       size += chunk.length;
       if (size > maxSize) return stop(new SizeLimitExceeded(`image data exceeds ${maxSize} bytes`));
       head.add(chunk);
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         const n = chunk.copy(batch, filled, at);
         filled += n;
         at += n;
@@ -121,7 +125,8 @@ function hashAndWrite(source: Readable, fd: number, maxSize: number): Promise<Om
       finishing = job.end();
       void finishing.then((md5) => {
         // A failure reported meanwhile has been (or is being) rejected by stop().
-        if (!failure && md5 !== undefined) resolve({ size, md5, sha512: sha512.digest('hex'), head: head.bytes() });
+        if (!failure && md5 !== undefined)
+          resolve({ size, md5, sha512: sha512.digest('hex'), head: head.bytes() });
       });
     });
     finished(source, (err) => {
@@ -186,7 +191,11 @@ export class ImageFileStore {
   async adopt(file: string): Promise<StoredFile> {
     const fileId = randomUUID();
     // Hashed on two threads as an upload is, without writing (fd -1): the bytes are on disk.
-    const digest = await hashAndWrite(fs.createReadStream(file, { highWaterMark: CHUNK }), -1, Infinity);
+    const digest = await hashAndWrite(
+      fs.createReadStream(file, { highWaterMark: CHUNK }),
+      -1,
+      Infinity,
+    );
     const handle = await fsp.open(file, 'r');
     try {
       await handle.sync();
@@ -197,7 +206,8 @@ export class ImageFileStore {
       await fsp.rename(file, this.pathOf(fileId));
     } catch (err) {
       // Another file system: fall back to copying through the hashing writer.
-      if ((err as NodeJS.ErrnoException).code === 'EXDEV') return this.write(fs.createReadStream(file, { highWaterMark: CHUNK }));
+      if ((err as NodeJS.ErrnoException).code === 'EXDEV')
+        return this.write(fs.createReadStream(file, { highWaterMark: CHUNK }));
       throw err;
     }
     return { fileId, ...digest };

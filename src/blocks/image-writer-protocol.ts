@@ -28,9 +28,18 @@ export interface ErrnoFields {
 
 export function errnoOf(err: unknown): ErrnoFields {
   const e = err as NodeJS.ErrnoException;
-  return { message: e?.message ?? String(err), code: e?.code, errno: e?.errno, syscall: e?.syscall };
+  return {
+    message: e?.message ?? String(err),
+    code: e?.code,
+    errno: e?.errno,
+    syscall: e?.syscall,
+  };
 }
 
 export function errnoError(fields: ErrnoFields): NodeJS.ErrnoException {
-  return Object.assign(new Error(fields.message), { code: fields.code, errno: fields.errno, syscall: fields.syscall });
+  return Object.assign(new Error(fields.message), {
+    code: fields.code,
+    errno: fields.errno,
+    syscall: fields.syscall,
+  });
 }

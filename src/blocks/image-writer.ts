@@ -88,7 +88,9 @@ class PooledWorker {
   constructor(private readonly onGone: (w: PooledWorker) => void) {
     this.worker.on('message', (m: FromWorker) => this.jobs.get(m.id)?.onMessage(m));
     this.worker.on('error', (err) => this.stopped(err));
-    this.worker.on('exit', (code) => this.stopped(new Error(`image writer thread exited (${code})`)));
+    this.worker.on('exit', (code) =>
+      this.stopped(new Error(`image writer thread exited (${code})`)),
+    );
     this.idleCheck();
   }
 
@@ -142,7 +144,10 @@ class WriterPool {
   constructor(private readonly size: number) {}
 
   open(fd: number, algorithm: string, syncEvery: number, events: WriteJobEvents): WriteJob {
-    let worker = this.workers.reduce<PooledWorker | undefined>((a, w) => (a && a.jobs.size <= w.jobs.size ? a : w), undefined);
+    let worker = this.workers.reduce<PooledWorker | undefined>(
+      (a, w) => (a && a.jobs.size <= w.jobs.size ? a : w),
+      undefined,
+    );
     if (!worker || (worker.jobs.size > 0 && this.workers.length < this.size)) {
       worker = new PooledWorker((w) => this.workers.splice(this.workers.indexOf(w), 1));
       this.workers.push(worker);

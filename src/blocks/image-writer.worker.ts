@@ -42,10 +42,18 @@ function settled(job: Job): void {
  * The write goes to the thread pool, so that this thread hashes the next batch meanwhile: what
  * the kernel spends on a buffered write varies a lot, and should not hold up the hash.
  */
-function writeAt(id: number, job: Job, buf: ArrayBuffer, start: number, end: number, position: number): void {
+function writeAt(
+  id: number,
+  job: Job,
+  buf: ArrayBuffer,
+  start: number,
+  end: number,
+  position: number,
+): void {
   job.busy++;
   fs.write(job.fd, new Uint8Array(buf), start, end - start, position, (err, written) => {
-    if (!err && written === 0) err = Object.assign(new Error('write(2) wrote nothing'), { code: 'EIO', syscall: 'write' });
+    if (!err && written === 0)
+      err = Object.assign(new Error('write(2) wrote nothing'), { code: 'EIO', syscall: 'write' });
     if (!err && start + written < end) {
       // write(2) on a regular file may still write less than asked, e.g. just before the disk fills.
       writeAt(id, job, buf, start + written, end, position + written);
@@ -78,12 +86,25 @@ function syncNow(id: number, job: Job): void {
 async function release(id: number, job: Job, complete: boolean): Promise<void> {
   if (job.busy > 0) await new Promise<void>((resolve) => (job.whenIdle = resolve));
   jobs.delete(id);
-  post({ op: 'released', id, digest: complete && !job.failed ? job.hash.digest('hex') : undefined });
+  post({
+    op: 'released',
+    id,
+    digest: complete && !job.failed ? job.hash.digest('hex') : undefined,
+  });
 }
 
 port.on('message', (m: ToWorker) => {
   if (m.op === 'open') {
-    const job: Job = { fd: m.fd, hash: createHash(m.algorithm), position: 0, sinceSync: 0, syncEvery: m.syncEvery, busy: 0, syncing: false, failed: false };
+    const job: Job = {
+      fd: m.fd,
+      hash: createHash(m.algorithm),
+      position: 0,
+      sinceSync: 0,
+      syncEvery: m.syncEvery,
+      busy: 0,
+      syncing: false,
+      failed: false,
+    };
     jobs.set(m.id, job);
     return;
   }

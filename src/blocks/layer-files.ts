@@ -104,8 +104,16 @@ export class LayerFiles {
     return id;
   }
 
-  run(tool: QemuTool, args: string[], kind: 'meta' | 'data' = 'meta', cwd?: string): Promise<string> {
-    return runQemu(tool, args, { timeoutMs: kind === 'meta' ? this.timeoutMs : this.dataTimeoutMs, cwd });
+  run(
+    tool: QemuTool,
+    args: string[],
+    kind: 'meta' | 'data' = 'meta',
+    cwd?: string,
+  ): Promise<string> {
+    return runQemu(tool, args, {
+      timeoutMs: kind === 'meta' ? this.timeoutMs : this.dataTimeoutMs,
+      cwd,
+    });
   }
 }
 
@@ -137,8 +145,13 @@ export interface ExternalFile {
  * disk_format), never probed. A qcow2 file must be self-contained: one naming a backing or data
  * file would let an uploaded image make qemu read any host file.
  */
-export async function inspectExternal(files: LayerFiles, file: string, format: 'raw' | 'qcow2'): Promise<ExternalFile> {
-  if (format !== 'raw' && format !== 'qcow2') throw new UnsafeBacking(`unsupported backing format: ${String(format)}`);
+export async function inspectExternal(
+  files: LayerFiles,
+  file: string,
+  format: 'raw' | 'qcow2',
+): Promise<ExternalFile> {
+  if (format !== 'raw' && format !== 'qcow2')
+    throw new UnsafeBacking(`unsupported backing format: ${String(format)}`);
   let real: string;
   let st: fs.Stats;
   try {
@@ -149,9 +162,11 @@ export async function inspectExternal(files: LayerFiles, file: string, format: '
     throw err;
   }
   if (!st.isFile()) throw new UnsafeBacking(`${file} is not a regular file`);
-  if (path.dirname(real) === files.realDir) throw new UnsafeBacking(`${file} is in the layer directory: use { layerId }`);
+  if (path.dirname(real) === files.realDir)
+    throw new UnsafeBacking(`${file} is in the layer directory: use { layerId }`);
   if (format === 'raw') return { path: real, format, virtualSize: st.size };
   const h = await readQcow2Header(real);
-  if (h.backingFile !== null || h.externalDataFile) throw new UnsafeBacking(`${file} refers to other files`);
+  if (h.backingFile !== null || h.externalDataFile)
+    throw new UnsafeBacking(`${file} refers to other files`);
   return { path: real, format, virtualSize: h.virtualSize };
 }

@@ -31,17 +31,23 @@ export async function readQcow2Header(file: string): Promise<Qcow2Header> {
     const buf = Buffer.alloc(FIRST_READ);
     const { bytesRead } = await handle.read(buf, 0, FIRST_READ, 0);
     const head = buf.subarray(0, bytesRead);
-    if (head.length < 72 || head.readUInt32BE(0) !== QCOW2_MAGIC) throw new CorruptLayer(`${file}: not a qcow2 image`);
+    if (head.length < 72 || head.readUInt32BE(0) !== QCOW2_MAGIC)
+      throw new CorruptLayer(`${file}: not a qcow2 image`);
     const version = head.readUInt32BE(4);
-    if (version !== 2 && version !== 3) throw new CorruptLayer(`${file}: unsupported qcow2 version ${version}`);
+    if (version !== 2 && version !== 3)
+      throw new CorruptLayer(`${file}: unsupported qcow2 version ${version}`);
     const size = head.readBigUInt64BE(24);
-    if (size > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptLayer(`${file}: virtual size out of range`);
+    if (size > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new CorruptLayer(`${file}: virtual size out of range`);
 
     const backingOffset = head.readBigUInt64BE(8);
     const backingLength = head.readUInt32BE(16);
     let backingFile: string | null = null;
     if (backingOffset !== 0n && backingLength > 0) {
-      if (backingLength > MAX_BACKING_NAME || backingOffset + BigInt(backingLength) > BigInt(MAX_CLUSTER)) {
+      if (
+        backingLength > MAX_BACKING_NAME ||
+        backingOffset + BigInt(backingLength) > BigInt(MAX_CLUSTER)
+      ) {
         throw new CorruptLayer(`${file}: bad backing file name field`);
       }
       const at = Number(backingOffset);
@@ -49,7 +55,8 @@ export async function readQcow2Header(file: string): Promise<Qcow2Header> {
       if (name.length < backingLength) {
         name = Buffer.alloc(backingLength);
         const r = await handle.read(name, 0, backingLength, at);
-        if (r.bytesRead < backingLength) throw new CorruptLayer(`${file}: truncated backing file name`);
+        if (r.bytesRead < backingLength)
+          throw new CorruptLayer(`${file}: truncated backing file name`);
       }
       backingFile = name.toString('utf8');
     }

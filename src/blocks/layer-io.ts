@@ -17,7 +17,9 @@ function checkRange(offset: number, length: number, virtualSize: number): void {
     throw new OutOfRange(`bad range: offset ${offset}, length ${length}`);
   }
   if (offset + length > virtualSize) {
-    throw new OutOfRange(`range ${offset}+${length} is past the end of the disk (${virtualSize} bytes)`);
+    throw new OutOfRange(
+      `range ${offset}+${length} is past the end of the disk (${virtualSize} bytes)`,
+    );
   }
 }
 
@@ -26,7 +28,12 @@ function checkRange(offset: number, length: number, virtualSize: number): void {
  * around the range (the raw driver's offset/size options) into a temp file: one process, exact
  * bytes, any range size, and the whole chain resolved by qemu.
  */
-export async function readAt(files: LayerFiles, id: string, offset: number, length: number): Promise<Buffer> {
+export async function readAt(
+  files: LayerFiles,
+  id: string,
+  offset: number,
+  length: number,
+): Promise<Buffer> {
   const { virtualSize } = await files.header(id);
   checkRange(offset, length, virtualSize);
   if (length === 0) return Buffer.alloc(0);
@@ -48,7 +55,12 @@ export async function readAt(files: LayerFiles, id: string, offset: number, leng
 }
 
 /** Writes `data` into a head at `offset` (qemu-io does the read-modify-write of partial clusters). */
-export async function writeAt(files: LayerFiles, headId: string, offset: number, data: Buffer): Promise<void> {
+export async function writeAt(
+  files: LayerFiles,
+  headId: string,
+  offset: number,
+  data: Buffer,
+): Promise<void> {
   if (await files.isSealed(headId)) throw new LayerSealed(headId);
   const { virtualSize } = await files.header(headId);
   checkRange(offset, data.length, virtualSize);
@@ -67,10 +79,19 @@ export async function writeAt(files: LayerFiles, headId: string, offset: number,
  * The whole virtual disk as one self-contained file (no backing) at `destPath`, which is
  * overwritten, and removed again if the conversion fails. qcow2 output holds allocated data only.
  */
-export async function convert(files: LayerFiles, id: string, destPath: string, format: 'raw' | 'qcow2'): Promise<void> {
+export async function convert(
+  files: LayerFiles,
+  id: string,
+  destPath: string,
+  format: 'raw' | 'qcow2',
+): Promise<void> {
   await files.header(id);
   try {
-    await files.run('qemu-img', ['convert', '-f', 'qcow2', '-O', format, files.pathOf(id), destPath], 'data');
+    await files.run(
+      'qemu-img',
+      ['convert', '-f', 'qcow2', '-O', format, files.pathOf(id), destPath],
+      'data',
+    );
     await syncFile(destPath);
   } catch (err) {
     await fsp.rm(destPath, { force: true }).catch(() => undefined);
@@ -91,7 +112,11 @@ export async function openExport(
 ): Promise<{ stream: Readable; size: number }> {
   await files.header(id);
   return files.withTemp(format, async (tmp) => {
-    await files.run('qemu-img', ['convert', '-f', 'qcow2', '-O', format, files.pathOf(id), tmp], 'data');
+    await files.run(
+      'qemu-img',
+      ['convert', '-f', 'qcow2', '-O', format, files.pathOf(id), tmp],
+      'data',
+    );
     const handle = await fsp.open(tmp, 'r');
     try {
       const { size } = await handle.stat();
@@ -115,13 +140,16 @@ export async function importFrom(
 ): Promise<string> {
   const source = await inspectExternal(files, srcPath, format);
   if (sizeBytes !== undefined && (!isDiskSize(sizeBytes) || sizeBytes < source.virtualSize)) {
-    throw new InvalidSize(`size ${sizeBytes} is not a whole number of sectors at least ${source.virtualSize}`);
+    throw new InvalidSize(
+      `size ${sizeBytes} is not a whole number of sectors at least ${source.virtualSize}`,
+    );
   }
   return files.newLayer(async (tmp) => {
     await files.run('qemu-img', ['convert', '-f', format, '-O', 'qcow2', source.path, tmp], 'data');
     if (sizeBytes !== undefined) {
       const grown = Math.ceil(source.virtualSize / SECTOR) * SECTOR;
-      if (sizeBytes > grown) await files.run('qemu-img', ['resize', '-q', '-f', 'qcow2', tmp, String(sizeBytes)]);
+      if (sizeBytes > grown)
+        await files.run('qemu-img', ['resize', '-q', '-f', 'qcow2', tmp, String(sizeBytes)]);
     }
   });
 }

@@ -29,7 +29,11 @@ export interface SweepResult {
   released: string[];
 }
 
-export async function sweep(files: LayerFiles, roots: Iterable<string>, opts: SweepOptions = {}): Promise<SweepResult> {
+export async function sweep(
+  files: LayerFiles,
+  roots: Iterable<string>,
+  opts: SweepOptions = {},
+): Promise<SweepResult> {
   const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
   const youngSince = Date.now() - graceMs;
   const layers = new Set<string>();
@@ -75,7 +79,10 @@ export async function sweep(files: LayerFiles, roots: Iterable<string>, opts: Sw
 }
 
 /** What a layer is backed by: another layer, an external file, or null (none, or removed meanwhile). */
-async function backingOf(files: LayerFiles, id: string): Promise<{ layerId: string } | { path: string } | null> {
+async function backingOf(
+  files: LayerFiles,
+  id: string,
+): Promise<{ layerId: string } | { path: string } | null> {
   const header = await files.header(id).catch((err: unknown) => {
     if (err instanceof LayerNotFound) return null;
     throw err;

@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BackingNotSealed, InvalidResize, InvalidSize, LayerSealed } from './layer-errors.js';
 import { CorruptLayer } from './layer-header.js';
-import { inspectExternal, isDiskSize, LayerFiles, syncFile, type LayerStoreOptions } from './layer-files.js';
+import {
+  inspectExternal,
+  isDiskSize,
+  LayerFiles,
+  syncFile,
+  type LayerStoreOptions,
+} from './layer-files.js';
 import * as io from './layer-io.js';
 import { externalBackings, sweep, type SweepOptions, type SweepResult } from './layer-sweep.js';
 import { emptyQcow2 } from './qcow2-create.js';
@@ -60,14 +66,16 @@ export class LayerStore {
    */
   async createHead(opts: { sizeBytes: number; backing?: Backing }): Promise<string> {
     const { sizeBytes, backing } = opts;
-    if (!isDiskSize(sizeBytes)) throw new InvalidSize(`size ${sizeBytes} is not a positive multiple of 512`);
+    if (!isDiskSize(sizeBytes))
+      throw new InvalidSize(`size ${sizeBytes} is not a positive multiple of 512`);
     if (!backing) return this.files.newLayer((tmp) => this.create(tmp, sizeBytes));
     let name: string;
     let format: 'raw' | 'qcow2';
     let backingSize: number;
     if ('layerId' in backing) {
       backingSize = (await this.files.header(backing.layerId)).virtualSize;
-      if (!(await this.files.isSealed(backing.layerId))) throw new BackingNotSealed(backing.layerId);
+      if (!(await this.files.isSealed(backing.layerId)))
+        throw new BackingNotSealed(backing.layerId);
       name = `${backing.layerId}.qcow2`;
       format = 'qcow2';
     } else {
@@ -80,7 +88,9 @@ export class LayerStore {
       backingSize = ext.virtualSize;
     }
     if (backingSize > sizeBytes) {
-      throw new InvalidSize(`size ${sizeBytes} is smaller than the backing's virtual size ${backingSize}`);
+      throw new InvalidSize(
+        `size ${sizeBytes} is smaller than the backing's virtual size ${backingSize}`,
+      );
     }
     return this.files.newLayer((tmp) => this.create(tmp, sizeBytes, { name, format }));
   }
@@ -127,19 +137,29 @@ export class LayerStore {
   async ensureWritable(headId: string): Promise<string> {
     if (!(await this.files.isSealed(headId))) return headId;
     const { virtualSize } = await this.files.header(headId);
-    return this.files.newLayer((tmp) => this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }));
+    return this.files.newLayer((tmp) =>
+      this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }),
+    );
   }
 
   /** Grows a head; the new space reads as zeros. Same size is a no-op, smaller an InvalidResize. */
   async resize(headId: string, newSizeBytes: number): Promise<void> {
-    if (!isDiskSize(newSizeBytes)) throw new InvalidSize(`size ${newSizeBytes} is not a positive multiple of 512`);
+    if (!isDiskSize(newSizeBytes))
+      throw new InvalidSize(`size ${newSizeBytes} is not a positive multiple of 512`);
     if (await this.files.isSealed(headId)) throw new LayerSealed(headId);
     const { virtualSize } = await this.files.header(headId);
     if (newSizeBytes < virtualSize) {
       throw new InvalidResize(`cannot shrink a disk from ${virtualSize} to ${newSizeBytes} bytes`);
     }
     if (newSizeBytes === virtualSize) return;
-    await this.files.run('qemu-img', ['resize', '-q', '-f', 'qcow2', this.files.pathOf(headId), String(newSizeBytes)]);
+    await this.files.run('qemu-img', [
+      'resize',
+      '-q',
+      '-f',
+      'qcow2',
+      this.files.pathOf(headId),
+      String(newSizeBytes),
+    ]);
   }
 
   /** From the header, in-process. */
@@ -149,7 +169,14 @@ export class LayerStore {
 
   /** `qemu-img info` of the layer. -U: reading metadata must not fail because a guest has it open. */
   async info(id: string): Promise<LayerInfo> {
-    const out = await this.files.run('qemu-img', ['info', '-U', '--output=json', '-f', 'qcow2', this.files.pathOf(id)]);
+    const out = await this.files.run('qemu-img', [
+      'info',
+      '-U',
+      '--output=json',
+      '-f',
+      'qcow2',
+      this.files.pathOf(id),
+    ]);
     const j = JSON.parse(out) as Record<string, unknown>;
     return {
       id,
@@ -169,9 +196,11 @@ export class LayerStore {
       const h = await this.files.header(current);
       if (!h.backingFile) return { layers, external: null };
       const target = this.files.classify(h.backingFile);
-      if ('path' in target) return { layers, external: { path: target.path, format: h.backingFormat ?? 'raw' } };
+      if ('path' in target)
+        return { layers, external: { path: target.path, format: h.backingFormat ?? 'raw' } };
       // A chain longer than any sane one (or a cycle) is a corrupt directory, not a disk.
-      if (layers.includes(target.layerId) || layers.length > 10_000) throw new CorruptLayer(`backing cycle under ${id}`);
+      if (layers.includes(target.layerId) || layers.length > 10_000)
+        throw new CorruptLayer(`backing cycle under ${id}`);
       layers.push(target.layerId);
       current = target.layerId;
     }
@@ -209,11 +238,18 @@ export class LayerStore {
     return io.convert(this.files, id, destPath, format);
   }
 
-  openExport(id: string, format: 'raw' | 'qcow2' = 'raw'): Promise<{ stream: Readable; size: number }> {
+  openExport(
+    id: string,
+    format: 'raw' | 'qcow2' = 'raw',
+  ): Promise<{ stream: Readable; size: number }> {
     return io.openExport(this.files, id, format);
   }
 
-  importFrom(srcPath: string, format: 'raw' | 'qcow2', opts: { sizeBytes?: number } = {}): Promise<string> {
+  importFrom(
+    srcPath: string,
+    format: 'raw' | 'qcow2',
+    opts: { sizeBytes?: number } = {},
+  ): Promise<string> {
     return io.importFrom(this.files, srcPath, format, opts.sizeBytes);
   }
 
@@ -222,7 +258,11 @@ export class LayerStore {
    * ~30 ms, the header ~1 ms. Like `qemu-img create -u`, the backing is not opened: its size was
    * checked above from its header.
    */
-  private async create(tmp: string, sizeBytes: number, backing?: { name: string; format: string }): Promise<void> {
+  private async create(
+    tmp: string,
+    sizeBytes: number,
+    backing?: { name: string; format: string },
+  ): Promise<void> {
     await fsp.writeFile(tmp, emptyQcow2(sizeBytes, backing));
   }
 }

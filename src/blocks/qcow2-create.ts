@@ -25,7 +25,8 @@ export function emptyQcow2(sizeBytes: number, backing?: { name: string; format: 
   const l1Size = Math.ceil(sizeBytes / L1_ENTRY_SPAN);
   const l1Clusters = Math.max(1, Math.ceil((l1Size * 8) / CLUSTER));
   const clusters = 3 + l1Clusters;
-  if (clusters > REFCOUNTS_PER_BLOCK) throw new RangeError(`disk of ${sizeBytes} bytes is too large for one refcount block`);
+  if (clusters > REFCOUNTS_PER_BLOCK)
+    throw new RangeError(`disk of ${sizeBytes} bytes is too large for one refcount block`);
 
   const name = backing ? Buffer.from(backing.name) : Buffer.alloc(0);
   const format = backing ? Buffer.from(backing.format) : Buffer.alloc(0);

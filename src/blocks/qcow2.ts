@@ -12,7 +12,11 @@ export const MAX_BACKING_NAME = 1023;
  * field (big-endian u64 at offset 24), or the file size for raw. Null when the data does not
  * parse as the declared format, as Glance leaves it then.
  */
-export function virtualSize(diskFormat: string | null, head: Buffer, fileSize: number): number | null {
+export function virtualSize(
+  diskFormat: string | null,
+  head: Buffer,
+  fileSize: number,
+): number | null {
   if (diskFormat === 'raw') return fileSize;
   if (diskFormat === 'qcow2') {
     if (head.length < 32 || head.readUInt32BE(0) !== QCOW2_MAGIC) return null;

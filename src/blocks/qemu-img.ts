@@ -12,7 +12,11 @@ export class QemuImgFailed extends Error {
     readonly exitCode: number | null,
     readonly signal: NodeJS.Signals | null,
   ) {
-    const why = signal ? `killed by ${signal}` : exitCode === null ? 'could not start' : `exit code ${exitCode}`;
+    const why = signal
+      ? `killed by ${signal}`
+      : exitCode === null
+        ? 'could not start'
+        : `exit code ${exitCode}`;
     const said = stderr.trim().split('\n').pop() ?? '';
     super(`${tool} ${args[0] ?? ''} failed (${why})${said ? `: ${said}` : ''}`);
   }
@@ -29,7 +33,11 @@ export interface QemuRunOptions {
  * explicitly: letting qemu probe the format of a file a user uploaded is how a raw image that
  * looks like a qcow2 header gets to name a host file as its backing.
  */
-export function runQemu(tool: QemuTool, args: readonly string[], opts: QemuRunOptions): Promise<string> {
+export function runQemu(
+  tool: QemuTool,
+  args: readonly string[],
+  opts: QemuRunOptions,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       `/usr/bin/${tool}`,
@@ -45,13 +53,32 @@ export function runQemu(tool: QemuTool, args: readonly string[], opts: QemuRunOp
       },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
-        const e = err as NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null };
+        const e = err as NodeJS.ErrnoException & {
+          code?: number | string;
+          signal?: NodeJS.Signals | null;
+        };
         if (e.code === 'ENOENT') {
-          return reject(new QemuImgFailed(tool, args, `/usr/bin/${tool} not found: install qemu-utils`, null, null));
+          return reject(
+            new QemuImgFailed(
+              tool,
+              args,
+              `/usr/bin/${tool} not found: install qemu-utils`,
+              null,
+              null,
+            ),
+          );
         }
         // qemu-io reports a failed command on stdout, qemu-img on stderr.
         const said = stderr.trim() || stdout.trim();
-        reject(new QemuImgFailed(tool, args, said, typeof e.code === 'number' ? e.code : null, e.signal ?? null));
+        reject(
+          new QemuImgFailed(
+            tool,
+            args,
+            said,
+            typeof e.code === 'number' ? e.code : null,
+            e.signal ?? null,
+          ),
+        );
       },
     );
   });

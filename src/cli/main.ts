@@ -16,7 +16,11 @@ Options (each also read from its environment variable):
 ${OPTIONS.map((o) => `  --${o.flag.padEnd(16)} ${o.help} [${o.env}, default: ${o.def || 'none'}]`).join('\n')}
 `;
 
-function parse(argv: string[]): { flags: Partial<Record<OptionName, string>>; admin: boolean; help: boolean } {
+function parse(argv: string[]): {
+  flags: Partial<Record<OptionName, string>>;
+  admin: boolean;
+  help: boolean;
+} {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -27,7 +31,11 @@ function parse(argv: string[]): { flags: Partial<Record<OptionName, string>>; ad
     allowPositionals: false,
   });
   const { admin, help, ...flags } = values as Record<string, string | boolean | undefined>;
-  return { flags: flags as Partial<Record<OptionName, string>>, admin: admin === true, help: help === true };
+  return {
+    flags: flags as Partial<Record<OptionName, string>>,
+    admin: admin === true,
+    help: help === true,
+  };
 }
 
 async function serve(config: Config): Promise<void> {
@@ -67,13 +75,18 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') return await serve(config);
     if (command === 'openrc') {
       const port = config.port === 0 ? 8080 : config.port;
-      process.stdout.write(openrc(config, config.publicUrl ?? `http://${config.host}:${port}`, admin));
+      process.stdout.write(
+        openrc(config, config.publicUrl ?? `http://${config.host}:${port}`, admin),
+      );
       return;
     }
     process.stderr.write(`pocketstack: unknown command '${command}'\n\n${USAGE}`);
     process.exitCode = 2;
   } catch (err) {
-    if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof ConfigError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       process.stderr.write(`pocketstack: ${(err as Error).message}\n`);
       process.exitCode = 2;
       return;

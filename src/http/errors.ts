@@ -1,11 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  BadRequest,
-  DomainError,
-  NotFound,
-  OverLimit,
-  UnsupportedMediaType,
-} from '../errors.js';
+import { BadRequest, DomainError, NotFound, OverLimit, UnsupportedMediaType } from '../errors.js';
 
 /** Internal failure: the only error rendered as a 500; its cause is logged, never sent. */
 export class InternalError extends DomainError {
@@ -27,11 +21,18 @@ function fromFastify(err: FastifyError): DomainError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new OverLimit('Request body too large');
     default:
-      return err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? new BadRequest(err.message) : undefined;
+      return err.statusCode && err.statusCode >= 400 && err.statusCode < 500
+        ? new BadRequest(err.message)
+        : undefined;
   }
 }
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, err: DomainError, render: ErrorRenderer): FastifyReply {
+export function sendError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: DomainError,
+  render: ErrorRenderer,
+): FastifyReply {
   req.failure = `${err.constructor.name}: ${err.message}`;
   return reply.code(err.status).headers(err.headers).send(render(err, req));
 }
@@ -46,7 +47,9 @@ export function installErrorHandling(app: FastifyInstance, render: ErrorRenderer
     let err = error instanceof DomainError ? error : fromFastify(error as FastifyError);
     if (!err) {
       req.log.error({ err: error }, 'unhandled error');
-      err = new InternalError('The server has either erred or is incapable of performing the requested operation.');
+      err = new InternalError(
+        'The server has either erred or is incapable of performing the requested operation.',
+      );
     }
     return sendError(req, reply, err, render);
   });

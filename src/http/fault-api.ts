@@ -11,7 +11,12 @@ import { requireToken } from './auth.js';
  */
 export async function registerFaultApi(
   app: FastifyInstance,
-  opts: { identity: IdentityService; prefix: string; microversion: preHandlerAsyncHookHandler; routes: (scoped: FastifyInstance) => void },
+  opts: {
+    identity: IdentityService;
+    prefix: string;
+    microversion: preHandlerAsyncHookHandler;
+    routes: (scoped: FastifyInstance) => void;
+  },
 ): Promise<void> {
   installErrorHandling(app, renderFault);
   app.addHook('onSend', async (req, reply) => {

@@ -14,7 +14,8 @@ export interface MicroversionRange {
 }
 
 export const formatVersion = (v: Microversion): string => `${v[0]}.${v[1]}`;
-export const versionBelow = (a: Microversion, b: Microversion): boolean => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+export const versionBelow = (a: Microversion, b: Microversion): boolean =>
+  a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
 function headerText(req: FastifyRequest, name: string): string | undefined {
   const value = req.headers[name];
@@ -32,12 +33,15 @@ export function requestedMicroversion(req: FastifyRequest, range: MicroversionRa
     ?.split(',')
     .map((s) => s.trim().split(/\s+/))
     .find(([service]) => names.includes(service?.toLowerCase() ?? ''))?.[1];
-  if (value === undefined && range.legacyHeader) value = headerText(req, range.legacyHeader)?.trim();
+  if (value === undefined && range.legacyHeader)
+    value = headerText(req, range.legacyHeader)?.trim();
   if (value === undefined) return range.min;
   if (value.toLowerCase() === 'latest') return range.max;
   const m = /^([1-9]\d*)\.(0|[1-9]\d*)$/.exec(value);
   if (!m) {
-    throw new BadRequest(`API Version String ${value} is of invalid format. Must be of format MajorNum.MinorNum.`);
+    throw new BadRequest(
+      `API Version String ${value} is of invalid format. Must be of format MajorNum.MinorNum.`,
+    );
   }
   const mv: Microversion = [Number(m[1]), Number(m[2])];
   if (versionBelow(mv, range.min) || versionBelow(range.max, mv)) {

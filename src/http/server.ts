@@ -23,14 +23,21 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
   const app = Fastify({
     logger: { level: opts.logLevel },
     // One line per request, written by the onResponse hook below.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'request_id',
+    }),
     genReqId: () => `req-${randomUUID()}`,
     // HEAD is declared where OpenStack has it (token check, grant check), not derived from GET.
     exposeHeadRoutes: false,
     // Glance image uploads stream past any body limit: the octet-stream parser below never buffers.
     bodyLimit: 16 * 1024 * 1024,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: 1000,
+    },
   });
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
@@ -42,11 +49,13 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     const text = body.toString();
     if (text.trim() === '') return done(null, undefined);
-    parseJson(req, text, done);
+    void parseJson(req, text, done);
   });
 
   // Uploads are handed to the route as the raw stream, never buffered.
-  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
+    done(null, payload),
+  );
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-openstack-request-id', req.id);
@@ -66,4 +75,3 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
 
   return app;
 }
-

@@ -11,7 +11,11 @@ export class QuotaClasses {
     private readonly service: 'compute' | 'volume',
   ) {}
 
-  async read<T extends Record<string, number>>(defaults: T, className: string, ex: Db = this.db): Promise<T> {
+  async read<T extends Record<string, number>>(
+    defaults: T,
+    className: string,
+    ex: Db = this.db,
+  ): Promise<T> {
     const set: Record<string, number> = { ...defaults };
     const rows = await ex
       .selectFrom('quota_classes')
@@ -30,7 +34,9 @@ export class QuotaClasses {
         await trx
           .insertInto('quota_classes')
           .values({ service: this.service, class_name: className, resource, hard_limit })
-          .onConflict((oc) => oc.columns(['service', 'class_name', 'resource']).doUpdateSet({ hard_limit }))
+          .onConflict((oc) =>
+            oc.columns(['service', 'class_name', 'resource']).doUpdateSet({ hard_limit }),
+          )
           .execute();
       }
     });

@@ -83,7 +83,10 @@ function cachingStatements(sqlite: SQLite.Database): {
   return {
     close: () => sqlite.close(),
     prepare: cache(),
-    readArrays: (text, params) => arrays(text).raw(true).all(...params) as unknown[][],
+    readArrays: (text, params) =>
+      arrays(text)
+        .raw(true)
+        .all(...params) as unknown[][],
   };
 }
 

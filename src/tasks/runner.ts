@@ -30,8 +30,16 @@ export class TaskRunner {
   }
 
   /** Records a task; call inside the transaction that makes it necessary, then kick(). */
-  async enqueue(ex: Db, kind: string, targetId: string, payload: Record<string, unknown> = {}): Promise<void> {
-    await ex.insertInto('tasks').values({ kind, target_id: targetId, payload: JSON.stringify(payload), created_at: isoNow() }).execute();
+  async enqueue(
+    ex: Db,
+    kind: string,
+    targetId: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<void> {
+    await ex
+      .insertInto('tasks')
+      .values({ kind, target_id: targetId, payload: JSON.stringify(payload), created_at: isoNow() })
+      .execute();
   }
 
   /** Starts the worker if it is idle. */
@@ -56,7 +64,12 @@ export class TaskRunner {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const task = await this.db.selectFrom('tasks').selectAll().orderBy('id').limit(1).executeTakeFirst();
+      const task = await this.db
+        .selectFrom('tasks')
+        .selectAll()
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
       if (!task) return;
       const handler = this.handlers.get(task.kind);
       const payload = JSON.parse(task.payload) as Record<string, unknown>;
@@ -65,7 +78,9 @@ export class TaskRunner {
         await handler.run(task.target_id, payload);
       } catch (err) {
         this.log.error({ err, task: task.kind, target: task.target_id }, 'task failed');
-        await handler?.fail(task.target_id, payload, err).catch((e: unknown) => this.log.error({ err: e }, 'task fail handler failed'));
+        await handler
+          ?.fail(task.target_id, payload, err)
+          .catch((e: unknown) => this.log.error({ err: e }, 'task fail handler failed'));
       }
       await this.db.deleteFrom('tasks').where('id', '=', task.id).execute();
     }

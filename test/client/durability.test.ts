@@ -16,7 +16,10 @@ async function token(url: string, user: string, project: string): Promise<string
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: user, domain: { id: 'default' }, password: user } } },
+        identity: {
+          methods: ['password'],
+          password: { user: { name: user, domain: { id: 'default' }, password: user } },
+        },
         scope: { project: { name: project, domain: { id: 'default' } } },
       },
     }),
@@ -47,7 +50,11 @@ test('a server killed in the middle of an upload restarts with the image queued 
   // Send part of the body, then kill the server while it is writing.
   const req = http.request(`${server.url}/image/v2/images/${id}/file`, {
     method: 'PUT',
-    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+    headers: {
+      'x-auth-token': tok,
+      'content-type': 'application/octet-stream',
+      'transfer-encoding': 'chunked',
+    },
   });
   req.on('error', () => undefined);
   req.write(randomBytes(4 * 1024 * 1024));
@@ -86,7 +93,11 @@ test('a client that disconnects mid-upload leaves the image queued, ready for an
   const id = await createImage(server.url, tok, 'abandoned');
   const req = http.request(`${server.url}/image/v2/images/${id}/file`, {
     method: 'PUT',
-    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream', 'content-length': String(8 * 1024 * 1024) },
+    headers: {
+      'x-auth-token': tok,
+      'content-type': 'application/octet-stream',
+      'content-length': String(8 * 1024 * 1024),
+    },
   });
   req.on('error', () => undefined);
   req.write(randomBytes(1024 * 1024));
@@ -95,7 +106,11 @@ test('a client that disconnects mid-upload leaves the image queued, ready for an
   }
   req.destroy();
   let status: unknown;
-  for (let i = 0; i < 200 && (status = (await imageStatus(server.url, tok, id)).status) !== 'queued'; i++) {
+  for (
+    let i = 0;
+    i < 200 && (status = (await imageStatus(server.url, tok, id)).status) !== 'queued';
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 25));
   }
   assert.equal(status, 'queued');
@@ -106,21 +121,49 @@ test('a client that disconnects mid-upload leaves the image queued, ready for an
 test('projects, users, role grants, tokens, images and bytes survive a restart', async () => {
   server = await startServer();
   await openstackOk(server, ['project', 'create', 'keep-project'], { admin: true });
-  await openstackOk(server, ['user', 'create', '--password', 'keep-user', '--project', 'keep-project', 'keep-user'], { admin: true });
-  await openstackOk(server, ['role', 'add', '--project', 'keep-project', '--user', 'keep-user', 'member'], { admin: true });
+  await openstackOk(
+    server,
+    ['user', 'create', '--password', 'keep-user', '--project', 'keep-project', 'keep-user'],
+    { admin: true },
+  );
+  await openstackOk(
+    server,
+    ['role', 'add', '--project', 'keep-project', '--user', 'keep-user', 'member'],
+    { admin: true },
+  );
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-keep-')), 'disk.raw');
   fs.writeFileSync(file, randomBytes(1024 * 1024));
-  await openstackJson(server, ['image', 'create', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'keep-image']);
-  const before = await openstackJson<Record<string, unknown>>(server, ['image', 'show', 'keep-image']);
+  await openstackJson(server, [
+    'image',
+    'create',
+    '--file',
+    file,
+    '--disk-format',
+    'raw',
+    '--container-format',
+    'bare',
+    'keep-image',
+  ]);
+  const before = await openstackJson<Record<string, unknown>>(server, [
+    'image',
+    'show',
+    'keep-image',
+  ]);
   const userToken = await token(server.url, 'keep-user', 'keep-project');
 
   server = await server.restart();
 
-  const projects = await openstackJson<Array<Record<string, string>>>(server, ['project', 'list'], { admin: true });
+  const projects = await openstackJson<Array<Record<string, string>>>(server, ['project', 'list'], {
+    admin: true,
+  });
   assert.ok(projects.some((p) => p.Name === 'keep-project'));
-  const users = await openstackJson<Array<Record<string, string>>>(server, ['user', 'list'], { admin: true });
+  const users = await openstackJson<Array<Record<string, string>>>(server, ['user', 'list'], {
+    admin: true,
+  });
   assert.ok(users.some((u) => u.Name === 'keep-user'));
-  const res = await fetch(`${server.url}/image/v2/images`, { headers: { 'x-auth-token': userToken } });
+  const res = await fetch(`${server.url}/image/v2/images`, {
+    headers: { 'x-auth-token': userToken },
+  });
   assert.equal(res.status, 200, 'a token issued before the restart is still valid');
   assert.deepEqual(await openstackJson(server, ['image', 'show', 'keep-image']), before);
   const out = `${file}.out`;
@@ -135,12 +178,40 @@ test('a server killed while a volume uploads to an image finishes the upload aft
   const data = randomBytes(32 * 1024 * 1024);
   const file = path.join(work, 'data.raw');
   fs.writeFileSync(file, data);
-  await openstackJson(server, ['image', 'create', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'kill-src']);
-  await openstackJson(server, ['volume', 'create', '--size', '1', '--image', 'kill-src', 'kill-vol']);
-  for (let i = 0; i < 100 && (await openstackJson(server, ['volume', 'show', 'kill-vol'])).status !== 'available'; i++) {
+  await openstackJson(server, [
+    'image',
+    'create',
+    '--file',
+    file,
+    '--disk-format',
+    'raw',
+    '--container-format',
+    'bare',
+    'kill-src',
+  ]);
+  await openstackJson(server, [
+    'volume',
+    'create',
+    '--size',
+    '1',
+    '--image',
+    'kill-src',
+    'kill-vol',
+  ]);
+  for (
+    let i = 0;
+    i < 100 && (await openstackJson(server, ['volume', 'show', 'kill-vol'])).status !== 'available';
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  const upload = await openstackJson<Record<string, string>>(server, ['image', 'create', '--volume', 'kill-vol', 'kill-img']);
+  const upload = await openstackJson<Record<string, string>>(server, [
+    'image',
+    'create',
+    '--volume',
+    'kill-vol',
+    'kill-img',
+  ]);
   const imageId = upload.image_id!;
 
   // Kill the server while the volume is being flattened or hashed: the scratch file is there.
@@ -161,9 +232,16 @@ test('a server killed while a volume uploads to an image finishes the upload aft
   }
   assert.equal(image.status, 'active');
   assert.equal(image.size, 1024 ** 3);
-  const expected = createHash('md5').update(data).update(Buffer.alloc(1024 ** 3 - data.length)).digest('hex');
+  const expected = createHash('md5')
+    .update(data)
+    .update(Buffer.alloc(1024 ** 3 - data.length))
+    .digest('hex');
   assert.equal(image.checksum, expected);
-  for (let i = 0; i < 100 && (await openstackJson(server, ['volume', 'show', 'kill-vol'])).status !== 'available'; i++) {
+  for (
+    let i = 0;
+    i < 100 && (await openstackJson(server, ['volume', 'show', 'kill-vol'])).status !== 'available';
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal((await openstackJson(server, ['volume', 'show', 'kill-vol'])).status, 'available');

@@ -15,15 +15,29 @@ before(async () => {
 after(() => server?.stop());
 
 test('openstacksdk: images, volumes, snapshots, the delete rule, limits and quotas', async () => {
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+  const { code, stdout, stderr } = await new Promise<{
+    code: number;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => {
     execFile(
       '/usr/bin/python3',
       [SCRIPT],
       {
-        env: { PATH: SYSTEM_PATH, HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8', OS_CLIENT_CONFIG_FILE: path.join(server.dataDir, 'clouds.yaml') },
+        env: {
+          PATH: SYSTEM_PATH,
+          HOME: process.env.HOME ?? '/tmp',
+          LANG: 'C.UTF-8',
+          OS_CLIENT_CONFIG_FILE: path.join(server.dataDir, 'clouds.yaml'),
+        },
         timeout: 180_000,
       },
-      (err, out, errOut) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: out, stderr: errOut }),
+      (err, out, errOut) =>
+        resolve({
+          code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
+          stdout: out,
+          stderr: errOut,
+        }),
     );
   });
   assert.equal(code, 0, `sdk_guide.py failed:\n${stderr}`);

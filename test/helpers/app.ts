@@ -18,7 +18,10 @@ export interface TestApp {
 /** The whole application in-process, for app.inject() tests, on a fresh data directory. */
 export async function testApp(dataDir?: string): Promise<TestApp> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-http-'));
-  const config = loadConfig({ 'data-dir': dir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', port: '0' }, {});
+  const config = loadConfig(
+    { 'data-dir': dir, 'log-level': process.env.TEST_LOG_LEVEL ?? 'silent', port: '0' },
+    {},
+  );
   const app = await createApp(config);
   const tokens = new Map<string, string>();
   return {
@@ -42,7 +45,11 @@ export async function testApp(dataDir?: string): Promise<TestApp> {
   };
 }
 
-export function passwordAuth(user: string, password: string, project?: string): Record<string, unknown> {
+export function passwordAuth(
+  user: string,
+  password: string,
+  project?: string,
+): Record<string, unknown> {
   return {
     auth: {
       identity: {
@@ -55,7 +62,12 @@ export function passwordAuth(user: string, password: string, project?: string): 
 }
 
 /** Asserts a Nova/Cinder fault body: {"<fault>": {"code": status, "message": ...}}. */
-export function assertFault(res: { statusCode: number; json(): any }, status: number, fault: string, message?: string | RegExp): void {
+export function assertFault(
+  res: { statusCode: number; json(): any },
+  status: number,
+  fault: string,
+  message?: string | RegExp,
+): void {
   assert.equal(res.statusCode, status);
   const body = res.json()[fault];
   assert.ok(body, `expected a ${fault} body, got ${JSON.stringify(res.json())}`);

@@ -22,12 +22,18 @@ export interface RunningServer {
 }
 
 /** Starts the real server (`pocketstack serve`) on a free port and waits for its banner. */
-export async function startServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(
+  opts: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-test-'));
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, POCKETSTACK_LOG_LEVEL: 'info', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, POCKETSTACK_LOG_LEVEL: 'info', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -78,7 +84,11 @@ export interface CliResult {
 }
 
 /** Runs Debian's `openstack` CLI against the server as demo (or admin). */
-export function openstack(server: RunningServer, args: string[], opts: { admin?: boolean; input?: string } = {}): Promise<CliResult> {
+export function openstack(
+  server: RunningServer,
+  args: string[],
+  opts: { admin?: boolean; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       '/usr/bin/openstack',
@@ -115,7 +125,11 @@ export async function openstackJson<T = Record<string, unknown>>(
 }
 
 /** Runs a command that must succeed (no output parsing). */
-export async function openstackOk(server: RunningServer, args: string[], opts: { admin?: boolean } = {}): Promise<string> {
+export async function openstackOk(
+  server: RunningServer,
+  args: string[],
+  opts: { admin?: boolean } = {},
+): Promise<string> {
   const r = await openstack(server, args, opts);
   if (r.code !== 0) throw new Error(`openstack ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
   return r.stdout;

@@ -29,26 +29,41 @@ async function createImage(body: Record<string, unknown> = {}, headers = demo): 
 }
 
 function upload(id: string, data: Buffer, headers = demo) {
-  return t.inject({ method: 'PUT', url: `/image/v2/images/${id}/file`, headers: { ...headers, ...OCTET }, payload: data });
+  return t.inject({
+    method: 'PUT',
+    url: `/image/v2/images/${id}/file`,
+    headers: { ...headers, ...OCTET },
+    payload: data,
+  });
 }
 
 describe('upload and download', () => {
   test('bytes round-trip with md5, sha512, size and virtual size; Content-MD5 is hex', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const id = await createImage();
-    const empty = await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: demo });
+    const empty = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${id}/file`,
+      headers: demo,
+    });
     assert.equal(empty.statusCode, 204);
     assert.equal(empty.body, '');
     const put = await upload(id, data);
     assert.equal(put.statusCode, 204, put.body);
-    const img = (await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })).json();
+    const img = (
+      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+    ).json();
     assert.equal(img.status, 'active');
     assert.equal(img.size, data.length);
     assert.equal(img.virtual_size, data.length);
     assert.equal(img.checksum, createHash('md5').update(data).digest('hex'));
     assert.equal(img.os_hash_algo, 'sha512');
     assert.equal(img.os_hash_value, createHash('sha512').update(data).digest('hex'));
-    const get = await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: demo });
+    const get = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${id}/file`,
+      headers: demo,
+    });
     assert.equal(get.statusCode, 200);
     assert.equal(get.headers['content-type'], 'application/octet-stream');
     assert.equal(get.headers['content-md5'], img.checksum);
@@ -63,7 +78,9 @@ describe('upload and download', () => {
     header.writeBigUInt64BE(5n * 1024n ** 3n, 24);
     const id = await createImage({ disk_format: 'qcow2' });
     assert.equal((await upload(id, header)).statusCode, 204);
-    const img = (await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })).json();
+    const img = (
+      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+    ).json();
     assert.equal(img.virtual_size, 5 * 1024 ** 3);
     assert.equal(img.size, 65536);
   });
@@ -72,13 +89,25 @@ describe('upload and download', () => {
     const data = Buffer.from('0123456789abcdef');
     const id = await createImage();
     await upload(id, data);
-    const part = await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: { ...demo, range: 'bytes=2-5' } });
+    const part = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${id}/file`,
+      headers: { ...demo, range: 'bytes=2-5' },
+    });
     assert.equal(part.statusCode, 206);
     assert.equal(part.body, '2345');
     assert.equal(part.headers['content-range'], 'bytes 2-5/16');
-    const suffix = await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: { ...demo, range: 'bytes=-3' } });
+    const suffix = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${id}/file`,
+      headers: { ...demo, range: 'bytes=-3' },
+    });
     assert.equal(suffix.body, 'def');
-    const bad = await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: { ...demo, range: 'bytes=100-' } });
+    const bad = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${id}/file`,
+      headers: { ...demo, range: 'bytes=100-' },
+    });
     assert.equal(bad.statusCode, 416);
   });
 
@@ -87,12 +116,28 @@ describe('upload and download', () => {
     await upload(id, Buffer.from('abc'));
     const again = await upload(id, Buffer.from('def'));
     assert.equal(again.statusCode, 409);
-    assert.match(again.json().message, /^Image status transition from active to saving is not allowed/);
-    const bare = await t.inject({ method: 'POST', url: '/image/v2/images', headers: demo, payload: { name: 'noformat' } });
+    assert.match(
+      again.json().message,
+      /^Image status transition from active to saving is not allowed/,
+    );
+    const bare = await t.inject({
+      method: 'POST',
+      url: '/image/v2/images',
+      headers: demo,
+      payload: { name: 'noformat' },
+    });
     const noFormat = await upload(bare.json().id, Buffer.from('abc'));
     assert.equal(noFormat.statusCode, 400);
-    assert.match(noFormat.json().message, /^Properties disk_format, container_format must be set prior to saving data\./);
-    const json = await t.inject({ method: 'PUT', url: `/image/v2/images/${id}/file`, headers: { ...demo, 'content-type': 'application/json' }, payload: '{}' });
+    assert.match(
+      noFormat.json().message,
+      /^Properties disk_format, container_format must be set prior to saving data\./,
+    );
+    const json = await t.inject({
+      method: 'PUT',
+      url: `/image/v2/images/${id}/file`,
+      headers: { ...demo, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     assert.equal(json.statusCode, 415);
   });
 
@@ -105,7 +150,9 @@ describe('upload and download', () => {
       payload: Buffer.from('abc'),
     });
     assert.equal(res.statusCode, 400);
-    const img = (await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })).json();
+    const img = (
+      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+    ).json();
     assert.equal(img.status, 'queued');
     assert.equal(img.size, null);
   });
@@ -122,27 +169,71 @@ describe('upload and download', () => {
       fs.rmSync(tmp);
       fs.mkdirSync(tmp);
     }
-    const img = (await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })).json();
+    const img = (
+      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+    ).json();
     assert.equal(img.status, 'killed');
     assert.equal((await upload(id, Buffer.from('again'))).statusCode, 409);
-    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: demo })).statusCode, 204);
+    assert.equal(
+      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: demo }))
+        .statusCode,
+      204,
+    );
   });
 
   test('deactivated images refuse download with 403; reactivate restores it', async () => {
     const id = await createImage();
     await upload(id, Buffer.from('payload'));
-    const deact = await t.inject({ method: 'POST', url: `/image/v2/images/${id}/actions/deactivate`, headers: demo });
+    const deact = await t.inject({
+      method: 'POST',
+      url: `/image/v2/images/${id}/actions/deactivate`,
+      headers: demo,
+    });
     assert.equal(deact.statusCode, 204);
-    const img = (await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })).json();
+    const img = (
+      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+    ).json();
     assert.equal(img.status, 'deactivated');
-    const get = await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: demo });
+    const get = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${id}/file`,
+      headers: demo,
+    });
     assert.equal(get.statusCode, 403);
-    assert.match(get.json().message, /^The requested image has been deactivated\. Image data download is forbidden\./);
-    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: admin })).statusCode, 200);
-    assert.equal((await t.inject({ method: 'POST', url: `/image/v2/images/${id}/actions/reactivate`, headers: demo })).statusCode, 204);
-    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: demo })).body, 'payload');
+    assert.match(
+      get.json().message,
+      /^The requested image has been deactivated\. Image data download is forbidden\./,
+    );
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: admin }))
+        .statusCode,
+      200,
+    );
+    assert.equal(
+      (
+        await t.inject({
+          method: 'POST',
+          url: `/image/v2/images/${id}/actions/reactivate`,
+          headers: demo,
+        })
+      ).statusCode,
+      204,
+    );
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: demo })).body,
+      'payload',
+    );
     const queued = await createImage();
-    assert.equal((await t.inject({ method: 'POST', url: `/image/v2/images/${queued}/actions/deactivate`, headers: demo })).statusCode, 400);
+    assert.equal(
+      (
+        await t.inject({
+          method: 'POST',
+          url: `/image/v2/images/${queued}/actions/deactivate`,
+          headers: demo,
+        })
+      ).statusCode,
+      400,
+    );
   });
 
   test('deleting an image removes its file; bytes and records survive a restart', async () => {
@@ -152,12 +243,20 @@ describe('upload and download', () => {
     await upload(drop, Buffer.from('dropped bytes'));
     const dir = path.join(t.dataDir, 'images');
     const before = fs.readdirSync(dir).length;
-    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${drop}`, headers: demo })).statusCode, 204);
+    assert.equal(
+      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${drop}`, headers: demo }))
+        .statusCode,
+      204,
+    );
     assert.equal(fs.readdirSync(dir).length, before - 1);
 
     await t.close();
     t = await testApp(t.dataDir);
-    const res = await t.inject({ method: 'GET', url: `/image/v2/images/${keep}/file`, headers: demo });
+    const res = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${keep}/file`,
+      headers: demo,
+    });
     assert.equal(res.body, 'kept bytes');
   });
 });

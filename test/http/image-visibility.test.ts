@@ -16,7 +16,10 @@ after(() => t.close());
 
 const PATCH = { 'content-type': 'application/openstack-images-v2.1-json-patch' };
 
-async function create(headers: Record<string, string>, body: Record<string, unknown>): Promise<string> {
+async function create(
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+): Promise<string> {
   const res = await t.inject({ method: 'POST', url: '/image/v2/images', headers, payload: body });
   assert.equal(res.statusCode, 201, res.body);
   return res.json().id;
@@ -32,18 +35,36 @@ describe('project isolation and Glance visibility', () => {
   test('demo never sees or changes admin private images; admin sees and changes demo ones', async () => {
     const adminPrivate = await create(admin, { name: 'admin-private', visibility: 'private' });
     const demoPrivate = await create(demo, { name: 'demo-private', visibility: 'private' });
-    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${adminPrivate}`, headers: demo })).statusCode, 404);
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `/image/v2/images/${adminPrivate}`, headers: demo }))
+        .statusCode,
+      404,
+    );
     assert.ok(!(await ids(demo)).includes(adminPrivate));
     assert.ok(!(await ids(demo, '&visibility=private')).includes(adminPrivate));
-    const patch = await t.inject({ method: 'PATCH', url: `/image/v2/images/${adminPrivate}`, headers: { ...demo, ...PATCH }, payload: [{ op: 'replace', path: '/name', value: 'pwned' }] });
+    const patch = await t.inject({
+      method: 'PATCH',
+      url: `/image/v2/images/${adminPrivate}`,
+      headers: { ...demo, ...PATCH },
+      payload: [{ op: 'replace', path: '/name', value: 'pwned' }],
+    });
     assert.equal(patch.statusCode, 404);
-    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${adminPrivate}`, headers: demo })).statusCode, 404);
+    assert.equal(
+      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${adminPrivate}`, headers: demo }))
+        .statusCode,
+      404,
+    );
     assert.ok((await ids(admin)).includes(demoPrivate));
-    const adminPatch = await t.inject({ method: 'PATCH', url: `/image/v2/images/${demoPrivate}`, headers: { ...admin, ...PATCH }, payload: [{ op: 'replace', path: '/name', value: 'by-admin' }] });
+    const adminPatch = await t.inject({
+      method: 'PATCH',
+      url: `/image/v2/images/${demoPrivate}`,
+      headers: { ...admin, ...PATCH },
+      payload: [{ op: 'replace', path: '/name', value: 'by-admin' }],
+    });
     assert.equal(adminPatch.statusCode, 200);
   });
 
-  test('--private lists only the caller\'s private images; a default-visibility image is not in it', async () => {
+  test("--private lists only the caller's private images; a default-visibility image is not in it", async () => {
     const priv = await create(demo, { name: 'p', visibility: 'private' });
     const shared = await create(demo, { name: 's' });
     const privateIds = await ids(demo, '&visibility=private');
@@ -56,52 +77,115 @@ describe('project isolation and Glance visibility', () => {
     const pub = await create(admin, { name: 'pub', visibility: 'public' });
     assert.ok((await ids(demo)).includes(pub));
     assert.ok((await ids(demo, '&visibility=public')).includes(pub));
-    const patch = await t.inject({ method: 'PATCH', url: `/image/v2/images/${pub}`, headers: { ...demo, ...PATCH }, payload: [{ op: 'replace', path: '/name', value: 'x' }] });
+    const patch = await t.inject({
+      method: 'PATCH',
+      url: `/image/v2/images/${pub}`,
+      headers: { ...demo, ...PATCH },
+      payload: [{ op: 'replace', path: '/name', value: 'x' }],
+    });
     assert.equal(patch.statusCode, 403);
-    assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${pub}`, headers: demo })).statusCode, 403);
+    assert.equal(
+      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${pub}`, headers: demo }))
+        .statusCode,
+      403,
+    );
   });
 
   test('community images: visible by id and with visibility=community, not in the default list', async () => {
     const com = await create(admin, { name: 'com', visibility: 'community' });
-    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${com}`, headers: demo })).statusCode, 200);
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `/image/v2/images/${com}`, headers: demo })).statusCode,
+      200,
+    );
     assert.ok(!(await ids(demo)).includes(com));
     assert.ok((await ids(demo, '&visibility=community')).includes(com));
   });
 
   test('sharing: pending images are hidden until accepted; only the member decides; owner removes', async () => {
     const img = await create(admin, { name: 'to-share' });
-    const add = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: admin, payload: { member: demoProject } });
+    const add = await t.inject({
+      method: 'POST',
+      url: `/image/v2/images/${img}/members`,
+      headers: admin,
+      payload: { member: demoProject },
+    });
     assert.equal(add.statusCode, 200);
     assert.equal(add.json().status, 'pending');
     assert.equal(add.json().schema, '/v2/schemas/member');
-    const dup = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: admin, payload: { member: demoProject } });
+    const dup = await t.inject({
+      method: 'POST',
+      url: `/image/v2/images/${img}/members`,
+      headers: admin,
+      payload: { member: demoProject },
+    });
     assert.equal(dup.statusCode, 409);
     assert.ok(!(await ids(demo)).includes(img));
     assert.ok((await ids(demo, '&visibility=shared&member_status=pending')).includes(img));
-    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode, 200);
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode,
+      200,
+    );
 
     const member = `/image/v2/images/${img}/members/${demoProject}`;
-    const byOwner = await t.inject({ method: 'PUT', url: member, headers: admin, payload: { status: 'accepted' } });
+    const byOwner = await t.inject({
+      method: 'PUT',
+      url: member,
+      headers: admin,
+      payload: { status: 'accepted' },
+    });
     assert.equal(byOwner.statusCode, 403);
-    const invalid = await t.inject({ method: 'PUT', url: member, headers: demo, payload: { status: 'notavalidstatus' } });
+    const invalid = await t.inject({
+      method: 'PUT',
+      url: member,
+      headers: demo,
+      payload: { status: 'notavalidstatus' },
+    });
     assert.equal(invalid.statusCode, 400);
-    const accept = await t.inject({ method: 'PUT', url: member, headers: demo, payload: { member: demoProject, status: 'accepted' } });
+    const accept = await t.inject({
+      method: 'PUT',
+      url: member,
+      headers: demo,
+      payload: { member: demoProject, status: 'accepted' },
+    });
     assert.equal(accept.statusCode, 200);
     assert.ok((await ids(demo)).includes(img));
-    const list = await t.inject({ method: 'GET', url: `/image/v2/images/${img}/members`, headers: admin });
-    assert.deepEqual(list.json().members.map((m: any) => [m.member_id, m.status]), [[demoProject, 'accepted']]);
+    const list = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${img}/members`,
+      headers: admin,
+    });
+    assert.deepEqual(
+      list.json().members.map((m: any) => [m.member_id, m.status]),
+      [[demoProject, 'accepted']],
+    );
     assert.equal(list.json().schema, '/v2/schemas/members');
     // A member may not share the image onwards or change it.
-    const onward = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: demo, payload: { member: 'x' } });
+    const onward = await t.inject({
+      method: 'POST',
+      url: `/image/v2/images/${img}/members`,
+      headers: demo,
+      payload: { member: 'x' },
+    });
     assert.equal(onward.statusCode, 403);
-    assert.equal((await t.inject({ method: 'DELETE', url: member, headers: admin })).statusCode, 204);
+    assert.equal(
+      (await t.inject({ method: 'DELETE', url: member, headers: admin })).statusCode,
+      204,
+    );
     assert.ok(!(await ids(demo)).includes(img));
-    assert.equal((await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode, 404);
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode,
+      404,
+    );
   });
 
   test('only shared images have members', async () => {
     const img = await create(admin, { name: 'private', visibility: 'private' });
-    const add = await t.inject({ method: 'POST', url: `/image/v2/images/${img}/members`, headers: admin, payload: { member: demoProject } });
+    const add = await t.inject({
+      method: 'POST',
+      url: `/image/v2/images/${img}/members`,
+      headers: admin,
+      payload: { member: demoProject },
+    });
     assert.equal(add.statusCode, 403);
   });
 });
@@ -109,20 +193,52 @@ describe('project isolation and Glance visibility', () => {
 describe('listing', () => {
   let made: string[] = [];
   before(async () => {
-    const res = await t.inject({ method: 'POST', url: '/identity/v3/projects', headers: admin, payload: { project: { name: 'lister' } } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/identity/v3/projects',
+      headers: admin,
+      payload: { project: { name: 'lister' } },
+    });
     const project = res.json().project.id;
-    const userRes = await t.inject({ method: 'POST', url: '/identity/v3/users', headers: admin, payload: { user: { name: 'lister', password: 'pw' } } });
-    const roles = (await t.inject({ method: 'GET', url: '/identity/v3/roles?name=member', headers: admin })).json().roles;
-    await t.inject({ method: 'PUT', url: `/identity/v3/projects/${project}/users/${userRes.json().user.id}/roles/${roles[0].id}`, headers: admin });
+    const userRes = await t.inject({
+      method: 'POST',
+      url: '/identity/v3/users',
+      headers: admin,
+      payload: { user: { name: 'lister', password: 'pw' } },
+    });
+    const roles = (
+      await t.inject({ method: 'GET', url: '/identity/v3/roles?name=member', headers: admin })
+    ).json().roles;
+    await t.inject({
+      method: 'PUT',
+      url: `/identity/v3/projects/${project}/users/${userRes.json().user.id}/roles/${roles[0].id}`,
+      headers: admin,
+    });
     const auth = await t.inject({
       method: 'POST',
       url: '/identity/v3/auth/tokens',
-      payload: { auth: { identity: { methods: ['password'], password: { user: { name: 'lister', domain: { id: 'default' }, password: 'pw' } } }, scope: { project: { id: project } } } },
+      payload: {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'lister', domain: { id: 'default' }, password: 'pw' } },
+          },
+          scope: { project: { id: project } },
+        },
+      },
     });
     const lister = { 'x-auth-token': auth.headers['x-subject-token'] as string };
     made = [];
     for (let i = 0; i < 7; i++) {
-      made.push(await create(lister, { name: `img-${i % 3}`, disk_format: i % 2 ? 'raw' : 'qcow2', container_format: 'bare', tags: i < 3 ? ['even', 'low'] : ['even'], color: i === 4 ? 'red' : 'blue' }));
+      made.push(
+        await create(lister, {
+          name: `img-${i % 3}`,
+          disk_format: i % 2 ? 'raw' : 'qcow2',
+          container_format: 'bare',
+          tags: i < 3 ? ['even', 'low'] : ['even'],
+          color: i === 4 ? 'red' : 'blue',
+        }),
+      );
     }
     listerHeaders = lister;
     owner = `&owner=${project}`;
@@ -147,10 +263,22 @@ describe('listing', () => {
     assert.equal(pages, 3);
     assert.deepEqual([...seen].sort(), [...made].sort());
     // Newest first by default; images made in the same millisecond are ordered by id, descending.
-    const rows = await t.app.db.selectFrom('images').select(['id', 'created_at']).where('id', 'in', made).execute();
+    const rows = await t.app.db
+      .selectFrom('images')
+      .select(['id', 'created_at'])
+      .where('id', 'in', made)
+      .execute();
     const expected = rows
       // Binary order, as SQLite compares text (localeCompare would not).
-      .sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? 1 : -1) : a.created_at < b.created_at ? 1 : -1))
+      .sort((a, b) =>
+        a.created_at === b.created_at
+          ? a.id < b.id
+            ? 1
+            : -1
+          : a.created_at < b.created_at
+            ? 1
+            : -1,
+      )
       .map((r) => r.id);
     assert.deepEqual(seen, expected);
   });
@@ -168,13 +296,19 @@ describe('listing', () => {
   });
 
   test('sorting by name and by sort_key/sort_dir, with marker pages in that order', async () => {
-    const res = await t.inject({ method: 'GET', url: `/image/v2/images?sort=name:asc${owner}`, headers: listerHeaders });
+    const res = await t.inject({
+      method: 'GET',
+      url: `/image/v2/images?sort=name:asc${owner}`,
+      headers: listerHeaders,
+    });
     const names = res.json().images.map((i: { name: string }) => i.name);
     assert.deepEqual(names, [...names].sort());
     const all: string[] = [];
     let url: string | undefined = `/v2/images?sort_key=name&sort_dir=desc&limit=2${owner}`;
     while (url) {
-      const body: any = (await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })).json();
+      const body: any = (
+        await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })
+      ).json();
       all.push(...body.images.map((i: { name: string }) => i.name));
       url = body.next;
     }
@@ -184,16 +318,25 @@ describe('listing', () => {
 
   test('marker pages of a mixed-direction sort follow the one-page order exactly', async () => {
     const sort = `sort=name:asc,disk_format:desc${owner}`;
-    const whole = (await t.inject({ method: 'GET', url: `/image/v2/images?${sort}`, headers: listerHeaders })).json();
+    const whole = (
+      await t.inject({ method: 'GET', url: `/image/v2/images?${sort}`, headers: listerHeaders })
+    ).json();
     const paged: string[] = [];
     let url: string | undefined = `/v2/images?${sort}&limit=2`;
     while (url) {
-      const body: any = (await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })).json();
+      const body: any = (
+        await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })
+      ).json();
       paged.push(...body.images.map((i: { id: string }) => i.id));
       url = body.next;
     }
-    assert.deepEqual(paged, whole.images.map((i: { id: string }) => i.id));
-    const keys = whole.images.map((i: { name: string; disk_format: string }) => `${i.name} ${i.disk_format}`);
+    assert.deepEqual(
+      paged,
+      whole.images.map((i: { id: string }) => i.id),
+    );
+    const keys = whole.images.map(
+      (i: { name: string; disk_format: string }) => `${i.name} ${i.disk_format}`,
+    );
     // Names ascending; within a name, disk formats descending.
     const order = (a: string, b: string): number => {
       const [na, fa] = a.split(' ') as [string, string];
@@ -204,10 +347,22 @@ describe('listing', () => {
   });
 
   test('a listed image is the image GET shows, tags and extra properties included', async () => {
-    const listed = (await t.inject({ method: 'GET', url: `/image/v2/images?tag=low${owner}`, headers: listerHeaders })).json().images;
+    const listed = (
+      await t.inject({
+        method: 'GET',
+        url: `/image/v2/images?tag=low${owner}`,
+        headers: listerHeaders,
+      })
+    ).json().images;
     assert.equal(listed.length, 3);
     for (const image of listed) {
-      const shown = (await t.inject({ method: 'GET', url: `/image/v2/images/${image.id}`, headers: listerHeaders })).json();
+      const shown = (
+        await t.inject({
+          method: 'GET',
+          url: `/image/v2/images/${image.id}`,
+          headers: listerHeaders,
+        })
+      ).json();
       assert.deepEqual(image, shown);
       assert.deepEqual([...image.tags].sort(), ['even', 'low']);
       assert.equal(image.color, 'blue');
@@ -218,7 +373,10 @@ describe('listing', () => {
     const get = async (qs: string) => (await ids(listerHeaders, qs + owner)).length;
     assert.equal(await get('&created_at=gte:2000-01-01T00:00:00Z'), 7);
     assert.equal(await get('&created_at=lt:2000-01-01T00:00:00Z'), 0);
-    assert.equal(await get('&updated_at=gt:2000-01-01T00:00:00Z&updated_at=lte:2999-01-01T00:00:00Z'), 7);
+    assert.equal(
+      await get('&updated_at=gt:2000-01-01T00:00:00Z&updated_at=lte:2999-01-01T00:00:00Z'),
+      7,
+    );
     assert.equal(await get('&size_min=1'), 0);
     assert.equal(await get('&protected=false'), 7);
     assert.equal(await get('&protected=true'), 0);
@@ -227,7 +385,13 @@ describe('listing', () => {
     assert.equal(await get('&name=in:"img-0",img-2'), 5);
     assert.equal(await get('&id=not-a-uuid'), 0);
     assert.equal(await get(`&id=${made[0]}`), 1);
-    const none = (await t.inject({ method: 'GET', url: `/image/v2/images?limit=0${owner}`, headers: listerHeaders })).json();
+    const none = (
+      await t.inject({
+        method: 'GET',
+        url: `/image/v2/images?limit=0${owner}`,
+        headers: listerHeaders,
+      })
+    ).json();
     assert.deepEqual(none.images, []);
     assert.equal(none.next, undefined);
   });

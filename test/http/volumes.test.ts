@@ -18,14 +18,27 @@ before(async () => {
 after(() => t.close());
 
 async function createVolume(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 1, ...body } } });
+  const res = await t.inject({
+    method: 'POST',
+    url: `${base}/volumes`,
+    headers: demo,
+    payload: { volume: { size: 1, ...body } },
+  });
   assert.equal(res.statusCode, 202, res.body);
   await t.app.tasks.idle();
   return res.json().volume;
 }
 
-async function createSnapshot(volumeId: string, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: volumeId, ...extra } } });
+async function createSnapshot(
+  volumeId: string,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const res = await t.inject({
+    method: 'POST',
+    url: `${base}/snapshots`,
+    headers: demo,
+    payload: { snapshot: { volume_id: volumeId, ...extra } },
+  });
   assert.equal(res.statusCode, 202, res.body);
   await t.app.tasks.idle();
   return res.json().snapshot;
@@ -43,20 +56,41 @@ describe('versions and microversions', () => {
   });
 
   test('the version header is echoed; out of range is 406', async () => {
-    const ok = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: { ...demo, 'openstack-api-version': 'volume 3.50' } });
+    const ok = await t.inject({
+      method: 'GET',
+      url: `${base}/volumes`,
+      headers: { ...demo, 'openstack-api-version': 'volume 3.50' },
+    });
     assert.equal(ok.headers['openstack-api-version'], 'volume 3.50');
     const none = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
     assert.equal(none.headers['openstack-api-version'], 'volume 3.0');
-    const bad = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: { ...demo, 'openstack-api-version': 'volume 3.99' } });
-    assertFault(bad, 406, 'notAcceptable', 'Version 3.99 is not supported by the API. Minimum is 3.0 and maximum is 3.70.');
+    const bad = await t.inject({
+      method: 'GET',
+      url: `${base}/volumes`,
+      headers: { ...demo, 'openstack-api-version': 'volume 3.99' },
+    });
+    assertFault(
+      bad,
+      406,
+      'notAcceptable',
+      'Version 3.99 is not supported by the API. Minimum is 3.0 and maximum is 3.70.',
+    );
   });
 
   test('fields appear only from their microversion', async () => {
     const v = await createVolume();
-    const at30 = (await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })).json().volume;
+    const at30 = (
+      await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })
+    ).json().volume;
     assert.equal(at30.volume_type_id, undefined);
     assert.equal(at30.consumes_quota, undefined);
-    const at365 = (await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: { ...demo, 'openstack-api-version': 'volume 3.65' } })).json().volume;
+    const at365 = (
+      await t.inject({
+        method: 'GET',
+        url: `${base}/volumes/${v.id}`,
+        headers: { ...demo, 'openstack-api-version': 'volume 3.65' },
+      })
+    ).json().volume;
     assert.ok(at365.volume_type_id);
     assert.equal(at365.consumes_quota, true);
   });
@@ -65,35 +99,103 @@ describe('versions and microversions', () => {
 describe('bad input gets Cinder 4xx, never a 500', () => {
   test('sizes of 0, negative, non-integer and above quota', async () => {
     for (const size of [0, -1, 1.5, 'abc', null]) {
-      const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size } } });
-      assertFault(res, 400, 'badRequest', /^Invalid input received: Volume size '.*' must be an integer and greater than 0$/);
+      const res = await t.inject({
+        method: 'POST',
+        url: `${base}/volumes`,
+        headers: demo,
+        payload: { volume: { size } },
+      });
+      assertFault(
+        res,
+        400,
+        'badRequest',
+        /^Invalid input received: Volume size '.*' must be an integer and greater than 0$/,
+      );
     }
-    const big = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 5000 } } });
-    assertFault(big, 413, 'overLimit', 'Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota is 1000G and 1G has been consumed.');
+    const big = await t.inject({
+      method: 'POST',
+      url: `${base}/volumes`,
+      headers: demo,
+      payload: { volume: { size: 5000 } },
+    });
+    assertFault(
+      big,
+      413,
+      'overLimit',
+      'Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota is 1000G and 1G has been consumed.',
+    );
   });
 
   test('malformed bodies and unknown actions', async () => {
-    assertFault(await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: {} }), 400, 'badRequest');
-    const json = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: { ...demo, 'content-type': 'application/json' }, payload: '{"volume": ' });
+    assertFault(
+      await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: {} }),
+      400,
+      'badRequest',
+    );
+    const json = await t.inject({
+      method: 'POST',
+      url: `${base}/volumes`,
+      headers: { ...demo, 'content-type': 'application/json' },
+      payload: '{"volume": ',
+    });
     assertFault(json, 400, 'badRequest');
     const v = await createVolume();
-    assertFault(await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: demo, payload: { 'os-bogus': {} } }), 400, 'badRequest');
-    assertFault(await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: {} } }), 400, 'badRequest', /'volume_id' is a required property/);
+    assertFault(
+      await t.inject({
+        method: 'POST',
+        url: `${base}/volumes/${v.id}/action`,
+        headers: demo,
+        payload: { 'os-bogus': {} },
+      }),
+      400,
+      'badRequest',
+    );
+    assertFault(
+      await t.inject({
+        method: 'POST',
+        url: `${base}/snapshots`,
+        headers: demo,
+        payload: { snapshot: {} },
+      }),
+      400,
+      'badRequest',
+      /'volume_id' is a required property/,
+    );
   });
 
   test('unknown and malformed ids are 404', async () => {
     for (const id of ['6a1b2c3d-0000-4000-8000-00000000dead', 'not-a-uuid']) {
-      assertFault(await t.inject({ method: 'GET', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound', `Volume ${id} could not be found.`);
-      assertFault(await t.inject({ method: 'GET', url: `${base}/snapshots/${id}`, headers: demo }), 404, 'itemNotFound', `Snapshot ${id} could not be found.`);
-      assertFault(await t.inject({ method: 'DELETE', url: `${base}/volumes/${id}`, headers: demo }), 404, 'itemNotFound');
-      const snap = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: id } } });
+      assertFault(
+        await t.inject({ method: 'GET', url: `${base}/volumes/${id}`, headers: demo }),
+        404,
+        'itemNotFound',
+        `Volume ${id} could not be found.`,
+      );
+      assertFault(
+        await t.inject({ method: 'GET', url: `${base}/snapshots/${id}`, headers: demo }),
+        404,
+        'itemNotFound',
+        `Snapshot ${id} could not be found.`,
+      );
+      assertFault(
+        await t.inject({ method: 'DELETE', url: `${base}/volumes/${id}`, headers: demo }),
+        404,
+        'itemNotFound',
+      );
+      const snap = await t.inject({
+        method: 'POST',
+        url: `${base}/snapshots`,
+        headers: demo,
+        payload: { snapshot: { volume_id: id } },
+      });
       assertFault(snap, 404, 'itemNotFound');
     }
   });
 
   test('invalid sort keys, limits and markers', async () => {
     for (const collection of ['volumes', 'snapshots']) {
-      const get = (qs: string) => t.inject({ method: 'GET', url: `${base}/${collection}/detail?${qs}`, headers: demo });
+      const get = (qs: string) =>
+        t.inject({ method: 'GET', url: `${base}/${collection}/detail?${qs}`, headers: demo });
       assertFault(await get('sort_key=bogus'), 400, 'badRequest');
       assertFault(await get('sort=name:sideways'), 400, 'badRequest');
       assertFault(await get('limit=abc'), 400, 'badRequest');
@@ -106,21 +208,51 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
 
   test('snapshot of a volume in error; volume from a snapshot with a smaller size', async () => {
     const v = await createVolume({ size: 2 });
-    const reset = await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'error' } } });
+    const reset = await t.inject({
+      method: 'POST',
+      url: `${base}/volumes/${v.id}/action`,
+      headers: admin,
+      payload: { 'os-reset_status': { status: 'error' } },
+    });
     assert.equal(reset.statusCode, 202);
-    const res = await t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: v.id } } });
-    assertFault(res, 400, 'badRequest', `Invalid volume: Volume ${v.id} status must be available, but current status is: error.`);
-    await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'available' } } });
+    const res = await t.inject({
+      method: 'POST',
+      url: `${base}/snapshots`,
+      headers: demo,
+      payload: { snapshot: { volume_id: v.id } },
+    });
+    assertFault(
+      res,
+      400,
+      'badRequest',
+      `Invalid volume: Volume ${v.id} status must be available, but current status is: error.`,
+    );
+    await t.inject({
+      method: 'POST',
+      url: `${base}/volumes/${v.id}/action`,
+      headers: admin,
+      payload: { 'os-reset_status': { status: 'available' } },
+    });
     const snap = await createSnapshot(v.id);
-    const small = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { snapshot_id: snap.id, size: 1 } } });
-    assertFault(small, 400, 'badRequest', "Invalid input received: Volume size '1'GB cannot be smaller than the snapshot size 2GB. They must be >= original snapshot size.");
+    const small = await t.inject({
+      method: 'POST',
+      url: `${base}/volumes`,
+      headers: demo,
+      payload: { volume: { snapshot_id: snap.id, size: 1 } },
+    });
+    assertFault(
+      small,
+      400,
+      'badRequest',
+      "Invalid input received: Volume size '1'GB cannot be smaller than the snapshot size 2GB. They must be >= original snapshot size.",
+    );
     const noSize = await createVolume({ snapshot_id: snap.id, size: undefined });
     assert.equal(noSize.size, 2);
   });
 });
 
 describe('the delete rules', () => {
-  test('a volume with snapshots is refused with Cinder Zed\'s text; cascade deletes both', async () => {
+  test("a volume with snapshots is refused with Cinder Zed's text; cascade deletes both", async () => {
     const v = await createVolume();
     const s = await createSnapshot(v.id);
     const res = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo });
@@ -130,11 +262,22 @@ describe('the delete rules', () => {
       'badRequest',
       'Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.',
     );
-    const cascade = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}?cascade=true`, headers: demo });
+    const cascade = await t.inject({
+      method: 'DELETE',
+      url: `${base}/volumes/${v.id}?cascade=true`,
+      headers: demo,
+    });
     assert.equal(cascade.statusCode, 202);
     await t.app.tasks.idle();
-    assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })).statusCode, 404);
-    assert.equal((await t.inject({ method: 'GET', url: `${base}/snapshots/${s.id}`, headers: demo })).statusCode, 404);
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })).statusCode,
+      404,
+    );
+    assert.equal(
+      (await t.inject({ method: 'GET', url: `${base}/snapshots/${s.id}`, headers: demo }))
+        .statusCode,
+      404,
+    );
   });
 
   test('racing snapshot creates and deletes against a volume delete never deletes a volume that has snapshots', async () => {
@@ -144,21 +287,41 @@ describe('the delete rules', () => {
       const ops = [];
       for (let i = 0; i < 6; i++) {
         // Round 0 sends the volume delete first, so that some rounds do delete the volume.
-        if (i === round) ops.push(t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }));
-        ops.push(t.inject({ method: 'POST', url: `${base}/snapshots`, headers: demo, payload: { snapshot: { volume_id: v.id } } }));
+        if (i === round)
+          ops.push(t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }));
+        ops.push(
+          t.inject({
+            method: 'POST',
+            url: `${base}/snapshots`,
+            headers: demo,
+            payload: { snapshot: { volume_id: v.id } },
+          }),
+        );
       }
       const results = await Promise.all(ops);
       await t.app.tasks.idle();
-      const created = results.filter((r) => r.statusCode === 202 && r.body !== '').map((r) => r.json().snapshot.id as string);
+      const created = results
+        .filter((r) => r.statusCode === 202 && r.body !== '')
+        .map((r) => r.json().snapshot.id as string);
       // Delete the snapshots again, racing a second volume delete.
       const deletes = await Promise.all([
-        ...created.map((id: string) => t.inject({ method: 'DELETE', url: `${base}/snapshots/${id}`, headers: demo })),
+        ...created.map((id: string) =>
+          t.inject({ method: 'DELETE', url: `${base}/snapshots/${id}`, headers: demo }),
+        ),
         t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }),
       ]);
       for (const r of [...results, ...deletes]) assert.ok(r.statusCode < 500, r.body);
       await t.app.tasks.idle();
-      const volumeRow = await t.app.db.selectFrom('volumes').selectAll().where('id', '=', v.id).executeTakeFirst();
-      const snapRows = await t.app.db.selectFrom('snapshots').selectAll().where('volume_id', '=', v.id).execute();
+      const volumeRow = await t.app.db
+        .selectFrom('volumes')
+        .selectAll()
+        .where('id', '=', v.id)
+        .executeTakeFirst();
+      const snapRows = await t.app.db
+        .selectFrom('snapshots')
+        .selectAll()
+        .where('volume_id', '=', v.id)
+        .execute();
       if (!volumeRow) {
         volumesDeleted++;
         assert.deepEqual(snapRows, [], 'no snapshot outlives its volume');
@@ -174,18 +337,29 @@ async function checkNoDanglingLayers(): Promise<void> {
   const roots = await t.app.volumes.volumes.repo.layerRoots();
   for (const id of roots) {
     assert.ok(fs.existsSync(t.app.layers.pathOf(id)), `layer ${id} is missing`);
-    for (const parent of await t.app.layers.backingChain(id)) assert.ok(fs.existsSync(t.app.layers.pathOf(parent)));
+    for (const parent of await t.app.layers.backingChain(id))
+      assert.ok(fs.existsSync(t.app.layers.pathOf(parent)));
   }
 }
 
 test('deleting everything leaves no layer file behind', async () => {
   const list = await t.inject({ method: 'GET', url: `${base}/snapshots`, headers: demo });
-  for (const s of list.json().snapshots) await t.inject({ method: 'DELETE', url: `${base}/snapshots/${s.id}`, headers: demo });
+  for (const s of list.json().snapshots)
+    await t.inject({ method: 'DELETE', url: `${base}/snapshots/${s.id}`, headers: demo });
   await t.app.tasks.idle();
   const vols = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
   for (const v of vols.json().volumes) {
-    await t.inject({ method: 'POST', url: `${base}/volumes/${v.id}/action`, headers: admin, payload: { 'os-reset_status': { status: 'available' } } });
-    const res = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}?cascade=true`, headers: demo });
+    await t.inject({
+      method: 'POST',
+      url: `${base}/volumes/${v.id}/action`,
+      headers: admin,
+      payload: { 'os-reset_status': { status: 'available' } },
+    });
+    const res = await t.inject({
+      method: 'DELETE',
+      url: `${base}/volumes/${v.id}?cascade=true`,
+      headers: demo,
+    });
     assert.equal(res.statusCode, 202, res.body);
   }
   await t.app.tasks.idle();
@@ -195,11 +369,19 @@ test('deleting everything leaves no layer file behind', async () => {
 
 test('an image deleted while a volume is being made from it: the delete waits, then keeps the file the volume reads', async () => {
   const data = Buffer.alloc(4096, 1);
-  const img = (await t.inject({
-    method: 'POST', url: '/image/v2/images', headers: demo, payload: { name: 'racing', disk_format: 'raw', container_format: 'bare' },
-  })).json();
+  const img = (
+    await t.inject({
+      method: 'POST',
+      url: '/image/v2/images',
+      headers: demo,
+      payload: { name: 'racing', disk_format: 'raw', container_format: 'bare' },
+    })
+  ).json();
   await t.inject({
-    method: 'PUT', url: `/image/v2/images/${img.id}/file`, headers: { ...demo, 'content-type': 'application/octet-stream' }, payload: data,
+    method: 'PUT',
+    url: `/image/v2/images/${img.id}/file`,
+    headers: { ...demo, 'content-type': 'application/octet-stream' },
+    payload: data,
   });
   // The delete is sent while the create reads the image inside its transaction.
   const images = t.app.images;
@@ -210,18 +392,32 @@ test('an image deleted while a volume is being made from it: the delete waits, t
     deleted = t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo });
     return realGet(...args);
   };
-  const res = await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 1, imageRef: img.id } } });
+  const res = await t.inject({
+    method: 'POST',
+    url: `${base}/volumes`,
+    headers: demo,
+    payload: { volume: { size: 1, imageRef: img.id } },
+  });
   images.get = realGet;
   assert.equal(res.statusCode, 202, res.body);
   assert.equal((await deleted!).statusCode, 204);
   await t.app.tasks.idle();
   const volume = await t.app.volumes.volumes.repo.findVolume(res.json().volume.id);
   assert.equal(volume?.row.status, 'available');
-  assert.deepEqual(await t.app.layers.readAt(volume!.row.head_layer!, 0, data.length), data, 'the file the volume reads was kept');
+  assert.deepEqual(
+    await t.app.layers.readAt(volume!.row.head_layer!, 0, data.length),
+    data,
+    'the file the volume reads was kept',
+  );
 
   // Once the image is gone, a create from it is refused.
   assertFault(
-    await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: { volume: { size: 1, imageRef: img.id } } }),
+    await t.inject({
+      method: 'POST',
+      url: `${base}/volumes`,
+      headers: demo,
+      payload: { volume: { size: 1, imageRef: img.id } },
+    }),
     400,
     'badRequest',
     'Invalid input received: Invalid image identifier or unable to access requested image.',
@@ -229,25 +425,52 @@ test('an image deleted while a volume is being made from it: the delete waits, t
 });
 
 test('an image file a volume still reads outlives its image, and goes with the last volume, without a restart', async () => {
-  const img = (await t.inject({
-    method: 'POST', url: '/image/v2/images', headers: demo, payload: { name: 'pinned', disk_format: 'raw', container_format: 'bare' },
-  })).json();
+  const img = (
+    await t.inject({
+      method: 'POST',
+      url: '/image/v2/images',
+      headers: demo,
+      payload: { name: 'pinned', disk_format: 'raw', container_format: 'bare' },
+    })
+  ).json();
   const put = await t.inject({
-    method: 'PUT', url: `/image/v2/images/${img.id}/file`, headers: { ...demo, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(4096, 7),
+    method: 'PUT',
+    url: `/image/v2/images/${img.id}/file`,
+    headers: { ...demo, 'content-type': 'application/octet-stream' },
+    payload: Buffer.alloc(4096, 7),
   });
   assert.equal(put.statusCode, 204);
-  const imageFiles = () => fs.readdirSync(path.join(t.dataDir, 'images')).filter((f) => f !== '.tmp');
+  const imageFiles = () =>
+    fs.readdirSync(path.join(t.dataDir, 'images')).filter((f) => f !== '.tmp');
   const filesBefore = imageFiles();
   const vol = await createVolume({ imageRef: img.id });
   const snap = await createSnapshot(vol.id);
-  assert.equal((await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo })).statusCode, 204);
+  assert.equal(
+    (await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo }))
+      .statusCode,
+    204,
+  );
   assert.deepEqual(imageFiles(), filesBefore, 'the volume still reads the file');
 
-  assert.equal((await t.inject({ method: 'DELETE', url: `${base}/volumes/${vol.id}?cascade=true`, headers: demo })).statusCode, 202);
-  await t.app.tasks.idle();
-  assert.equal(imageFiles().length, filesBefore.length - 1, 'the file went with the last layer that read it');
   assert.equal(
-    (await t.inject({ method: 'GET', url: `${base}/snapshots/${snap.id}`, headers: demo })).statusCode,
+    (
+      await t.inject({
+        method: 'DELETE',
+        url: `${base}/volumes/${vol.id}?cascade=true`,
+        headers: demo,
+      })
+    ).statusCode,
+    202,
+  );
+  await t.app.tasks.idle();
+  assert.equal(
+    imageFiles().length,
+    filesBefore.length - 1,
+    'the file went with the last layer that read it',
+  );
+  assert.equal(
+    (await t.inject({ method: 'GET', url: `${base}/snapshots/${snap.id}`, headers: demo }))
+      .statusCode,
     404,
   );
 });
@@ -257,12 +480,34 @@ test('work interrupted by a crash settles after a restart: creating and deleting
   const doomed = await createVolume();
   // What a crash leaves behind: rows moved to creating/deleting whose task rows were never run.
   const now = new Date().toISOString();
-  const pending = { ...(await t.app.db.selectFrom('volumes').selectAll().where('id', '=', keep.id).executeTakeFirstOrThrow()) };
-  const fresh = { ...pending, id: '6a1b2c3d-0000-4000-8000-0000000c0ffe', status: 'creating', head_layer: null, created_at: now };
+  const pending = {
+    ...(await t.app.db
+      .selectFrom('volumes')
+      .selectAll()
+      .where('id', '=', keep.id)
+      .executeTakeFirstOrThrow()),
+  };
+  const fresh = {
+    ...pending,
+    id: '6a1b2c3d-0000-4000-8000-0000000c0ffe',
+    status: 'creating',
+    head_layer: null,
+    created_at: now,
+  };
   await t.app.db.insertInto('volumes').values(fresh).execute();
-  await t.app.db.insertInto('tasks').values({ kind: 'volume.create', target_id: fresh.id, payload: '{}', created_at: now }).execute();
-  await t.app.db.updateTable('volumes').set({ status: 'deleting' }).where('id', '=', doomed.id).execute();
-  await t.app.db.insertInto('tasks').values({ kind: 'volume.delete', target_id: doomed.id, payload: '{}', created_at: now }).execute();
+  await t.app.db
+    .insertInto('tasks')
+    .values({ kind: 'volume.create', target_id: fresh.id, payload: '{}', created_at: now })
+    .execute();
+  await t.app.db
+    .updateTable('volumes')
+    .set({ status: 'deleting' })
+    .where('id', '=', doomed.id)
+    .execute();
+  await t.app.db
+    .insertInto('tasks')
+    .values({ kind: 'volume.delete', target_id: doomed.id, payload: '{}', created_at: now })
+    .execute();
 
   // And a head a crash left before its row was committed.
   const orphan = await t.app.layers.createHead({ sizeBytes: 1024 ** 3 });
@@ -271,9 +516,21 @@ test('work interrupted by a crash settles after a restart: creating and deleting
   t = await testApp(t.dataDir);
   await t.app.tasks.idle();
   assert.ok(!fs.existsSync(t.app.layers.pathOf(orphan)), 'the orphan head is swept at start-up');
-  const created = await t.inject({ method: 'GET', url: `${base}/volumes/${fresh.id}`, headers: demo });
+  const created = await t.inject({
+    method: 'GET',
+    url: `${base}/volumes/${fresh.id}`,
+    headers: demo,
+  });
   assert.equal(created.json().volume.status, 'available');
-  assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${doomed.id}`, headers: demo })).statusCode, 404);
-  assert.equal((await t.inject({ method: 'GET', url: `${base}/volumes/${keep.id}`, headers: demo })).json().volume.status, 'available');
+  assert.equal(
+    (await t.inject({ method: 'GET', url: `${base}/volumes/${doomed.id}`, headers: demo }))
+      .statusCode,
+    404,
+  );
+  assert.equal(
+    (await t.inject({ method: 'GET', url: `${base}/volumes/${keep.id}`, headers: demo })).json()
+      .volume.status,
+    'available',
+  );
   await checkNoDanglingLayers();
 });

@@ -5,10 +5,21 @@ import { COMMON_CONF, runTempestSuite } from './harness.js';
 
 /** The modules of tempest.api.compute that work without servers; the quota and limit negatives create servers. */
 const MODULES = [
-  'test_versions', 'limits\\.test_absolute_limits', 'test_quotas', 'admin\\.test_quotas',
-  'flavors\\.test_flavors', 'flavors\\.test_flavors_negative', 'admin\\.test_flavors', 'admin\\.test_flavors_microversions',
-  'admin\\.test_flavors_extra_specs', 'admin\\.test_flavors_extra_specs_negative', 'admin\\.test_flavors_access',
-  'admin\\.test_flavors_access_negative', 'keypairs\\.test_keypairs', 'keypairs\\.test_keypairs_negative', 'keypairs\\.test_keypairs_v22',
+  'test_versions',
+  'limits\\.test_absolute_limits',
+  'test_quotas',
+  'admin\\.test_quotas',
+  'flavors\\.test_flavors',
+  'flavors\\.test_flavors_negative',
+  'admin\\.test_flavors',
+  'admin\\.test_flavors_microversions',
+  'admin\\.test_flavors_extra_specs',
+  'admin\\.test_flavors_extra_specs_negative',
+  'admin\\.test_flavors_access',
+  'admin\\.test_flavors_access_negative',
+  'keypairs\\.test_keypairs',
+  'keypairs\\.test_keypairs_negative',
+  'keypairs\\.test_keypairs_v22',
 ];
 const REGEX = `^tempest\\.api\\.compute\\.(${MODULES.join('|')})\\.`;
 /** The two tests in those modules that boot a server: they come with servers. */
@@ -38,9 +49,18 @@ unified_limits = false
 lock_path = @WORKSPACE@/lock
 `;
 
-test('tempest compute versions, limits, quotas, flavors and key pairs tests pass', { timeout: RUN_TIMEOUT_MS + 5 * 60_000 }, async (t) => {
-  // No skip is allowed: every test in these modules runs against pocketstack.
-  await runTempestSuite(t, {
-    confTemplate: CONF_TEMPLATE, regex: REGEX, excludeRegex: EXCLUDE, timeoutMs: RUN_TIMEOUT_MS, concurrency: 2, allowedSkipReasons: [],
-  });
-});
+test(
+  'tempest compute versions, limits, quotas, flavors and key pairs tests pass',
+  { timeout: RUN_TIMEOUT_MS + 5 * 60_000 },
+  async (t) => {
+    // No skip is allowed: every test in these modules runs against pocketstack.
+    await runTempestSuite(t, {
+      confTemplate: CONF_TEMPLATE,
+      regex: REGEX,
+      excludeRegex: EXCLUDE,
+      timeoutMs: RUN_TIMEOUT_MS,
+      concurrency: 2,
+      allowedSkipReasons: [],
+    });
+  },
+);

@@ -64,7 +64,11 @@ export interface TestLine {
 }
 
 /** Runs a command with the system PATH and a private HOME, capturing stdout+stderr interleaved. */
-export function run(cmd: string, args: string[], opts: { cwd: string; home: string; timeoutMs: number }): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; home: string; timeoutMs: number },
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, {
@@ -122,7 +126,11 @@ export function parseTestLines(output: string): TestLine[] {
   const lines: TestLine[] = [];
   const re = /^\{\d+\}\s+(.+?)(?:\s+\[[\d.]+s\])?\s+\.\.\.\s+(ok|FAILED|SKIPPED)(?::\s*(.*))?$/gm;
   for (const m of output.matchAll(re)) {
-    lines.push({ name: m[1]!.replace(/\[[^\]]*\]$/, '').trim(), status: m[2] as TestLine['status'], reason: (m[3] ?? '').trim() });
+    lines.push({
+      name: m[1]!.replace(/\[[^\]]*\]$/, '').trim(),
+      status: m[2] as TestLine['status'],
+      reason: (m[3] ?? '').trim(),
+    });
   }
   return lines;
 }
@@ -139,21 +147,38 @@ export function errorLogLines(server: RunningServer): string[] {
       continue;
     }
     const res = rec.res as { statusCode?: number } | undefined;
-    const status = typeof rec.statusCode === 'number' ? rec.statusCode : typeof rec.status === 'number' ? rec.status : res?.statusCode;
+    const status =
+      typeof rec.statusCode === 'number'
+        ? rec.statusCode
+        : typeof rec.status === 'number'
+          ? rec.status
+          : res?.statusCode;
     const level = typeof rec.level === 'number' ? rec.level : 0;
-    if ((typeof status === 'number' && status >= 400) || level >= 50) out.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
+    if ((typeof status === 'number' && status >= 400) || level >= 50)
+      out.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
   }
   return out;
 }
 
 /** Fills @NAME@ placeholders (ADMIN_PASSWORD, PORT, WORKSPACE and any extras) and writes etc/tempest.conf. */
-export function writeConfig(workspace: string, template: string, vars: Record<string, string>): void {
+export function writeConfig(
+  workspace: string,
+  template: string,
+  vars: Record<string, string>,
+): void {
   let conf = template;
   for (const [k, v] of Object.entries(vars)) conf = conf.replaceAll(`@${k}@`, v);
   const leftover = /@[A-Z_]+@/.exec(conf);
-  assert.equal(leftover, null, `unfilled placeholder ${leftover?.[0]} in the tempest.conf template`);
+  assert.equal(
+    leftover,
+    null,
+    `unfilled placeholder ${leftover?.[0]} in the tempest.conf template`,
+  );
   // Log to the workspace (appending, safe with several workers) instead of cwd.
-  conf = conf.replace(/^log_file\s*=.*$/m, `log_file = tempest.log\nlog_dir = ${path.join(workspace, 'logs')}`);
+  conf = conf.replace(
+    /^log_file\s*=.*$/m,
+    `log_file = tempest.log\nlog_dir = ${path.join(workspace, 'logs')}`,
+  );
   fs.mkdirSync(path.join(workspace, 'lock'), { recursive: true });
   fs.mkdirSync(path.join(workspace, 'logs'), { recursive: true });
   fs.writeFileSync(path.join(workspace, 'etc', 'tempest.conf'), conf);
@@ -162,13 +187,20 @@ export function writeConfig(workspace: string, template: string, vars: Record<st
 }
 
 /** Gets a project-scoped token for admin/admin and the catalog, for preparing fixtures before the run. */
-export async function adminSession(server: RunningServer): Promise<{ token: string; catalog: CatalogEntry[] }> {
+export async function adminSession(
+  server: RunningServer,
+): Promise<{ token: string; catalog: CatalogEntry[] }> {
   const res = await fetch(new URL('/identity/v3/auth/tokens', server.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       auth: {
-        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { name: 'Default' }, password: ADMIN_PASSWORD } } },
+        identity: {
+          methods: ['password'],
+          password: {
+            user: { name: 'admin', domain: { name: 'Default' }, password: ADMIN_PASSWORD },
+          },
+        },
         scope: { project: { name: 'admin', domain: { name: 'Default' } } },
       },
     }),
@@ -241,12 +273,24 @@ export async function runTempestSuite(t: TestContext, suite: TempestSuite): Prom
     // A private HOME and workspace registry keep ~/.tempest untouched.
     const init = await run(
       TEMPEST,
-      ['init', '--workspace-path', path.join(tmp, 'workspace.yaml'), '--name', path.basename(tmp), workspace],
+      [
+        'init',
+        '--workspace-path',
+        path.join(tmp, 'workspace.yaml'),
+        '--name',
+        path.basename(tmp),
+        workspace,
+      ],
       { cwd: tmp, home, timeoutMs: 120_000 },
     );
     assert.equal(init.code, 0, `tempest init failed:\n${init.output}`);
     const extra = suite.prepare ? await suite.prepare({ server, port, workspace }) : {};
-    writeConfig(workspace, suite.confTemplate, { ADMIN_PASSWORD, PORT: port, WORKSPACE: workspace, ...extra });
+    writeConfig(workspace, suite.confTemplate, {
+      ADMIN_PASSWORD,
+      PORT: port,
+      WORKSPACE: workspace,
+      ...extra,
+    });
 
     const args = ['run', '--concurrency', String(suite.concurrency ?? 2), '--regex', regex];
     if (suite.excludeRegex) args.push('--exclude-regex', suite.excludeRegex);
@@ -258,18 +302,27 @@ export async function runTempestSuite(t: TestContext, suite: TempestSuite): Prom
     const failures = lines.filter((l) => l.status === 'FAILED').map((l) => l.name);
     const skips = lines.filter((l) => l.status === 'SKIPPED');
 
-    t.diagnostic(`tempest run took ${result.seconds.toFixed(1)}s, exit ${result.code ?? result.signal}`);
+    t.diagnostic(
+      `tempest run took ${result.seconds.toFixed(1)}s, exit ${result.code ?? result.signal}`,
+    );
     if (totals) t.diagnostic(`totals: ${JSON.stringify(totals)}`);
     for (const s of skips) t.diagnostic(`skipped: ${s.name}: ${s.reason || '(no reason)'}`);
     for (const f of failures) t.diagnostic(`FAILED: ${f}`);
 
     const dump = (): string => {
-      const parts = [`tempest run exit=${result.code ?? result.signal} timedOut=${result.timedOut} after ${result.seconds.toFixed(0)}s`];
-      parts.push(`workspace: ${workspace} (etc/tempest.conf, logs/tempest.log, tempest-output.txt, server.log)`);
-      if (failures.length) parts.push(`failing tests (${failures.length}):\n  ${failures.join('\n  ')}`);
+      const parts = [
+        `tempest run exit=${result.code ?? result.signal} timedOut=${result.timedOut} after ${result.seconds.toFixed(0)}s`,
+      ];
+      parts.push(
+        `workspace: ${workspace} (etc/tempest.conf, logs/tempest.log, tempest-output.txt, server.log)`,
+      );
+      if (failures.length)
+        parts.push(`failing tests (${failures.length}):\n  ${failures.join('\n  ')}`);
       parts.push(`--- tail of tempest output ---\n${out.slice(-30_000)}`);
       const errs = errorLogLines(server);
-      parts.push(`--- server log lines with status >= 400 (${errs.length}) ---\n${errs.slice(-200).join('\n')}`);
+      parts.push(
+        `--- server log lines with status >= 400 (${errs.length}) ---\n${errs.slice(-200).join('\n')}`,
+      );
       return parts.join('\n');
     };
 
@@ -282,11 +335,18 @@ export async function runTempestSuite(t: TestContext, suite: TempestSuite): Prom
       assert.equal(result.code, 0, 'tempest run exited non-zero');
       const unexplained = skips.filter((s) => !s.reason).map((s) => s.name);
       assert.deepEqual(unexplained, [], 'skipped tests without a skip reason');
-      if (totals.skipped > 0) assert.ok(skips.length > 0, 'Totals report skips but no SKIPPED lines were found');
+      if (totals.skipped > 0)
+        assert.ok(skips.length > 0, 'Totals report skips but no SKIPPED lines were found');
       if (suite.allowedSkipReasons) {
         const allowed = suite.allowedSkipReasons;
-        const unexpected = skips.filter((s) => !allowed.some((re) => re.test(s.reason))).map((s) => `${s.name}: ${s.reason}`);
-        assert.deepEqual(unexpected, [], 'tests skipped for a reason that is not a configuration choice');
+        const unexpected = skips
+          .filter((s) => !allowed.some((re) => re.test(s.reason)))
+          .map((s) => `${s.name}: ${s.reason}`);
+        assert.deepEqual(
+          unexpected,
+          [],
+          'tests skipped for a reason that is not a configuration choice',
+        );
       }
     } catch (err) {
       console.error(dump());
@@ -296,7 +356,8 @@ export async function runTempestSuite(t: TestContext, suite: TempestSuite): Prom
   } finally {
     await server.stop();
     try {
-      if (fs.existsSync(workspace)) fs.writeFileSync(path.join(workspace, 'server.log'), server.output());
+      if (fs.existsSync(workspace))
+        fs.writeFileSync(path.join(workspace, 'server.log'), server.output());
     } catch {
       /* best effort */
     }

@@ -49,5 +49,10 @@ lock_path = @WORKSPACE@/lock
 `;
 
 test('tempest image v2 API tests pass', { timeout: RUN_TIMEOUT_MS + 5 * 60_000 }, async (t) => {
-  await runTempestSuite(t, { confTemplate: CONF_TEMPLATE, regex: REGEX, excludeRegex: EXCLUDE_REGEX, timeoutMs: RUN_TIMEOUT_MS });
+  await runTempestSuite(t, {
+    confTemplate: CONF_TEMPLATE,
+    regex: REGEX,
+    excludeRegex: EXCLUDE_REGEX,
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
 });

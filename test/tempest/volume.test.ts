@@ -2,7 +2,14 @@
 // versions, limits) against the real server. Compute is off, so attach/server tests skip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMON_CONF, IMAGE_FORMATS_CONF, adminSession, endpointOf, runTempestSuite, type SuiteContext } from './harness.js';
+import {
+  COMMON_CONF,
+  IMAGE_FORMATS_CONF,
+  adminSession,
+  endpointOf,
+  runTempestSuite,
+  type SuiteContext,
+} from './harness.js';
 
 /** Exactly these modules of tempest.api.volume (the trailing \. keeps e.g. test_volumes_snapshots from matching _list). */
 const MODULES = [
@@ -97,7 +104,12 @@ async function prepare({ server }: SuiteContext): Promise<Record<string, string>
   const created = await fetch(`${glance}/v2/images`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'tempest-volume-image', container_format: 'bare', disk_format: 'raw', visibility: 'public' }),
+    body: JSON.stringify({
+      name: 'tempest-volume-image',
+      container_format: 'bare',
+      disk_format: 'raw',
+      visibility: 'public',
+    }),
   });
   const createdText = await created.text();
   assert.equal(created.status, 201, `image create failed: ${created.status} ${createdText}`);

@@ -21,7 +21,10 @@ test('array reads never see another transaction half-done: they wait for it to e
     let inserted!: () => void;
     const didInsert = new Promise<void>((r) => (inserted = r));
     const trx = db.transaction().execute(async (tx) => {
-      await tx.insertInto('t' as never).values({ v: 1 } as never).execute();
+      await tx
+        .insertInto('t' as never)
+        .values({ v: 1 } as never)
+        .execute();
       inserted();
       await held;
       throw new Error('roll back');

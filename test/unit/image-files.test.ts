@@ -16,7 +16,8 @@ const store = new ImageFileStore(dir);
 const tmpFiles = (): string[] => fs.readdirSync(path.join(dir, '.tmp'));
 
 const MiB = 1024 * 1024;
-const hex = (algorithm: string, data: Buffer): string => createHash(algorithm).update(data).digest('hex');
+const hex = (algorithm: string, data: Buffer): string =>
+  createHash(algorithm).update(data).digest('hex');
 
 /** `data` in uneven pieces, one per turn of the event loop, as a socket delivers a body. */
 function trickle(data: Buffer, fail?: Error): Readable {
@@ -66,14 +67,20 @@ test('uploads at the same time keep their bytes and hashes apart', async () => {
 
 test('a source that fails mid-way rejects with its own error and leaves no file', async () => {
   const before = fs.readdirSync(dir).length;
-  await assert.rejects(store.write(trickle(randomBytes(6 * MiB), new Error('client went away'))), /client went away/);
+  await assert.rejects(
+    store.write(trickle(randomBytes(6 * MiB), new Error('client went away'))),
+    /client went away/,
+  );
   assert.deepEqual(tmpFiles(), []);
   assert.equal(fs.readdirSync(dir).length, before);
 });
 
 test('data past maxSize stops the write with SizeLimitExceeded and leaves no file', async () => {
   const before = fs.readdirSync(dir).length;
-  await assert.rejects(store.write(trickle(randomBytes(5 * MiB)), { maxSize: 4 * MiB }), SizeLimitExceeded);
+  await assert.rejects(
+    store.write(trickle(randomBytes(5 * MiB)), { maxSize: 4 * MiB }),
+    SizeLimitExceeded,
+  );
   assert.deepEqual(tmpFiles(), []);
   assert.equal(fs.readdirSync(dir).length, before);
 });
@@ -84,7 +91,10 @@ test('a write the file system refuses is reported with its errno, and the fd is 
   const fd = fs.openSync(file, 'r');
   try {
     const failures: NodeJS.ErrnoException[] = [];
-    const job = imageWriters.open(fd, 'md5', 64 * MiB, { free: () => undefined, failed: (err) => failures.push(err) });
+    const job = imageWriters.open(fd, 'md5', 64 * MiB, {
+      free: () => undefined,
+      failed: (err) => failures.push(err),
+    });
     job.write(Buffer.allocUnsafeSlow(4096), 4096);
     assert.equal(await job.end(), undefined);
     assert.equal(failures.length, 1);
@@ -105,7 +115,9 @@ test('an idle writer thread does not keep the process alive', async () => {
     const stored = await new ImageFileStore(process.argv[2]).write(Readable.from([Buffer.from('abc')]));
     console.log(stored.md5);`,
   );
-  const { stdout } = await promisify(execFile)(process.execPath, [script, dir], { timeout: 10_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [script, dir], {
+    timeout: 10_000,
+  });
   assert.equal(stdout.trim(), hex('md5', Buffer.from('abc')));
 });
 

@@ -23,7 +23,9 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-async function dataDir(t: TestContext): Promise<{ root: string; layers: string; images: string; store: LayerStore }> {
+async function dataDir(
+  t: TestContext,
+): Promise<{ root: string; layers: string; images: string; store: LayerStore }> {
   const root = await fsp.mkdtemp(path.join(os.tmpdir(), 'pocketstack-layers-'));
   t.after(() => fsp.rm(root, { recursive: true, force: true }));
   const layers = path.join(root, 'data', 'layers');
@@ -55,7 +57,10 @@ test('a snapshot keeps the bytes it froze while the new head takes new writes', 
   assert.deepEqual(await store.readAt(newHeadId, 0, 4096), fill(0x11, 4096));
   assert.deepEqual(await store.readAt(newHeadId, 10 * MiB + 3, 11), Buffer.from('HELLO, DISK'));
   // What the new head did not overwrite reads through to the snapshot.
-  assert.deepEqual(await store.readAt(newHeadId, 64_999, 1002), Buffer.concat([fill(0, 1), fill(0xbb, 1000), fill(0, 1)]));
+  assert.deepEqual(
+    await store.readAt(newHeadId, 64_999, 1002),
+    Buffer.concat([fill(0, 1), fill(0xbb, 1000), fill(0, 1)]),
+  );
 
   // Volume from snapshot: a head on the sealed layer sees the snapshot's data, not the volume's.
   const clone = await store.createHead({ sizeBytes: 32 * MiB, backing: { layerId: sealedId } });
@@ -86,11 +91,20 @@ test('a head on an external raw file reads its bytes, then zeros, and survives m
   const image = path.join(images, 'f1e2d3c4');
   await fsp.writeFile(image, data);
 
-  const head = await store.createHead({ sizeBytes: 1 * MiB, backing: { path: image, format: 'raw' } });
+  const head = await store.createHead({
+    sizeBytes: 1 * MiB,
+    backing: { path: image, format: 'raw' },
+  });
   assert.deepEqual(await store.readAt(head, 0, data.length), data);
-  assert.deepEqual(await store.readAt(head, data.length, 1 * MiB - data.length), fill(0, 1 * MiB - data.length));
+  assert.deepEqual(
+    await store.readAt(head, data.length, 1 * MiB - data.length),
+    fill(0, 1 * MiB - data.length),
+  );
   const chain = await store.chain(head);
-  assert.deepEqual(chain, { layers: [], external: { path: await fsp.realpath(image), format: 'raw' } });
+  assert.deepEqual(chain, {
+    layers: [],
+    external: { path: await fsp.realpath(image), format: 'raw' },
+  });
   assert.equal((await store.info(head)).backingFile, '../images/f1e2d3c4');
   assert.deepEqual(await store.externalBackings(), new Set([await fsp.realpath(image)]));
 
@@ -110,7 +124,11 @@ test('a head on an external raw file reads its bytes, then zeros, and survives m
   await fsp.rename(path.join(root, 'data'), moved);
   const again = new LayerStore(path.join(moved, 'layers'));
   assert.deepEqual(await again.readAt(head, 1000, 5000), data.subarray(1000, 6000));
-  assert.equal(await fsp.readdir(path.join(moved, 'layers')).then((names) => names.length), 1, 'no temp files left');
+  assert.equal(
+    await fsp.readdir(path.join(moved, 'layers')).then((names) => names.length),
+    1,
+    'no temp files left',
+  );
 
   // A sweep reports the external file once no layer reads it, not while one still does.
   const { sealedId, newHeadId } = await again.snapshot(head);
@@ -123,24 +141,50 @@ test('a head on an external raw file reads its bytes, then zeros, and survives m
 test('a head smaller than its backing, on a writable layer, or on an unsafe qcow2 is refused', async (t) => {
   const { images, store } = await dataDir(t);
   const base = await store.createHead({ sizeBytes: 2 * MiB });
-  await assert.rejects(store.createHead({ sizeBytes: 2 * MiB, backing: { layerId: base } }), BackingNotSealed);
+  await assert.rejects(
+    store.createHead({ sizeBytes: 2 * MiB, backing: { layerId: base } }),
+    BackingNotSealed,
+  );
   await store.seal(base);
-  await assert.rejects(store.createHead({ sizeBytes: 1 * MiB, backing: { layerId: base } }), InvalidSize);
+  await assert.rejects(
+    store.createHead({ sizeBytes: 1 * MiB, backing: { layerId: base } }),
+    InvalidSize,
+  );
   await assert.rejects(store.createHead({ sizeBytes: 1000 }), InvalidSize);
 
   const raw = path.join(images, 'raw');
   await fsp.writeFile(raw, randomBytes(4096));
-  await assert.rejects(store.createHead({ sizeBytes: 2048, backing: { path: raw, format: 'raw' } }), InvalidSize);
+  await assert.rejects(
+    store.createHead({ sizeBytes: 2048, backing: { path: raw, format: 'raw' } }),
+    InvalidSize,
+  );
 
   // An uploaded qcow2 naming a host file as its backing must never be opened through a layer.
   const evil = path.join(images, 'evil');
-  await fsp.copyFile(store.pathOf(await store.createHead({ sizeBytes: 1 * MiB, backing: { path: raw, format: 'raw' } })), evil);
-  await assert.rejects(store.createHead({ sizeBytes: 1 * MiB, backing: { path: evil, format: 'qcow2' } }), UnsafeBacking);
+  await fsp.copyFile(
+    store.pathOf(
+      await store.createHead({ sizeBytes: 1 * MiB, backing: { path: raw, format: 'raw' } }),
+    ),
+    evil,
+  );
+  await assert.rejects(
+    store.createHead({ sizeBytes: 1 * MiB, backing: { path: evil, format: 'qcow2' } }),
+    UnsafeBacking,
+  );
   await assert.rejects(store.importFrom(evil, 'qcow2'), UnsafeBacking);
 
-  await assert.rejects(store.createHead({ sizeBytes: 1 * MiB, backing: { layerId: randomUUID() } }), LayerNotFound);
+  await assert.rejects(
+    store.createHead({ sizeBytes: 1 * MiB, backing: { layerId: randomUUID() } }),
+    LayerNotFound,
+  );
   await assert.rejects(store.virtualSize('../../etc/passwd'), LayerNotFound);
-  await assert.rejects(store.createHead({ sizeBytes: 1 * MiB, backing: { path: path.join(images, 'nope'), format: 'raw' } }), LayerNotFound);
+  await assert.rejects(
+    store.createHead({
+      sizeBytes: 1 * MiB,
+      backing: { path: path.join(images, 'nope'), format: 'raw' },
+    }),
+    LayerNotFound,
+  );
 });
 
 test('a qcow2 image backs a head and imports as a copy', async (t) => {
@@ -151,7 +195,10 @@ test('a qcow2 image backs a head and imports as a copy', async (t) => {
   const image = path.join(images, 'qcow2-image');
   await store.convert(src, image, 'qcow2');
 
-  const head = await store.createHead({ sizeBytes: 8 * MiB, backing: { path: image, format: 'qcow2' } });
+  const head = await store.createHead({
+    sizeBytes: 8 * MiB,
+    backing: { path: image, format: 'qcow2' },
+  });
   assert.deepEqual(await store.readAt(head, 1 * MiB, bytes.length), bytes);
   assert.equal((await store.chain(head)).external?.format, 'qcow2');
 
@@ -200,7 +247,10 @@ test('resize grows a head and refuses to shrink or to touch a sealed layer', asy
   await store.writeAt(head, 1 * MiB - 4, Buffer.from('tail'));
   await store.resize(head, 3 * MiB);
   assert.equal(await store.virtualSize(head), 3 * MiB);
-  assert.deepEqual(await store.readAt(head, 1 * MiB - 4, 8), Buffer.concat([Buffer.from('tail'), fill(0, 4)]));
+  assert.deepEqual(
+    await store.readAt(head, 1 * MiB - 4, 8),
+    Buffer.concat([Buffer.from('tail'), fill(0, 4)]),
+  );
   await store.writeAt(head, 3 * MiB - 1, Buffer.from('!'));
   await assert.rejects(store.writeAt(head, 3 * MiB, Buffer.from('!')), OutOfRange);
   await assert.rejects(store.readAt(head, 3 * MiB - 1, 2), OutOfRange);

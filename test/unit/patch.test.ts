@@ -6,16 +6,40 @@ import type { RequestContext } from '../../src/http/context.js';
 import { Conflict, Forbidden, UnsupportedMediaType } from '../../src/errors.js';
 
 const member: RequestContext = {
-  requestId: 'req-1', userId: 'u', userName: 'demo', userDomainId: 'default', projectId: 'p', projectName: 'demo',
-  domainId: 'default', roles: ['member', 'reader'], isAdmin: false, token: 't',
+  requestId: 'req-1',
+  userId: 'u',
+  userName: 'demo',
+  userDomainId: 'default',
+  projectId: 'p',
+  projectName: 'demo',
+  domainId: 'default',
+  roles: ['member', 'reader'],
+  isAdmin: false,
+  token: 't',
 };
 
 function image(): Image {
   return {
     row: {
-      id: '00000000-0000-4000-8000-000000000000', name: 'a', status: 'queued', visibility: 'shared', protected: 0,
-      os_hidden: 0, checksum: null, os_hash_algo: null, os_hash_value: null, owner: 'p', size: null, virtual_size: null,
-      container_format: null, disk_format: null, min_disk: 0, min_ram: 0, file_id: null, created_at: '', updated_at: '',
+      id: '00000000-0000-4000-8000-000000000000',
+      name: 'a',
+      status: 'queued',
+      visibility: 'shared',
+      protected: 0,
+      os_hidden: 0,
+      checksum: null,
+      os_hash_algo: null,
+      os_hash_value: null,
+      owner: 'p',
+      size: null,
+      virtual_size: null,
+      container_format: null,
+      disk_format: null,
+      min_disk: 0,
+      min_ram: 0,
+      file_id: null,
+      created_at: '',
+      updated_at: '',
     },
     properties: { color: 'red' },
     tags: [],
@@ -49,12 +73,20 @@ test('read-only, reserved and base properties are guarded', () => {
   assert.throws(() => apply({ op: 'replace', path: '/status', value: 'active' }), Forbidden);
   assert.throws(() => apply({ op: 'add', path: '/os_glance_x', value: '1' }), /reserved/);
   assert.throws(() => apply({ op: 'remove', path: '/name' }), /may not be removed/);
-  assert.throws(() => apply({ op: 'replace', path: '/visibility', value: 'public' }), /publicize_image/);
+  assert.throws(
+    () => apply({ op: 'replace', path: '/visibility', value: 'public' }),
+    /publicize_image/,
+  );
   assert.throws(() => apply({ op: 'replace', path: '/owner', value: 'other' }), Forbidden);
   assert.throws(() => apply({ op: 'add', path: '/color', value: 5 }), /is not of type 'string'/);
 });
 
 test('JSON pointer escapes are honoured', () => {
-  const next = applyPatch(member, image(), parsePatch(PATCH_V21, [{ op: 'add', path: '/a~1b~0c', value: 'v' }]).ops, false);
+  const next = applyPatch(
+    member,
+    image(),
+    parsePatch(PATCH_V21, [{ op: 'add', path: '/a~1b~0c', value: 'v' }]).ops,
+    false,
+  );
   assert.equal(next.properties['a/b~c'], 'v');
 });

@@ -23,14 +23,24 @@ test('in-process empty qcow2 images pass qemu-img check, with and without a back
       const file = path.join(dir, 'head.qcow2');
       fs.writeFileSync(file, emptyQcow2(size, backing));
       execFileSync('qemu-img', ['check', '-q', file], { cwd: dir });
-      const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', file], { cwd: dir }).toString());
+      const info = JSON.parse(
+        execFileSync('qemu-img', ['info', '--output=json', file], { cwd: dir }).toString(),
+      );
       assert.equal(info.format, 'qcow2');
       assert.equal(info['virtual-size'], size);
       assert.equal(info['backing-filename'], backing?.name);
       assert.equal(info['backing-filename-format'], backing?.format);
       // Same length as qemu-img's own output for the same arguments.
       const theirs = path.join(dir, 'theirs.qcow2');
-      const args = ['create', '-q', '-f', 'qcow2', ...(backing ? ['-u', '-b', backing.name, '-F', backing.format] : []), theirs, String(size)];
+      const args = [
+        'create',
+        '-q',
+        '-f',
+        'qcow2',
+        ...(backing ? ['-u', '-b', backing.name, '-F', backing.format] : []),
+        theirs,
+        String(size),
+      ];
       execFileSync('qemu-img', args, { cwd: dir });
       assert.equal(fs.statSync(file).size, fs.statSync(theirs).size);
     }

@@ -20,7 +20,10 @@ test('raw virtual size is the file size', () => {
 });
 
 test('data that is not what its format claims has no virtual size', () => {
-  assert.equal(virtualSize('qcow2', Buffer.from('not a qcow2 header at all, just some bytes'), 42), null);
+  assert.equal(
+    virtualSize('qcow2', Buffer.from('not a qcow2 header at all, just some bytes'), 42),
+    null,
+  );
   assert.equal(virtualSize('qcow2', qcow2Header(1n, 7), 512), null);
   assert.equal(virtualSize('vmdk', Buffer.alloc(512), 512), null);
 });

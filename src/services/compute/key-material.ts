@@ -1,5 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createHash, createPublicKey, generateKeyPair, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPair,
+  X509Certificate,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +22,7 @@ const colonHex = (digest: Buffer): string => digest.toString('hex').match(/../g)
 /** The length-prefixed strings of an OpenSSH public key blob (RFC 4253 wire format). */
 function sshStrings(blob: Buffer): Buffer[] {
   const parts: Buffer[] = [];
-  for (let at = 0; at < blob.length; ) {
+  for (let at = 0; at < blob.length;) {
     if (at + 4 > blob.length) throw new BadRequest(INVALID);
     const n = blob.readUInt32BE(at);
     if (at + 4 + n > blob.length) throw new BadRequest(INVALID);
@@ -36,13 +43,20 @@ const CURVES: Record<string, { crv: string; size: number }> = {
 
 /** The key inside an OpenSSH blob as a JWK, so that node's crypto checks it is a real key. */
 function sshJwk(type: string, parts: Buffer[]): JsonWebKey {
-  if (type === 'ssh-rsa' && parts.length === 3) return { kty: 'RSA', e: b64url(unsigned(parts[1]!)), n: b64url(unsigned(parts[2]!)) };
-  if (type === 'ssh-ed25519' && parts.length === 2 && parts[1]!.length === 32) return { kty: 'OKP', crv: 'Ed25519', x: b64url(parts[1]!) };
+  if (type === 'ssh-rsa' && parts.length === 3)
+    return { kty: 'RSA', e: b64url(unsigned(parts[1]!)), n: b64url(unsigned(parts[2]!)) };
+  if (type === 'ssh-ed25519' && parts.length === 2 && parts[1]!.length === 32)
+    return { kty: 'OKP', crv: 'Ed25519', x: b64url(parts[1]!) };
   const curve = CURVES[parts[1]?.toString() ?? ''];
   if (type.startsWith('ecdsa-sha2-') && curve && parts.length === 3) {
     const q = parts[2]!;
     if (q[0] !== 4 || q.length !== 1 + 2 * curve.size) throw new BadRequest(INVALID);
-    return { kty: 'EC', crv: curve.crv, x: b64url(q.subarray(1, 1 + curve.size)), y: b64url(q.subarray(1 + curve.size)) };
+    return {
+      kty: 'EC',
+      crv: curve.crv,
+      x: b64url(q.subarray(1, 1 + curve.size)),
+      y: b64url(q.subarray(1 + curve.size)),
+    };
   }
   throw new BadRequest(INVALID);
 }
@@ -80,12 +94,15 @@ function sshString(b: Buffer): Buffer {
 }
 
 /** A positive mpint: a leading zero byte when the top bit is set. */
-const mpint = (b: Buffer): Buffer => sshString(b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+const mpint = (b: Buffer): Buffer =>
+  sshString(b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 
 /** Generated on the thread pool: an RSA key takes ~100 ms, too long to hold the event loop. */
 function newRsaKey(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   return new Promise((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))),
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) =>
+      err ? reject(err) : resolve({ publicKey, privateKey }),
+    ),
   );
 }
 
@@ -110,7 +127,10 @@ export async function generateSshKey(): Promise<{ privateKey: string; publicKey:
  * A new self-signed x509 certificate and its private key, made by the openssl command as Nova
  * makes them (nova/crypto.py), with the user and project in the subject.
  */
-export async function generateX509(userId: string, projectId: string): Promise<{ privateKey: string; publicKey: string }> {
+export async function generateX509(
+  userId: string,
+  projectId: string,
+): Promise<{ privateKey: string; publicKey: string }> {
   const privateKey = pkcs1((await newRsaKey()).privateKey);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pocketstack-x509-'));
   try {
@@ -118,7 +138,20 @@ export async function generateX509(userId: string, projectId: string): Promise<{
     const certFile = path.join(dir, 'cert.pem');
     await fs.writeFile(keyFile, privateKey, { mode: 0o600 });
     const subject = `/C=US/ST=California/L=MountainView/O=NovaDev/OU=${projectId}/CN=${userId}-${new Date().toISOString().replace(/[-:.]/g, '')}`;
-    await promisify(execFile)('openssl', ['req', '-new', '-x509', '-key', keyFile, '-out', certFile, '-batch', '-days', '365', '-subj', subject]);
+    await promisify(execFile)('openssl', [
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      keyFile,
+      '-out',
+      certFile,
+      '-batch',
+      '-days',
+      '365',
+      '-subj',
+      subject,
+    ]);
     return { privateKey, publicKey: await fs.readFile(certFile, 'utf8') };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

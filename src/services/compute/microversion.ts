@@ -1,5 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { formatVersion, requestedMicroversion, type Microversion, type MicroversionRange } from '../../http/microversion.js';
+import {
+  formatVersion,
+  requestedMicroversion,
+  type Microversion,
+  type MicroversionRange,
+} from '../../http/microversion.js';
 
 export const MIN_VERSION: Microversion = [2, 1];
 /** Zed (Nova 26.0.0). */

@@ -25,10 +25,22 @@ export const DEFAULT_QUOTAS = {
 
 export type QuotaResource = keyof typeof DEFAULT_QUOTAS;
 export type QuotaSet = Record<QuotaResource, number>;
-export type QuotaDetail = Record<QuotaResource, { limit: number; in_use: number; reserved: number }>;
+export type QuotaDetail = Record<
+  QuotaResource,
+  { limit: number; in_use: number; reserved: number }
+>;
 
-const NETWORK: QuotaResource[] = ['floating_ips', 'fixed_ips', 'security_groups', 'security_group_rules'];
-const INJECTED: QuotaResource[] = ['injected_files', 'injected_file_content_bytes', 'injected_file_path_bytes'];
+const NETWORK: QuotaResource[] = [
+  'floating_ips',
+  'fixed_ips',
+  'security_groups',
+  'security_group_rules',
+];
+const INJECTED: QuotaResource[] = [
+  'injected_files',
+  'injected_file_content_bytes',
+  'injected_file_path_bytes',
+];
 const SERVER_GROUPS: QuotaResource[] = ['server_groups', 'server_group_members'];
 const ALL = Object.keys(DEFAULT_QUOTAS) as QuotaResource[];
 const MAX_INT = 2147483647;
@@ -36,7 +48,9 @@ const MAX_INT = 2147483647;
 /** The resources os-quota-sets shows at a microversion: 2.36 drops the network ones, 2.57 the injected files. */
 export function quotaSetResources(mv: Microversion): QuotaResource[] {
   return ALL.filter(
-    (r) => !(NETWORK.includes(r) && !versionBelow(mv, [2, 36])) && !(INJECTED.includes(r) && !versionBelow(mv, [2, 57])),
+    (r) =>
+      !(NETWORK.includes(r) && !versionBelow(mv, [2, 36])) &&
+      !(INJECTED.includes(r) && !versionBelow(mv, [2, 57])),
   );
 }
 
@@ -58,19 +72,29 @@ export function quotaClassResources(mv: Microversion): QuotaResource[] {
  * Checks a quota_set or quota_class_set body as Nova's JSON schema does: known keys only, each
  * an integer (or a string of digits) from -1 to 2^31-1. Returns the limits to store.
  */
-export function parseLimits(body: unknown, key: string, allowed: QuotaResource[], allowForce: boolean): {
+export function parseLimits(
+  body: unknown,
+  key: string,
+  allowed: QuotaResource[],
+  allowForce: boolean,
+): {
   limits: Partial<QuotaSet>;
   force: boolean;
 } {
-  const set = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
+  const set =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
   if (typeof set !== 'object' || set === null || Array.isArray(set)) {
-    throw new BadRequest(`Invalid input for field/attribute ${key}. Value: ${JSON.stringify(set ?? null)}. '${key}' is a required property`);
+    throw new BadRequest(
+      `Invalid input for field/attribute ${key}. Value: ${JSON.stringify(set ?? null)}. '${key}' is a required property`,
+    );
   }
   const limits: Partial<QuotaSet> = {};
   let force = false;
   for (const [name, value] of Object.entries(set as Record<string, unknown>)) {
     if (name === 'force' && allowForce) {
-      force = value === true || (typeof value === 'string' && ['true', '1', 'yes', 'on'].includes(value.toLowerCase()));
+      force =
+        value === true ||
+        (typeof value === 'string' && ['true', '1', 'yes', 'on'].includes(value.toLowerCase()));
       continue;
     }
     if (!(allowed as string[]).includes(name)) {
@@ -80,14 +104,24 @@ export function parseLimits(body: unknown, key: string, allowed: QuotaResource[]
     }
     const n = typeof value === 'string' && /^-?[0-9]+$/.test(value) ? Number(value) : value;
     if (typeof value === 'string' && typeof n !== 'number') {
-      throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${value}. '${value}' does not match '^-?[0-9]+$'`);
+      throw new BadRequest(
+        `Invalid input for field/attribute ${name}. Value: ${value}. '${value}' does not match '^-?[0-9]+$'`,
+      );
     }
     if (typeof n !== 'number' || !Number.isInteger(n)) {
       const shown = JSON.stringify(value);
-      throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${shown}. ${shown} is not of type 'integer', 'string'`);
+      throw new BadRequest(
+        `Invalid input for field/attribute ${name}. Value: ${shown}. ${shown} is not of type 'integer', 'string'`,
+      );
     }
-    if (n < -1) throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${n}. ${n} is less than the minimum of -1`);
-    if (n > MAX_INT) throw new BadRequest(`Invalid input for field/attribute ${name}. Value: ${n}. ${n} is greater than the maximum of ${MAX_INT}`);
+    if (n < -1)
+      throw new BadRequest(
+        `Invalid input for field/attribute ${name}. Value: ${n}. ${n} is less than the minimum of -1`,
+      );
+    if (n > MAX_INT)
+      throw new BadRequest(
+        `Invalid input for field/attribute ${name}. Value: ${n}. ${n} is greater than the maximum of ${MAX_INT}`,
+      );
     limits[name as QuotaResource] = n;
   }
   return { limits, force };
@@ -135,21 +169,32 @@ export class ComputeQuotas {
 
   /** How many key pairs a user has (`ex`: a transaction that is about to add one). */
   async keyPairsOf(userId: string, ex: Db = this.db): Promise<number> {
-    const r = await ex.selectFrom('key_pairs').select(sql<number>`count(*)`.as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+    const r = await ex
+      .selectFrom('key_pairs')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
   async detail(projectId: string, userId?: string): Promise<QuotaDetail> {
     const limits = await this.limits(projectId, userId);
     const used = await this.usage(projectId, userId);
-    return Object.fromEntries(ALL.map((r) => [r, { limit: limits[r], in_use: used[r], reserved: 0 }])) as QuotaDetail;
+    return Object.fromEntries(
+      ALL.map((r) => [r, { limit: limits[r], in_use: used[r], reserved: 0 }]),
+    ) as QuotaDetail;
   }
 
   /**
    * Sets a project's (or a user's) limits. Unless forced, a limit may not drop below what is in
    * use, and a user's limit may not pass its project's; Nova's 400 texts.
    */
-  async update(projectId: string, userId: string | undefined, limits: Partial<QuotaSet>, force: boolean): Promise<void> {
+  async update(
+    projectId: string,
+    userId: string | undefined,
+    limits: Partial<QuotaSet>,
+    force: boolean,
+  ): Promise<void> {
     if (!force) {
       const used = await this.usage(projectId, userId);
       const project = userId ? await this.limits(projectId) : undefined;
@@ -160,7 +205,9 @@ export class ComputeQuotas {
           );
         }
         if (project && unlimited(limit) > unlimited(project[resource])) {
-          throw new BadRequest(`Quota limit ${limit} for ${resource} must be less than or equal to ${project[resource]}.`);
+          throw new BadRequest(
+            `Quota limit ${limit} for ${resource} must be less than or equal to ${project[resource]}.`,
+          );
         }
       }
     }
@@ -169,7 +216,9 @@ export class ComputeQuotas {
         await trx
           .insertInto('compute_quotas')
           .values({ project_id: projectId, user_id: userId ?? '', resource, hard_limit })
-          .onConflict((oc) => oc.columns(['project_id', 'user_id', 'resource']).doUpdateSet({ hard_limit }))
+          .onConflict((oc) =>
+            oc.columns(['project_id', 'user_id', 'resource']).doUpdateSet({ hard_limit }),
+          )
           .execute();
       }
     });

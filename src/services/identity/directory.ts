@@ -37,13 +37,21 @@ export class Directory {
   // ---- domains ----
 
   async getDomain(id: string): Promise<DomainRow> {
-    const row = await this.db.selectFrom('domains').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('domains')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFound(`Could not find domain: ${id}.`);
     return row;
   }
 
   async findDomainByName(name: string): Promise<DomainRow> {
-    const row = await this.db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('domains')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
     if (!row) throw new NotFound(`Could not find domain: ${name}.`);
     return row;
   }
@@ -55,9 +63,20 @@ export class Directory {
     return q.execute();
   }
 
-  async createDomain(input: { name: string; description?: string; enabled?: boolean }): Promise<DomainRow> {
-    const exists = await this.db.selectFrom('domains').select('id').where('name', '=', input.name).executeTakeFirst();
-    if (exists) throw new Conflict(`Conflict occurred attempting to store domain - Duplicate entry found with name ${input.name}.`);
+  async createDomain(input: {
+    name: string;
+    description?: string;
+    enabled?: boolean;
+  }): Promise<DomainRow> {
+    const exists = await this.db
+      .selectFrom('domains')
+      .select('id')
+      .where('name', '=', input.name)
+      .executeTakeFirst();
+    if (exists)
+      throw new Conflict(
+        `Conflict occurred attempting to store domain - Duplicate entry found with name ${input.name}.`,
+      );
     const row: DomainRow = {
       id: hexId(),
       name: input.name,
@@ -69,7 +88,10 @@ export class Directory {
     return row;
   }
 
-  async updateDomain(id: string, patch: { name?: string; description?: string; enabled?: boolean }): Promise<DomainRow> {
+  async updateDomain(
+    id: string,
+    patch: { name?: string; description?: string; enabled?: boolean },
+  ): Promise<DomainRow> {
     const row = await this.getDomain(id);
     const next = {
       name: patch.name ?? row.name,
@@ -82,7 +104,8 @@ export class Directory {
 
   async deleteDomain(id: string): Promise<void> {
     const row = await this.getDomain(id);
-    if (row.enabled) throw new Forbidden('Cannot delete a domain that is enabled, please disable it first.');
+    if (row.enabled)
+      throw new Forbidden('Cannot delete a domain that is enabled, please disable it first.');
     if (id === DEFAULT_DOMAIN_ID) throw new Forbidden('Cannot delete the default domain.');
     await this.db.transaction().execute(async (trx) => {
       const projects = trx.selectFrom('projects').select('id').where('domain_id', '=', id);
@@ -100,7 +123,11 @@ export class Directory {
   // ---- projects ----
 
   async getProject(id: string): Promise<ProjectRow> {
-    const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFound(`Could not find project: ${id}.`);
     return row;
   }
@@ -116,7 +143,12 @@ export class Directory {
     return row;
   }
 
-  async listProjects(filter: { name?: string; domain_id?: string; enabled?: boolean; ids?: string[] }): Promise<ProjectRow[]> {
+  async listProjects(filter: {
+    name?: string;
+    domain_id?: string;
+    enabled?: boolean;
+    ids?: string[];
+  }): Promise<ProjectRow[]> {
     let q = this.db.selectFrom('projects').selectAll().orderBy('name');
     if (filter.name !== undefined) q = q.where('name', '=', filter.name);
     if (filter.domain_id !== undefined) q = q.where('domain_id', '=', filter.domain_id);
@@ -151,7 +183,10 @@ export class Directory {
     return row;
   }
 
-  async updateProject(id: string, patch: Partial<Omit<ProjectInput, 'domain_id'>>): Promise<ProjectRow> {
+  async updateProject(
+    id: string,
+    patch: Partial<Omit<ProjectInput, 'domain_id'>>,
+  ): Promise<ProjectRow> {
     const row = await this.getProject(id);
     const next = {
       name: patch.name ?? row.name,
@@ -171,8 +206,16 @@ export class Directory {
   async deleteProject(id: string): Promise<void> {
     await this.getProject(id);
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('role_assignments').where('target_type', '=', 'project').where('target_id', '=', id).execute();
-      await trx.deleteFrom('tokens').where('scope_type', '=', 'project').where('scope_id', '=', id).execute();
+      await trx
+        .deleteFrom('role_assignments')
+        .where('target_type', '=', 'project')
+        .where('target_id', '=', id)
+        .execute();
+      await trx
+        .deleteFrom('tokens')
+        .where('scope_type', '=', 'project')
+        .where('scope_id', '=', id)
+        .execute();
       await trx.deleteFrom('projects').where('id', '=', id).execute();
     });
   }
@@ -180,7 +223,11 @@ export class Directory {
   // ---- users ----
 
   async getUser(id: string): Promise<UserRow> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFound(`Could not find user: ${id}.`);
     return row;
   }
@@ -196,7 +243,11 @@ export class Directory {
     return row;
   }
 
-  async listUsers(filter: { name?: string; domain_id?: string; enabled?: boolean }): Promise<UserRow[]> {
+  async listUsers(filter: {
+    name?: string;
+    domain_id?: string;
+    enabled?: boolean;
+  }): Promise<UserRow[]> {
     let q = this.db.selectFrom('users').selectAll().orderBy('name');
     if (filter.name !== undefined) q = q.where('name', '=', filter.name);
     if (filter.domain_id !== undefined) q = q.where('domain_id', '=', filter.domain_id);
@@ -237,7 +288,8 @@ export class Directory {
     if (patch.default_project_id !== undefined) next.default_project_id = patch.default_project_id;
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.email !== undefined) next.email = patch.email;
-    if (patch.password !== undefined) next.password_hash = patch.password ? await hashPassword(patch.password) : null;
+    if (patch.password !== undefined)
+      next.password_hash = patch.password ? await hashPassword(patch.password) : null;
     if (Object.keys(next).length > 0) {
       try {
         await this.db.updateTable('users').set(next).where('id', '=', id).execute();
@@ -266,5 +318,9 @@ export class Directory {
 /** True for a UNIQUE or PRIMARY KEY violation, in SQLite's and PostgreSQL's words. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
-  return code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+  return (
+    code.startsWith('SQLITE_CONSTRAINT_UNIQUE') ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  );
 }

@@ -11,7 +11,10 @@ import { roleRoutes } from './routes/roles.js';
 import { domainRoutes } from './routes/domains.js';
 
 /** Keystone v3 under /identity. */
-export async function identityPlugin(app: FastifyInstance, opts: { identity: IdentityService }): Promise<void> {
+export async function identityPlugin(
+  app: FastifyInstance,
+  opts: { identity: IdentityService },
+): Promise<void> {
   const { identity } = opts;
   installErrorHandling(app, renderIdentityError);
   versionRoutes(app, identity);

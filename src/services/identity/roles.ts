@@ -22,7 +22,11 @@ export class Roles {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<RoleRow> {
-    const row = await this.db.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('roles')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new NotFound(`Could not find role: ${id}.`);
     return row;
   }
@@ -35,20 +39,37 @@ export class Roles {
     return q.execute();
   }
 
-  async create(input: { name: string; domain_id?: string | null; description?: string | null }): Promise<RoleRow> {
+  async create(input: {
+    name: string;
+    domain_id?: string | null;
+    description?: string | null;
+  }): Promise<RoleRow> {
     const domainId = input.domain_id ?? null;
     const same = await this.list({ name: input.name, domain_id: domainId });
     if (same.length > 0) {
-      throw new Conflict(`Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}.`);
+      throw new Conflict(
+        `Conflict occurred attempting to store role - Duplicate entry found with name ${input.name}.`,
+      );
     }
-    const row: RoleRow = { id: hexId(), name: input.name, domain_id: domainId, description: input.description ?? null };
+    const row: RoleRow = {
+      id: hexId(),
+      name: input.name,
+      domain_id: domainId,
+      description: input.description ?? null,
+    };
     await this.db.insertInto('roles').values(row).execute();
     return row;
   }
 
-  async update(id: string, patch: { name?: string; description?: string | null }): Promise<RoleRow> {
+  async update(
+    id: string,
+    patch: { name?: string; description?: string | null },
+  ): Promise<RoleRow> {
     const row = await this.get(id);
-    const next = { name: patch.name ?? row.name, description: patch.description ?? row.description };
+    const next = {
+      name: patch.name ?? row.name,
+      description: patch.description ?? row.description,
+    };
     await this.db.updateTable('roles').set(next).where('id', '=', id).execute();
     return { ...row, ...next };
   }
@@ -61,7 +82,12 @@ export class Roles {
     });
   }
 
-  async grant(actorId: string, targetType: TargetType, targetId: string, roleId: string): Promise<void> {
+  async grant(
+    actorId: string,
+    targetType: TargetType,
+    targetId: string,
+    roleId: string,
+  ): Promise<void> {
     await this.db
       .insertInto('role_assignments')
       .values({ actor_id: actorId, target_type: targetType, target_id: targetId, role_id: roleId })
@@ -69,7 +95,12 @@ export class Roles {
       .execute();
   }
 
-  async revoke(actorId: string, targetType: TargetType, targetId: string, roleId: string): Promise<void> {
+  async revoke(
+    actorId: string,
+    targetType: TargetType,
+    targetId: string,
+    roleId: string,
+  ): Promise<void> {
     const res = await this.db
       .deleteFrom('role_assignments')
       .where('actor_id', '=', actorId)
@@ -77,10 +108,18 @@ export class Roles {
       .where('target_id', '=', targetId)
       .where('role_id', '=', roleId)
       .executeTakeFirst();
-    if (res.numDeletedRows === 0n) throw new NotFound(`Could not find role assignment with role: ${roleId}, user or group: ${actorId}, project, domain, or system: ${targetId}.`);
+    if (res.numDeletedRows === 0n)
+      throw new NotFound(
+        `Could not find role assignment with role: ${roleId}, user or group: ${actorId}, project, domain, or system: ${targetId}.`,
+      );
   }
 
-  async isGranted(actorId: string, targetType: TargetType, targetId: string, roleId: string): Promise<boolean> {
+  async isGranted(
+    actorId: string,
+    targetType: TargetType,
+    targetId: string,
+    roleId: string,
+  ): Promise<boolean> {
     const row = await this.db
       .selectFrom('role_assignments')
       .select('role_id')

@@ -14,14 +14,18 @@ type Json = Record<string, unknown>;
 
 function obj(value: unknown, field: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BadRequest(`Invalid input for field '${field}': ${JSON.stringify(value)} is not of type 'object'`);
+    throw new BadRequest(
+      `Invalid input for field '${field}': ${JSON.stringify(value)} is not of type 'object'`,
+    );
   }
   return value as Json;
 }
 
 function str(value: unknown, field: string): string {
   if (typeof value !== 'string') {
-    throw new BadRequest(`Invalid input for field '${field}': ${JSON.stringify(value)} is not of type 'string'`);
+    throw new BadRequest(
+      `Invalid input for field '${field}': ${JSON.stringify(value)} is not of type 'string'`,
+    );
   }
   return value;
 }
@@ -73,8 +77,14 @@ export class IdentityService {
     const auth = obj(obj(body, 'auth').auth, 'auth');
     const identity = obj(auth.identity, 'identity');
     const methods = identity.methods;
-    if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string')) {
-      throw new BadRequest("Invalid input for field 'identity/methods': 'methods' is a required property");
+    if (
+      !Array.isArray(methods) ||
+      methods.length === 0 ||
+      !methods.every((m) => typeof m === 'string')
+    ) {
+      throw new BadRequest(
+        "Invalid input for field 'identity/methods': 'methods' is a required property",
+      );
     }
 
     let user: UserRow;
@@ -117,7 +127,11 @@ export class IdentityService {
       if (err instanceof NotFound) throw new Unauthorized(AUTH_REQUIRED);
       throw err;
     }
-    if (!user.enabled || !user.password_hash || !(await verifyPassword(secret, user.password_hash))) {
+    if (
+      !user.enabled ||
+      !user.password_hash ||
+      !(await verifyPassword(secret, user.password_hash))
+    ) {
       throw new Unauthorized(AUTH_REQUIRED);
     }
     const domain = await this.directory.getDomain(user.domain_id);
@@ -136,16 +150,25 @@ export class IdentityService {
     if (value === undefined || value === 'unscoped') {
       // Without a scope Keystone uses the user's default project when the user has a role there.
       if (value === undefined && user.default_project_id) {
-        const project = await this.directory.getProject(user.default_project_id).catch(() => undefined);
+        const project = await this.directory
+          .getProject(user.default_project_id)
+          .catch(() => undefined);
         if (project && (await this.roles.effective(user.id, 'project', project.id)).length > 0) {
-          return { type: 'project', project, domain: await this.directory.getDomain(project.domain_id) };
+          return {
+            type: 'project',
+            project,
+            domain: await this.directory.getDomain(project.domain_id),
+          };
         }
       }
       return { type: 'unscoped' };
     }
     const scope = obj(value, 'scope');
-    const kinds = ['project', 'domain', 'system', 'OS-TRUST:trust'].filter((k) => scope[k] !== undefined);
-    if (kinds.length !== 1) throw new BadRequest('Specify only one of project, domain or system as the scope.');
+    const kinds = ['project', 'domain', 'system', 'OS-TRUST:trust'].filter(
+      (k) => scope[k] !== undefined,
+    );
+    if (kinds.length !== 1)
+      throw new BadRequest('Specify only one of project, domain or system as the scope.');
     try {
       if (scope.project !== undefined) {
         const p = obj(scope.project, 'scope/project');
@@ -157,7 +180,11 @@ export class IdentityService {
                 (await this.domainRef(p.domain, 'project/domain')).id,
               );
         if (!project.enabled) throw new Unauthorized(AUTH_REQUIRED);
-        return { type: 'project', project, domain: await this.directory.getDomain(project.domain_id) };
+        return {
+          type: 'project',
+          project,
+          domain: await this.directory.getDomain(project.domain_id),
+        };
       }
       if (scope.domain !== undefined) {
         const domain = await this.domainRef(scope.domain, 'scope/domain');
@@ -165,7 +192,8 @@ export class IdentityService {
         return { type: 'domain', domain };
       }
       if (scope.system !== undefined) {
-        if (obj(scope.system, 'scope/system').all !== true) throw new BadRequest('System scope requires "all": true.');
+        if (obj(scope.system, 'scope/system').all !== true)
+          throw new BadRequest('System scope requires "all": true.');
         return { type: 'system' };
       }
     } catch (err) {
@@ -194,11 +222,15 @@ export class IdentityService {
       userDomainId: token.user.domain_id,
       projectId: scope.type === 'project' ? scope.project.id : null,
       projectName: scope.type === 'project' ? scope.project.name : null,
-      domainId: scope.type === 'project' ? scope.project.domain_id : scope.type === 'domain' ? scope.domain.id : null,
+      domainId:
+        scope.type === 'project'
+          ? scope.project.domain_id
+          : scope.type === 'domain'
+            ? scope.domain.id
+            : null,
       roles,
       isAdmin: roles.includes('admin'),
       token: tokenId,
     };
   }
 }
-

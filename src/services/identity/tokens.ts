@@ -58,7 +58,8 @@ export class Tokens {
     const id = randomBytes(32).toString('base64url');
     const issuedAt = new Date().toISOString();
     // A token made from another token keeps the original's expiry, as in Keystone.
-    const expiresAt = parent?.expiresAt ?? new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
+    const expiresAt =
+      parent?.expiresAt ?? new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
     const audit = auditId();
     await this.db
       .insertInto('tokens')
@@ -66,7 +67,12 @@ export class Tokens {
         id_hash: hashToken(id),
         user_id: user.id,
         scope_type: scope.type,
-        scope_id: scope.type === 'project' ? scope.project.id : scope.type === 'domain' ? scope.domain.id : null,
+        scope_id:
+          scope.type === 'project'
+            ? scope.project.id
+            : scope.type === 'domain'
+              ? scope.domain.id
+              : null,
         methods: JSON.stringify(methods),
         audit_id: audit,
         parent_audit_id: parent?.auditIds[0] ?? null,
@@ -108,12 +114,19 @@ export class Tokens {
   }
 
   async deleteExpired(): Promise<void> {
-    await this.db.deleteFrom('tokens').where('expires_at', '<=', new Date().toISOString()).execute();
+    await this.db
+      .deleteFrom('tokens')
+      .where('expires_at', '<=', new Date().toISOString())
+      .execute();
   }
 
   private async load(id: string): Promise<Token> {
     const notFound = new NotFound(`Could not find token: ${id}.`);
-    const row = await this.db.selectFrom('tokens').selectAll().where('id_hash', '=', hashToken(id)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('id_hash', '=', hashToken(id))
+      .executeTakeFirst();
     if (!row || row.expires_at <= new Date().toISOString()) throw notFound;
     const user = await this.directory.getUser(row.user_id).catch(() => undefined);
     if (!user || !user.enabled) throw notFound;

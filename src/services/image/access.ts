@@ -31,11 +31,19 @@ export function assertCanWrite(ctx: RequestContext, action: string): void {
  * no visibility filter a non-admin gets its own images, public images and shared images it has
  * accepted (or `member_status`); community images only by asking for them.
  */
-export function visibleCondition(ctx: RequestContext, visibility: string | undefined, memberStatus: string): Sql {
-  const only: Sql | undefined = visibility !== undefined && visibility !== 'all' ? { text: 'images.visibility = ?', params: [visibility] } : undefined;
+export function visibleCondition(
+  ctx: RequestContext,
+  visibility: string | undefined,
+  memberStatus: string,
+): Sql {
+  const only: Sql | undefined =
+    visibility !== undefined && visibility !== 'all'
+      ? { text: 'images.visibility = ?', params: [visibility] }
+      : undefined;
   if (ctx.isAdmin) return only ?? { text: '1 = 1', params: [] };
   const me = ctx.projectId ?? '';
-  const wants = (v: string): boolean => visibility === undefined || visibility === 'all' || visibility === v;
+  const wants = (v: string): boolean =>
+    visibility === undefined || visibility === 'all' || visibility === v;
   // The unary + keeps SQLite from answering the OR through the owner index (which fetches and
   // sorts every visible row); walking images_created in order stops after one page instead.
   const ors: string[] = ['+images.owner = ?'];
@@ -58,5 +66,7 @@ export function visibleCondition(ctx: RequestContext, visibility: string | undef
     if (status) params.push(memberStatus);
   }
   const visible = `(${ors.join(' or ')})`;
-  return only ? { text: `${only.text} and ${visible}`, params: [...only.params, ...params] } : { text: visible, params };
+  return only
+    ? { text: `${only.text} and ${visible}`, params: [...only.params, ...params] }
+    : { text: visible, params };
 }

@@ -1,9 +1,21 @@
 import type { Readable } from 'node:stream';
 import type { Db } from '../../store/db.js';
-import { BadRequest, Conflict, Forbidden, NotFound, OverLimit, RangeNotSatisfiable } from '../../errors.js';
+import {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  NotFound,
+  OverLimit,
+  RangeNotSatisfiable,
+} from '../../errors.js';
 import type { RequestContext } from '../../http/context.js';
 import { isoNow } from '../../util.js';
-import { SizeLimitExceeded, StorageFailure, type ImageFileStore, type StoredFile } from '../../blocks/image-files.js';
+import {
+  SizeLimitExceeded,
+  StorageFailure,
+  type ImageFileStore,
+  type StoredFile,
+} from '../../blocks/image-files.js';
 import { virtualSize } from '../../blocks/qcow2.js';
 import { assertCanModify } from './access.js';
 import type { Image } from './model.js';
@@ -36,10 +48,17 @@ export class ImageDataService {
    * `data` is the request body, or `{ file }`: a finished file on the data directory's file
    * system, which is renamed into the store after one hashing read.
    */
-  async upload(ctx: RequestContext, id: string, data: Readable | { file: string }, expectedSize?: number): Promise<void> {
+  async upload(
+    ctx: RequestContext,
+    id: string,
+    data: Readable | { file: string },
+    expectedSize?: number,
+  ): Promise<void> {
     const image = await this.getImage(ctx, id);
     assertCanModify(ctx, image.row, 'upload_image');
-    const missing = (['disk_format', 'container_format'] as const).filter((f) => image.row[f] === null);
+    const missing = (['disk_format', 'container_format'] as const).filter(
+      (f) => image.row[f] === null,
+    );
     if (missing.length > 0) {
       throw new BadRequest(
         missing.length === 2
@@ -52,7 +71,10 @@ export class ImageDataService {
     let stored: StoredFile;
     try {
       // A complete file of ours (a flattened volume) is adopted rather than copied.
-      stored = 'file' in data ? await this.files.adopt(data.file) : await this.files.write(data, { maxSize: IMAGE_SIZE_CAP });
+      stored =
+        'file' in data
+          ? await this.files.adopt(data.file)
+          : await this.files.write(data, { maxSize: IMAGE_SIZE_CAP });
     } catch (err) {
       if (err instanceof StorageFailure) {
         await moveStatus(this.db, image.row.id, 'saving', 'killed').catch(() => undefined);
@@ -60,13 +82,16 @@ export class ImageDataService {
         throw err;
       }
       await this.restoreQueued(image.row.id);
-      if (err instanceof SizeLimitExceeded) throw new OverLimit(`Image exceeds the storage quota: ${err.message}`);
+      if (err instanceof SizeLimitExceeded)
+        throw new OverLimit(`Image exceeds the storage quota: ${err.message}`);
       throw err;
     }
     if (expectedSize !== undefined && expectedSize !== stored.size) {
       await this.files.remove(stored.fileId);
       await this.restoreQueued(image.row.id);
-      throw new BadRequest(`Image size ${stored.size} does not match the expected size ${expectedSize}.`);
+      throw new BadRequest(
+        `Image size ${stored.size} does not match the expected size ${expectedSize}.`,
+      );
     }
     try {
       await moveStatus(this.db, image.row.id, 'saving', 'active', {
@@ -81,7 +106,9 @@ export class ImageDataService {
       // Deleted while uploading: the bytes have no owner any more.
       await this.files.remove(stored.fileId);
       if (err instanceof NotFound) {
-        throw new Conflict(`Image ${id} could not be found after upload. The image may have been deleted during the upload.`);
+        throw new Conflict(
+          `Image ${id} could not be found after upload. The image may have been deleted during the upload.`,
+        );
       }
       throw err;
     }
@@ -97,14 +124,21 @@ export class ImageDataService {
   }
 
   /** GET /v2/images/{id}/file; null when the image has no data (Glance answers 204). */
-  async download(ctx: RequestContext, id: string, range?: { start?: number; end?: number }): Promise<ImageData | null> {
+  async download(
+    ctx: RequestContext,
+    id: string,
+    range?: { start?: number; end?: number },
+  ): Promise<ImageData | null> {
     const image = await this.getImage(ctx, id);
     const row = image.row;
     if (row.status === 'deactivated' && !ctx.isAdmin) {
-      throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
+      throw new Forbidden(
+        'The requested image has been deactivated. Image data download is forbidden.',
+      );
     }
     if (!row.file_id || row.size === null) return null;
-    if (!range) return { stream: this.files.read(row.file_id), length: row.size, checksum: row.checksum };
+    if (!range)
+      return { stream: this.files.read(row.file_id), length: row.size, checksum: row.checksum };
     const total = row.size;
     const start = range.start ?? Math.max(0, total - (range.end ?? 0));
     const end = range.start === undefined ? total - 1 : Math.min(range.end ?? total - 1, total - 1);

@@ -7,8 +7,25 @@ type Executor = Db;
 
 /** The columns of ImageRow, in the order array reads select them. */
 const COLUMNS = [
-  'id', 'name', 'status', 'visibility', 'protected', 'os_hidden', 'checksum', 'os_hash_algo', 'os_hash_value', 'owner',
-  'size', 'virtual_size', 'container_format', 'disk_format', 'min_disk', 'min_ram', 'file_id', 'created_at', 'updated_at',
+  'id',
+  'name',
+  'status',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'owner',
+  'size',
+  'virtual_size',
+  'container_format',
+  'disk_format',
+  'min_disk',
+  'min_ram',
+  'file_id',
+  'created_at',
+  'updated_at',
 ] as const satisfies readonly (keyof ImageRow)[];
 /**
  * SQLite writes each row as one JSON array, and the page is parsed in one go: for a page of 25,
@@ -26,9 +43,25 @@ function readRows(read: ReadArrays, text: string, params: readonly unknown[]): I
 function rowOf(v: unknown[]): ImageRow {
   // A literal of fixed shape: cheap to build, unlike better-sqlite3's row objects.
   return {
-    id: v[0], name: v[1], status: v[2], visibility: v[3], protected: v[4], os_hidden: v[5], checksum: v[6],
-    os_hash_algo: v[7], os_hash_value: v[8], owner: v[9], size: v[10], virtual_size: v[11], container_format: v[12],
-    disk_format: v[13], min_disk: v[14], min_ram: v[15], file_id: v[16], created_at: v[17], updated_at: v[18],
+    id: v[0],
+    name: v[1],
+    status: v[2],
+    visibility: v[3],
+    protected: v[4],
+    os_hidden: v[5],
+    checksum: v[6],
+    os_hash_algo: v[7],
+    os_hash_value: v[8],
+    owner: v[9],
+    size: v[10],
+    virtual_size: v[11],
+    container_format: v[12],
+    disk_format: v[13],
+    min_disk: v[14],
+    min_ram: v[15],
+    file_id: v[16],
+    created_at: v[17],
+    updated_at: v[18],
   } as ImageRow;
 }
 
@@ -58,14 +91,20 @@ export class ImageRepo {
 
   /** The row alone, for checks that need no properties or tags (list markers). */
   findRow(id: string): Promise<ImageRow | undefined> {
-    return withArrayReader(this.db, (read) => readRows(read, `${SELECT_ROWS} where images.id = ?`, [id])[0]);
+    return withArrayReader(
+      this.db,
+      (read) => readRows(read, `${SELECT_ROWS} where images.id = ?`, [id])[0],
+    );
   }
 
   /** A list page: the images `clauses` (what follows `FROM images`) select, in its order. */
   page(clauses: Sql): Promise<Image[]> {
     return withArrayReader(this.db, (read) => {
-      const images = readRows(read, `${SELECT_ROWS} ${clauses.text}`, clauses.params).map((row): Image => ({ row, properties: {}, tags: [] }));
-      if (images.length > 0) attachChildren(read, new Map(images.map((image) => [image.row.id, image])));
+      const images = readRows(read, `${SELECT_ROWS} ${clauses.text}`, clauses.params).map(
+        (row): Image => ({ row, properties: {}, tags: [] }),
+      );
+      if (images.length > 0)
+        attachChildren(read, new Map(images.map((image) => [image.row.id, image])));
       return images;
     });
   }
@@ -75,8 +114,18 @@ export class ImageRepo {
     const row = await ex.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const image: Image = { row, properties: {}, tags: [] };
-    for (const p of await ex.selectFrom('image_properties').selectAll().where('image_id', '=', id).execute()) image.properties[p.name] = p.value;
-    for (const t of await ex.selectFrom('image_tags').selectAll().where('image_id', '=', id).execute()) image.tags.push(t.value);
+    for (const p of await ex
+      .selectFrom('image_properties')
+      .selectAll()
+      .where('image_id', '=', id)
+      .execute())
+      image.properties[p.name] = p.value;
+    for (const t of await ex
+      .selectFrom('image_tags')
+      .selectAll()
+      .where('image_id', '=', id)
+      .execute())
+      image.tags.push(t.value);
     return image;
   }
 
@@ -96,10 +145,17 @@ export class ImageRepo {
 
   private async writeChildren(image: Image, ex: Executor): Promise<void> {
     const id = image.row.id;
-    const props = Object.entries(image.properties).map(([name, value]) => ({ image_id: id, name, value }));
+    const props = Object.entries(image.properties).map(([name, value]) => ({
+      image_id: id,
+      name,
+      value,
+    }));
     if (props.length > 0) await ex.insertInto('image_properties').values(props).execute();
     if (image.tags.length > 0) {
-      await ex.insertInto('image_tags').values(image.tags.map((value) => ({ image_id: id, value }))).execute();
+      await ex
+        .insertInto('image_tags')
+        .values(image.tags.map((value) => ({ image_id: id, value })))
+        .execute();
     }
   }
 }

@@ -4,7 +4,16 @@ import { all, first, type Query } from '../../http/query.js';
 import { isUuid } from '../../util.js';
 import { STATUSES, VISIBILITIES } from './model.js';
 
-export const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'] as const;
+export const SORT_KEYS = [
+  'name',
+  'status',
+  'container_format',
+  'disk_format',
+  'size',
+  'id',
+  'created_at',
+  'updated_at',
+] as const;
 type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
 
@@ -15,10 +24,37 @@ export const MAX_LIMIT = 1000;
 const TIME_OPS = { gt: '>', gte: '>=', eq: '=', neq: '<>', lt: '<', lte: '<=' } as const;
 
 /** Filter keys that name base columns, compared for equality (or `in:` lists). */
-const COLUMN_FILTERS = ['name', 'status', 'owner', 'container_format', 'disk_format', 'id', 'checksum', 'os_hash_value'] as const;
+const COLUMN_FILTERS = [
+  'name',
+  'status',
+  'owner',
+  'container_format',
+  'disk_format',
+  'id',
+  'checksum',
+  'os_hash_value',
+] as const;
 const IN_FILTERS = new Set(['name', 'status', 'container_format', 'disk_format', 'id']);
 /** Query keys that are not filters. */
-const NON_FILTERS = new Set(['limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'visibility', 'member_status', 'tag', 'os_hidden', 'size_min', 'size_max', 'created_at', 'updated_at', 'protected', 'min_disk', 'min_ram', 'size']);
+const NON_FILTERS = new Set([
+  'limit',
+  'marker',
+  'sort',
+  'sort_key',
+  'sort_dir',
+  'visibility',
+  'member_status',
+  'tag',
+  'os_hidden',
+  'size_min',
+  'size_max',
+  'created_at',
+  'updated_at',
+  'protected',
+  'min_disk',
+  'min_ram',
+  'size',
+]);
 
 /**
  * A piece of SQL over `images` with its `?` parameters in order. The list is written as SQL text
@@ -66,7 +102,9 @@ function boolParam(value: string, name: string): boolean {
 function parseSort(q: Query): Array<[SortKey, SortDir]> {
   const checkKey = (k: string): SortKey => {
     if (!SORT_KEYS.includes(k as SortKey)) {
-      throw new BadRequest(`Invalid sort key: ${k}. It must be one of the following: ${SORT_KEYS.join(', ')}.`);
+      throw new BadRequest(
+        `Invalid sort key: ${k}. It must be one of the following: ${SORT_KEYS.join(', ')}.`,
+      );
     }
     return k as SortKey;
   };
@@ -90,7 +128,10 @@ function parseSort(q: Query): Array<[SortKey, SortDir]> {
     if (dirs.length > 1 && dirs.length !== keys.length) {
       throw new BadRequest('Number of sort dirs does not match the number of sort keys');
     }
-    out = keys.map((k, i) => [checkKey(k), checkDir(dirs.length === 1 ? dirs[0]! : dirs[i] ?? 'desc')]);
+    out = keys.map((k, i) => [
+      checkKey(k),
+      checkDir(dirs.length === 1 ? dirs[0]! : (dirs[i] ?? 'desc')),
+    ]);
   } else {
     out = [['created_at', checkDir(dirs[0] ?? 'desc')]];
   }
@@ -114,7 +155,11 @@ export function parseListQuery(q: Query): ListQuery {
   }
 
   const visibility = first(q, 'visibility');
-  if (visibility !== undefined && visibility !== 'all' && !VISIBILITIES.includes(visibility as never)) {
+  if (
+    visibility !== undefined &&
+    visibility !== 'all' &&
+    !VISIBILITIES.includes(visibility as never)
+  ) {
     throw new BadRequest(`Invalid visibility value: ${visibility}`);
   }
   const memberStatus = first(q, 'member_status') ?? 'accepted';
@@ -127,10 +172,14 @@ export function parseListQuery(q: Query): ListQuery {
     if (value === undefined) continue;
     if (value.startsWith('in:') && IN_FILTERS.has(key)) {
       const values = inList(value);
-      conditions.push({ text: `images.${key} in (${values.map(() => '?').join(', ')})`, params: values });
+      conditions.push({
+        text: `images.${key} in (${values.map(() => '?').join(', ')})`,
+        params: values,
+      });
       continue;
     }
-    if (key === 'status' && !STATUSES.includes(value as never)) throw new BadRequest(`Invalid status value: ${value}`);
+    if (key === 'status' && !STATUSES.includes(value as never))
+      throw new BadRequest(`Invalid status value: ${value}`);
     if (key === 'id' && !isUuid(value)) {
       conditions.push({ text: '1 = 0', params: [] });
       continue;
@@ -169,7 +218,9 @@ export function parseListQuery(q: Query): ListQuery {
       const sqlOp = TIME_OPS[op as keyof typeof TIME_OPS];
       const when = new Date(rest.join(':'));
       if (!sqlOp || rest.length === 0 || Number.isNaN(when.getTime())) {
-        throw new BadRequest(`Invalid ${key} filter: ${value}. Use <gt|gte|eq|neq|lt|lte>:<ISO 8601 time>.`);
+        throw new BadRequest(
+          `Invalid ${key} filter: ${value}. Use <gt|gte|eq|neq|lt|lte>:<ISO 8601 time>.`,
+        );
       }
       conditions.push({ text: `images.${key} ${sqlOp} ?`, params: [when.toISOString()] });
     }
@@ -243,7 +294,9 @@ export function pageClauses(q: ListQuery, visible: Sql, marker: ImageRow | undef
     const dir = q.sort[0]![1];
     if (q.sort.every(([, d]) => d === dir)) {
       // One direction throughout: a row-value comparison, which SQLite runs as an index range.
-      where.push(`(${q.sort.map(([k]) => sortExpr(k)).join(', ')}) ${dir === 'asc' ? '>' : '<'} (${q.sort.map(() => '?').join(', ')})`);
+      where.push(
+        `(${q.sort.map(([k]) => sortExpr(k)).join(', ')}) ${dir === 'asc' ? '>' : '<'} (${q.sort.map(() => '?').join(', ')})`,
+      );
       for (const [k] of q.sort) params.push(sortValue(marker, k));
     } else {
       const ors = q.sort.map(([key, d], i) => {
@@ -257,5 +310,8 @@ export function pageClauses(q: ListQuery, visible: Sql, marker: ImageRow | undef
   }
   const order = q.sort.map(([k, d]) => `${sortExpr(k)} ${d}`).join(', ');
   params.push(q.limit);
-  return { text: `where ${where.map((w) => `(${w})`).join(' and ')} order by ${order} limit ?`, params };
+  return {
+    text: `where ${where.map((w) => `(${w})`).join(' and ')} order by ${order} limit ?`,
+    params,
+  };
 }

@@ -33,8 +33,13 @@ export class ImageMembers {
   /** The owner and admins see every member; a member sees only itself. */
   async list(ctx: RequestContext, imageId: string): Promise<ImageMemberRow[]> {
     const image = await this.getImage(ctx, imageId);
-    let q = this.db.selectFrom('image_members').selectAll().where('image_id', '=', image.row.id).orderBy('created_at');
-    if (!ctx.isAdmin && image.row.owner !== ctx.projectId) q = q.where('member', '=', ctx.projectId ?? '');
+    let q = this.db
+      .selectFrom('image_members')
+      .selectAll()
+      .where('image_id', '=', image.row.id)
+      .orderBy('created_at');
+    if (!ctx.isAdmin && image.row.owner !== ctx.projectId)
+      q = q.where('member', '=', ctx.projectId ?? '');
     return q.execute();
   }
 
@@ -55,10 +60,14 @@ export class ImageMembers {
       const image = await this.getImage(ctx, imageId, trx);
       assertCanModify(ctx, image.row, 'add_member');
       if (image.row.visibility !== 'shared') {
-        throw new Forbidden(`Image ${image.row.id} is not a shared image: only shared images have members.`);
+        throw new Forbidden(
+          `Image ${image.row.id} is not a shared image: only shared images have members.`,
+        );
       }
       if (await this.find(image.row.id, member, trx)) {
-        throw new Conflict(`The target member ${member} is already associated with image ${image.row.id}.`);
+        throw new Conflict(
+          `The target member ${member} is already associated with image ${image.row.id}.`,
+        );
       }
       const count = await trx
         .selectFrom('image_members')
@@ -66,17 +75,30 @@ export class ImageMembers {
         .where('image_id', '=', image.row.id)
         .executeTakeFirstOrThrow();
       if (Number(count.n) >= MEMBER_QUOTA) {
-        throw new OverLimit(`Maximum number of image members exceeded. Attempted: ${Number(count.n) + 1}, Maximum: ${MEMBER_QUOTA}`);
+        throw new OverLimit(
+          `Maximum number of image members exceeded. Attempted: ${Number(count.n) + 1}, Maximum: ${MEMBER_QUOTA}`,
+        );
       }
       const now = isoNow();
-      const row: ImageMemberRow = { image_id: image.row.id, member, status: 'pending', created_at: now, updated_at: now };
+      const row: ImageMemberRow = {
+        image_id: image.row.id,
+        member,
+        status: 'pending',
+        created_at: now,
+        updated_at: now,
+      };
       await trx.insertInto('image_members').values(row).execute();
       return row;
     });
   }
 
   /** Only the member itself decides whether it accepts an image shared with it. */
-  async setStatus(ctx: RequestContext, imageId: string, memberId: string, status: unknown): Promise<ImageMemberRow> {
+  async setStatus(
+    ctx: RequestContext,
+    imageId: string,
+    memberId: string,
+    status: unknown,
+  ): Promise<ImageMemberRow> {
     const row = await this.get(ctx, imageId, memberId);
     if (typeof status !== 'string' || !MEMBER_STATUSES.includes(status as never)) {
       throw new BadRequest(`Invalid status: ${String(status)}`);
@@ -99,10 +121,18 @@ export class ImageMembers {
     const row = await this.find(image.row.id, memberId);
     if (!row) throw new NotFound(`Member ${memberId} not found in image ${image.row.id}`);
     assertCanModify(ctx, image.row, 'delete_member');
-    await this.db.deleteFrom('image_members').where('image_id', '=', image.row.id).where('member', '=', memberId).execute();
+    await this.db
+      .deleteFrom('image_members')
+      .where('image_id', '=', image.row.id)
+      .where('member', '=', memberId)
+      .execute();
   }
 
-  private find(imageId: string, memberId: string, ex: Db = this.db): Promise<ImageMemberRow | undefined> {
+  private find(
+    imageId: string,
+    memberId: string,
+    ex: Db = this.db,
+  ): Promise<ImageMemberRow | undefined> {
     return ex
       .selectFrom('image_members')
       .selectAll()

@@ -1,11 +1,40 @@
 import type { ImageRow } from '../../store/schema.js';
 import { BadRequest, Forbidden, OverLimit } from '../../errors.js';
 
-export const CONTAINER_FORMATS = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'] as const;
-export const DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'] as const;
+export const CONTAINER_FORMATS = [
+  'ami',
+  'ari',
+  'aki',
+  'bare',
+  'ovf',
+  'ova',
+  'docker',
+  'compressed',
+] as const;
+export const DISK_FORMATS = [
+  'ami',
+  'ari',
+  'aki',
+  'vhd',
+  'vhdx',
+  'vmdk',
+  'raw',
+  'qcow2',
+  'vdi',
+  'iso',
+  'ploop',
+] as const;
 export const VISIBILITIES = ['community', 'public', 'private', 'shared'] as const;
 export const STATUSES = [
-  'queued', 'saving', 'active', 'killed', 'deleted', 'pending_delete', 'deactivated', 'uploading', 'importing',
+  'queued',
+  'saving',
+  'active',
+  'killed',
+  'deleted',
+  'pending_delete',
+  'deactivated',
+  'uploading',
+  'importing',
 ] as const;
 
 /** Glance's image_property_quota and image_tag_quota defaults. */
@@ -20,11 +49,34 @@ export interface Image {
 }
 
 /** Base properties a client may set (at create, or through PATCH). */
-export const WRITABLE = ['name', 'visibility', 'protected', 'os_hidden', 'container_format', 'disk_format', 'min_disk', 'min_ram', 'tags', 'owner'] as const;
+export const WRITABLE = [
+  'name',
+  'visibility',
+  'protected',
+  'os_hidden',
+  'container_format',
+  'disk_format',
+  'min_disk',
+  'min_ram',
+  'tags',
+  'owner',
+] as const;
 /** Base properties only the server sets. */
 export const READ_ONLY = [
-  'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size', 'virtual_size', 'created_at', 'updated_at',
-  'self', 'file', 'schema', 'direct_url', 'locations', 'stores',
+  'status',
+  'checksum',
+  'os_hash_algo',
+  'os_hash_value',
+  'size',
+  'virtual_size',
+  'created_at',
+  'updated_at',
+  'self',
+  'file',
+  'schema',
+  'direct_url',
+  'locations',
+  'stores',
 ] as const;
 
 /**
@@ -54,11 +106,13 @@ export function checkBaseValue(name: string, value: unknown): unknown {
   };
   switch (name) {
     case 'name':
-      if (value !== null && typeof value !== 'string') bad(`${JSON.stringify(value)} is not of type 'null', 'string'`);
+      if (value !== null && typeof value !== 'string')
+        bad(`${JSON.stringify(value)} is not of type 'null', 'string'`);
       if (typeof value === 'string' && value.length > 255) bad(`'${value}' is too long`);
       return value;
     case 'visibility':
-      if (!VISIBILITIES.includes(value as never)) bad(`${JSON.stringify(value)} is not one of ${JSON.stringify(VISIBILITIES)}`);
+      if (!VISIBILITIES.includes(value as never))
+        bad(`${JSON.stringify(value)} is not one of ${JSON.stringify(VISIBILITIES)}`);
       return value;
     case 'protected':
     case 'os_hidden':
@@ -66,7 +120,9 @@ export function checkBaseValue(name: string, value: unknown): unknown {
       return value;
     case 'container_format':
       if (value !== null && !CONTAINER_FORMATS.includes(value as never)) {
-        bad(`${JSON.stringify(value)} is not one of ${JSON.stringify([...CONTAINER_FORMATS, null])}`);
+        bad(
+          `${JSON.stringify(value)} is not one of ${JSON.stringify([...CONTAINER_FORMATS, null])}`,
+        );
       }
       return value;
     case 'disk_format':
@@ -76,12 +132,15 @@ export function checkBaseValue(name: string, value: unknown): unknown {
       return value;
     case 'min_disk':
     case 'min_ram':
-      if (typeof value !== 'number' || !Number.isInteger(value)) bad(`${JSON.stringify(value)} is not of type 'integer'`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        bad(`${JSON.stringify(value)} is not of type 'integer'`);
       if ((value as number) < 0) bad(`${value} is less than the minimum of 0`);
-      if ((value as number) > 2 ** 31 - 1) bad(`${value} is greater than the maximum of 2147483647`);
+      if ((value as number) > 2 ** 31 - 1)
+        bad(`${value} is greater than the maximum of 2147483647`);
       return value;
     case 'owner':
-      if (value !== null && typeof value !== 'string') bad(`${JSON.stringify(value)} is not of type 'null', 'string'`);
+      if (value !== null && typeof value !== 'string')
+        bad(`${JSON.stringify(value)} is not of type 'null', 'string'`);
       if (typeof value === 'string' && value.length > 255) bad(`'${value}' is too long`);
       return value;
     case 'tags':
@@ -92,34 +151,55 @@ export function checkBaseValue(name: string, value: unknown): unknown {
 }
 
 export function checkTags(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new BadRequest(`Provided object does not match schema 'image': ${JSON.stringify(value)} is not of type 'array'`);
+  if (!Array.isArray(value))
+    throw new BadRequest(
+      `Provided object does not match schema 'image': ${JSON.stringify(value)} is not of type 'array'`,
+    );
   for (const t of value) checkTag(t);
   const unique = [...new Set(value as string[])];
-  if (unique.length > TAG_QUOTA) throw new OverLimit(`Maximum number of tags exceeded. Attempted: ${unique.length}, Maximum: ${TAG_QUOTA}`);
+  if (unique.length > TAG_QUOTA)
+    throw new OverLimit(
+      `Maximum number of tags exceeded. Attempted: ${unique.length}, Maximum: ${TAG_QUOTA}`,
+    );
   return unique;
 }
 
 export function checkTag(tag: unknown): string {
-  if (typeof tag !== 'string') throw new BadRequest(`Provided object does not match schema 'image': ${JSON.stringify(tag)} is not of type 'string'`);
-  if (tag.length > 255) throw new BadRequest(`Provided object does not match schema 'image': '${tag}' is too long`);
+  if (typeof tag !== 'string')
+    throw new BadRequest(
+      `Provided object does not match schema 'image': ${JSON.stringify(tag)} is not of type 'string'`,
+    );
+  if (tag.length > 255)
+    throw new BadRequest(`Provided object does not match schema 'image': '${tag}' is too long`);
   return tag;
 }
 
 /** An extra (additional) property: a string value under a name that is not reserved. */
 export function checkExtra(name: string, value: unknown): string {
   if (name.startsWith('os_glance')) throw new Forbidden(`Attribute '${name}' is reserved.`);
-  if (name.length > 255) throw new BadRequest(`Provided object does not match schema 'image': '${name}' is too long`);
-  if (name === '') throw new BadRequest(`Provided object does not match schema 'image': property name must not be empty`);
+  if (name.length > 255)
+    throw new BadRequest(`Provided object does not match schema 'image': '${name}' is too long`);
+  if (name === '')
+    throw new BadRequest(
+      `Provided object does not match schema 'image': property name must not be empty`,
+    );
   if (typeof value !== 'string') {
-    throw new BadRequest(`Provided object does not match schema 'image': ${JSON.stringify(value)} is not of type 'string'`);
+    throw new BadRequest(
+      `Provided object does not match schema 'image': ${JSON.stringify(value)} is not of type 'string'`,
+    );
   }
-  if (value.length > 65535) throw new BadRequest(`Provided object does not match schema 'image': value of '${name}' is too long`);
+  if (value.length > 65535)
+    throw new BadRequest(
+      `Provided object does not match schema 'image': value of '${name}' is too long`,
+    );
   return value;
 }
 
 export function checkPropertyQuota(properties: Record<string, string>): void {
   const n = Object.keys(properties).length;
   if (n > PROPERTY_QUOTA) {
-    throw new OverLimit(`Maximum number of properties exceeded. Attempted: ${n}, Maximum: ${PROPERTY_QUOTA}`);
+    throw new OverLimit(
+      `Maximum number of properties exceeded. Attempted: ${n}, Maximum: ${PROPERTY_QUOTA}`,
+    );
   }
 }

@@ -19,13 +19,19 @@ const OPS = ['add', 'remove', 'replace'] as const;
  * `{"op":"replace","path":"/name"}`) or the deprecated v2.0 (`{"replace":"/name"}`), which
  * Tempest still sends.
  */
-export function parsePatch(contentType: string | undefined, body: unknown): { ops: PatchOp[]; v20: boolean } {
+export function parsePatch(
+  contentType: string | undefined,
+  body: unknown,
+): { ops: PatchOp[]; v20: boolean } {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== PATCH_V21 && type !== PATCH_V20) {
-    throw new UnsupportedMediaType(`Unsupported Content-Type. Use one of: ${PATCH_V21}, ${PATCH_V20}`);
+    throw new UnsupportedMediaType(
+      `Unsupported Content-Type. Use one of: ${PATCH_V21}, ${PATCH_V20}`,
+    );
   }
   const v20 = type === PATCH_V20;
-  if (!Array.isArray(body)) throw new BadRequest('Request body must be a JSON array of operation objects.');
+  if (!Array.isArray(body))
+    throw new BadRequest('Request body must be a JSON array of operation objects.');
   const ops = body.map((raw): PatchOp => {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new BadRequest('Operations must be JSON objects.');
@@ -35,16 +41,22 @@ export function parsePatch(contentType: string | undefined, body: unknown): { op
     let path: unknown;
     if (v20) {
       const found = OPS.filter((k) => k in o);
-      if (found.length !== 1) throw new BadRequest('Operation objects must contain exactly one member named "add", "remove", or "replace".');
+      if (found.length !== 1)
+        throw new BadRequest(
+          'Operation objects must contain exactly one member named "add", "remove", or "replace".',
+        );
       op = found[0];
       path = o[op!];
     } else {
       op = typeof o.op === 'string' ? o.op : undefined;
       path = o.path;
-      if (!op || !OPS.includes(op as never)) throw new BadRequest(`Invalid operation: "${String(o.op)}"`);
+      if (!op || !OPS.includes(op as never))
+        throw new BadRequest(`Invalid operation: "${String(o.op)}"`);
     }
-    if (typeof path !== 'string') throw new BadRequest('Unable to find \'path\' element in operation object.');
-    if (op !== 'remove' && !('value' in o)) throw new BadRequest(`Operation "${op}" requires a member named "value".`);
+    if (typeof path !== 'string')
+      throw new BadRequest("Unable to find 'path' element in operation object.");
+    if (op !== 'remove' && !('value' in o))
+      throw new BadRequest(`Operation "${op}" requires a member named "value".`);
     return { op: op as PatchOp['op'], name: pointerName(path), value: o.value };
   });
   return { ops, v20 };
@@ -54,15 +66,23 @@ function pointerName(path: string): string {
   if (!path.startsWith('/')) throw new BadRequest(`Pointer \`${path}\` does not start with "/".`);
   const parts = path.slice(1).split('/');
   const name = parts[0]!.replace(/~1/g, '/').replace(/~0/g, '~');
-  if (/~(?![01])/.test(parts[0]!)) throw new BadRequest(`Pointer \`${path}\` contains "~" not part of a recognized escape sequence.`);
-  if (name === 'locations') throw new Forbidden("It's not allowed to update locations if locations are invisible.");
+  if (/~(?![01])/.test(parts[0]!))
+    throw new BadRequest(
+      `Pointer \`${path}\` contains "~" not part of a recognized escape sequence.`,
+    );
+  if (name === 'locations')
+    throw new Forbidden("It's not allowed to update locations if locations are invisible.");
   if (parts.length > 1) throw new BadRequest('Nested paths are not allowed');
   return name;
 }
 
 /** Applies validated operations to a copy of the image; the caller stores the result. */
 export function applyPatch(ctx: RequestContext, image: Image, ops: PatchOp[], v20: boolean): Image {
-  const next: Image = { row: { ...image.row }, properties: { ...image.properties }, tags: [...image.tags] };
+  const next: Image = {
+    row: { ...image.row },
+    properties: { ...image.properties },
+    tags: [...image.tags],
+  };
   for (const { op, name, value } of ops) {
     if ((READ_ONLY as readonly string[]).includes(name) || name === 'id') {
       throw new Forbidden(`Attribute '${name}' is read-only.`);
@@ -96,7 +116,8 @@ function setBase(ctx: RequestContext, image: Image, name: string, value: unknown
       image.tags = value as string[];
       return;
     case 'owner':
-      if (!ctx.isAdmin && value !== row.owner) throw new Forbidden("You are not permitted to modify 'owner' on this image.");
+      if (!ctx.isAdmin && value !== row.owner)
+        throw new Forbidden("You are not permitted to modify 'owner' on this image.");
       row.owner = value as string | null;
       return;
     case 'visibility':

@@ -54,15 +54,27 @@ export class ImageService {
    * points at are removed.
    */
   async recover(): Promise<void> {
-    await this.db.updateTable('images').set({ status: 'queued', updated_at: isoNow() }).where('status', '=', 'saving').execute();
-    const rows = await this.db.selectFrom('images').select('file_id').where('file_id', 'is not', null).execute();
+    await this.db
+      .updateTable('images')
+      .set({ status: 'queued', updated_at: isoNow() })
+      .where('status', '=', 'saving')
+      .execute();
+    const rows = await this.db
+      .selectFrom('images')
+      .select('file_id')
+      .where('file_id', 'is not', null)
+      .execute();
     await this.files.sweep(new Set([...rows.map((r) => r.file_id!), ...(await this.filesInUse())]));
   }
 
   /** Image files no layer reads any more: removed unless an image row has them or they are `pinned`. */
   async releaseFiles(fileIds: string[], pinned: Set<string>): Promise<void> {
     if (fileIds.length === 0) return;
-    const rows = await this.db.selectFrom('images').select('file_id').where('file_id', 'in', fileIds).execute();
+    const rows = await this.db
+      .selectFrom('images')
+      .select('file_id')
+      .where('file_id', 'in', fileIds)
+      .execute();
     const keep = new Set([...rows.map((r) => r.file_id), ...pinned]);
     for (const id of fileIds) if (!keep.has(id)) await this.files.remove(id);
   }
@@ -95,7 +107,9 @@ export class ImageService {
     for (const [key, value] of Object.entries(body)) {
       if (key === 'id') {
         if (typeof value !== 'string' || !isUuid(value)) {
-          throw new BadRequest(`Provided object does not match schema 'image': ${JSON.stringify(value)} does not match uuid pattern`);
+          throw new BadRequest(
+            `Provided object does not match schema 'image': ${JSON.stringify(value)} does not match uuid pattern`,
+          );
         }
         row.id = value.toLowerCase();
       } else if ((READ_ONLY as readonly string[]).includes(key)) {
@@ -104,7 +118,8 @@ export class ImageService {
         const v = checkBaseValue(key, value);
         if (key === 'tags') image.tags = v as string[];
         else if (key === 'owner') {
-          if (!ctx.isAdmin && v !== ctx.projectId) throw new Forbidden(`You are not permitted to create images owned by '${String(v)}'.`);
+          if (!ctx.isAdmin && v !== ctx.projectId)
+            throw new Forbidden(`You are not permitted to create images owned by '${String(v)}'.`);
           row.owner = v as string | null;
         } else if (key === 'protected' || key === 'os_hidden') row[key] = v ? 1 : 0;
         else if (key === 'min_disk' || key === 'min_ram') row[key] = v as number;
@@ -120,7 +135,8 @@ export class ImageService {
     try {
       await this.repo.insert(image);
     } catch (err) {
-      if ((await this.repo.find(row.id)) !== undefined) throw new Conflict(`An image with identifier ${row.id} already exists`);
+      if ((await this.repo.find(row.id)) !== undefined)
+        throw new Conflict(`An image with identifier ${row.id} already exists`);
       throw err;
     }
     return image;
@@ -140,10 +156,13 @@ export class ImageService {
     let marker: ImageRow | undefined;
     if (q.marker !== undefined) {
       marker = isUuid(q.marker) ? await this.repo.findRow(q.marker.toLowerCase()) : undefined;
-      if (!marker || !(await this.canSee(ctx, marker))) throw new BadRequest(`Marker ${q.marker} could not be found.`);
+      if (!marker || !(await this.canSee(ctx, marker)))
+        throw new BadRequest(`Marker ${q.marker} could not be found.`);
     }
     if (q.limit === 0) return { images: [], nextMarker: undefined };
-    const images = await this.repo.page(pageClauses(q, visibleCondition(ctx, q.visibility, q.memberStatus), marker));
+    const images = await this.repo.page(
+      pageClauses(q, visibleCondition(ctx, q.visibility, q.memberStatus), marker),
+    );
     const last = images[images.length - 1];
     return { images, nextMarker: images.length === q.limit && last ? last.row.id : undefined };
   }
@@ -165,7 +184,9 @@ export class ImageService {
       }
       checkPropertyQuota(next.properties);
       if (next.tags.length > TAG_QUOTA) {
-        throw new OverLimit(`Maximum number of tags exceeded. Attempted: ${next.tags.length}, Maximum: ${TAG_QUOTA}`);
+        throw new OverLimit(
+          `Maximum number of tags exceeded. Attempted: ${next.tags.length}, Maximum: ${TAG_QUOTA}`,
+        );
       }
       next.row.updated_at = isoNow();
       await this.repo.save(next, trx);
@@ -182,11 +203,17 @@ export class ImageService {
       throw err;
     }
     assertCanModify(ctx, image.row, 'delete_image');
-    if (image.row.protected) throw new Forbidden(`Image ${image.row.id} is protected and cannot be deleted.`);
+    if (image.row.protected)
+      throw new Forbidden(`Image ${image.row.id} is protected and cannot be deleted.`);
     // The row goes first: a crash before the file is removed leaves an orphan the next start sweeps.
-    const res = await this.db.deleteFrom('images').where('id', '=', image.row.id).where('protected', '=', 0).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('images')
+      .where('id', '=', image.row.id)
+      .where('protected', '=', 0)
+      .executeTakeFirst();
     if (res.numDeletedRows === 0n) throw new NotFound(`Failed to find image ${id} to delete`);
-    if (image.row.file_id && !(await this.filesInUse()).has(image.row.file_id)) await this.files.remove(image.row.file_id);
+    if (image.row.file_id && !(await this.filesInUse()).has(image.row.file_id))
+      await this.files.remove(image.row.file_id);
   }
 
   async addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
@@ -196,10 +223,16 @@ export class ImageService {
       assertCanModify(ctx, image.row, 'modify_image');
       if (image.tags.includes(tag)) return;
       if (image.tags.length >= TAG_QUOTA) {
-        throw new OverLimit(`Maximum number of tags exceeded. Attempted: ${image.tags.length + 1}, Maximum: ${TAG_QUOTA}`);
+        throw new OverLimit(
+          `Maximum number of tags exceeded. Attempted: ${image.tags.length + 1}, Maximum: ${TAG_QUOTA}`,
+        );
       }
       await trx.insertInto('image_tags').values({ image_id: image.row.id, value: tag }).execute();
-      await trx.updateTable('images').set({ updated_at: isoNow() }).where('id', '=', image.row.id).execute();
+      await trx
+        .updateTable('images')
+        .set({ updated_at: isoNow() })
+        .where('id', '=', image.row.id)
+        .execute();
     });
   }
 
@@ -208,8 +241,16 @@ export class ImageService {
       const image = await this.get(ctx, id, trx);
       assertCanModify(ctx, image.row, 'modify_image');
       if (!image.tags.includes(tag)) throw new NotFound(`Tag ${tag} not found`);
-      await trx.deleteFrom('image_tags').where('image_id', '=', image.row.id).where('value', '=', tag).execute();
-      await trx.updateTable('images').set({ updated_at: isoNow() }).where('id', '=', image.row.id).execute();
+      await trx
+        .deleteFrom('image_tags')
+        .where('image_id', '=', image.row.id)
+        .where('value', '=', tag)
+        .execute();
+      await trx
+        .updateTable('images')
+        .set({ updated_at: isoNow() })
+        .where('id', '=', image.row.id)
+        .execute();
     });
   }
 
@@ -221,9 +262,10 @@ export class ImageService {
     if (image.row.status === target) return;
     const from = active ? 'deactivated' : 'active';
     if (image.row.status !== from) {
-      throw new BadRequest(`Not allowed to ${active ? 'reactivate' : 'deactivate'} image in status '${image.row.status}'`);
+      throw new BadRequest(
+        `Not allowed to ${active ? 'reactivate' : 'deactivate'} image in status '${image.row.status}'`,
+      );
     }
     await moveStatus(this.db, image.row.id, from, target);
   }
-
 }

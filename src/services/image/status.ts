@@ -12,7 +12,13 @@ function transitionError(from: string, to: string): Conflict {
  * Every image status change: checked against Glance's transition table, then a conditional
  * UPDATE, so a request that lost a race gets Glance's 409 instead of overwriting the winner.
  */
-export async function moveStatus(db: Db, id: string, from: string, to: string, extra: Partial<ImageRow> = {}): Promise<void> {
+export async function moveStatus(
+  db: Db,
+  id: string,
+  from: string,
+  to: string,
+  extra: Partial<ImageRow> = {},
+): Promise<void> {
   if (!canTransition(from, to)) throw transitionError(from, to);
   const res = await db
     .updateTable('images')
@@ -21,7 +27,11 @@ export async function moveStatus(db: Db, id: string, from: string, to: string, e
     .where('status', '=', from)
     .executeTakeFirst();
   if (res.numUpdatedRows === 0n) {
-    const now = await db.selectFrom('images').select('status').where('id', '=', id).executeTakeFirst();
+    const now = await db
+      .selectFrom('images')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!now) throw new NotFound(`No image found with ID ${id}`);
     throw transitionError(now.status, to);
   }

@@ -30,9 +30,24 @@ export class VolumeApi {
   }
 
   /** Renders volumes with their type names, looked up once per response. */
-  async render(ctx: RequestContext, mv: Microversion, volumes: Volume[], extensions = true): Promise<Record<string, unknown>[]> {
+  async render(
+    ctx: RequestContext,
+    mv: Microversion,
+    volumes: Volume[],
+    extensions = true,
+  ): Promise<Record<string, unknown>[]> {
     const types = await this.db.selectFrom('volume_types').select(['id', 'name']).execute();
     const names = new Map(types.map((t) => [t.id, t.name]));
-    return volumes.map((v) => volumeView(v, ctx, mv, this.baseUrl(), names.get(v.row.volume_type_id) ?? '', v.row.volume_type_id, extensions));
+    return volumes.map((v) =>
+      volumeView(
+        v,
+        ctx,
+        mv,
+        this.baseUrl(),
+        names.get(v.row.volume_type_id) ?? '',
+        v.row.volume_type_id,
+        extensions,
+      ),
+    );
   }
 }

@@ -18,7 +18,8 @@ export interface Paging {
 }
 
 function nonNegative(value: string, name: string): number {
-  if (!/^\s*-?\d+\s*$/.test(value)) throw new BadRequest(`Invalid input received: ${name} param must be an integer`);
+  if (!/^\s*-?\d+\s*$/.test(value))
+    throw new BadRequest(`Invalid input received: ${name} param must be an integer`);
   const n = Number(value);
   if (n < 0) throw new BadRequest(`Invalid input received: ${name} param must be positive`);
   return n;
@@ -28,14 +29,17 @@ function nonNegative(value: string, name: string): number {
 export function parsePaging(q: Query, sortKeys: readonly string[]): Paging {
   const limitRaw = first(q, 'limit');
   const offsetRaw = first(q, 'offset');
-  const limit = limitRaw === undefined ? MAX_LIMIT : Math.min(nonNegative(limitRaw, 'limit'), MAX_LIMIT);
+  const limit =
+    limitRaw === undefined ? MAX_LIMIT : Math.min(nonNegative(limitRaw, 'limit'), MAX_LIMIT);
   const offset = offsetRaw === undefined ? 0 : nonNegative(offsetRaw, 'offset');
 
   const pairs: Array<[string, string]> = [];
   const sort = first(q, 'sort');
   if (sort !== undefined) {
     if (first(q, 'sort_key') !== undefined || first(q, 'sort_dir') !== undefined) {
-      throw new BadRequest("Invalid input received: The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
+      throw new BadRequest(
+        "Invalid input received: The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.",
+      );
     }
     for (const part of sort.split(',')) {
       const [k = '', d = 'desc'] = part.trim().split(':');
@@ -48,9 +52,13 @@ export function parsePaging(q: Query, sortKeys: readonly string[]): Paging {
   }
   const out: Array<[string, SortDir]> = pairs.map(([rawKey, rawDir]) => {
     const key = rawKey === 'display_name' ? 'name' : rawKey;
-    if (!sortKeys.includes(key)) throw new BadRequest(`Invalid input received: Invalid sort key ${rawKey}`);
+    if (!sortKeys.includes(key))
+      throw new BadRequest(`Invalid input received: Invalid sort key ${rawKey}`);
     const dir = rawDir.toLowerCase();
-    if (dir !== 'asc' && dir !== 'desc') throw new BadRequest(`Invalid input received: Unknown sort direction, must be 'desc' or 'asc'`);
+    if (dir !== 'asc' && dir !== 'desc')
+      throw new BadRequest(
+        `Invalid input received: Unknown sort direction, must be 'desc' or 'asc'`,
+      );
     return [key, dir];
   });
   const last = out[out.length - 1]![1];
@@ -84,9 +92,13 @@ export function afterMarker(
     const values = sql.join(sort.map(([k]) => sortValue(marker, k)));
     return sql<SqlBool>`(${keys}) ${sql.raw(dir === 'asc' ? '>' : '<')} (${values})`;
   }
-  const cmp = (key: string, op: string) => sql<SqlBool>`${sortExpr(table, key)} ${sql.raw(op)} ${sortValue(marker, key)}`;
+  const cmp = (key: string, op: string) =>
+    sql<SqlBool>`${sortExpr(table, key)} ${sql.raw(op)} ${sortValue(marker, key)}`;
   const ors = sort.map(([key, dir], i) => {
-    const ands = [...sort.slice(0, i).map(([k]) => cmp(k, '=')), cmp(key, dir === 'asc' ? '>' : '<')];
+    const ands = [
+      ...sort.slice(0, i).map(([k]) => cmp(k, '=')),
+      cmp(key, dir === 'asc' ? '>' : '<'),
+    ];
     return sql<SqlBool>`(${sql.join(ands, sql` and `)})`;
   });
   return sql<SqlBool>`(${sql.join(ors, sql` or `)})`;

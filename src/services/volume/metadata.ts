@@ -16,18 +16,35 @@ export class MetadataService {
     private readonly snapshots: SnapshotService,
   ) {}
 
-  private async load(ctx: RequestContext, owner: MetaOwner, id: string, ex: Db): Promise<{ id: string; metadata: Record<string, string> }> {
-    const found = owner === 'volume' ? await this.volumes.get(ctx, id, ex) : await this.snapshots.get(ctx, id, ex);
+  private async load(
+    ctx: RequestContext,
+    owner: MetaOwner,
+    id: string,
+    ex: Db,
+  ): Promise<{ id: string; metadata: Record<string, string> }> {
+    const found =
+      owner === 'volume'
+        ? await this.volumes.get(ctx, id, ex)
+        : await this.snapshots.get(ctx, id, ex);
     return { id: found.row.id, metadata: found.metadata };
   }
 
-  private async store(ex: Db, owner: MetaOwner, id: string, metadata: Record<string, string>): Promise<void> {
+  private async store(
+    ex: Db,
+    owner: MetaOwner,
+    id: string,
+    metadata: Record<string, string>,
+  ): Promise<void> {
     if (owner === 'volume') {
       await this.volumes.repo.setVolumeMetadata(ex, 'volume_metadata', id, metadata);
       await ex.updateTable('volumes').set({ updated_at: isoNow() }).where('id', '=', id).execute();
     } else {
       await this.volumes.repo.setSnapshotMetadata(ex, id, metadata);
-      await ex.updateTable('snapshots').set({ updated_at: isoNow() }).where('id', '=', id).execute();
+      await ex
+        .updateTable('snapshots')
+        .set({ updated_at: isoNow() })
+        .where('id', '=', id)
+        .execute();
     }
   }
 
@@ -36,8 +53,16 @@ export class MetadataService {
   }
 
   /** POST merges the given keys into the metadata; PUT (replace) makes them the whole of it. */
-  async set(ctx: RequestContext, owner: MetaOwner, id: string, body: unknown, replace: boolean): Promise<Record<string, string>> {
-    const given = parseMetadata((body as { metadata?: unknown } | undefined)?.metadata ?? body ?? {});
+  async set(
+    ctx: RequestContext,
+    owner: MetaOwner,
+    id: string,
+    body: unknown,
+    replace: boolean,
+  ): Promise<Record<string, string>> {
+    const given = parseMetadata(
+      (body as { metadata?: unknown } | undefined)?.metadata ?? body ?? {},
+    );
     return this.db.transaction().execute(async (trx) => {
       const current = await this.load(ctx, owner, id, trx);
       const next = replace ? given : { ...current.metadata, ...given };
@@ -53,7 +78,13 @@ export class MetadataService {
   }
 
   /** PUT /metadata/{key} with {"meta": {key: value}}. */
-  async setKey(ctx: RequestContext, owner: MetaOwner, id: string, key: string, body: unknown): Promise<Record<string, string>> {
+  async setKey(
+    ctx: RequestContext,
+    owner: MetaOwner,
+    id: string,
+    key: string,
+    body: unknown,
+  ): Promise<Record<string, string>> {
     const meta = parseMetadata((body as { meta?: unknown } | undefined)?.meta, 'meta');
     const keys = Object.keys(meta);
     if (keys.length !== 1 || keys[0] !== key) {

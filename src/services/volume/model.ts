@@ -20,7 +20,13 @@ export interface Snapshot {
 }
 
 /** Statuses from which a volume may be deleted without force (cinder/volume/api.py). */
-export const DELETABLE = ['available', 'error', 'error_restoring', 'error_extending', 'error_managing'];
+export const DELETABLE = [
+  'available',
+  'error',
+  'error_restoring',
+  'error_extending',
+  'error_managing',
+];
 
 /** Cinder Zed's one message for every reason a plain delete is refused. */
 export const VOLUME_DELETE_REFUSED =
@@ -46,18 +52,26 @@ export function parseSize(value: unknown): number {
 export function parseMetadata(value: unknown, field = 'metadata'): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. ${JSON.stringify(value)} is not of type 'object'`);
+    throw new BadRequest(
+      `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. ${JSON.stringify(value)} is not of type 'object'`,
+    );
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k.length === 0 || k.length > 255) {
-      throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. Metadata property key must be 1 to 255 characters long.`);
+      throw new BadRequest(
+        `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. Metadata property key must be 1 to 255 characters long.`,
+      );
     }
     if (typeof v !== 'string') {
-      throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. ${JSON.stringify(v)} is not of type 'string'`);
+      throw new BadRequest(
+        `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. ${JSON.stringify(v)} is not of type 'string'`,
+      );
     }
     if (v.length > 255) {
-      throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. Metadata property value must be at most 255 characters long.`);
+      throw new BadRequest(
+        `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. Metadata property value must be at most 255 characters long.`,
+      );
     }
     out[k] = v;
   }
@@ -67,10 +81,14 @@ export function parseMetadata(value: unknown, field = 'metadata'): Record<string
 export function optText(value: unknown, field: string, max = 255): string | null | undefined {
   if (value === undefined || value === null) return value as null | undefined;
   if (typeof value !== 'string') {
-    throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. ${JSON.stringify(value)} is not of type 'string'`);
+    throw new BadRequest(
+      `Invalid input for field/attribute ${field}. Value: ${JSON.stringify(value)}. ${JSON.stringify(value)} is not of type 'string'`,
+    );
   }
   if (value.length > max) {
-    throw new BadRequest(`Invalid input for field/attribute ${field}. Value: ${value}. '${value}' is too long`);
+    throw new BadRequest(
+      `Invalid input for field/attribute ${field}. Value: ${value}. '${value}' is too long`,
+    );
   }
   return value;
 }

@@ -10,7 +10,10 @@ import { metadataRoutes } from './routes/metadata.js';
 import { miscRoutes } from './routes/misc.js';
 
 /** Cinder v3 under /volume: /v3/{project_id}/... (the project-less URLs of 3.67 are not routed). */
-export async function volumePlugin(app: FastifyInstance, opts: { api: VolumeApi; identity: IdentityService }): Promise<void> {
+export async function volumePlugin(
+  app: FastifyInstance,
+  opts: { api: VolumeApi; identity: IdentityService },
+): Promise<void> {
   const { api, identity } = opts;
   await registerFaultApi(app, {
     identity,

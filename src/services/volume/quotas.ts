@@ -37,7 +37,9 @@ function validLimits(values: Record<string, unknown>): Partial<QuotaSet> {
     if (!(key in DEFAULT_QUOTAS)) continue;
     const n = typeof value === 'string' ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) {
-      throw new BadRequest(`Invalid input received: Quota limit ${String(value)} for ${key} must be an integer greater than or equal to -1.`);
+      throw new BadRequest(
+        `Invalid input received: Quota limit ${String(value)} for ${key} must be an integer greater than or equal to -1.`,
+      );
     }
     limits[key as QuotaResource] = n;
   }
@@ -61,7 +63,11 @@ export class Quotas {
   }
 
   async limits(projectId: string, ex: Db = this.db): Promise<QuotaSet> {
-    const rows = await ex.selectFrom('quotas').selectAll().where('project_id', '=', projectId).execute();
+    const rows = await ex
+      .selectFrom('quotas')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .execute();
     const set = await this.classSet('default', ex);
     for (const r of rows) if (r.resource in set) set[r.resource as QuotaResource] = r.hard_limit;
     return set;
@@ -85,11 +91,21 @@ export class Quotas {
    * Refuses a request that would pass a quota, with Cinder's 413 texts. Call inside the
    * transaction that inserts the new rows, so concurrent creates cannot both slip under it.
    */
-  async check(ex: Db, projectId: string, want: { volumes?: number; snapshots?: number; gigabytes: number }): Promise<void> {
+  async check(
+    ex: Db,
+    projectId: string,
+    want: { volumes?: number; snapshots?: number; gigabytes: number },
+  ): Promise<void> {
     const limits = await this.limits(projectId, ex);
     const used = await this.usage(projectId, ex);
-    if (want.volumes && limits.per_volume_gigabytes >= 0 && want.gigabytes > limits.per_volume_gigabytes) {
-      throw overLimit(`Requested volume size ${want.gigabytes}G is larger than maximum allowed limit ${limits.per_volume_gigabytes}G.`);
+    if (
+      want.volumes &&
+      limits.per_volume_gigabytes >= 0 &&
+      want.gigabytes > limits.per_volume_gigabytes
+    ) {
+      throw overLimit(
+        `Requested volume size ${want.gigabytes}G is larger than maximum allowed limit ${limits.per_volume_gigabytes}G.`,
+      );
     }
     if (limits.gigabytes >= 0 && used.gigabytes + want.gigabytes > limits.gigabytes) {
       throw overLimit(
@@ -97,9 +113,15 @@ export class Quotas {
       );
     }
     if (want.volumes && limits.volumes >= 0 && used.volumes + want.volumes > limits.volumes) {
-      throw overLimit(`Maximum number of volumes allowed (${limits.volumes}) exceeded for quota 'volumes'.`);
+      throw overLimit(
+        `Maximum number of volumes allowed (${limits.volumes}) exceeded for quota 'volumes'.`,
+      );
     }
-    if (want.snapshots && limits.snapshots >= 0 && used.snapshots + want.snapshots > limits.snapshots) {
+    if (
+      want.snapshots &&
+      limits.snapshots >= 0 &&
+      used.snapshots + want.snapshots > limits.snapshots
+    ) {
       throw overLimit(`Maximum number of snapshots allowed (${limits.snapshots}) exceeded`);
     }
   }

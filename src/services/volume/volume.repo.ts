@@ -6,7 +6,11 @@ type MetaTable = 'volume_metadata' | 'volume_image_metadata';
 
 /** Image files that volume creates waiting in the task queue will back their heads with. */
 export async function waitingImageFiles(db: Db): Promise<Set<string>> {
-  const waiting = await db.selectFrom('tasks').select('payload').where('kind', '=', 'volume.create').execute();
+  const waiting = await db
+    .selectFrom('tasks')
+    .select('payload')
+    .where('kind', '=', 'volume.create')
+    .execute();
   const files = new Set<string>();
   for (const t of waiting) {
     const file = (JSON.parse(t.payload) as { imageFile?: unknown }).imageFile;
@@ -27,38 +31,73 @@ export class VolumeRepo {
   async hydrateVolumes(rows: VolumeRow[], ex: Db = this.db): Promise<Volume[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const byId = new Map<string, Volume>(rows.map((row) => [row.id, { row, metadata: {}, imageMetadata: {} }]));
-    for (const m of await ex.selectFrom('volume_metadata').selectAll().where('volume_id', 'in', ids).execute()) {
+    const byId = new Map<string, Volume>(
+      rows.map((row) => [row.id, { row, metadata: {}, imageMetadata: {} }]),
+    );
+    for (const m of await ex
+      .selectFrom('volume_metadata')
+      .selectAll()
+      .where('volume_id', 'in', ids)
+      .execute()) {
       byId.get(m.volume_id)!.metadata[m.key] = m.value;
     }
-    for (const m of await ex.selectFrom('volume_image_metadata').selectAll().where('volume_id', 'in', ids).execute()) {
+    for (const m of await ex
+      .selectFrom('volume_image_metadata')
+      .selectAll()
+      .where('volume_id', 'in', ids)
+      .execute()) {
       byId.get(m.volume_id)!.imageMetadata[m.key] = m.value;
     }
     return rows.map((r) => byId.get(r.id)!);
   }
 
   async findSnapshot(id: string, ex: Db = this.db): Promise<Snapshot | undefined> {
-    const row = await ex.selectFrom('snapshots').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await ex
+      .selectFrom('snapshots')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? (await this.hydrateSnapshots([row], ex))[0] : undefined;
   }
 
   async hydrateSnapshots(rows: SnapshotRow[], ex: Db = this.db): Promise<Snapshot[]> {
     if (rows.length === 0) return [];
     const byId = new Map<string, Snapshot>(rows.map((row) => [row.id, { row, metadata: {} }]));
-    const meta = await ex.selectFrom('snapshot_metadata').selectAll().where('snapshot_id', 'in', [...byId.keys()]).execute();
+    const meta = await ex
+      .selectFrom('snapshot_metadata')
+      .selectAll()
+      .where('snapshot_id', 'in', [...byId.keys()])
+      .execute();
     for (const m of meta) byId.get(m.snapshot_id)!.metadata[m.key] = m.value;
     return rows.map((r) => byId.get(r.id)!);
   }
 
-  async setVolumeMetadata(ex: Db, table: MetaTable, volumeId: string, metadata: Record<string, string>): Promise<void> {
+  async setVolumeMetadata(
+    ex: Db,
+    table: MetaTable,
+    volumeId: string,
+    metadata: Record<string, string>,
+  ): Promise<void> {
     await ex.deleteFrom(table).where('volume_id', '=', volumeId).execute();
-    const rows = Object.entries(metadata).map(([key, value]) => ({ volume_id: volumeId, key, value }));
+    const rows = Object.entries(metadata).map(([key, value]) => ({
+      volume_id: volumeId,
+      key,
+      value,
+    }));
     if (rows.length > 0) await ex.insertInto(table).values(rows).execute();
   }
 
-  async setSnapshotMetadata(ex: Db, snapshotId: string, metadata: Record<string, string>): Promise<void> {
+  async setSnapshotMetadata(
+    ex: Db,
+    snapshotId: string,
+    metadata: Record<string, string>,
+  ): Promise<void> {
     await ex.deleteFrom('snapshot_metadata').where('snapshot_id', '=', snapshotId).execute();
-    const rows = Object.entries(metadata).map(([key, value]) => ({ snapshot_id: snapshotId, key, value }));
+    const rows = Object.entries(metadata).map(([key, value]) => ({
+      snapshot_id: snapshotId,
+      key,
+      value,
+    }));
     if (rows.length > 0) await ex.insertInto('snapshot_metadata').values(rows).execute();
   }
 
@@ -75,8 +114,16 @@ export class VolumeRepo {
 
   /** Every layer a row points at: the roots of the layer store's mark-and-sweep. */
   async layerRoots(): Promise<string[]> {
-    const heads = await this.db.selectFrom('volumes').select('head_layer as layer').where('head_layer', 'is not', null).execute();
-    const snaps = await this.db.selectFrom('snapshots').select('layer').where('layer', 'is not', null).execute();
+    const heads = await this.db
+      .selectFrom('volumes')
+      .select('head_layer as layer')
+      .where('head_layer', 'is not', null)
+      .execute();
+    const snaps = await this.db
+      .selectFrom('snapshots')
+      .select('layer')
+      .where('layer', 'is not', null)
+      .execute();
     return [...heads, ...snaps].map((r) => r.layer!);
   }
 }

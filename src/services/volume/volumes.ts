@@ -9,7 +9,14 @@ import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
 import { VolumeRepo } from './volume.repo.js';
 import { Quotas } from './quotas.js';
-import { afterMarker, listedProject, markerNotFound, parsePaging, sortExpr, type Paging } from './listing.js';
+import {
+  afterMarker,
+  listedProject,
+  markerNotFound,
+  parsePaging,
+  sortExpr,
+  type Paging,
+} from './listing.js';
 import {
   AVAILABILITY_ZONE,
   DEFAULT_TYPE_NAME,
@@ -22,10 +29,26 @@ import {
   type Volume,
 } from './model.js';
 
-const VOLUME_SORT_KEYS = ['id', 'name', 'size', 'status', 'created_at', 'updated_at', 'availability_zone', 'bootable'] as const;
+const VOLUME_SORT_KEYS = [
+  'id',
+  'name',
+  'size',
+  'status',
+  'created_at',
+  'updated_at',
+  'availability_zone',
+  'bootable',
+] as const;
 
 /** Glance fields Cinder copies into volume_image_metadata (cinder/volume/flows/manager). */
-const IMAGE_FIELDS = ['checksum', 'container_format', 'disk_format', 'min_disk', 'min_ram', 'size'] as const;
+const IMAGE_FIELDS = [
+  'checksum',
+  'container_format',
+  'disk_format',
+  'min_disk',
+  'min_ram',
+  'size',
+] as const;
 
 export function volumeNotFound(id: string): NotFound {
   return new NotFound(`Volume ${id} could not be found.`);
@@ -47,16 +70,32 @@ export class VolumeService {
 
   /** Cinder's default volume type, created once. */
   async defaultType(): Promise<{ id: string; name: string }> {
-    const found = await this.db.selectFrom('volume_types').select(['id', 'name']).where('name', '=', DEFAULT_TYPE_NAME).executeTakeFirst();
+    const found = await this.db
+      .selectFrom('volume_types')
+      .select(['id', 'name'])
+      .where('name', '=', DEFAULT_TYPE_NAME)
+      .executeTakeFirst();
     if (found) return found;
-    const row = { id: randomUUID(), name: DEFAULT_TYPE_NAME, description: 'Default Volume Type', is_public: 1, extra_specs: '{}', created_at: isoNow() };
-    await this.db.insertInto('volume_types').values(row).onConflict((oc) => oc.doNothing()).execute();
+    const row = {
+      id: randomUUID(),
+      name: DEFAULT_TYPE_NAME,
+      description: 'Default Volume Type',
+      is_public: 1,
+      extra_specs: '{}',
+      created_at: isoNow(),
+    };
+    await this.db
+      .insertInto('volume_types')
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     return this.defaultType();
   }
 
   async get(ctx: RequestContext, id: string, ex: Db = this.db): Promise<Volume> {
     const volume = isUuid(id) ? await this.repo.findVolume(id.toLowerCase(), ex) : undefined;
-    if (!volume || (!ctx.isAdmin && volume.row.project_id !== ctx.projectId)) throw volumeNotFound(id);
+    if (!volume || (!ctx.isAdmin && volume.row.project_id !== ctx.projectId))
+      throw volumeNotFound(id);
     return volume;
   }
 
@@ -70,7 +109,12 @@ export class VolumeService {
       if (value !== undefined) select = select.where(`volumes.${key}`, '=', value);
     }
     const bootable = first(q, 'bootable');
-    if (bootable !== undefined) select = select.where('volumes.bootable', '=', ['true', '1', 'True'].includes(bootable) ? 1 : 0);
+    if (bootable !== undefined)
+      select = select.where(
+        'volumes.bootable',
+        '=',
+        ['true', '1', 'True'].includes(bootable) ? 1 : 0,
+      );
     const metadata = first(q, 'metadata');
     if (metadata !== undefined) {
       let wanted: Record<string, string>;
@@ -82,18 +126,29 @@ export class VolumeService {
       for (const [key, value] of Object.entries(wanted)) {
         select = select.where((eb) =>
           eb.exists(
-            eb.selectFrom('volume_metadata').select('volume_metadata.key').whereRef('volume_metadata.volume_id', '=', 'volumes.id').where('volume_metadata.key', '=', key).where('volume_metadata.value', '=', value),
+            eb
+              .selectFrom('volume_metadata')
+              .select('volume_metadata.key')
+              .whereRef('volume_metadata.volume_id', '=', 'volumes.id')
+              .where('volume_metadata.key', '=', key)
+              .where('volume_metadata.value', '=', value),
           ),
         );
       }
     }
     if (paging.marker !== undefined) {
-      const marker = isUuid(paging.marker) ? await this.repo.findVolume(paging.marker.toLowerCase()) : undefined;
-      if (!marker || (!ctx.isAdmin && marker.row.project_id !== ctx.projectId)) throw markerNotFound(paging.marker);
-      select = select.where(afterMarker('volumes', paging.sort, marker.row as unknown as Record<string, unknown>));
+      const marker = isUuid(paging.marker)
+        ? await this.repo.findVolume(paging.marker.toLowerCase())
+        : undefined;
+      if (!marker || (!ctx.isAdmin && marker.row.project_id !== ctx.projectId))
+        throw markerNotFound(paging.marker);
+      select = select.where(
+        afterMarker('volumes', paging.sort, marker.row as unknown as Record<string, unknown>),
+      );
     }
     for (const [key, dir] of paging.sort) select = select.orderBy(sortExpr('volumes', key), dir);
-    const rows = paging.limit === 0 ? [] : await select.limit(paging.limit).offset(paging.offset).execute();
+    const rows =
+      paging.limit === 0 ? [] : await select.limit(paging.limit).offset(paging.offset).execute();
     return { volumes: await this.repo.hydrateVolumes(rows), paging };
   }
 
@@ -101,7 +156,10 @@ export class VolumeService {
   async summary(ctx: RequestContext): Promise<{ total_size: number; total_count: number }> {
     const row = await this.db
       .selectFrom('volumes')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('gb')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('gb'),
+      ])
       .where('project_id', '=', ctx.projectId ?? '')
       .executeTakeFirstOrThrow();
     return { total_size: Number(row.gb), total_count: Number(row.n) };
@@ -116,22 +174,36 @@ export class VolumeService {
     if ([snapshotId, sourceId, imageRef].filter(Boolean).length > 1) {
       throw invalidInput('Only one of snapshot_id, source_volid and imageRef may be given.');
     }
-    const requested = body.size === undefined || body.size === null ? undefined : parseSize(body.size);
+    const requested =
+      body.size === undefined || body.size === null ? undefined : parseSize(body.size);
     const type = await this.resolveType(body.volume_type);
     const az = optText(body.availability_zone, 'availability_zone');
     if (az && az !== AVAILABILITY_ZONE) throw invalidInput(`Availability zone '${az}' is invalid.`);
 
     const now = isoNow();
     const row: VolumeRow = {
-      id: randomUUID(), project_id: ctx.projectId, user_id: ctx.userId,
+      id: randomUUID(),
+      project_id: ctx.projectId,
+      user_id: ctx.userId,
       name: optText(body.name ?? body.display_name, 'name') ?? null,
-      description: optText(body.description ?? body.display_description, 'description', 65535) ?? null,
-      size: requested ?? 0, status: 'creating', volume_type_id: type.id, availability_zone: AVAILABILITY_ZONE,
-      bootable: 0, snapshot_id: null, source_volid: null, image_id: null, head_layer: null, created_at: now, updated_at: null,
+      description:
+        optText(body.description ?? body.display_description, 'description', 65535) ?? null,
+      size: requested ?? 0,
+      status: 'creating',
+      volume_type_id: type.id,
+      availability_zone: AVAILABILITY_ZONE,
+      bootable: 0,
+      snapshot_id: null,
+      source_volid: null,
+      image_id: null,
+      head_layer: null,
+      created_at: now,
+      updated_at: null,
     };
     const volume: Volume = { row, metadata: parseMetadata(body.metadata), imageMetadata: {} };
     let payload: Record<string, unknown> = {};
-    if (imageRef && requested === undefined) throw invalidInput("Volume size '' must be an integer and greater than 0");
+    if (imageRef && requested === undefined)
+      throw invalidInput("Volume size '' must be an integer and greater than 0");
 
     await this.db.transaction().execute(async (trx) => {
       if (imageRef) {
@@ -139,12 +211,22 @@ export class VolumeService {
         // (the image is gone) or after, and then sees the task and keeps the file.
         payload = await this.fromImage(ctx, imageRef, volume, trx);
       } else if (snapshotId) {
-        const snap = await trx.selectFrom('snapshots').selectAll().where('id', '=', isUuid(snapshotId) ? snapshotId.toLowerCase() : '').executeTakeFirst();
-        if (!snap || (!ctx.isAdmin && snap.project_id !== ctx.projectId)) throw new NotFound(`Snapshot ${snapshotId} could not be found.`);
-        if (snap.status !== 'available') throw new BadRequest(`Invalid snapshot: Originating snapshot status must be one of 'available' values`);
+        const snap = await trx
+          .selectFrom('snapshots')
+          .selectAll()
+          .where('id', '=', isUuid(snapshotId) ? snapshotId.toLowerCase() : '')
+          .executeTakeFirst();
+        if (!snap || (!ctx.isAdmin && snap.project_id !== ctx.projectId))
+          throw new NotFound(`Snapshot ${snapshotId} could not be found.`);
+        if (snap.status !== 'available')
+          throw new BadRequest(
+            `Invalid snapshot: Originating snapshot status must be one of 'available' values`,
+          );
         row.size = requested ?? snap.size;
         if (row.size < snap.size) {
-          throw invalidInput(`Volume size '${row.size}'GB cannot be smaller than the snapshot size ${snap.size}GB. They must be >= original snapshot size.`);
+          throw invalidInput(
+            `Volume size '${row.size}'GB cannot be smaller than the snapshot size ${snap.size}GB. They must be >= original snapshot size.`,
+          );
         }
         row.snapshot_id = snap.id;
         const source = await this.repo.findVolume(snap.volume_id, trx);
@@ -154,18 +236,24 @@ export class VolumeService {
       } else if (sourceId) {
         const source = await this.get(ctx, sourceId, trx);
         if (!['available', 'in-use'].includes(source.row.status)) {
-          throw new BadRequest(`Invalid volume: Unable to clone volumes that are in ${source.row.status} state`);
+          throw new BadRequest(
+            `Invalid volume: Unable to clone volumes that are in ${source.row.status} state`,
+          );
         }
         row.size = requested ?? source.row.size;
         if (row.size < source.row.size) {
-          throw invalidInput(`Volume size '${row.size}'GB cannot be smaller than original volume size  ${source.row.size}GB. They must be >= original volume size.`);
+          throw invalidInput(
+            `Volume size '${row.size}'GB cannot be smaller than original volume size  ${source.row.size}GB. They must be >= original volume size.`,
+          );
         }
         row.source_volid = source.row.id;
         row.bootable = source.row.bootable;
         volume.imageMetadata = { ...source.imageMetadata };
         payload = { sourceVolumeId: source.row.id };
       } else if (requested === undefined) {
-        throw invalidInput(`Volume size '${String(body.size)}' must be an integer and greater than 0`);
+        throw invalidInput(
+          `Volume size '${String(body.size)}' must be an integer and greater than 0`,
+        );
       }
       await this.quotas.check(trx, ctx.projectId!, { volumes: 1, gigabytes: row.size });
       await trx.insertInto('volumes').values(row).execute();
@@ -177,25 +265,38 @@ export class VolumeService {
     return volume;
   }
 
-  private async fromImage(ctx: RequestContext, imageRef: string, volume: Volume, ex: Db): Promise<Record<string, unknown>> {
+  private async fromImage(
+    ctx: RequestContext,
+    imageRef: string,
+    volume: Volume,
+    ex: Db,
+  ): Promise<Record<string, unknown>> {
     let image;
     try {
       image = await this.images.get(ctx, imageRef, ex);
     } catch (err) {
-      if (err instanceof NotFound) throw invalidInput(`Invalid image identifier or unable to access requested image.`);
+      if (err instanceof NotFound)
+        throw invalidInput(`Invalid image identifier or unable to access requested image.`);
       throw err;
     }
     const r = image.row;
     if (r.status !== 'active' || !r.file_id) throw invalidInput(`Image ${r.id} is not active.`);
     if (r.disk_format !== 'raw' && r.disk_format !== 'qcow2') {
-      throw invalidInput(`Image ${r.id} has disk format ${r.disk_format}; volumes are made from raw or qcow2 images.`);
+      throw invalidInput(
+        `Image ${r.id} has disk format ${r.disk_format}; volumes are made from raw or qcow2 images.`,
+      );
     }
     const sizeBytes = volume.row.size * 1024 ** 3;
     const imageBytes = r.virtual_size ?? r.size ?? 0;
     if (imageBytes > sizeBytes) {
-      throw invalidInput(`Size of specified image ${Math.ceil(imageBytes / 1024 ** 3)}GB is larger than volume size ${volume.row.size}GB.`);
+      throw invalidInput(
+        `Size of specified image ${Math.ceil(imageBytes / 1024 ** 3)}GB is larger than volume size ${volume.row.size}GB.`,
+      );
     }
-    if (r.min_disk > volume.row.size) throw invalidInput(`Volume size ${volume.row.size}GB cannot be smaller than the image minDisk size ${r.min_disk}GB.`);
+    if (r.min_disk > volume.row.size)
+      throw invalidInput(
+        `Volume size ${volume.row.size}GB cannot be smaller than the image minDisk size ${r.min_disk}GB.`,
+      );
     volume.row.image_id = r.id;
     volume.row.bootable = 1;
     volume.imageMetadata = { ...image.properties, image_id: r.id, image_name: r.name ?? '' };
@@ -219,9 +320,11 @@ export class VolumeService {
     return this.db.transaction().execute(async (trx) => {
       const volume = await this.get(ctx, id, trx);
       const patch: Partial<VolumeRow> = { updated_at: isoNow() };
-      if ('name' in body || 'display_name' in body) patch.name = optText(body.name ?? body.display_name, 'name') ?? null;
+      if ('name' in body || 'display_name' in body)
+        patch.name = optText(body.name ?? body.display_name, 'name') ?? null;
       if ('description' in body || 'display_description' in body) {
-        patch.description = optText(body.description ?? body.display_description, 'description', 65535) ?? null;
+        patch.description =
+          optText(body.description ?? body.display_description, 'description', 65535) ?? null;
       }
       await trx.updateTable('volumes').set(patch).where('id', '=', volume.row.id).execute();
       if (body.metadata !== undefined) {
@@ -237,24 +340,46 @@ export class VolumeService {
    * The check and the move to `deleting` are one transaction, so a snapshot created
    * concurrently either lands before (and blocks the delete) or is refused afterwards.
    */
-  async delete(ctx: RequestContext, id: string, opts: { cascade: boolean; force: boolean }): Promise<void> {
-    if (opts.force && !ctx.isAdmin) throw new Forbidden('Policy doesn\'t allow volume:force_delete to be performed.');
+  async delete(
+    ctx: RequestContext,
+    id: string,
+    opts: { cascade: boolean; force: boolean },
+  ): Promise<void> {
+    if (opts.force && !ctx.isAdmin)
+      throw new Forbidden("Policy doesn't allow volume:force_delete to be performed.");
     await this.db.transaction().execute(async (trx) => {
       const volume = await this.get(ctx, id, trx);
-      const snapshots = await trx.selectFrom('snapshots').select(['id', 'status', 'project_id']).where('volume_id', '=', volume.row.id).execute();
+      const snapshots = await trx
+        .selectFrom('snapshots')
+        .select(['id', 'status', 'project_id'])
+        .where('volume_id', '=', volume.row.id)
+        .execute();
       // Force (admin) skips the status rule, never the snapshot rule.
-      if (!opts.force && !DELETABLE.includes(volume.row.status)) throw new BadRequest(VOLUME_DELETE_REFUSED);
+      if (!opts.force && !DELETABLE.includes(volume.row.status))
+        throw new BadRequest(VOLUME_DELETE_REFUSED);
       if (snapshots.length > 0 && !opts.cascade) throw new BadRequest(VOLUME_DELETE_REFUSED);
       if (opts.cascade) {
         if (snapshots.some((s) => !['available', 'error', 'deleting'].includes(s.status))) {
-          throw new BadRequest('Invalid volume: Snapshot status must be available or error or deleting for cascade delete.');
+          throw new BadRequest(
+            'Invalid volume: Snapshot status must be available or error or deleting for cascade delete.',
+          );
         }
         if (!ctx.isAdmin && snapshots.some((s) => s.project_id !== ctx.projectId)) {
-          throw new BadRequest('Invalid volume: Unable to delete volume with snapshots owned by other projects.');
+          throw new BadRequest(
+            'Invalid volume: Unable to delete volume with snapshots owned by other projects.',
+          );
         }
-        await trx.updateTable('snapshots').set({ status: 'deleting', updated_at: isoNow() }).where('volume_id', '=', volume.row.id).execute();
+        await trx
+          .updateTable('snapshots')
+          .set({ status: 'deleting', updated_at: isoNow() })
+          .where('volume_id', '=', volume.row.id)
+          .execute();
       }
-      await trx.updateTable('volumes').set({ status: 'deleting', updated_at: isoNow() }).where('id', '=', volume.row.id).execute();
+      await trx
+        .updateTable('volumes')
+        .set({ status: 'deleting', updated_at: isoNow() })
+        .where('id', '=', volume.row.id)
+        .execute();
       await this.tasks.enqueue(trx, 'volume.delete', volume.row.id);
     });
     this.tasks.kick();

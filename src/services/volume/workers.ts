@@ -29,14 +29,26 @@ export interface WorkerDeps {
  */
 export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void> } {
   const setVolume = (id: string, fields: Record<string, unknown>) =>
-    d.db.updateTable('volumes').set({ ...fields, updated_at: isoNow() }).where('id', '=', id).execute();
+    d.db
+      .updateTable('volumes')
+      .set({ ...fields, updated_at: isoNow() })
+      .where('id', '=', id)
+      .execute();
   const setSnapshot = (id: string, fields: Record<string, unknown>) =>
-    d.db.updateTable('snapshots').set({ ...fields, updated_at: isoNow() }).where('id', '=', id).execute();
+    d.db
+      .updateTable('snapshots')
+      .set({ ...fields, updated_at: isoNow() })
+      .where('id', '=', id)
+      .execute();
   // Layers nothing reaches go; so do image files that only those layers read (their image is gone).
   // This worker is the only writer of layers, so nothing can start reading a released file meanwhile.
   const sweep = async () => {
     const { released } = await d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
-    if (released.length > 0) await d.images.releaseFiles(released.map((p) => path.basename(p)), await waitingImageFiles(d.db));
+    if (released.length > 0)
+      await d.images.releaseFiles(
+        released.map((p) => path.basename(p)),
+        await waitingImageFiles(d.db),
+      );
   };
 
   d.tasks.register('volume.create', {
@@ -51,14 +63,20 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
       } else if (typeof payload.sourceVolumeId === 'string') {
         // A clone reads a frozen copy of the source: seal the source's head (O(1)) and build on it.
         const source = await d.repo.findVolume(payload.sourceVolumeId);
-        if (!source?.row.head_layer) throw new Error(`source volume ${payload.sourceVolumeId} has no data`);
+        if (!source?.row.head_layer)
+          throw new Error(`source volume ${payload.sourceVolumeId} has no data`);
         const { sealedId, newHeadId } = await d.layers.snapshot(source.row.head_layer);
         await setVolume(source.row.id, { head_layer: newHeadId });
         backing = { layerId: sealedId };
       } else if (typeof payload.imageFile === 'string') {
-        backing = { path: d.imageFiles.pathOf(payload.imageFile), format: payload.imageFormat as 'raw' | 'qcow2' };
+        backing = {
+          path: d.imageFiles.pathOf(payload.imageFile),
+          format: payload.imageFormat as 'raw' | 'qcow2',
+        };
       }
-      const head = volume.row.head_layer ?? (await d.layers.createHead({ sizeBytes: volume.row.size * GiB, backing }));
+      const head =
+        volume.row.head_layer ??
+        (await d.layers.createHead({ sizeBytes: volume.row.size * GiB, backing }));
       await setVolume(id, { head_layer: head, status: 'available' });
     },
     async fail(id) {
@@ -75,8 +93,16 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
       // Seal the head as the snapshot's layer and give the volume a new head on top: O(1).
       const { sealedId, newHeadId } = await d.layers.snapshot(volume.row.head_layer);
       await d.db.transaction().execute(async (trx) => {
-        await trx.updateTable('volumes').set({ head_layer: newHeadId }).where('id', '=', volume.row.id).execute();
-        await trx.updateTable('snapshots').set({ layer: sealedId, status: 'available', updated_at: isoNow() }).where('id', '=', id).execute();
+        await trx
+          .updateTable('volumes')
+          .set({ head_layer: newHeadId })
+          .where('id', '=', volume.row.id)
+          .execute();
+        await trx
+          .updateTable('snapshots')
+          .set({ layer: sealedId, status: 'available', updated_at: isoNow() })
+          .where('id', '=', id)
+          .execute();
       });
     },
     async fail(id) {
@@ -98,7 +124,12 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
     async run(id) {
       await d.db.transaction().execute(async (trx) => {
         // Cascade: the snapshots were moved to `deleting` together with the volume.
-        const snaps = await trx.selectFrom('snapshots').select('id').where('volume_id', '=', id).where('status', '=', 'deleting').execute();
+        const snaps = await trx
+          .selectFrom('snapshots')
+          .select('id')
+          .where('volume_id', '=', id)
+          .where('status', '=', 'deleting')
+          .execute();
         for (const s of snaps) await d.repo.deleteSnapshot(trx, s.id);
         await d.repo.deleteVolume(trx, id);
       });
@@ -131,7 +162,11 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
       await fsp.mkdir(d.tmpDir, { recursive: true });
       try {
         // Flatten the chain into one file, which Glance's upload hashes and takes over.
-        await d.layers.convert(volume.row.head_layer, tmp, payload.diskFormat === 'qcow2' ? 'qcow2' : 'raw');
+        await d.layers.convert(
+          volume.row.head_layer,
+          tmp,
+          payload.diskFormat === 'qcow2' ? 'qcow2' : 'raw',
+        );
         const ctx = systemContext(volume.row.project_id, volume.row.user_id);
         await d.images.data.upload(ctx, imageId, { file: tmp });
       } finally {

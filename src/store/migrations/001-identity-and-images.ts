@@ -51,9 +51,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('target_type', 'varchar(16)', (c) => c.notNull())
     .addColumn('target_id', 'varchar(64)', (c) => c.notNull())
     .addColumn('role_id', 'varchar(64)', (c) => c.notNull())
-    .addPrimaryKeyConstraint('role_assignments_pk', ['actor_id', 'target_type', 'target_id', 'role_id'])
+    .addPrimaryKeyConstraint('role_assignments_pk', [
+      'actor_id',
+      'target_type',
+      'target_id',
+      'role_id',
+    ])
     .execute();
-  await db.schema.createIndex('role_assignments_target').on('role_assignments').columns(['target_id']).execute();
+  await db.schema
+    .createIndex('role_assignments_target')
+    .on('role_assignments')
+    .columns(['target_id'])
+    .execute();
 
   await db.schema
     .createTable('tokens')
@@ -93,13 +102,27 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .execute();
   // The default listing order is created_at desc, id desc; owner narrows a non-admin's view.
-  await db.schema.createIndex('images_created').on('images').columns(['created_at', 'id']).execute();
-  await db.schema.createIndex('images_owner_created').on('images').columns(['owner', 'created_at', 'id']).execute();
-  await db.schema.createIndex('images_visibility').on('images').columns(['visibility', 'created_at']).execute();
+  await db.schema
+    .createIndex('images_created')
+    .on('images')
+    .columns(['created_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('images_owner_created')
+    .on('images')
+    .columns(['owner', 'created_at', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('images_visibility')
+    .on('images')
+    .columns(['visibility', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('image_properties')
-    .addColumn('image_id', 'varchar(36)', (c) => c.notNull().references('images.id').onDelete('cascade'))
+    .addColumn('image_id', 'varchar(36)', (c) =>
+      c.notNull().references('images.id').onDelete('cascade'),
+    )
     .addColumn('name', 'varchar(255)', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('image_properties_pk', ['image_id', 'name'])
@@ -107,7 +130,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('image_tags')
-    .addColumn('image_id', 'varchar(36)', (c) => c.notNull().references('images.id').onDelete('cascade'))
+    .addColumn('image_id', 'varchar(36)', (c) =>
+      c.notNull().references('images.id').onDelete('cascade'),
+    )
     .addColumn('value', 'varchar(255)', (c) => c.notNull())
     .addPrimaryKeyConstraint('image_tags_pk', ['image_id', 'value'])
     .execute();
@@ -115,12 +140,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('image_members')
-    .addColumn('image_id', 'varchar(36)', (c) => c.notNull().references('images.id').onDelete('cascade'))
+    .addColumn('image_id', 'varchar(36)', (c) =>
+      c.notNull().references('images.id').onDelete('cascade'),
+    )
     .addColumn('member', 'varchar(255)', (c) => c.notNull())
     .addColumn('status', 'varchar(20)', (c) => c.notNull())
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .addPrimaryKeyConstraint('image_members_pk', ['image_id', 'member'])
     .execute();
-  await db.schema.createIndex('image_members_member').on('image_members').columns(['member', 'status']).execute();
+  await db.schema
+    .createIndex('image_members_member')
+    .on('image_members')
+    .columns(['member', 'status'])
+    .execute();
 }

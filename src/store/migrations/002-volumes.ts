@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('updated_at', 'varchar(32)')
     .execute();
-  await db.schema.createIndex('volumes_project_created').on('volumes').columns(['project_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('volumes_project_created')
+    .on('volumes')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('snapshots')
@@ -49,7 +53,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'varchar(32)')
     .execute();
   await db.schema.createIndex('snapshots_volume').on('snapshots').column('volume_id').execute();
-  await db.schema.createIndex('snapshots_project_created').on('snapshots').columns(['project_id', 'created_at', 'id']).execute();
+  await db.schema
+    .createIndex('snapshots_project_created')
+    .on('snapshots')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
 
   for (const [table, owner] of [
     ['volume_metadata', 'volume_id'],

@@ -20,7 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('flavor_extra_specs')
-    .addColumn('flavor_id', 'varchar(255)', (c) => c.notNull().references('flavors.id').onDelete('cascade'))
+    .addColumn('flavor_id', 'varchar(255)', (c) =>
+      c.notNull().references('flavors.id').onDelete('cascade'),
+    )
     .addColumn('key', 'varchar(255)', (c) => c.notNull())
     .addColumn('value', 'varchar(255)', (c) => c.notNull())
     .addPrimaryKeyConstraint('flavor_extra_specs_pk', ['flavor_id', 'key'])
@@ -29,7 +31,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Which projects may use a private flavor.
   await db.schema
     .createTable('flavor_projects')
-    .addColumn('flavor_id', 'varchar(255)', (c) => c.notNull().references('flavors.id').onDelete('cascade'))
+    .addColumn('flavor_id', 'varchar(255)', (c) =>
+      c.notNull().references('flavors.id').onDelete('cascade'),
+    )
     .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
     .addPrimaryKeyConstraint('flavor_projects_pk', ['flavor_id', 'project_id'])
     .execute();

@@ -9,7 +9,9 @@ export function limitRoutes(app: FastifyInstance, quotas: ComputeQuotas): void {
   app.get('/limits', async (req) => {
     const asked = first(req.query as Query, 'tenant_id');
     if (asked && asked !== req.ctx.projectId && !req.ctx.isAdmin) {
-      throw new Forbidden("Policy doesn't allow os_compute_api:limits:other_project to be performed.");
+      throw new Forbidden(
+        "Policy doesn't allow os_compute_api:limits:other_project to be performed.",
+      );
     }
     const project = asked ?? req.ctx.projectId ?? '';
     const limits = await quotas.limits(project);

@@ -2,7 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequest, Forbidden, NotFound } from '../../../errors.js';
 import { first, type Query } from '../../../http/query.js';
 import type { IdentityService } from '../../identity/service.js';
-import { parseLimits, quotaClassResources, quotaSetResources, type ComputeQuotas, type QuotaResource } from '../quotas.js';
+import {
+  parseLimits,
+  quotaClassResources,
+  quotaSetResources,
+  type ComputeQuotas,
+  type QuotaResource,
+} from '../quotas.js';
 
 type Params = { id: string };
 
@@ -15,7 +21,11 @@ function denied(action: string): Forbidden {
 }
 
 /** os-quota-sets and os-quota-class-sets, with Nova's policies: admins for anything but their own project. */
-export function quotaSetRoutes(app: FastifyInstance, quotas: ComputeQuotas, identity: IdentityService): void {
+export function quotaSetRoutes(
+  app: FastifyInstance,
+  quotas: ComputeQuotas,
+  identity: IdentityService,
+): void {
   // Nova asks Keystone whether the project exists before it reads or writes quotas for it.
   async function project(req: FastifyRequest<{ Params: Params }>, action: string): Promise<string> {
     const id = req.params.id;
@@ -28,7 +38,8 @@ export function quotaSetRoutes(app: FastifyInstance, quotas: ComputeQuotas, iden
     }
     return id;
   }
-  const userOf = (req: FastifyRequest): string | undefined => first(req.query as Query, 'user_id') || undefined;
+  const userOf = (req: FastifyRequest): string | undefined =>
+    first(req.query as Query, 'user_id') || undefined;
 
   app.get<{ Params: Params }>('/os-quota-sets/:id', async (req) => {
     const id = await project(req, 'show');
@@ -44,7 +55,12 @@ export function quotaSetRoutes(app: FastifyInstance, quotas: ComputeQuotas, iden
 
   app.get<{ Params: Params }>('/os-quota-sets/:id/defaults', async (req) => {
     const id = await project(req, 'defaults');
-    return { quota_set: { id, ...pick(await quotas.classSet('default'), quotaSetResources(req.computeMv)) } };
+    return {
+      quota_set: {
+        id,
+        ...pick(await quotas.classSet('default'), quotaSetResources(req.computeMv)),
+      },
+    };
   });
 
   app.put<{ Params: Params }>('/os-quota-sets/:id', async (req) => {
@@ -66,7 +82,9 @@ export function quotaSetRoutes(app: FastifyInstance, quotas: ComputeQuotas, iden
   app.get<{ Params: Params }>('/os-quota-class-sets/:id', async (req) => {
     if (!req.ctx.isAdmin) throw denied('os-quota-class-sets:show');
     const set = await quotas.classSet(req.params.id);
-    return { quota_class_set: { id: req.params.id, ...pick(set, quotaClassResources(req.computeMv)) } };
+    return {
+      quota_class_set: { id: req.params.id, ...pick(set, quotaClassResources(req.computeMv)) },
+    };
   });
 
   app.put<{ Params: Params }>('/os-quota-class-sets/:id', async (req) => {

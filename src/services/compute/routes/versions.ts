@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { formatVersion } from '../../../http/microversion.js';
 import { MAX_VERSION, MIN_VERSION } from '../microversion.js';
 
-const mediaTypes = (version: string) => [{ base: 'application/json', type: `application/vnd.openstack.compute+json;version=${version}` }];
+const mediaTypes = (version: string) => [
+  { base: 'application/json', type: `application/vnd.openstack.compute+json;version=${version}` },
+];
 
 function describedby() {
   return { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' };
@@ -32,7 +34,13 @@ function v21(base: string): Record<string, unknown> {
 }
 
 function document(v: Record<string, unknown>, mediaVersion: string): Record<string, unknown> {
-  return { version: { ...v, links: [...(v.links as unknown[]), describedby()], 'media-types': mediaTypes(mediaVersion) } };
+  return {
+    version: {
+      ...v,
+      links: [...(v.links as unknown[]), describedby()],
+      'media-types': mediaTypes(mediaVersion),
+    },
+  };
 }
 
 /** Version documents: 200 with a `versions` list at the root, a `version` at each version. No token. */

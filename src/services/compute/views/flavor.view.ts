@@ -9,8 +9,16 @@ function links(base: string, id: string) {
 }
 
 /** A flavor in a plain list: id, name and links (and description from 2.55). */
-export function flavorSummaryView(f: Flavor, mv: Microversion, base: string): Record<string, unknown> {
-  const view: Record<string, unknown> = { id: f.row.id, name: f.row.name, links: links(base, f.row.id) };
+export function flavorSummaryView(
+  f: Flavor,
+  mv: Microversion,
+  base: string,
+): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    id: f.row.id,
+    name: f.row.name,
+    links: links(base, f.row.id),
+  };
   if (!versionBelow(mv, [2, 55])) view.description = f.row.description;
   return view;
 }

@@ -22,7 +22,8 @@ export function issueTokenRoute(app: FastifyInstance, identity: IdentityService)
 export function authRoutes(app: FastifyInstance, identity: IdentityService): void {
   const subject = (headers: Record<string, unknown>): string => {
     const v = headers['x-subject-token'];
-    if (typeof v !== 'string' || v === '') throw new BadRequest('X-Subject-Token header is required.');
+    if (typeof v !== 'string' || v === '')
+      throw new BadRequest('X-Subject-Token header is required.');
     return v;
   };
 
@@ -30,7 +31,9 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService): voi
   const subjectToken = async (ctx: RequestContext, id: string, action: string): Promise<Token> => {
     const token = await identity.tokens.validate(id);
     if (!ctx.isAdmin && !ctx.roles.includes('service') && token.user.id !== ctx.userId) {
-      throw new Forbidden(`You are not authorized to perform the requested action: identity:${action}.`);
+      throw new Forbidden(
+        `You are not authorized to perform the requested action: identity:${action}.`,
+      );
     }
     return token;
   };
@@ -39,7 +42,9 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService): voi
     const id = subject(req.headers);
     const token = await subjectToken(req.ctx, id, 'validate_token');
     const noCatalog = (req.query as Record<string, unknown>).nocatalog !== undefined;
-    return reply.header('x-subject-token', id).send(tokenView(token, noCatalog ? null : identity.catalogFor(token)));
+    return reply
+      .header('x-subject-token', id)
+      .send(tokenView(token, noCatalog ? null : identity.catalogFor(token)));
   });
 
   app.head('/v3/auth/tokens', async (req, reply) => {
@@ -56,31 +61,52 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService): voi
 
   app.get('/v3/auth/catalog', async (req) => {
     const token = await identity.tokens.validate(req.ctx.token);
-    if (token.scope.type === 'unscoped') throw new Unauthorized('The request you have made requires authentication.');
+    if (token.scope.type === 'unscoped')
+      throw new Unauthorized('The request you have made requires authentication.');
     const base = `${identity.baseUrl()}/identity/v3`;
-    return { catalog: identity.catalogFor(token), links: { self: `${base}/auth/catalog`, previous: null, next: null } };
+    return {
+      catalog: identity.catalogFor(token),
+      links: { self: `${base}/auth/catalog`, previous: null, next: null },
+    };
   });
 
   app.get('/v3/auth/projects', async (req) => {
     const base = `${identity.baseUrl()}/identity/v3`;
     const ids = await identity.roles.projectsOf(req.ctx.userId);
     const projects = await identity.directory.listProjects({ ids, enabled: true });
-    return collection('projects', projects.map((p) => projectView(p, base)), `${base}/auth/projects`);
+    return collection(
+      'projects',
+      projects.map((p) => projectView(p, base)),
+      `${base}/auth/projects`,
+    );
   });
 
   app.get('/v3/auth/domains', async (req) => {
     const base = `${identity.baseUrl()}/identity/v3`;
-    const assigned = await identity.roles.assignments({ userId: req.ctx.userId, targetType: 'domain' });
+    const assigned = await identity.roles.assignments({
+      userId: req.ctx.userId,
+      targetType: 'domain',
+    });
     const domains = [];
     for (const id of new Set(assigned.map((a) => a.target_id))) {
       domains.push(await identity.directory.getDomain(id));
     }
-    return collection('domains', domains.map((d) => domainView(d, base)), `${base}/auth/domains`);
+    return collection(
+      'domains',
+      domains.map((d) => domainView(d, base)),
+      `${base}/auth/domains`,
+    );
   });
 
   app.get('/v3/auth/system', async (req) => {
     const base = `${identity.baseUrl()}/identity/v3`;
-    const system = await identity.roles.assignments({ userId: req.ctx.userId, targetType: 'system' });
-    return { system: system.length > 0 ? [{ all: true }] : [], links: { self: `${base}/auth/system` } };
+    const system = await identity.roles.assignments({
+      userId: req.ctx.userId,
+      targetType: 'system',
+    });
+    return {
+      system: system.length > 0 ? [{ all: true }] : [],
+      links: { self: `${base}/auth/system` },
+    };
   });
 }

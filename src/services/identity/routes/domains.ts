@@ -10,8 +10,15 @@ export function domainRoutes(app: FastifyInstance, identity: IdentityService): v
   app.get('/v3/domains', async (req) => {
     requireAdmin(req.ctx, 'list_domains');
     const q = req.query as Query;
-    const domains = await identity.directory.listDomains({ name: first(q, 'name'), enabled: queryBool(first(q, 'enabled')) });
-    return collection('domains', domains.map((d) => domainView(d, base())), `${base()}/domains`);
+    const domains = await identity.directory.listDomains({
+      name: first(q, 'name'),
+      enabled: queryBool(first(q, 'enabled')),
+    });
+    return collection(
+      'domains',
+      domains.map((d) => domainView(d, base())),
+      `${base()}/domains`,
+    );
   });
 
   app.post('/v3/domains', async (req, reply) => {

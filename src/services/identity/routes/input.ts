@@ -15,8 +15,12 @@ export function envelope(body: unknown, key: string): Json {
 export function optString(o: Json, field: string, max = 255): string | undefined {
   const v = o[field];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new BadRequest(`Invalid input for field '${field}': ${JSON.stringify(v)} is not of type 'string'`);
-  if (v.length > max) throw new BadRequest(`Invalid input for field '${field}': '${v}' is too long`);
+  if (typeof v !== 'string')
+    throw new BadRequest(
+      `Invalid input for field '${field}': ${JSON.stringify(v)} is not of type 'string'`,
+    );
+  if (v.length > max)
+    throw new BadRequest(`Invalid input for field '${field}': '${v}' is too long`);
   return v;
 }
 
@@ -26,15 +30,20 @@ export function optNullableString(o: Json, field: string): string | null | undef
 
 export function reqName(o: Json, max = 255): string {
   const name = optString(o, 'name', max);
-  if (name === undefined) throw new BadRequest("Invalid input for field 'name': 'name' is a required property");
-  if (name.trim() === '') throw new BadRequest("Invalid input for field 'name': '' should be non-empty");
+  if (name === undefined)
+    throw new BadRequest("Invalid input for field 'name': 'name' is a required property");
+  if (name.trim() === '')
+    throw new BadRequest("Invalid input for field 'name': '' should be non-empty");
   return name;
 }
 
 export function optBool(o: Json, field: string): boolean | undefined {
   const v = o[field];
   if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new BadRequest(`Invalid input for field '${field}': ${JSON.stringify(v)} is not of type 'boolean'`);
+  if (typeof v !== 'boolean')
+    throw new BadRequest(
+      `Invalid input for field '${field}': ${JSON.stringify(v)} is not of type 'boolean'`,
+    );
   return v;
 }
 
@@ -42,7 +51,9 @@ export function optStringArray(o: Json, field: string): string[] | undefined {
   const v = o[field];
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || !v.every((t) => typeof t === 'string')) {
-    throw new BadRequest(`Invalid input for field '${field}': ${JSON.stringify(v)} is not of type 'array'`);
+    throw new BadRequest(
+      `Invalid input for field '${field}': ${JSON.stringify(v)} is not of type 'array'`,
+    );
   }
   return v as string[];
 }
@@ -56,6 +67,8 @@ export function queryBool(v: string | undefined): boolean | undefined {
 /** Keystone's default policy for the admin API: the admin role. */
 export function requireAdmin(ctx: RequestContext, action: string): void {
   if (!ctx.isAdmin) {
-    throw new Forbidden(`You are not authorized to perform the requested action: identity:${action}.`);
+    throw new Forbidden(
+      `You are not authorized to perform the requested action: identity:${action}.`,
+    );
   }
 }

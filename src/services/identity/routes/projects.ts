@@ -3,7 +3,15 @@ import { Forbidden } from '../../../errors.js';
 import { first, type Query } from '../../../http/query.js';
 import type { IdentityService } from '../service.js';
 import { collection, projectView } from '../views/resources.view.js';
-import { envelope, optBool, optString, optStringArray, queryBool, reqName, requireAdmin } from './input.js';
+import {
+  envelope,
+  optBool,
+  optString,
+  optStringArray,
+  queryBool,
+  reqName,
+  requireAdmin,
+} from './input.js';
 
 export function projectRoutes(app: FastifyInstance, identity: IdentityService): void {
   const base = (): string => `${identity.baseUrl()}/identity/v3`;
@@ -16,7 +24,11 @@ export function projectRoutes(app: FastifyInstance, identity: IdentityService): 
       domain_id: first(q, 'domain_id'),
       enabled: queryBool(first(q, 'enabled')),
     });
-    return collection('projects', projects.map((p) => projectView(p, base())), `${base()}/projects`);
+    return collection(
+      'projects',
+      projects.map((p) => projectView(p, base())),
+      `${base()}/projects`,
+    );
   });
 
   app.post('/v3/projects', async (req, reply) => {

@@ -14,8 +14,15 @@ export function roleRoutes(app: FastifyInstance, identity: IdentityService): voi
   app.get('/v3/roles', async (req) => {
     requireAdmin(req.ctx, 'list_roles');
     const q = req.query as Query;
-    const roles = await identity.roles.list({ name: first(q, 'name'), domain_id: first(q, 'domain_id') });
-    return collection('roles', roles.map((r) => roleView(r, base())), `${base()}/roles`);
+    const roles = await identity.roles.list({
+      name: first(q, 'name'),
+      domain_id: first(q, 'domain_id'),
+    });
+    return collection(
+      'roles',
+      roles.map((r) => roleView(r, base())),
+      `${base()}/roles`,
+    );
   });
 
   app.post('/v3/roles', async (req, reply) => {
@@ -76,7 +83,11 @@ export function roleRoutes(app: FastifyInstance, identity: IdentityService): voi
       const target = await targetOf(req.params);
       await identity.directory.getUser(req.params.user);
       const roles = await identity.roles.assigned(req.params.user, type, target);
-      return collection('roles', roles.map((r) => roleView(r, base())), `${base()}${req.url.replace(/^\/identity\/v3/, '')}`);
+      return collection(
+        'roles',
+        roles.map((r) => roleView(r, base())),
+        `${base()}${req.url.replace(/^\/identity\/v3/, '')}`,
+      );
     });
 
     app.put<{ Params: GrantParams }>(`${prefix}/users/:user/roles/:role`, async (req, reply) => {

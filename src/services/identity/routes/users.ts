@@ -23,7 +23,11 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService): voi
       domain_id: first(q, 'domain_id'),
       enabled: queryBool(first(q, 'enabled')),
     });
-    return collection('users', users.map((u) => userView(u, base())), `${base()}/users`);
+    return collection(
+      'users',
+      users.map((u) => userView(u, base())),
+      `${base()}/users`,
+    );
   });
 
   app.post('/v3/users', async (req, reply) => {
@@ -73,6 +77,10 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService): voi
     await identity.directory.getUser(req.params.id);
     const ids = await identity.roles.projectsOf(req.params.id);
     const projects = await identity.directory.listProjects({ ids });
-    return collection('projects', projects.map((p) => projectView(p, base())), `${base()}/users/${req.params.id}/projects`);
+    return collection(
+      'projects',
+      projects.map((p) => projectView(p, base())),
+      `${base()}/users/${req.params.id}/projects`,
+    );
   });
 }

@@ -1,4 +1,10 @@
-import type { DomainRow, ProjectRow, RoleAssignmentRow, RoleRow, UserRow } from '../../../store/schema.js';
+import type {
+  DomainRow,
+  ProjectRow,
+  RoleAssignmentRow,
+  RoleRow,
+  UserRow,
+} from '../../../store/schema.js';
 
 /** Wire forms of Keystone's directory resources; `base` is `<public>/identity/v3`. */
 
@@ -70,6 +76,10 @@ export function assignmentView(a: RoleAssignmentRow, base: string): Record<strin
   };
 }
 
-export function collection(name: string, items: unknown[], selfUrl: string): Record<string, unknown> {
+export function collection(
+  name: string,
+  items: unknown[],
+  selfUrl: string,
+): Record<string, unknown> {
   return { [name]: items, links: { self: selfUrl, previous: null, next: null } };
 }

@@ -7,7 +7,8 @@ import type { ImageService } from '../service.js';
 function parseRange(header: string | undefined): { start?: number; end?: number } | undefined {
   if (header === undefined) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) throw new RangeNotSatisfiable(`Invalid Range header: ${header}`);
+  if (!m || (m[1] === '' && m[2] === ''))
+    throw new RangeNotSatisfiable(`Invalid Range header: ${header}`);
   if (m[1] === '') return { end: Number(m[2]) }; // suffix: the last n bytes
   return { start: Number(m[1]), end: m[2] === '' ? undefined : Number(m[2]) };
 }
@@ -17,13 +18,16 @@ export function imageDataRoutes(app: FastifyInstance, images: ImageService): voi
   app.put<{ Params: { id: string } }>('/v2/images/:id/file', async (req, reply) => {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== 'application/octet-stream') {
-      throw new UnsupportedMediaType(`Content-Type must be application/octet-stream, not '${type}'`);
+      throw new UnsupportedMediaType(
+        `Content-Type must be application/octet-stream, not '${type}'`,
+      );
     }
     const sizeHeader = req.headers['x-openstack-image-size'];
     let expected: number | undefined;
     if (typeof sizeHeader === 'string') {
       expected = Number(sizeHeader);
-      if (!Number.isInteger(expected) || expected < 0) throw new BadRequest(`Invalid x-openstack-image-size: ${sizeHeader}`);
+      if (!Number.isInteger(expected) || expected < 0)
+        throw new BadRequest(`Invalid x-openstack-image-size: ${sizeHeader}`);
     }
     // Fastify skips the parser for an empty body: that is an upload of zero bytes.
     const data = (req.body as Readable | undefined) ?? Readable.from([]);

@@ -23,7 +23,9 @@ export function memberRoutes(app: FastifyInstance, images: ImageService): void {
 
   app.put<{ Params: Params }>('/v2/images/:id/members/:member', async (req) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    return memberView(await images.members.setStatus(req.ctx, req.params.id, req.params.member, body.status));
+    return memberView(
+      await images.members.setStatus(req.ctx, req.params.id, req.params.member, body.status),
+    );
   });
 
   app.delete<{ Params: Params }>('/v2/images/:id/members/:member', async (req, reply) => {

@@ -6,9 +6,14 @@ type Params = { id: string; key: string };
 
 /** {volumes|snapshots}/{id}/metadata[/{key}]. */
 export function metadataRoutes(app: FastifyInstance, api: VolumeApi): void {
-  for (const [collection, owner] of [['volumes', 'volume'], ['snapshots', 'snapshot']] as const satisfies ReadonlyArray<readonly [string, MetaOwner]>) {
+  for (const [collection, owner] of [
+    ['volumes', 'volume'],
+    ['snapshots', 'snapshot'],
+  ] as const satisfies ReadonlyArray<readonly [string, MetaOwner]>) {
     const base = `/${collection}/:id/metadata`;
-    app.get<{ Params: Params }>(base, async (req) => ({ metadata: await api.metadata.get(req.ctx, owner, req.params.id) }));
+    app.get<{ Params: Params }>(base, async (req) => ({
+      metadata: await api.metadata.get(req.ctx, owner, req.params.id),
+    }));
     app.post<{ Params: Params }>(base, async (req) => ({
       metadata: await api.metadata.set(req.ctx, owner, req.params.id, req.body, false),
     }));
@@ -16,7 +21,9 @@ export function metadataRoutes(app: FastifyInstance, api: VolumeApi): void {
       metadata: await api.metadata.set(req.ctx, owner, req.params.id, req.body, true),
     }));
     app.get<{ Params: Params }>(`${base}/:key`, async (req) => ({
-      meta: { [req.params.key]: await api.metadata.getKey(req.ctx, owner, req.params.id, req.params.key) },
+      meta: {
+        [req.params.key]: await api.metadata.getKey(req.ctx, owner, req.params.id, req.params.key),
+      },
     }));
     app.put<{ Params: Params }>(`${base}/:key`, async (req) => ({
       meta: await api.metadata.setKey(req.ctx, owner, req.params.id, req.params.key, req.body),

@@ -13,11 +13,20 @@ export function snapshotRoutes(app: FastifyInstance, api: VolumeApi): void {
   for (const detail of [false, true]) {
     app.get<{ Params: Params }>(detail ? '/snapshots/detail' : '/snapshots', async (req) => {
       // The router ignores trailing slashes, but `/snapshots/` is a snapshot with an empty id.
-      if (req.url.split('?')[0]!.endsWith('/')) throw new NotFound('The resource could not be found.');
+      if (req.url.split('?')[0]!.endsWith('/'))
+        throw new NotFound('The resource could not be found.');
       const { snapshots, paging } = await api.snapshots.list(req.ctx, req.query as Query);
-      const body: Record<string, unknown> = { snapshots: snapshots.map((s) => snapshotView(s, req.volumeMv, detail)) };
+      const body: Record<string, unknown> = {
+        snapshots: snapshots.map((s) => snapshotView(s, req.volumeMv, detail)),
+      };
       const href = `${api.baseUrl()}/volume/v3/${req.params.project_id}/${detail ? 'snapshots/detail' : 'snapshots'}`;
-      const links = collectionLinks(href, req.url.split('?')[1] ?? '', paging, snapshots.length, snapshots.at(-1)?.row.id);
+      const links = collectionLinks(
+        href,
+        req.url.split('?')[1] ?? '',
+        paging,
+        snapshots.length,
+        snapshots.at(-1)?.row.id,
+      );
       if (links) body.snapshots_links = links;
       return body;
     });
@@ -38,8 +47,13 @@ export function snapshotRoutes(app: FastifyInstance, api: VolumeApi): void {
 
   app.put<{ Params: Params }>('/snapshots/:id', async (req) => {
     const body = (req.body as Record<string, unknown> | undefined)?.snapshot;
-    if (typeof body !== 'object' || body === null) throw new BadRequest("Missing required element 'snapshot' in request body.");
-    const snap = await api.snapshots.update(req.ctx, req.params.id, body as Record<string, unknown>);
+    if (typeof body !== 'object' || body === null)
+      throw new BadRequest("Missing required element 'snapshot' in request body.");
+    const snap = await api.snapshots.update(
+      req.ctx,
+      req.params.id,
+      body as Record<string, unknown>,
+    );
     return { snapshot: snapshotView(snap, req.volumeMv, false) };
   });
 
@@ -50,9 +64,13 @@ export function snapshotRoutes(app: FastifyInstance, api: VolumeApi): void {
 
   app.post<{ Params: Params }>('/snapshots/:id/action', async (req, reply) => {
     const raw = req.body;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadRequest('There is no such action: None');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new BadRequest('There is no such action: None');
     const body = raw as Record<string, Record<string, unknown> | undefined>;
-    if (!req.ctx.isAdmin) throw new Forbidden("Policy doesn't allow volume_extension:snapshot_admin_actions to be performed.");
+    if (!req.ctx.isAdmin)
+      throw new Forbidden(
+        "Policy doesn't allow volume_extension:snapshot_admin_actions to be performed.",
+      );
     if ('os-force_delete' in body) {
       await api.snapshots.delete(req.ctx, req.params.id, true);
       return reply.code(202).send();
@@ -60,10 +78,17 @@ export function snapshotRoutes(app: FastifyInstance, api: VolumeApi): void {
     if ('os-reset_status' in body) {
       const snap = await api.snapshots.get(req.ctx, req.params.id);
       const status = body['os-reset_status']?.status;
-      if (typeof status !== 'string' || !['available', 'error', 'creating', 'deleting', 'error_deleting'].includes(status)) {
+      if (
+        typeof status !== 'string' ||
+        !['available', 'error', 'creating', 'deleting', 'error_deleting'].includes(status)
+      ) {
         throw new BadRequest(`Invalid input received: Invalid snapshot status: ${String(status)}`);
       }
-      await api.db.updateTable('snapshots').set({ status, updated_at: isoNow() }).where('id', '=', snap.row.id).execute();
+      await api.db
+        .updateTable('snapshots')
+        .set({ status, updated_at: isoNow() })
+        .where('id', '=', snap.row.id)
+        .execute();
       return reply.code(202).send();
     }
     throw new BadRequest(`There is no such action: ${Object.keys(body)[0] ?? 'None'}`);

@@ -13,7 +13,9 @@ function v3(base: string): Record<string, unknown> {
       { rel: 'describedby', type: 'text/html', href: 'https://docs.openstack.org/' },
       { rel: 'self', href: `${base}/volume/v3/` },
     ],
-    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.volume+json;version=3' }],
+    'media-types': [
+      { base: 'application/json', type: 'application/vnd.openstack.volume+json;version=3' },
+    ],
   };
 }
 

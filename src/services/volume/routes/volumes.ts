@@ -16,20 +16,31 @@ function envelope(body: unknown, key: string): Record<string, unknown> {
   return inner as Record<string, unknown>;
 }
 
-const truthy = (v: string | undefined): boolean => v !== undefined && ['true', '1', 'yes', 'True'].includes(v);
+const truthy = (v: string | undefined): boolean =>
+  v !== undefined && ['true', '1', 'yes', 'True'].includes(v);
 
 /** /v3/{project_id}/volumes[/detail|/{id}|/{id}/action]. */
 export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
-  const url = (projectId: string, rest: string) => `${api.baseUrl()}/volume/v3/${projectId}/${rest}`;
+  const url = (projectId: string, rest: string) =>
+    `${api.baseUrl()}/volume/v3/${projectId}/${rest}`;
 
   for (const detail of [false, true]) {
     app.get<{ Params: Params }>(detail ? '/volumes/detail' : '/volumes', async (req) => {
-      if (req.url.split('?')[0]!.endsWith('/')) throw new NotFound('The resource could not be found.');
+      if (req.url.split('?')[0]!.endsWith('/'))
+        throw new NotFound('The resource could not be found.');
       const { volumes, paging } = await api.volumes.list(req.ctx, req.query as Query);
       const body: Record<string, unknown> = {
-        volumes: detail ? await api.render(req.ctx, req.volumeMv, volumes) : volumes.map((v) => volumeSummaryView(v, api.baseUrl())),
+        volumes: detail
+          ? await api.render(req.ctx, req.volumeMv, volumes)
+          : volumes.map((v) => volumeSummaryView(v, api.baseUrl())),
       };
-      const links = collectionLinks(url(req.params.project_id, detail ? 'volumes/detail' : 'volumes'), req.url.split('?')[1] ?? '', paging, volumes.length, volumes.at(-1)?.row.id);
+      const links = collectionLinks(
+        url(req.params.project_id, detail ? 'volumes/detail' : 'volumes'),
+        req.url.split('?')[1] ?? '',
+        paging,
+        volumes.length,
+        volumes.at(-1)?.row.id,
+      );
       if (links) body.volumes_links = links;
       return body;
     });
@@ -51,7 +62,9 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
   });
 
   app.get<{ Params: Params }>('/volumes/:id', async (req) => {
-    const [view] = await api.render(req.ctx, req.volumeMv, [await api.volumes.get(req.ctx, req.params.id)]);
+    const [view] = await api.render(req.ctx, req.volumeMv, [
+      await api.volumes.get(req.ctx, req.params.id),
+    ]);
     return { volume: view };
   });
 
@@ -63,7 +76,10 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
 
   app.delete<{ Params: Params }>('/volumes/:id', async (req, reply) => {
     const q = req.query as Query;
-    await api.volumes.delete(req.ctx, req.params.id, { cascade: truthy(first(q, 'cascade')), force: truthy(first(q, 'force')) });
+    await api.volumes.delete(req.ctx, req.params.id, {
+      cascade: truthy(first(q, 'cascade')),
+      force: truthy(first(q, 'force')),
+    });
     return reply.code(202).send();
   });
 
@@ -96,7 +112,9 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
         await api.volumes.delete(req.ctx, id, { cascade: false, force: true });
         return reply.code(202).send();
       case 'os-volume_upload_image':
-        return reply.code(202).send({ 'os-volume_upload_image': await api.actions.uploadImage(req.ctx, id, args) });
+        return reply
+          .code(202)
+          .send({ 'os-volume_upload_image': await api.actions.uploadImage(req.ctx, id, args) });
       default:
         throw new BadRequest(`There is no such action: ${action}`);
     }

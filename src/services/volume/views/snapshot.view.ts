@@ -4,7 +4,11 @@ import type { Microversion } from '../../../http/microversion.js';
 import { atLeast } from './volume.view.js';
 
 /** A snapshot; `detail` adds the two os-extended-snapshot-attributes Tempest requires there. */
-export function snapshotView(s: Snapshot, mv: Microversion, detail: boolean): Record<string, unknown> {
+export function snapshotView(
+  s: Snapshot,
+  mv: Microversion,
+  detail: boolean,
+): Record<string, unknown> {
   const r = s.row;
   const view: Record<string, unknown> = {
     created_at: isoCinder(r.created_at),

@@ -15,7 +15,11 @@ function links(base: string, projectId: string, kind: string, id: string) {
 
 /** GET /volumes: id, name and links only. */
 export function volumeSummaryView(v: Volume, base: string): Record<string, unknown> {
-  return { id: v.row.id, links: links(base, v.row.project_id, 'volumes', v.row.id), name: v.row.name };
+  return {
+    id: v.row.id,
+    links: links(base, v.row.project_id, 'volumes', v.row.id),
+    name: v.row.name,
+  };
 }
 
 /**
@@ -56,7 +60,8 @@ export function volumeView(
     volume_type: typeName,
   };
   if (extensions) view['os-vol-tenant-attr:tenant_id'] = r.project_id;
-  if (extensions && Object.keys(v.imageMetadata).length > 0) view.volume_image_metadata = v.imageMetadata;
+  if (extensions && Object.keys(v.imageMetadata).length > 0)
+    view.volume_image_metadata = v.imageMetadata;
   if (extensions && ctx.isAdmin) {
     view['os-vol-host-attr:host'] = BACKEND_HOST;
     view['os-vol-mig-status-attr:migstat'] = null;
