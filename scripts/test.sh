@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test tier with node's test runner over the compiled tests:
-#   unit (pure logic), http (app.inject), client (real openstack CLI), tempest (Debian's Tempest).
-# TIERS=unit,http limits the run to some tiers.
+# Checks formatting and lint, then runs every test tier with node's test runner over the compiled
+# tests: unit (pure logic), http (app.inject), client (real openstack CLI), tempest (Debian's
+# Tempest). TIERS=unit,http limits the run to some tiers; LINT=0 skips the lint step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${LINT:-1}" != 0 ]; then
+  npx --no-install prettier --check --log-level warn .
+  npx --no-install eslint .
+fi
 tiers=${TIERS:-unit,http,client,tempest}
 files=()
 for tier in ${tiers//,/ }; do
