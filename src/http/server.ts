@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { RequestContext } from './context.js';
+import type { RequestContext } from '../context.js';
+import { DomainError, UnsupportedMediaType } from '../errors.js';
+import { parseJsonBody } from './json-body.js';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads application/octet-stream bodies as a stream (image uploads). */
+    rawBody?: boolean;
+  }
   interface FastifyRequest {
     /** Set by the auth hook of services that require a token. */
     ctx: RequestContext;
@@ -42,20 +48,17 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
 
-  // OpenStack clients (Tempest among them) send `Content-Type: application/json` with no body on
-  // PUT and POST calls that take none; Keystone and Glance accept that, so an empty body is none.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = body.toString();
-    if (text.trim() === '') return done(null, undefined);
-    void parseJson(req, text, done);
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
 
-  // Uploads are handed to the route as the raw stream, never buffered.
-  app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
-    done(null, payload),
-  );
+  // Uploads are handed to the route as the raw stream, never buffered; a route takes one only when
+  // it says so (`config: { rawBody: true }`). Elsewhere the type is refused as Nova's WSGI layer
+  // refuses it, even with an empty body.
+  app.addContentTypeParser('application/octet-stream', (req, payload, done) => {
+    if (req.routeOptions.config.rawBody) return done(null, payload);
+    payload.resume();
+    done(new UnsupportedMediaType('Unsupported Content-Type'));
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-openstack-request-id', req.id);
@@ -74,4 +77,21 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
   });
 
   return app;
+}
+
+/** Fastify's content-type parser over parseJsonBody, for every JSON media type a service takes. */
+export function jsonParser(
+  _req: unknown,
+  body: string | Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
+  let parsed: unknown;
+  try {
+    parsed = parseJsonBody(body.toString());
+  } catch (err) {
+    return done(
+      err instanceof DomainError ? err : new UnsupportedMediaType('Unsupported Content-Type'),
+    );
+  }
+  done(null, parsed);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -74,4 +75,32 @@ export function assertFault(
   assert.equal(body.code, status);
   if (typeof message === 'string') assert.equal(body.message, message);
   else if (message) assert.match(body.message, message);
+}
+
+/** What a test file shares: the app, and token headers for demo (member) and admin. */
+export interface AppFixture {
+  t: TestApp;
+  demo: Record<string, string>;
+  admin: Record<string, string>;
+  /** The demo and admin project ids. */
+  demoProject: string;
+  adminProject: string;
+}
+
+/**
+ * One app per test file, made before its first test and closed after its last. Every test
+ * makes what it needs, so tests do not depend on each other's order.
+ */
+export function useApp(): AppFixture {
+  const fixture = {} as AppFixture;
+  before(async () => {
+    fixture.t = await testApp();
+    fixture.demo = { 'x-auth-token': await fixture.t.token('demo') };
+    fixture.admin = { 'x-auth-token': await fixture.t.token('admin') };
+    const directory = fixture.t.app.identity.directory;
+    fixture.demoProject = (await directory.findProject('demo', 'default')).id;
+    fixture.adminProject = (await directory.findProject('admin', 'default')).id;
+  });
+  after(() => fixture.t.close());
+  return fixture;
 }

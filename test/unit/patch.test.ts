@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPatch, parsePatch, PATCH_V20, PATCH_V21 } from '../../src/services/image/patch.js';
 import type { Image } from '../../src/services/image/model.js';
-import type { RequestContext } from '../../src/http/context.js';
+import type { RequestContext } from '../../src/context.js';
 import { Conflict, Forbidden, UnsupportedMediaType } from '../../src/errors.js';
 
 const member: RequestContext = {

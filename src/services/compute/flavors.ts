@@ -1,7 +1,7 @@
 import type { Db } from '../../store/db.js';
 import type { FlavorRow } from '../../store/schema.js';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
 import { checkDescription, FALSE_WORDS, invalid, parseFlavor, TRUE_WORDS } from './flavor-input.js';
 

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { KeyPairRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { versionBelow, type Microversion } from '../../http/microversion.js';
 import { isoNow } from '../../util.js';
 import type { ComputeQuotas } from './quotas.js';

@@ -1,7 +1,7 @@
 import type { Db } from '../../store/db.js';
 import type { DomainRow, UserRow } from '../../store/schema.js';
 import { BadRequest, DomainError, Forbidden, NotFound, Unauthorized } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { Directory } from './directory.js';
 import { Roles } from './roles.js';
 import { Tokens, type Scope, type Token } from './tokens.js';

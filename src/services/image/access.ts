@@ -1,6 +1,6 @@
 import type { ImageRow } from '../../store/schema.js';
 import { Forbidden } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import type { Sql } from './list-query.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   OverLimit,
   RangeNotSatisfiable,
 } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
 import {
   SizeLimitExceeded,

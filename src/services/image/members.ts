@@ -1,7 +1,7 @@
 import type { Db } from '../../store/db.js';
 import type { ImageMemberRow, ImageRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
 import { assertCanModify } from './access.js';
 import type { Image } from './model.js';

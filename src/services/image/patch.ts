@@ -1,5 +1,5 @@
 import { BadRequest, Conflict, Forbidden, UnsupportedMediaType } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { checkBaseValue, checkExtra, READ_ONLY, WRITABLE, type Image } from './model.js';
 
 export const PATCH_V21 = 'application/openstack-images-v2.1-json-patch';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { installErrorHandling } from '../../http/errors.js';
 import { requireToken } from '../../http/auth.js';
+import { jsonParser } from '../../http/server.js';
 import type { IdentityService } from '../identity/service.js';
 import type { ImageService } from './service.js';
 import { renderImageError } from './errors.js';
@@ -21,9 +22,7 @@ export async function imagePlugin(
   installErrorHandling(app, renderImageError);
 
   // JSON-patch bodies are JSON under Glance's own media types.
-  app.addContentTypeParser([PATCH_V21, PATCH_V20], { parseAs: 'string' }, (req, body, done) =>
-    app.getDefaultJsonParser('error', 'error')(req, body.toString(), done),
-  );
+  app.addContentTypeParser([PATCH_V21, PATCH_V20], { parseAs: 'string' }, jsonParser);
 
   versionRoutes(app, baseUrl);
   await app.register(async (authed) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import type { Query } from '../../http/query.js';
 import { isoNow, isUuid } from '../../util.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';

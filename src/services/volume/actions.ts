@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
 import { BadRequest, Forbidden } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { isoCinder, isoNow } from '../../util.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';

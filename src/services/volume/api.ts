@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
 import { VolumeService } from './volumes.js';

@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { BadRequest, NotFound } from '../../errors.js';
 import { first, type Query } from '../../http/query.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 
 /** osapi_max_limit: a page never holds more, and a full page without `limit` gets a next link. */
 export const MAX_LIMIT = 1000;

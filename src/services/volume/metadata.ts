@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
 import { BadRequest, NotFound } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
 import { parseMetadata } from './model.js';
 import type { VolumeService } from './volumes.js';

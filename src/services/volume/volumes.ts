@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../store/db.js';
 import type { VolumeRow } from '../../store/schema.js';
 import { BadRequest, Forbidden, NotFound } from '../../errors.js';
-import type { RequestContext } from '../../http/context.js';
+import type { RequestContext } from '../../context.js';
 import { first, type Query } from '../../http/query.js';
 import { isoNow, isUuid } from '../../util.js';
 import type { TaskRunner } from '../../tasks/runner.js';

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../store/db.js';
 import { isoNow } from '../../util.js';
-import { systemContext } from '../../http/context.js';
+import { systemContext } from '../../context.js';
 import type { LayerStore, Backing } from '../../blocks/layers.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import type { TaskRunner } from '../../tasks/runner.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, Forbidden, Unauthorized } from '../../../errors.js';
-import type { RequestContext } from '../../../http/context.js';
+import type { RequestContext } from '../../../context.js';
 import type { Token } from '../tokens.js';
 import type { IdentityService } from '../service.js';
 import { tokenView } from '../views/token.view.js';

@@ -1,5 +1,5 @@
 import { BadRequest, Forbidden } from '../../../errors.js';
-import type { RequestContext } from '../../../http/context.js';
+import type { RequestContext } from '../../../context.js';
 
 type Json = Record<string, unknown>;
 

@@ -15,25 +15,29 @@ function parseRange(header: string | undefined): { start?: number; end?: number 
 
 /** PUT and GET /v2/images/{id}/file, streamed both ways. */
 export function imageDataRoutes(app: FastifyInstance, images: ImageService): void {
-  app.put<{ Params: { id: string } }>('/v2/images/:id/file', async (req, reply) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (type !== 'application/octet-stream') {
-      throw new UnsupportedMediaType(
-        `Content-Type must be application/octet-stream, not '${type}'`,
-      );
-    }
-    const sizeHeader = req.headers['x-openstack-image-size'];
-    let expected: number | undefined;
-    if (typeof sizeHeader === 'string') {
-      expected = Number(sizeHeader);
-      if (!Number.isInteger(expected) || expected < 0)
-        throw new BadRequest(`Invalid x-openstack-image-size: ${sizeHeader}`);
-    }
-    // Fastify skips the parser for an empty body: that is an upload of zero bytes.
-    const data = (req.body as Readable | undefined) ?? Readable.from([]);
-    await images.data.upload(req.ctx, req.params.id, data, expected);
-    return reply.code(204).send();
-  });
+  app.put<{ Params: { id: string } }>(
+    '/v2/images/:id/file',
+    { config: { rawBody: true } },
+    async (req, reply) => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (type !== 'application/octet-stream') {
+        throw new UnsupportedMediaType(
+          `Content-Type must be application/octet-stream, not '${type}'`,
+        );
+      }
+      const sizeHeader = req.headers['x-openstack-image-size'];
+      let expected: number | undefined;
+      if (typeof sizeHeader === 'string') {
+        expected = Number(sizeHeader);
+        if (!Number.isInteger(expected) || expected < 0)
+          throw new BadRequest(`Invalid x-openstack-image-size: ${sizeHeader}`);
+      }
+      // Fastify skips the parser for an empty body: that is an upload of zero bytes.
+      const data = (req.body as Readable | undefined) ?? Readable.from([]);
+      await images.data.upload(req.ctx, req.params.id, data, expected);
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/v2/images/:id/file', async (req, reply) => {
     const data = await images.data.download(req.ctx, req.params.id, parseRange(req.headers.range));

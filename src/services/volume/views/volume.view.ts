@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../../http/context.js';
+import type { RequestContext } from '../../../context.js';
 import { isoCinder } from '../../../util.js';
 import { AVAILABILITY_ZONE, BACKEND_HOST, type Volume } from '../model.js';
 
