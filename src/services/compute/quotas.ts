@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
-import { QuotaClasses } from '../quota-classes.js';
+import { QuotaClasses } from '../../store/quota-classes.js';
 import { BadRequest } from '../../errors.js';
 import { versionBelow, type Microversion } from '../../http/microversion.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import { BadRequest, OverLimit } from '../../errors.js';
-import { QuotaClasses } from '../quota-classes.js';
+import { QuotaClasses } from '../../store/quota-classes.js';
 
 /** Cinder's default quotas (cinder/quota.py); -1 means unlimited. */
 export const DEFAULT_QUOTAS = {

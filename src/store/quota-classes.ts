@@ -1,7 +1,7 @@
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 /**
- * Quota classes as Nova and Cinder keep them: named sets of limits over a service's built-in
+ * Quota classes as Nova and Cinder keep them (each service its own rows, by `service`): named sets of limits over a service's built-in
  * defaults. The `default` class is what every project starts from; any other class is read over
  * `default`, as the services do.
  */
