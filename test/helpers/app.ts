@@ -6,10 +6,13 @@ import { after, before } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { openSqlite, type Db } from '../../src/store/db.js';
 
 export interface TestApp {
   app: App;
   dataDir: string;
+  /** A connection of the test's own to the app's database, for checks of what was stored. */
+  db: Db;
   /** A project-scoped token for demo (member) or admin (admin). */
   token(who: 'demo' | 'admin'): Promise<string>;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
@@ -24,10 +27,12 @@ export async function testApp(dataDir?: string): Promise<TestApp> {
     {},
   );
   const app = await createApp(config);
+  const db = await openSqlite(path.join(dir, 'pocketstack.db'));
   const tokens = new Map<string, string>();
   return {
     app,
     dataDir: dir,
+    db,
     async token(who) {
       const cached = tokens.get(who);
       if (cached) return cached;
@@ -42,7 +47,10 @@ export async function testApp(dataDir?: string): Promise<TestApp> {
       return token;
     },
     inject: (opts) => app.http.inject(opts),
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      await db.destroy();
+    },
   };
 }
 

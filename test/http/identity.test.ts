@@ -247,7 +247,7 @@ describe('token validation and revocation', () => {
     });
     const token = res.headers['x-subject-token'] as string;
     const idHash = createHash('sha256').update(token).digest('hex');
-    await t.app.db
+    await t.db
       .updateTable('tokens')
       .set({ expires_at: '2000-01-01T00:00:00.000Z' })
       .where('id_hash', '=', idHash)

@@ -263,7 +263,7 @@ describe('listing', () => {
     assert.equal(pages, 3);
     assert.deepEqual([...seen].sort(), [...made].sort());
     // Newest first by default; images made in the same millisecond are ordered by id, descending.
-    const rows = await t.app.db
+    const rows = await t.db
       .selectFrom('images')
       .select(['id', 'created_at'])
       .where('id', 'in', made)

@@ -312,12 +312,12 @@ describe('the delete rules', () => {
       ]);
       for (const r of [...results, ...deletes]) assert.ok(r.statusCode < 500, r.body);
       await t.app.tasks.idle();
-      const volumeRow = await t.app.db
+      const volumeRow = await t.db
         .selectFrom('volumes')
         .selectAll()
         .where('id', '=', v.id)
         .executeTakeFirst();
-      const snapRows = await t.app.db
+      const snapRows = await t.db
         .selectFrom('snapshots')
         .selectAll()
         .where('volume_id', '=', v.id)
@@ -481,7 +481,7 @@ test('work interrupted by a crash settles after a restart: creating and deleting
   // What a crash leaves behind: rows moved to creating/deleting whose task rows were never run.
   const now = new Date().toISOString();
   const pending = {
-    ...(await t.app.db
+    ...(await t.db
       .selectFrom('volumes')
       .selectAll()
       .where('id', '=', keep.id)
@@ -494,17 +494,17 @@ test('work interrupted by a crash settles after a restart: creating and deleting
     head_layer: null,
     created_at: now,
   };
-  await t.app.db.insertInto('volumes').values(fresh).execute();
-  await t.app.db
+  await t.db.insertInto('volumes').values(fresh).execute();
+  await t.db
     .insertInto('tasks')
     .values({ kind: 'volume.create', target_id: fresh.id, payload: '{}', created_at: now })
     .execute();
-  await t.app.db
+  await t.db
     .updateTable('volumes')
     .set({ status: 'deleting' })
     .where('id', '=', doomed.id)
     .execute();
-  await t.app.db
+  await t.db
     .insertInto('tasks')
     .values({ kind: 'volume.delete', target_id: doomed.id, payload: '{}', created_at: now })
     .execute();
