@@ -44,6 +44,15 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
       ignoreDuplicateSlashes: true,
       maxParamLength: 1000,
     },
+    // A request Node's parser refuses (oversized headers, bad framing) gets its status and no
+    // body: it may be a HEAD, which must not carry one, and the connection closes anyway.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    },
   });
 
   app.decorateRequest('ctx', null as unknown as RequestContext);
