@@ -11,6 +11,10 @@ export type LayerRef = { layerId: string } | { external: string } | null;
  * The store keeps it a superset of the truth: a layer's row is written before its file appears
  * and removed after its file is gone, so a lookup may keep a file a little too long (a crash
  * between the two steps, reconciled at start-up), never release one too early.
+ *
+ * The SQL index writes through the app's database handle, outside any transaction: never create
+ * a layer inside a transaction callback (SQLite has one connection; the write would wait for the
+ * transaction, which waits for the layer). Create, then commit the row that references it.
  */
 export interface LayerIndex {
   add(id: string, ref: LayerRef): Promise<void>;

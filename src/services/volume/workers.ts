@@ -6,6 +6,7 @@ import { systemContext } from '../../context.js';
 import type { LayerStore, Backing } from '../../blocks/layers.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import type { TaskRunner, TaskScope } from '../../tasks/runner.js';
+import { coalesced } from '../../tasks/coalesced.js';
 import type { ImageService } from '../image/service.js';
 import { waitingImageFiles, type VolumeRepo } from './volume.repo.js';
 import { moveSnapshot, moveVolume } from './states.js';
@@ -242,31 +243,5 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
       await sweep();
       await fsp.rm(d.tmpDir, { recursive: true, force: true });
     },
-  };
-}
-
-/**
- * One run of `work` at a time. A call while one runs gets the next run, which starts after the
- * current one and serves every call made meanwhile: each caller sees a run that began after it
- * asked (a sweep after its delete), and deletes in a burst share runs.
- */
-function coalesced(work: () => Promise<void>): () => Promise<void> {
-  let current: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    current = work().finally(() => {
-      current = undefined;
-    });
-    return current;
-  };
-  return () => {
-    if (!current) return start();
-    next ??= current
-      .catch(() => undefined)
-      .then(() => {
-        next = undefined;
-        return start();
-      });
-    return next;
   };
 }
