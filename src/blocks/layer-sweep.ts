@@ -60,7 +60,8 @@ export async function sweep(
   const liveExternal = new Set<string>();
   for (const root of [...rootIds, ...pending, ...young]) {
     let id: string | null = root;
-    while (id !== null && layers.has(id) && !live.has(id)) {
+    // A pending layer created after the listing is followed too: what it reads stays.
+    while (id !== null && (layers.has(id) || pending.has(id)) && !live.has(id)) {
       live.add(id);
       const backing = await backingOf(files, id);
       if (backing && 'path' in backing) liveExternal.add(backing.path);
