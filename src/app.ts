@@ -11,11 +11,10 @@ import type { CatalogService } from './services/identity/catalog.js';
 import { ImageFileStore } from './blocks/image-files.js';
 import { ImageService } from './services/image/service.js';
 import { imagePlugin } from './services/image/plugin.js';
-import { LayerStore } from './blocks/layers.js';
+import { LayerStore, SqlLayerIndex } from './blocks/layers.js';
 import { TaskRunner } from './tasks/runner.js';
 import { VolumeApi } from './services/volume/api.js';
-import { registerVolumeWorkers } from './services/volume/workers.js';
-import { waitingImageFiles } from './services/volume/volume.repo.js';
+import { imageFilesInUse, registerVolumeWorkers } from './services/volume/workers.js';
 import { volumePlugin } from './services/volume/plugin.js';
 import { ComputeQuotas } from './services/compute/quotas.js';
 import { computePlugin } from './services/compute/plugin.js';
@@ -65,15 +64,12 @@ export async function createApp(config: Config): Promise<App> {
   await identity.tokens.deleteExpired();
 
   const files = new ImageFileStore(path.join(config.dataDir, 'images'));
-  const layers = new LayerStore(path.join(config.dataDir, 'layers'));
+  const layers = new LayerStore(path.join(config.dataDir, 'layers'), {
+    index: new SqlLayerIndex(db),
+  });
   // An image file that a volume's layer chain reads, or that a volume create waiting in the task
-  // queue will read, stays on disk after its image is deleted.
-  const inUse = async (): Promise<Set<string>> => {
-    const used = await waitingImageFiles(db);
-    for (const p of await layers.externalBackings()) used.add(path.basename(p));
-    return used;
-  };
-  const images = new ImageService(db, files, inUse);
+  // queue will read, stays on disk after its image is deleted: two index lookups, no header read.
+  const images = new ImageService(db, files, () => imageFilesInUse(db, layers));
 
   const http = createHttpServer({ logLevel: config.logLevel });
   const tasks = new TaskRunner(db, http.log);

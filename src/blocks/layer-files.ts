@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -5,6 +6,7 @@ import path from 'node:path';
 import { LayerNotFound, UnsafeBacking } from './layer-errors.js';
 import { readQcow2Header, type Qcow2Header } from './layer-header.js';
 import { runQemu, type QemuTool } from './qemu-img.js';
+import { MemoryLayerIndex, type LayerIndex, type LayerRef } from './layer-refs.js';
 
 /** Layer file names: `<uuid>.qcow2`. Anything else in the directory is not a layer. */
 export const LAYER_NAME = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.qcow2$/;
@@ -17,6 +19,8 @@ export interface LayerStoreOptions {
   timeoutMs?: number;
   /** Limit for runs that copy data (convert, import, export); whole-disk copies take minutes. */
   dataTimeoutMs?: number;
+  /** Where the store records what each layer reads; in memory unless given. */
+  index?: LayerIndex;
 }
 
 /** Where a backing file name written in a header points. */
@@ -31,6 +35,10 @@ export class LayerFiles {
   readonly realDir: string;
   /** Temp file names this process is writing right now; sweep leaves them alone. */
   readonly busy = new Set<string>();
+  readonly index: LayerIndex;
+  /** Layers made inside each `creating` scope that is still open. */
+  private readonly open = new Set<Set<string>>();
+  private readonly scope = new AsyncLocalStorage<Set<string>>();
   private readonly timeoutMs: number;
   private readonly dataTimeoutMs: number;
 
@@ -42,6 +50,30 @@ export class LayerFiles {
     this.realDir = fs.realpathSync(dir);
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.dataTimeoutMs = opts.dataTimeoutMs ?? 6 * 3600_000;
+    this.index = opts.index ?? new MemoryLayerIndex();
+  }
+
+  /**
+   * Runs `fn`, and every layer created inside it (at any depth of its async calls) counts as a
+   * root for every sweep until `fn` has settled: `fn` commits the rows that reference them
+   * before it returns. A nested call joins the outer scope.
+   */
+  async creating<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.scope.getStore()) return fn();
+    const made = new Set<string>();
+    this.open.add(made);
+    try {
+      return await this.scope.run(made, fn);
+    } finally {
+      this.open.delete(made);
+    }
+  }
+
+  /** Layers of open `creating` scopes, as of now. */
+  pending(): Set<string> {
+    const out = new Set<string>();
+    for (const made of this.open) for (const id of made) out.add(id);
+    return out;
   }
 
   /** The file of a layer. Ids that are not UUIDs are not found, so no id escapes the directory. */
@@ -90,18 +122,35 @@ export class LayerFiles {
   }
 
   /**
-   * Writes a new layer: `build` fills a temp file, which is then made durable and renamed to a
-   * fresh id. A crash at any point leaves either nothing or a temp file that sweep removes.
+   * Writes a new layer reading `ref`: `build` fills a temp file, which is then made durable and
+   * renamed to a fresh id. A crash at any point leaves either nothing or a temp file that sweep
+   * removes. The id joins the open `creating` scope and the index before the file appears, so
+   * no sweep and no index lookup can miss the layer.
    */
-  async newLayer(build: (tmp: string) => Promise<void>): Promise<string> {
+  async newLayer(build: (tmp: string) => Promise<void>, ref: LayerRef = null): Promise<string> {
     const id = randomUUID();
-    await this.withTemp('qcow2', async (tmp) => {
-      await build(tmp);
-      await syncFile(tmp);
-      await fsp.rename(tmp, this.pathOf(id));
-      await syncFile(this.realDir);
-    });
+    this.scope.getStore()?.add(id);
+    await this.index.add(id, ref);
+    try {
+      await this.withTemp('qcow2', async (tmp) => {
+        await build(tmp);
+        await syncFile(tmp);
+        await fsp.rename(tmp, this.pathOf(id));
+        await syncFile(this.realDir);
+      });
+    } catch (err) {
+      if (!fs.existsSync(this.pathOf(id))) await this.index.remove([id]).catch(() => undefined);
+      throw err;
+    }
     return id;
+  }
+
+  /** What a header's backing name refers to, as the index records it. */
+  refOf(backingFile: string | null): LayerRef {
+    if (!backingFile) return null;
+    const target = this.classify(backingFile);
+    if ('layerId' in target) return { layerId: target.layerId };
+    return { external: path.relative(this.realDir, target.path) };
   }
 
   run(

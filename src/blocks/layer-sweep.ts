@@ -31,7 +31,7 @@ export interface SweepResult {
 
 export async function sweep(
   files: LayerFiles,
-  roots: Iterable<string>,
+  roots: Iterable<string> | (() => Promise<Iterable<string>>),
   opts: SweepOptions = {},
 ): Promise<SweepResult> {
   const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
@@ -49,12 +49,19 @@ export async function sweep(
       if (st && st.mtimeMs >= youngSince) young.add(id ?? name);
     }
   }
+  // The order makes creation safe without a lock. A listed layer was created before the listing,
+  // so its id joined its `creating` scope before the pending set is read here. Either that scope
+  // is still open (the layer is pending) or it has closed, and then the row referencing the layer
+  // was committed before the roots are read below.
+  const pending = files.pending();
+  const rootIds = typeof roots === 'function' ? await roots() : roots;
 
   const live = new Set<string>();
   const liveExternal = new Set<string>();
-  for (const root of [...roots, ...young]) {
+  for (const root of [...rootIds, ...pending, ...young]) {
     let id: string | null = root;
-    while (id !== null && layers.has(id) && !live.has(id)) {
+    // A pending layer created after the listing is followed too: what it reads stays.
+    while (id !== null && (layers.has(id) || pending.has(id)) && !live.has(id)) {
       live.add(id);
       const backing = await backingOf(files, id);
       if (backing && 'path' in backing) liveExternal.add(backing.path);
@@ -72,6 +79,8 @@ export async function sweep(
     await fsp.rm(files.pathOf(id), { force: true });
     removed.push(id);
   }
+  // Rows after files: the index may list a layer that is gone, never miss one that is there.
+  await files.index.remove(removed);
   for (const name of temps) {
     if (!young.has(name)) await fsp.rm(path.join(files.realDir, name), { force: true });
   }
@@ -90,22 +99,26 @@ async function backingOf(
   return header?.backingFile ? files.classify(header.backingFile) : null;
 }
 
-/**
- * Physical paths of the external files (Glance image files) that some layer in the directory is
- * backed by: the image store must keep them. Run it after a sweep, so garbage does not pin them.
- */
-export async function externalBackings(files: LayerFiles): Promise<Set<string>> {
-  const used = new Set<string>();
+/** See LayerStore.reconcileIndex. */
+export async function reconcileIndex(
+  files: LayerFiles,
+): Promise<{ added: number; dropped: number }> {
+  const indexed = await files.index.ids();
+  const present = new Set<string>();
+  let added = 0;
   for (const name of await fsp.readdir(files.realDir)) {
     const id = LAYER_NAME.exec(name)?.[1];
     if (!id) continue;
-    const header = await files.header(id).catch((err: unknown) => {
-      if (err instanceof LayerNotFound) return null;
-      throw err;
-    });
-    if (!header?.backingFile) continue;
-    const target = files.classify(header.backingFile);
-    if ('path' in target) used.add(target.path);
+    present.add(id);
+    if (indexed.has(id)) continue;
+    // A file that is gone or does not parse reads nothing qemu could open: no row. If it is
+    // garbage the sweep removes it; if a root reaches it, the chain fails loudly where it is read.
+    const header = await files.header(id).catch(() => null);
+    if (!header) continue;
+    await files.index.add(id, files.refOf(header.backingFile));
+    added++;
   }
-  return used;
+  const gone = [...indexed].filter((id) => !present.has(id));
+  await files.index.remove(gone);
+  return { added, dropped: gone.length };
 }

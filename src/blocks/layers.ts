@@ -11,13 +11,14 @@ import {
   type LayerStoreOptions,
 } from './layer-files.js';
 import * as io from './layer-io.js';
-import { externalBackings, sweep, type SweepOptions, type SweepResult } from './layer-sweep.js';
+import { reconcileIndex, sweep, type SweepOptions, type SweepResult } from './layer-sweep.js';
 import { emptyQcow2 } from './qcow2-create.js';
 
 export * from './layer-errors.js';
 export { CorruptLayer };
 export { QemuImgFailed } from './qemu-img.js';
 export type { LayerStoreOptions, SweepOptions, SweepResult };
+export { MemoryLayerIndex, SqlLayerIndex, type LayerIndex, type LayerRef } from './layer-refs.js';
 
 /** What a new head sits on: a sealed layer of this store, or an immutable file outside it. */
 export type Backing = { layerId: string } | { path: string; format: 'raw' | 'qcow2' };
@@ -69,6 +70,7 @@ export class LayerStore {
     if (!isDiskSize(sizeBytes))
       throw new InvalidSize(`size ${sizeBytes} is not a positive multiple of 512`);
     if (!backing) return this.files.newLayer((tmp) => this.create(tmp, sizeBytes));
+    // The index records what the header says, as the header says it.
     let name: string;
     let format: 'raw' | 'qcow2';
     let backingSize: number;
@@ -92,7 +94,20 @@ export class LayerStore {
         `size ${sizeBytes} is smaller than the backing's virtual size ${backingSize}`,
       );
     }
-    return this.files.newLayer((tmp) => this.create(tmp, sizeBytes, { name, format }));
+    return this.files.newLayer(
+      (tmp) => this.create(tmp, sizeBytes, { name, format }),
+      this.files.refOf(name),
+    );
+  }
+
+  /**
+   * Runs `fn`; layers created inside it are roots for every sweep until it has settled. A task
+   * that creates a layer and commits the row pointing at it does both inside one `creating`, so
+   * a sweep running in parallel (after another task's delete) cannot remove the layer between
+   * its creation and the commit.
+   */
+  creating<T>(fn: () => Promise<T>): Promise<T> {
+    return this.files.creating(fn);
   }
 
   /** Makes a layer read-only for good. Idempotent. */
@@ -126,8 +141,9 @@ export class LayerStore {
    */
   async snapshot(headId: string): Promise<{ sealedId: string; newHeadId: string }> {
     const { virtualSize } = await this.files.header(headId);
-    const newHeadId = await this.files.newLayer((tmp) =>
-      this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }),
+    const newHeadId = await this.files.newLayer(
+      (tmp) => this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }),
+      { layerId: headId },
     );
     await this.seal(headId);
     return { sealedId: headId, newHeadId };
@@ -137,8 +153,9 @@ export class LayerStore {
   async ensureWritable(headId: string): Promise<string> {
     if (!(await this.files.isSealed(headId))) return headId;
     const { virtualSize } = await this.files.header(headId);
-    return this.files.newLayer((tmp) =>
-      this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }),
+    return this.files.newLayer(
+      (tmp) => this.create(tmp, virtualSize, { name: `${headId}.qcow2`, format: 'qcow2' }),
+      { layerId: headId },
     );
   }
 
@@ -216,14 +233,35 @@ export class LayerStore {
     await fsp.rm(this.files.pathOf(id), { force: true });
   }
 
-  /** Removes the layers no root reaches and stale temp files; reports them and the external files they let go. */
-  sweep(roots: Iterable<string>, opts?: SweepOptions): Promise<SweepResult> {
+  /**
+   * Removes the layers no root reaches and stale temp files; reports them and the external files
+   * they let go. Pass the roots as a function when layers may be created meanwhile: the sweep
+   * reads them only after it has listed the directory (see layer-sweep.ts).
+   */
+  sweep(
+    roots: Iterable<string> | (() => Promise<Iterable<string>>),
+    opts?: SweepOptions,
+  ): Promise<SweepResult> {
     return sweep(this.files, roots, opts);
   }
 
-  /** External files some layer is backed by (physical paths): the image store must keep them. */
-  externalBackings(): Promise<Set<string>> {
-    return externalBackings(this.files);
+  /**
+   * External files some layer reads (physical paths): the image store must keep them. A lookup
+   * in the index, never a read of the headers.
+   */
+  async externalsInUse(): Promise<Set<string>> {
+    const names = await this.files.index.externals();
+    return new Set([...names].map((name) => path.resolve(this.files.realDir, name)));
+  }
+
+  /**
+   * Brings the index in line with the directory: rows for layer files it lacks (a data
+   * directory from before the index, or a crash between a row and its file), read from their
+   * headers once, and no rows for files that are gone. At start-up only, before any layer is
+   * created: a row whose file is not there yet would otherwise be dropped.
+   */
+  reconcileIndex(): Promise<{ added: number; dropped: number }> {
+    return reconcileIndex(this.files);
   }
 
   readAt(id: string, offset: number, length: number): Promise<Buffer> {

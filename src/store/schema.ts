@@ -30,6 +30,7 @@ export interface Database {
   flavor_projects: FlavorProjectRow;
   key_pairs: KeyPairRow;
   tasks: TaskRow;
+  layer_refs: LayerRefRow;
 }
 
 export interface DomainRow {
@@ -257,4 +258,18 @@ export interface TaskRow {
   /** JSON object. */
   payload: string;
   created_at: string;
+  /** Tasks with the same key run one at a time, in id order; null on rows older than 007. */
+  serial_key: string | null;
+  /** Whose turn it is: the runner goes round-robin across projects. */
+  project_id: string | null;
+  /** The runner running it; null while it waits. */
+  claimed_by: string | null;
+  claimed_at: string | null;
+}
+
+export interface LayerRefRow {
+  layer_id: string;
+  backing_layer: string | null;
+  /** Relative to the layer directory, as in the qcow2 header (`../images/<file>`). */
+  external_file: string | null;
 }

@@ -106,7 +106,7 @@ test('a head on an external raw file reads its bytes, then zeros, and survives m
     external: { path: await fsp.realpath(image), format: 'raw' },
   });
   assert.equal((await store.info(head)).backingFile, '../images/f1e2d3c4');
-  assert.deepEqual(await store.externalBackings(), new Set([await fsp.realpath(image)]));
+  assert.deepEqual(await store.externalsInUse(), new Set([await fsp.realpath(image)]));
 
   const expected = Buffer.concat([data, fill(0, 1 * MiB - data.length)]);
   const out = path.join(root, 'flat.raw');

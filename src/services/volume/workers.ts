@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../store/db.js';
-import { isoNow } from '../../util.js';
 import { systemContext } from '../../context.js';
 import type { LayerStore, Backing } from '../../blocks/layers.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
-import type { TaskRunner } from '../../tasks/runner.js';
+import type { TaskRunner, TaskScope } from '../../tasks/runner.js';
+import { coalesced } from '../../tasks/coalesced.js';
 import type { ImageService } from '../image/service.js';
 import { waitingImageFiles, type VolumeRepo } from './volume.repo.js';
+import { moveSnapshot, moveVolume } from './states.js';
 import { GiB } from './model.js';
 
 export interface WorkerDeps {
@@ -23,104 +24,150 @@ export interface WorkerDeps {
 }
 
 /**
+ * Image files something still reads, by file id: a layer (the layer index, a lookup) or a volume
+ * create waiting in the task queue. Such a file stays on disk after its image is deleted.
+ */
+export async function imageFilesInUse(db: Db, layers: LayerStore): Promise<Set<string>> {
+  const used = await waitingImageFiles(db);
+  for (const p of await layers.externalsInUse()) used.add(path.basename(p));
+  return used;
+}
+
+/** Tasks on a volume queue on the volume whose layer chain they change (`keyOn`). */
+async function volumeScope(ex: Db, id: string, keyOn = id): Promise<TaskScope> {
+  const row = await ex
+    .selectFrom('volumes')
+    .select('project_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return { key: `volume:${keyOn}`, projectId: row?.project_id ?? null };
+}
+
+/** A snapshot's tasks seal or release its volume's layers: they queue on that volume. */
+async function snapshotScope(ex: Db, id: string): Promise<TaskScope> {
+  const row = await ex
+    .selectFrom('snapshots')
+    .select(['volume_id', 'project_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return { key: `snapshot:${id}`, projectId: null };
+  return { key: `volume:${row.volume_id}`, projectId: row.project_id };
+}
+
+/**
  * The task handlers behind Cinder's asynchronous states. Each one is idempotent: after a crash
- * it runs again and either finishes the work or finds it done. Layer files are only created
- * here, by the one task worker, and swept here once the rows that used them are gone.
+ * it runs again and either finishes the work or finds it done. Tasks run in parallel across
+ * volumes, so every layer is created inside `layers.creating` together with the commit of the
+ * row that references it: a sweep after another volume's delete leaves it alone meanwhile.
  */
 export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void> } {
-  const setVolume = (id: string, fields: Record<string, unknown>) =>
-    d.db
-      .updateTable('volumes')
-      .set({ ...fields, updated_at: isoNow() })
-      .where('id', '=', id)
-      .execute();
-  const setSnapshot = (id: string, fields: Record<string, unknown>) =>
-    d.db
-      .updateTable('snapshots')
-      .set({ ...fields, updated_at: isoNow() })
-      .where('id', '=', id)
-      .execute();
-  // Layers nothing reaches go; so do image files that only those layers read (their image is gone).
-  // This worker is the only writer of layers, so nothing can start reading a released file meanwhile.
-  const sweep = async () => {
-    const { released } = await d.layers.sweep(await d.repo.layerRoots(), { graceMs: 0 });
+  const sweep = coalesced(async () => {
+    // Roots are read after the directory is listed (see layer-sweep.ts), hence a function.
+    const { released } = await d.layers.sweep(() => d.repo.layerRoots(), { graceMs: 0 });
+    // Image files only removed layers read go, unless an image row, a layer created since the
+    // listing, or a waiting volume create still has them.
     if (released.length > 0)
       await d.images.releaseFiles(
         released.map((p) => path.basename(p)),
-        await waitingImageFiles(d.db),
+        await imageFilesInUse(d.db, d.layers),
       );
-  };
+  });
 
   d.tasks.register('volume.create', {
+    async scope(ex, id, payload) {
+      if (typeof payload.sourceVolumeId === 'string')
+        return volumeScope(ex, id, payload.sourceVolumeId);
+      if (typeof payload.snapshotId === 'string') {
+        const { key } = await snapshotScope(ex, payload.snapshotId);
+        return { ...(await volumeScope(ex, id)), key };
+      }
+      return volumeScope(ex, id);
+    },
     async run(id, payload) {
       const volume = await d.repo.findVolume(id);
       if (!volume || volume.row.status !== 'creating') return;
-      let backing: Backing | undefined;
-      if (typeof payload.snapshotId === 'string') {
-        const snap = await d.repo.findSnapshot(payload.snapshotId);
-        if (!snap?.row.layer) throw new Error(`snapshot ${payload.snapshotId} has no data`);
-        backing = { layerId: snap.row.layer };
-      } else if (typeof payload.sourceVolumeId === 'string') {
-        // A clone reads a frozen copy of the source: seal the source's head (O(1)) and build on it.
-        const source = await d.repo.findVolume(payload.sourceVolumeId);
-        if (!source?.row.head_layer)
-          throw new Error(`source volume ${payload.sourceVolumeId} has no data`);
-        const { sealedId, newHeadId } = await d.layers.snapshot(source.row.head_layer);
-        await setVolume(source.row.id, { head_layer: newHeadId });
-        backing = { layerId: sealedId };
-      } else if (typeof payload.imageFile === 'string') {
-        backing = {
-          path: d.imageFiles.pathOf(payload.imageFile),
-          format: payload.imageFormat as 'raw' | 'qcow2',
-        };
-      }
-      const head =
-        volume.row.head_layer ??
-        (await d.layers.createHead({ sizeBytes: volume.row.size * GiB, backing }));
-      await setVolume(id, { head_layer: head, status: 'available' });
+      await d.layers.creating(async () => {
+        let backing: Backing | undefined;
+        if (typeof payload.snapshotId === 'string') {
+          const snap = await d.repo.findSnapshot(payload.snapshotId);
+          if (!snap?.row.layer) throw new Error(`snapshot ${payload.snapshotId} has no data`);
+          backing = { layerId: snap.row.layer };
+        } else if (typeof payload.sourceVolumeId === 'string') {
+          // A clone reads a frozen copy of the source: seal the source's head (O(1)), build on it.
+          const source = await d.repo.findVolume(payload.sourceVolumeId);
+          if (!source?.row.head_layer)
+            throw new Error(`source volume ${payload.sourceVolumeId} has no data`);
+          const { sealedId, newHeadId } = await d.layers.snapshot(source.row.head_layer);
+          await d.db
+            .updateTable('volumes')
+            .set({ head_layer: newHeadId })
+            .where('id', '=', source.row.id)
+            .execute();
+          backing = { layerId: sealedId };
+        } else if (typeof payload.imageFile === 'string') {
+          backing = {
+            path: d.imageFiles.pathOf(payload.imageFile),
+            format: payload.imageFormat === 'qcow2' ? 'qcow2' : 'raw',
+          };
+        }
+        const head =
+          volume.row.head_layer ??
+          (await d.layers.createHead({ sizeBytes: volume.row.size * GiB, backing }));
+        // Not moved: the volume went to `deleting` meanwhile; its head is garbage for the sweep.
+        await moveVolume(d.db, id, 'available', {
+          from: ['creating'],
+          fields: { head_layer: head },
+        });
+      });
     },
     async fail(id) {
-      await setVolume(id, { status: 'error' });
+      await moveVolume(d.db, id, 'error', { from: ['creating'] });
     },
   });
 
   d.tasks.register('snapshot.create', {
+    scope: (ex, id) => snapshotScope(ex, id),
     async run(id) {
       const snap = await d.repo.findSnapshot(id);
       if (!snap || snap.row.status !== 'creating') return;
       const volume = await d.repo.findVolume(snap.row.volume_id);
       if (!volume?.row.head_layer) throw new Error(`volume ${snap.row.volume_id} has no data`);
-      // Seal the head as the snapshot's layer and give the volume a new head on top: O(1).
-      const { sealedId, newHeadId } = await d.layers.snapshot(volume.row.head_layer);
-      await d.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('volumes')
-          .set({ head_layer: newHeadId })
-          .where('id', '=', volume.row.id)
-          .execute();
-        await trx
-          .updateTable('snapshots')
-          .set({ layer: sealedId, status: 'available', updated_at: isoNow() })
-          .where('id', '=', id)
-          .execute();
+      await d.layers.creating(async () => {
+        // Seal the head as the snapshot's layer and give the volume a new head on top: O(1).
+        const { sealedId, newHeadId } = await d.layers.snapshot(volume.row.head_layer!);
+        await d.db.transaction().execute(async (trx) => {
+          // The volume takes the new head even if the snapshot was deleted meanwhile: its old
+          // head is sealed now and must not be written again.
+          await trx
+            .updateTable('volumes')
+            .set({ head_layer: newHeadId })
+            .where('id', '=', volume.row.id)
+            .execute();
+          await moveSnapshot(trx, id, 'available', {
+            from: ['creating'],
+            fields: { layer: sealedId },
+          });
+        });
       });
     },
     async fail(id) {
-      await setSnapshot(id, { status: 'error' });
+      await moveSnapshot(d.db, id, 'error', { from: ['creating'] });
     },
   });
 
   d.tasks.register('snapshot.delete', {
+    scope: (ex, id) => snapshotScope(ex, id),
     async run(id) {
       await d.db.transaction().execute((trx) => d.repo.deleteSnapshot(trx, id));
       await sweep();
     },
     async fail(id) {
-      await setSnapshot(id, { status: 'error_deleting' });
+      await moveSnapshot(d.db, id, 'error_deleting', { from: ['deleting'] });
     },
   });
 
   d.tasks.register('volume.delete', {
+    scope: (ex, id) => volumeScope(ex, id),
     async run(id) {
       await d.db.transaction().execute(async (trx) => {
         // Cascade: the snapshots were moved to `deleting` together with the volume.
@@ -136,28 +183,33 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
       await sweep();
     },
     async fail(id) {
-      await setVolume(id, { status: 'error_deleting' });
+      await moveVolume(d.db, id, 'error_deleting', { from: ['deleting'] });
     },
   });
 
   d.tasks.register('volume.extend', {
+    scope: (ex, id) => volumeScope(ex, id),
     async run(id, payload) {
       const volume = await d.repo.findVolume(id);
       if (!volume || volume.row.status !== 'extending' || !volume.row.head_layer) return;
       const size = Number(payload.newSize);
       await d.layers.resize(volume.row.head_layer, size * GiB);
-      await setVolume(id, { size, status: 'available' });
+      await moveVolume(d.db, id, 'available', { from: ['extending'], fields: { size } });
     },
     async fail(id) {
-      await setVolume(id, { status: 'error_extending' });
+      await moveVolume(d.db, id, 'error_extending', { from: ['extending'] });
     },
   });
 
+  // Back to the status the volume had before the upload, whether the upload worked or not.
+  const afterUpload = (payload: { previousStatus?: string }) =>
+    payload.previousStatus === 'in-use' ? 'in-use' : 'available';
+
   d.tasks.register('volume.upload', {
+    scope: (ex, id) => volumeScope(ex, id),
     async run(id, payload) {
       const volume = await d.repo.findVolume(id);
       if (!volume || volume.row.status !== 'uploading' || !volume.row.head_layer) return;
-      const imageId = String(payload.imageId);
       const tmp = path.join(d.tmpDir, `upload-${randomUUID()}`);
       await fsp.mkdir(d.tmpDir, { recursive: true });
       try {
@@ -168,23 +220,26 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
           payload.diskFormat === 'qcow2' ? 'qcow2' : 'raw',
         );
         const ctx = systemContext(volume.row.project_id, volume.row.user_id);
-        await d.images.data.upload(ctx, imageId, { file: tmp });
+        await d.images.data.upload(ctx, String(payload.imageId), { file: tmp });
       } finally {
         await fsp.rm(tmp, { force: true });
       }
-      await setVolume(id, { status: payload.previousStatus ?? 'available' });
+      await moveVolume(d.db, id, afterUpload(payload), { from: ['uploading'] });
     },
     async fail(id, payload) {
-      await setVolume(id, { status: payload.previousStatus ?? 'available' });
+      await moveVolume(d.db, id, afterUpload(payload), { from: ['uploading'] });
     },
   });
 
   return {
     /**
-     * Before any task runs: layers a crash left without a row (a head made, never committed) go,
-     * with image files only they read; scratch files belong to tasks that will start over.
+     * Before any task runs: the layer index catches up with the directory (the first start after
+     * an upgrade reads each header once); layers a crash left without a row (a head made, never
+     * committed) go, with image files only they read; scratch files belong to tasks that will
+     * start over.
      */
     async recover() {
+      await d.layers.reconcileIndex();
       await sweep();
       await fsp.rm(d.tmpDir, { recursive: true, force: true });
     },
