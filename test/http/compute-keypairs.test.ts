@@ -154,7 +154,7 @@ test('admins act for another user from 2.10; members may not; paging from 2.35',
     }),
     400,
     'badRequest',
-    'marker [nope] not found',
+    'Marker nope could not be found.',
   );
 });
 
