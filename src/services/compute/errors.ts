@@ -14,9 +14,14 @@ export interface NovaText {
   novaMessage?: (value: unknown) => string;
 }
 
+/** A missing or unexpected property is about its object, not the field's own text. */
+const OBJECT_MESSAGE = /is a required property$|^Additional properties are not allowed/;
+
 function messageOf(v: SchemaViolation): string {
   const custom = (v.schema as TSchema & NovaText).novaMessage;
-  return typeof custom === 'function' ? custom(v.value) : v.message;
+  return typeof custom === 'function' && !OBJECT_MESSAGE.test(v.message)
+    ? custom(v.value)
+    : v.message;
 }
 
 /**

@@ -43,10 +43,12 @@ function isPublicFilter(value: string | undefined): boolean | null {
 }
 
 /** The list query as the domain takes it. */
-export function flavorListQuery(q: Static<typeof ListQuery>): FlavorListQuery {
+export function flavorListQuery(q: Static<typeof ListQuery>, admin: boolean): FlavorListQuery {
   const limit = q.limit ? queryInt(q.limit[0]!) : null;
   return {
-    isPublic: isPublicFilter(firstOf(q.is_public)),
+    // Nova reads is_public for admins only (flavors.py _get_flavors): a member's is ignored,
+    // whatever it says. The service enforces the same rule.
+    isPublic: admin ? isPublicFilter(firstOf(q.is_public)) : true,
     minRam: minFilter(firstOf(q.minRam), 'minRam'),
     minDisk: minFilter(firstOf(q.minDisk), 'minDisk'),
     sortKey: firstOf(q.sort_key) ?? 'flavorid',
@@ -102,7 +104,7 @@ export function flavorRoutes(
 ): void {
   const list = (detail: boolean) => async (req: FastifyRequest) => {
     const q = parseQuery(since(req.computeMv, LIST_QUERY), req.query) as Static<typeof ListQuery>;
-    const found = await compute.listFlavors(req.ctx, flavorListQuery(q));
+    const found = await compute.listFlavors(req.ctx, flavorListQuery(q, req.ctx.isAdmin));
     return flavorListView(found, detail, req.computeMv, baseUrl());
   };
   app.get('/flavors', list(false));
