@@ -194,6 +194,14 @@ const CASES: Case[] = [
     message: /^Keypair __proto__ not found for user /.source,
   },
 
+  {
+    method: 'POST',
+    url: '/os-keypairs',
+    version: '2.10',
+    body: { keypair: { name: 'k', user_id: null } },
+    status: 400,
+    message: "Invalid input for field/attribute user_id. Value: None. None is not of type 'string'",
+  },
   // --- flavors ---
   {
     method: 'GET',
@@ -381,6 +389,23 @@ const CASES: Case[] = [
       "Invalid input for field/attribute flavor. Value: {}. 'description' is a required property",
   },
 
+  {
+    method: 'POST',
+    url: '/flavors',
+    who: 'admin',
+    body: flavor({ swap: '' }),
+    status: 400,
+    message: "Invalid input for field/attribute swap. Value: . '' does not match '^[0-9]+$'",
+  },
+  {
+    method: 'POST',
+    url: '/flavors',
+    who: 'admin',
+    body: flavor({ 'OS-FLV-EXT-DATA:ephemeral': null }),
+    status: 400,
+    message:
+      "Invalid input for field/attribute OS-FLV-EXT-DATA:ephemeral. Value: None. None is not of type 'integer', 'string'",
+  },
   // --- extra specs and access ---
   {
     method: 'POST',
@@ -510,6 +535,15 @@ const CASES: Case[] = [
     status: 400,
     message:
       "Invalid input for field/attribute force. Value: {}. {} is not of type 'boolean', 'string'",
+  },
+  {
+    method: 'PUT',
+    url: '/os-quota-sets/PROJECT',
+    who: 'admin',
+    body: { quota_set: { force: null } },
+    status: 400,
+    message:
+      "Invalid input for field/attribute force. Value: None. None is not of type 'boolean', 'string'",
   },
   {
     method: 'PUT',

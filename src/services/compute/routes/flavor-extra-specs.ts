@@ -13,8 +13,9 @@ const KEY_SOURCE = '^[a-zA-Z0-9-_:. ]{1,255}$';
 
 /**
  * Nova's extra-spec metadata schema (flavors_extraspecs.py): keys of 1 to 255 safe characters,
- * values strings of at most 255 characters or numbers (and booleans, as Nova takes them since
- * 2023.1), stored as strings. Own keys only, into a Map: `constructor` is a key like any other.
+ * values strings of at most 255 characters or numbers, stored as strings. Booleans are taken
+ * too, as pocketstack always has (a difference the README lists). Own keys only, into a Map:
+ * `constructor` is a key like any other.
  */
 export function extraSpecsInput(specs: Record<string, unknown>): Map<string, string> {
   const out = new Map<string, string>();
