@@ -16,10 +16,8 @@ import { TaskRunner } from './tasks/runner.js';
 import { VolumeApi } from './services/volume/api.js';
 import { imageFilesInUse, registerVolumeWorkers } from './services/volume/workers.js';
 import { volumePlugin } from './services/volume/plugin.js';
-import { ComputeQuotas } from './services/compute/quotas.js';
 import { computePlugin } from './services/compute/plugin.js';
-import { Flavors } from './services/compute/flavors.js';
-import { KeyPairs } from './services/compute/keypairs.js';
+import { ComputeService } from './services/compute/service.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
@@ -91,17 +89,9 @@ export async function createApp(config: Config): Promise<App> {
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
   await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
-  const flavors = new Flavors(db);
-  await flavors.seed();
-  const computeQuotas = new ComputeQuotas(db);
-  const keypairs = new KeyPairs(db, computeQuotas);
-  await http.register(computePlugin, {
-    prefix: '/compute',
-    quotas: computeQuotas,
-    flavors,
-    keypairs,
-    identity,
-  });
+  const compute = new ComputeService(db, identity.directory);
+  await compute.seed();
+  await http.register(computePlugin, { prefix: '/compute', compute, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
 

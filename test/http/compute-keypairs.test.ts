@@ -1,27 +1,16 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { assertFault, testApp, type TestApp } from '../helpers/app.js';
+import { assertFault, passwordAuth, useApp } from '../helpers/app.js';
 import { fingerprint } from '../../src/services/compute/key-material.js';
 
-let t: TestApp;
-let demo: Record<string, string>;
-let admin: Record<string, string>;
-let demoUser: string;
-let demoProject: string;
+const app = useApp();
 const c = '/compute/v2.1';
-before(async () => {
-  t = await testApp();
-  demo = { 'x-auth-token': await t.token('demo') };
-  admin = { 'x-auth-token': await t.token('admin') };
-  demoUser = (await t.app.identity.directory.findUser('demo', 'default')).id;
-  demoProject = (await t.app.identity.directory.findProject('demo', 'default')).id;
-});
-after(() => t.close());
+const demoUser = async () => (await app.t.app.identity.directory.findUser('demo', 'default')).id;
 
 const mv = (version: string) => ({ 'openstack-api-version': `compute ${version}` });
-const create = (keypair: Record<string, unknown>, headers = demo) =>
-  t.inject({ method: 'POST', url: `${c}/os-keypairs`, headers, payload: { keypair } });
+const create = (keypair: Record<string, unknown>, headers = app.demo) =>
+  app.t.inject({ method: 'POST', url: `${c}/os-keypairs`, headers, payload: { keypair } });
 
 test('generated key pairs: status codes, fields and type by microversion; 2.92 needs a public key', async () => {
   const old = await create({ name: 'gen-21' });
@@ -30,44 +19,44 @@ test('generated key pairs: status codes, fields and type by microversion; 2.92 n
   assert.match(kp.private_key, /^-----BEGIN RSA PRIVATE KEY-----/);
   assert.match(kp.public_key, /^ssh-rsa AAAA\S+ Generated-by-Nova$/);
   assert.equal(kp.fingerprint, fingerprint('ssh', kp.public_key));
-  assert.equal(kp.user_id, demoUser);
+  assert.equal(kp.user_id, await demoUser());
   assert.ok(!('type' in kp));
-  const v22 = await create({ name: 'gen-22' }, { ...demo, ...mv('2.2') });
+  const v22 = await create({ name: 'gen-22' }, { ...app.demo, ...mv('2.2') });
   assert.equal(v22.statusCode, 201);
   assert.equal(v22.json().keypair.type, 'ssh');
   assertFault(
-    await create({ name: 'gen-292' }, { ...demo, ...mv('2.92') }),
+    await create({ name: 'gen-292' }, { ...app.demo, ...mv('2.92') }),
     400,
     'badRequest',
     /'public_key' is a required property/,
   );
 
   const shown = (
-    await t.inject({ method: 'GET', url: `${c}/os-keypairs/gen-21`, headers: demo })
+    await app.t.inject({ method: 'GET', url: `${c}/os-keypairs/gen-21`, headers: app.demo })
   ).json().keypair;
   assert.equal(shown.deleted, false);
   assert.equal(typeof shown.id, 'number');
   assert.ok(!('private_key' in shown));
   assert.equal(
-    (await t.inject({ method: 'DELETE', url: `${c}/os-keypairs/gen-21`, headers: demo }))
+    (await app.t.inject({ method: 'DELETE', url: `${c}/os-keypairs/gen-21`, headers: app.demo }))
       .statusCode,
     202,
   );
   assert.equal(
     (
-      await t.inject({
+      await app.t.inject({
         method: 'DELETE',
         url: `${c}/os-keypairs/gen-22`,
-        headers: { ...demo, ...mv('2.2') },
+        headers: { ...app.demo, ...mv('2.2') },
       })
     ).statusCode,
     204,
   );
   assertFault(
-    await t.inject({ method: 'DELETE', url: `${c}/os-keypairs/gen-22`, headers: demo }),
+    await app.t.inject({ method: 'DELETE', url: `${c}/os-keypairs/gen-22`, headers: app.demo }),
     404,
     'itemNotFound',
-    `Keypair gen-22 not found for user ${demoUser}`,
+    `Keypair gen-22 not found for user ${await demoUser()}`,
   );
 });
 
@@ -96,7 +85,7 @@ test("imported keys are checked as keys; names follow Nova's rules; a name is ta
       /field\/attribute name/,
     );
   assert.equal(
-    (await create({ name: 'me@host.name', public_key: pub }, { ...demo, ...mv('2.92') }))
+    (await create({ name: 'me@host.name', public_key: pub }, { ...app.demo, ...mv('2.92') }))
       .statusCode,
     201,
   );
@@ -107,82 +96,150 @@ test("imported keys are checked as keys; names follow Nova's rules; a name is ta
     "Key pair 'imported' already exists.",
   );
   assert.equal(
-    (await create({ name: 'imported', public_key: pub }, admin)).statusCode,
+    (await create({ name: 'imported', public_key: pub }, app.admin)).statusCode,
     200,
     'another user may use the name',
   );
 });
 
-test('admins act for another user from 2.10; members may not; paging from 2.35', async () => {
-  const v210 = { ...admin, ...mv('2.10') };
-  const made = await t.inject({
+/** An OpenSSH ed25519 public key, made fresh. */
+function ed25519(): string {
+  const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+  const raw = Buffer.from(jwk.x!, 'base64url');
+  const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  return `ssh-ed25519 ${Buffer.concat([str(Buffer.from('ssh-ed25519')), str(raw)]).toString('base64')} x`;
+}
+
+/** A user of the demo project of its own, so that its key pairs are only this test's. */
+async function newMember(name: string): Promise<{ id: string; headers: Record<string, string> }> {
+  const made = await app.t.inject({
     method: 'POST',
-    url: `${c}/os-keypairs`,
-    headers: v210,
-    payload: { keypair: { name: 'for-demo', user_id: demoUser } },
+    url: '/identity/v3/users',
+    headers: app.admin,
+    payload: { user: { name, domain_id: 'default', password: name } },
   });
   assert.equal(made.statusCode, 201, made.body);
-  assert.equal(made.json().keypair.user_id, demoUser);
-  const names = (await t.inject({ method: 'GET', url: `${c}/os-keypairs`, headers: demo }))
+  const user = made.json().user as { id: string };
+  const roles = await app.t.inject({
+    method: 'GET',
+    url: '/identity/v3/roles?name=member',
+    headers: app.admin,
+  });
+  const role = roles.json().roles[0].id as string;
+  const granted = await app.t.inject({
+    method: 'PUT',
+    url: `/identity/v3/projects/${app.demoProject}/users/${user.id}/roles/${role}`,
+    headers: app.admin,
+  });
+  assert.equal(granted.statusCode, 204, granted.body);
+  const res = await app.t.inject({
+    method: 'POST',
+    url: '/identity/v3/auth/tokens',
+    payload: passwordAuth(name, name, 'demo'),
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return { id: user.id, headers: { 'x-auth-token': res.headers['x-subject-token'] as string } };
+}
+
+test('admins act for another user from 2.10; members may not; paging from 2.35', async () => {
+  const member = await newMember('kp-paging');
+  const v210 = { ...app.admin, ...mv('2.10') };
+  for (const name of ['a-first', 'b-for-member', 'c-last']) {
+    const made = await app.t.inject({
+      method: 'POST',
+      url: `${c}/os-keypairs`,
+      headers: v210,
+      payload: { keypair: { name, user_id: member.id, public_key: ed25519() } },
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    assert.equal(made.json().keypair.user_id, member.id);
+  }
+  const names = (
+    await app.t.inject({ method: 'GET', url: `${c}/os-keypairs`, headers: member.headers })
+  )
     .json()
     .keypairs.map((k: any) => k.keypair.name);
-  assert.ok(names.includes('for-demo'));
+  assert.deepEqual(names, ['a-first', 'b-for-member', 'c-last']);
   assertFault(
-    await t.inject({
+    await app.t.inject({
       method: 'GET',
       url: `${c}/os-keypairs?user_id=someone`,
-      headers: { ...demo, ...mv('2.10') },
+      headers: { ...member.headers, ...mv('2.10') },
     }),
     403,
     'forbidden',
+    "Policy doesn't allow os_compute_api:os-keypairs:index to be performed.",
   );
-  const page = await t.inject({
+  const page = await app.t.inject({
     method: 'GET',
-    url: `${c}/os-keypairs?limit=1&marker=for-demo`,
-    headers: { ...demo, ...mv('2.35') },
+    url: `${c}/os-keypairs?limit=1&marker=a-first`,
+    headers: { ...member.headers, ...mv('2.35') },
   });
   assert.deepEqual(
     page.json().keypairs.map((k: any) => k.keypair.name),
-    ['imported'],
-    'the name after for-demo',
+    ['b-for-member'],
+    'the name after a-first',
+  );
+  const admins = await app.t.inject({
+    method: 'GET',
+    url: `${c}/os-keypairs?user_id=${member.id}&marker=b-for-member`,
+    headers: { ...app.admin, ...mv('2.35') },
+  });
+  assert.deepEqual(
+    admins.json().keypairs.map((k: any) => k.keypair.name),
+    ['c-last'],
   );
   assertFault(
-    await t.inject({
+    await app.t.inject({
       method: 'GET',
       url: `${c}/os-keypairs?marker=nope`,
-      headers: { ...demo, ...mv('2.35') },
+      headers: { ...member.headers, ...mv('2.35') },
     }),
     400,
     'badRequest',
-    'marker [nope] not found',
+    'Marker nope could not be found.',
   );
 });
 
 test('the key_pairs quota: counted per user, passing it is a 403', async () => {
-  const put = await t.inject({
+  const member = await newMember('kp-quota');
+  const put = await app.t.inject({
     method: 'PUT',
-    url: `${c}/os-quota-sets/${demoProject}?user_id=${demoUser}`,
-    headers: admin,
+    url: `${c}/os-quota-sets/${app.demoProject}?user_id=${member.id}`,
+    headers: app.admin,
     payload: { quota_set: { key_pairs: 1, force: true } },
   });
   assert.equal(put.statusCode, 200, put.body);
+  const first = await create({ name: 'the-one', public_key: ed25519() }, member.headers);
+  assert.equal(first.statusCode, 200, first.body);
   assertFault(
-    await create({ name: 'one-too-many' }),
+    await create({ name: 'one-too-many' }, member.headers),
     403,
     'forbidden',
     'Quota exceeded, too many key pairs.',
   );
   const detail = (
-    await t.inject({
+    await app.t.inject({
       method: 'GET',
-      url: `${c}/os-quota-sets/${demoProject}/detail?user_id=${demoUser}`,
-      headers: admin,
+      url: `${c}/os-quota-sets/${app.demoProject}/detail?user_id=${member.id}`,
+      headers: app.admin,
     })
   ).json().quota_set;
-  assert.equal(detail.key_pairs.in_use, 3, 'imported, me@host.name and for-demo');
-  await t.inject({
+  assert.deepEqual(detail.key_pairs, { limit: 1, in_use: 1, reserved: 0 });
+  await app.t.inject({
     method: 'DELETE',
-    url: `${c}/os-quota-sets/${demoProject}?user_id=${demoUser}`,
-    headers: admin,
+    url: `${c}/os-quota-sets/${app.demoProject}?user_id=${member.id}`,
+    headers: app.admin,
   });
+});
+
+test('public_key null is refused as Nova refuses it, not taken as absent', async () => {
+  for (const version of ['2.1', '2.2', '2.10', '2.92']) {
+    assertFault(
+      await create({ name: 'null-key', public_key: null }, { ...app.demo, ...mv(version) }),
+      400,
+      'badRequest',
+      "Invalid input for field/attribute public_key. Value: None. None is not of type 'string'",
+    );
+  }
 });

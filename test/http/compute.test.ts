@@ -1,31 +1,20 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertFault, testApp, type TestApp } from '../helpers/app.js';
+import { assertFault, testApp, useApp } from '../helpers/app.js';
 
-let t: TestApp;
-let demo: Record<string, string>;
-let admin: Record<string, string>;
-let project: string;
-let demoUser: string;
+const app = useApp();
 const c = '/compute/v2.1';
-before(async () => {
-  t = await testApp();
-  demo = { 'x-auth-token': await t.token('demo') };
-  admin = { 'x-auth-token': await t.token('admin') };
-  project = (await t.app.identity.directory.findProject('demo', 'default')).id;
-  demoUser = (await t.app.identity.directory.findUser('demo', 'default')).id;
-});
-after(() => t.close());
+const demoUser = async () => (await app.t.app.identity.directory.findUser('demo', 'default')).id;
 
 const mv = (version: string) => ({ 'openstack-api-version': `compute ${version}` });
 
-async function putQuota(url: string, body: object, headers = admin) {
-  return t.inject({ method: 'PUT', url, headers, payload: body });
+async function putQuota(url: string, body: object, headers = app.admin) {
+  return app.t.inject({ method: 'PUT', url, headers, payload: body });
 }
 
 describe('versions and microversions', () => {
   test('the root lists v2.0 then v2.1 with 200, and each self link answers without a token', async () => {
-    const root = await t.inject({ method: 'GET', url: '/compute/' });
+    const root = await app.t.inject({ method: 'GET', url: '/compute/' });
     assert.equal(root.statusCode, 200);
     const versions = root.json().versions;
     assert.deepEqual(
@@ -36,7 +25,7 @@ describe('versions and microversions', () => {
     assert.equal(versions[1].min_version, '2.1');
     for (const v of versions) {
       const self = v.links.find((l: any) => l.rel === 'self').href as string;
-      const doc = await t.inject({ method: 'GET', url: new URL(self).pathname });
+      const doc = await app.t.inject({ method: 'GET', url: new URL(self).pathname });
       assert.equal(doc.statusCode, 200);
       assert.equal(doc.json().version.id, v.id);
       assert.deepEqual(
@@ -47,29 +36,37 @@ describe('versions and microversions', () => {
   });
 
   test('both version headers are read and echoed; out of range is 406, malformed 400', async () => {
-    const none = await t.inject({ method: 'GET', url: `${c}/limits`, headers: demo });
+    const none = await app.t.inject({ method: 'GET', url: `${c}/limits`, headers: app.demo });
     assert.equal(none.headers['openstack-api-version'], 'compute 2.1');
     assert.equal(none.headers['x-openstack-nova-api-version'], '2.1');
-    const legacy = await t.inject({
+    const legacy = await app.t.inject({
       method: 'GET',
       url: `${c}/limits`,
-      headers: { ...demo, 'x-openstack-nova-api-version': '2.40' },
+      headers: { ...app.demo, 'x-openstack-nova-api-version': '2.40' },
     });
     assert.equal(legacy.headers['openstack-api-version'], 'compute 2.40');
-    const latest = await t.inject({
+    const latest = await app.t.inject({
       method: 'GET',
       url: `${c}/limits`,
-      headers: { ...demo, ...mv('latest') },
+      headers: { ...app.demo, ...mv('latest') },
     });
     assert.equal(latest.headers['x-openstack-nova-api-version'], '2.93');
     assertFault(
-      await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv('2.94') } }),
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/limits`,
+        headers: { ...app.demo, ...mv('2.94') },
+      }),
       406,
       'notAcceptable',
       'Version 2.94 is not supported by the API. Minimum is 2.1 and maximum is 2.93.',
     );
     assertFault(
-      await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv('2.x') } }),
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/limits`,
+        headers: { ...app.demo, ...mv('2.x') },
+      }),
       400,
       'badRequest',
       /invalid format/,
@@ -77,11 +74,11 @@ describe('versions and microversions', () => {
   });
 
   test('no token gets Keystone middleware 401; an unknown path a Nova 404', async () => {
-    const res = await t.inject({ method: 'GET', url: `${c}/limits` });
+    const res = await app.t.inject({ method: 'GET', url: `${c}/limits` });
     assert.equal(res.statusCode, 401);
     assert.match(String(res.headers['www-authenticate']), /Keystone uri=/);
     assertFault(
-      await t.inject({ method: 'GET', url: `${c}/no-such-thing`, headers: demo }),
+      await app.t.inject({ method: 'GET', url: `${c}/no-such-thing`, headers: app.demo }),
       404,
       'itemNotFound',
     );
@@ -91,8 +88,13 @@ describe('versions and microversions', () => {
 describe('limits', () => {
   test('absolute limits follow the microversion: 2.36 drops network, 2.39 image meta, 2.57 personality', async () => {
     const at = async (v: string) =>
-      (await t.inject({ method: 'GET', url: `${c}/limits`, headers: { ...demo, ...mv(v) } })).json()
-        .limits;
+      (
+        await app.t.inject({
+          method: 'GET',
+          url: `${c}/limits`,
+          headers: { ...app.demo, ...mv(v) },
+        })
+      ).json().limits;
     const v21 = await at('2.1');
     assert.deepEqual(v21.rate, []);
     assert.equal(v21.absolute.maxTotalInstances, 10);
@@ -118,12 +120,16 @@ describe('limits', () => {
 
   test('another project is admin-only; the limits reflect its quotas', async () => {
     assertFault(
-      await t.inject({ method: 'GET', url: `${c}/limits?tenant_id=someone-else`, headers: demo }),
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/limits?tenant_id=someone-else`,
+        headers: app.demo,
+      }),
       403,
       'forbidden',
       "Policy doesn't allow os_compute_api:limits:other_project to be performed.",
     );
-    const other = await t.app.identity.directory.createProject({
+    const other = await app.t.app.identity.directory.createProject({
       name: 'limits-other',
       domain_id: 'default',
     });
@@ -131,10 +137,10 @@ describe('limits', () => {
       (await putQuota(`${c}/os-quota-sets/${other.id}`, { quota_set: { cores: 7 } })).statusCode,
       200,
     );
-    const res = await t.inject({
+    const res = await app.t.inject({
       method: 'GET',
       url: `${c}/limits?tenant_id=${other.id}`,
-      headers: admin,
+      headers: app.admin,
     });
     assert.equal(res.json().limits.absolute.maxTotalCores, 7);
   });
@@ -143,30 +149,38 @@ describe('limits', () => {
 describe('quota sets', () => {
   test('show, detail and defaults for the own project; fields by microversion', async () => {
     const show = (
-      await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${project}`, headers: demo })
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/os-quota-sets/${app.demoProject}`,
+        headers: app.demo,
+      })
     ).json().quota_set;
-    assert.equal(show.id, project);
+    assert.equal(show.id, app.demoProject);
     assert.equal(show.instances, 10);
     assert.equal(show.fixed_ips, -1);
     assert.equal(show.injected_files, 5);
     assert.equal(show.server_groups, 10);
     const detail = (
-      await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${project}/detail`, headers: demo })
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/os-quota-sets/${app.demoProject}/detail`,
+        headers: app.demo,
+      })
     ).json().quota_set;
     assert.deepEqual(detail.ram, { limit: 51200, in_use: 0, reserved: 0 });
     const defaults = (
-      await t.inject({
+      await app.t.inject({
         method: 'GET',
-        url: `${c}/os-quota-sets/${project}/defaults`,
-        headers: demo,
+        url: `${c}/os-quota-sets/${app.demoProject}/defaults`,
+        headers: app.demo,
       })
     ).json().quota_set;
     assert.deepEqual(defaults, show);
     const v257 = (
-      await t.inject({
+      await app.t.inject({
         method: 'GET',
-        url: `${c}/os-quota-sets/${project}`,
-        headers: { ...demo, ...mv('2.57') },
+        url: `${c}/os-quota-sets/${app.demoProject}`,
+        headers: { ...app.demo, ...mv('2.57') },
       })
     ).json().quota_set;
     assert.deepEqual(Object.keys(v257).sort(), [
@@ -182,23 +196,31 @@ describe('quota sets', () => {
   });
 
   test('members read only their own project and never write', async () => {
-    const other = await t.app.identity.directory.createProject({
+    const other = await app.t.app.identity.directory.createProject({
       name: 'quota-other',
       domain_id: 'default',
     });
     assertFault(
-      await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${other.id}`, headers: demo }),
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/os-quota-sets/${other.id}`,
+        headers: app.demo,
+      }),
       403,
       'forbidden',
     );
     assertFault(
-      await putQuota(`${c}/os-quota-sets/${project}`, { quota_set: { ram: 1 } }, demo),
+      await putQuota(`${c}/os-quota-sets/${app.demoProject}`, { quota_set: { ram: 1 } }, app.demo),
       403,
       'forbidden',
       "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.",
     );
     assertFault(
-      await t.inject({ method: 'DELETE', url: `${c}/os-quota-sets/${project}`, headers: demo }),
+      await app.t.inject({
+        method: 'DELETE',
+        url: `${c}/os-quota-sets/${app.demoProject}`,
+        headers: app.demo,
+      }),
       403,
       'forbidden',
     );
@@ -214,7 +236,8 @@ describe('quota sets', () => {
   });
 
   test('update, user quotas inside the project, and delete back to the defaults', async () => {
-    const p = await t.app.identity.directory.createProject({
+    const user = await demoUser();
+    const p = await app.t.app.identity.directory.createProject({
       name: 'quota-update',
       domain_id: 'default',
     });
@@ -223,40 +246,41 @@ describe('quota sets', () => {
     assert.equal(updated.statusCode, 200, updated.body);
     assert.equal(updated.json().quota_set.ram, 5120);
     assert.ok(!('id' in updated.json().quota_set));
-    const detail = (await t.inject({ method: 'GET', url: `${url}/detail`, headers: admin })).json()
-      .quota_set;
+    const detail = (
+      await app.t.inject({ method: 'GET', url: `${url}/detail`, headers: app.admin })
+    ).json().quota_set;
     assert.equal(detail.ram.limit, 5120);
 
     assert.equal(
-      (await putQuota(`${url}?user_id=${demoUser}`, { quota_set: { ram: 2048 } })).statusCode,
+      (await putQuota(`${url}?user_id=${user}`, { quota_set: { ram: 2048 } })).statusCode,
       200,
     );
-    const user = (
-      await t.inject({ method: 'GET', url: `${url}?user_id=${demoUser}`, headers: admin })
+    const userSet = (
+      await app.t.inject({ method: 'GET', url: `${url}?user_id=${user}`, headers: app.admin })
     ).json().quota_set;
-    assert.equal(user.ram, 2048);
-    assert.equal(user.instances, 4, 'a user inherits what it does not set from the project');
+    assert.equal(userSet.ram, 2048);
+    assert.equal(userSet.instances, 4, 'a user inherits what it does not set from the project');
     assertFault(
-      await putQuota(`${url}?user_id=${demoUser}`, { quota_set: { ram: 9000 } }),
+      await putQuota(`${url}?user_id=${user}`, { quota_set: { ram: 9000 } }),
       400,
       'badRequest',
       'Quota limit 9000 for ram must be less than or equal to 5120.',
     );
-    const forced = await putQuota(`${url}?user_id=${demoUser}`, {
+    const forced = await putQuota(`${url}?user_id=${user}`, {
       quota_set: { ram: 9000, force: true },
     });
     assert.equal(forced.statusCode, 200);
     assert.equal(forced.json().quota_set.ram, 9000);
 
-    const del = await t.inject({ method: 'DELETE', url, headers: admin });
+    const del = await app.t.inject({ method: 'DELETE', url, headers: app.admin });
     assert.equal(del.statusCode, 202);
-    const back = (await t.inject({ method: 'GET', url, headers: admin })).json().quota_set;
+    const back = (await app.t.inject({ method: 'GET', url, headers: app.admin })).json().quota_set;
     assert.equal(back.ram, 51200);
     assert.equal(back.instances, 10);
   });
 
   test('bad bodies get the JSON-schema 400 texts', async () => {
-    const url = `${c}/os-quota-sets/${project}`;
+    const url = `${c}/os-quota-sets/${app.demoProject}`;
     assertFault(
       await putQuota(url, { quota_set: { ram: -2 } }),
       400,
@@ -296,38 +320,42 @@ describe('quota sets', () => {
     // Network quotas went away at 2.36: a request for one is refused from there on.
     assert.equal(
       (
-        await t.inject({
+        await app.t.inject({
           method: 'PUT',
           url,
-          headers: admin,
+          headers: app.admin,
           payload: { quota_set: { floating_ips: 3 } },
         })
       ).statusCode,
       200,
     );
     assertFault(
-      await t.inject({
+      await app.t.inject({
         method: 'PUT',
         url,
-        headers: { ...admin, ...mv('2.36') },
+        headers: { ...app.admin, ...mv('2.36') },
         payload: { quota_set: { floating_ips: 3 } },
       }),
       400,
       'badRequest',
       /'floating_ips' was unexpected/,
     );
-    await t.inject({ method: 'DELETE', url, headers: admin });
+    await app.t.inject({ method: 'DELETE', url, headers: app.admin });
   });
 });
 
 describe('quota classes', () => {
   test('the default class changes what every project starts from, in Nova and in Cinder', async () => {
-    const p = await t.app.identity.directory.createProject({
+    const p = await app.t.app.identity.directory.createProject({
       name: 'quota-class',
       domain_id: 'default',
     });
     const before = (
-      await t.inject({ method: 'GET', url: `${c}/os-quota-class-sets/default`, headers: admin })
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/os-quota-class-sets/default`,
+        headers: app.admin,
+      })
     ).json().quota_class_set;
     assert.equal(before.id, 'default');
     assert.ok(
@@ -335,87 +363,108 @@ describe('quota classes', () => {
       'the v2.1 quota class API lacks the server group quotas',
     );
     const at250 = (
-      await t.inject({
+      await app.t.inject({
         method: 'GET',
         url: `${c}/os-quota-class-sets/default`,
-        headers: { ...admin, ...mv('2.50') },
+        headers: { ...app.admin, ...mv('2.50') },
       })
     ).json().quota_class_set;
     assert.equal(at250.server_groups, 10);
     assert.ok(!('floating_ips' in at250));
 
-    const put = await t.inject({
+    const put = await app.t.inject({
       method: 'PUT',
       url: `${c}/os-quota-class-sets/default`,
-      headers: admin,
+      headers: app.admin,
       payload: { quota_class_set: { instances: 110 } },
     });
     assert.equal(put.statusCode, 200, put.body);
     assert.equal(put.json().quota_class_set.instances, 110);
     const show = (
-      await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${p.id}`, headers: admin })
+      await app.t.inject({ method: 'GET', url: `${c}/os-quota-sets/${p.id}`, headers: app.admin })
     ).json().quota_set;
     assert.equal(show.instances, 110);
 
-    const v = `/volume/v3/${project}`;
-    const cinderPut = await t.inject({
+    const v = `/volume/v3/${app.demoProject}`;
+    const cinderPut = await app.t.inject({
       method: 'PUT',
       url: `${v}/os-quota-class-sets/default`,
-      headers: admin,
+      headers: app.admin,
       payload: { quota_class_set: { volumes: 33 } },
     });
     assert.equal(cinderPut.statusCode, 200, cinderPut.body);
     assert.equal(cinderPut.json().quota_class_set.volumes, 33);
     const cinderShow = (
-      await t.inject({ method: 'GET', url: `${v}/os-quota-sets/${p.id}`, headers: admin })
+      await app.t.inject({ method: 'GET', url: `${v}/os-quota-sets/${p.id}`, headers: app.admin })
     ).json().quota_set;
     assert.equal(cinderShow.volumes, 33);
     const cinderDefaults = (
-      await t.inject({ method: 'GET', url: `${v}/os-quota-sets/${p.id}/defaults`, headers: admin })
+      await app.t.inject({
+        method: 'GET',
+        url: `${v}/os-quota-sets/${p.id}/defaults`,
+        headers: app.admin,
+      })
     ).json().quota_set;
     assert.equal(cinderDefaults.volumes, 33);
 
     assertFault(
-      await t.inject({ method: 'GET', url: `${c}/os-quota-class-sets/default`, headers: demo }),
+      await app.t.inject({
+        method: 'GET',
+        url: `${c}/os-quota-class-sets/default`,
+        headers: app.demo,
+      }),
       403,
       'forbidden',
     );
-    const cinderDenied = await t.inject({
+    const cinderDenied = await app.t.inject({
       method: 'PUT',
       url: `${v}/os-quota-class-sets/default`,
-      headers: demo,
+      headers: app.demo,
       payload: { quota_class_set: { volumes: 1 } },
     });
     assert.equal(cinderDenied.statusCode, 403);
 
-    await t.inject({
+    await app.t.inject({
       method: 'PUT',
       url: `${c}/os-quota-class-sets/default`,
-      headers: admin,
+      headers: app.admin,
       payload: { quota_class_set: { instances: 10 } },
     });
-    await t.inject({
+    await app.t.inject({
       method: 'PUT',
       url: `${v}/os-quota-class-sets/default`,
-      headers: admin,
+      headers: app.admin,
       payload: { quota_class_set: { volumes: 10 } },
     });
   });
 
   test('quotas survive a restart', async () => {
-    const p = await t.app.identity.directory.createProject({
+    const first = await testApp();
+    const admin = { 'x-auth-token': await first.token('admin') };
+    const p = await first.app.identity.directory.createProject({
       name: 'quota-restart',
       domain_id: 'default',
     });
-    await putQuota(`${c}/os-quota-sets/${p.id}`, { quota_set: { cores: 3 } });
-    const dir = t.dataDir;
-    await t.close();
-    t = await testApp(dir);
-    admin = { 'x-auth-token': await t.token('admin') };
-    demo = { 'x-auth-token': await t.token('demo') };
-    const show = (
-      await t.inject({ method: 'GET', url: `${c}/os-quota-sets/${p.id}`, headers: admin })
-    ).json().quota_set;
-    assert.equal(show.cores, 3);
+    const put = await first.inject({
+      method: 'PUT',
+      url: `${c}/os-quota-sets/${p.id}`,
+      headers: admin,
+      payload: { quota_set: { cores: 3 } },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    await first.close();
+    const again = await testApp(first.dataDir);
+    try {
+      const show = (
+        await again.inject({
+          method: 'GET',
+          url: `${c}/os-quota-sets/${p.id}`,
+          headers: { 'x-auth-token': await again.token('admin') },
+        })
+      ).json().quota_set;
+      assert.equal(show.cores, 3);
+    } finally {
+      await again.close();
+    }
   });
 });

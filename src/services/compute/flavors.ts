@@ -1,14 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { FlavorRow } from '../../store/schema.js';
+import { afterMarker, type SortDir } from '../../store/keyset.js';
 import { BadRequest, Conflict, NotFound } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
-import { checkDescription, FALSE_WORDS, invalid, parseFlavor, TRUE_WORDS } from './flavor-input.js';
+import { FlavorExtras } from './flavor-extras.js';
 
 export interface Flavor {
   row: FlavorRow;
   extraSpecs: Record<string, string>;
 }
+
+/** A flavor as a create asks for it, once its body passed the schema. */
+export interface NewFlavor {
+  /** Absent: a UUID is generated. */
+  id?: string;
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+  rxtxFactor: number;
+  isPublic: boolean;
+  description: string | null;
+}
+
+/**
+ * Nova's sort keys for flavors (nova/api/openstack/compute/schemas/flavors.py) and the column
+ * each orders by; a Map, so that a key like `__proto__` is just unknown. Nova's `updated_at`
+ * and `vcpu_weight` are null for every flavor here: they order by the flavor id alone.
+ */
+export const FLAVOR_SORT_KEYS = new Map<string, string | null>([
+  ['created_at', 'flavors.created_at'],
+  ['description', "coalesce(flavors.description, '')"],
+  ['disabled', 'flavors.disabled'],
+  ['ephemeral_gb', 'flavors.ephemeral_gb'],
+  ['flavorid', null],
+  ['id', null],
+  ['is_public', 'flavors.is_public'],
+  ['memory_mb', 'flavors.memory_mb'],
+  ['name', 'flavors.name'],
+  ['root_gb', 'flavors.root_gb'],
+  ['rxtx_factor', 'flavors.rxtx_factor'],
+  ['swap', 'flavors.swap'],
+  ['updated_at', null],
+  ['vcpu_weight', null],
+  ['vcpus', 'flavors.vcpus'],
+]);
+
+export interface FlavorListQuery {
+  /** Only public flavors (with the private ones the project may use), only private, or all. */
+  isPublic: boolean | null;
+  minRam?: number;
+  minDisk?: number;
+  /** One of FLAVOR_SORT_KEYS. */
+  sortKey: string;
+  sortDir: SortDir;
+  limit: number;
+  /** The id of the last flavor seen. */
+  marker?: string;
+}
+
+/** A sort expression from FLAVOR_SORT_KEYS (trusted SQL, never client text). */
+const sqlOrder = (expr: string) => sql<unknown>`${sql.raw(expr)}`;
 
 /** DevStack's flavors (lib/nova and Tempest's nano/micro), so `--flavor m1.small` works at once. */
 const DEVSTACK_FLAVORS: Array<
@@ -28,9 +85,13 @@ const DEVSTACK_FLAVORS: Array<
   ['d4', 'ds4G', 4096, 20, 4],
 ];
 
-/** Nova's flavors, their extra specs and the projects that may use a private one. */
+/** Nova's flavors: the catalog itself; extra specs and access lists are in FlavorExtras. */
 export class Flavors {
-  constructor(private readonly db: Db) {}
+  readonly extras: FlavorExtras;
+
+  constructor(private readonly db: Db) {
+    this.extras = new FlavorExtras(db);
+  }
 
   /** Adds DevStack's flavors to a cloud that has none yet; flavors deleted later stay deleted. */
   async seed(): Promise<void> {
@@ -65,51 +126,19 @@ export class Flavors {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row || !(row.is_public || ctx.isAdmin || (await this.hasAccess(id, ctx.projectId)))) {
+    if (!row || !(row.is_public || ctx.isAdmin || (await this.extras.hasAccess(id, ctx.projectId))))
       throw new NotFound(`Flavor ${id} could not be found.`);
-    }
-    return { row, extraSpecs: await this.extraSpecs(id) };
-  }
-
-  private async hasAccess(flavorId: string, projectId: string | null): Promise<boolean> {
-    if (!projectId) return false;
-    const hit = await this.db
-      .selectFrom('flavor_projects')
-      .select('flavor_id')
-      .where('flavor_id', '=', flavorId)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    return hit !== undefined;
+    return { row, extraSpecs: await this.extras.specs(id) };
   }
 
   /**
-   * Nova's listing: public flavors and the private ones the caller's project may use, or for an
-   * admin asking `is_public=false` (or `none`) the private (or all) flavors; minRam and minDisk
-   * filters; sorted by `sort_key` (flavorid by default); `limit` and `marker` (a flavor id).
+   * Nova's listing: public flavors and the private ones the caller's project may use, or
+   * (`isPublic` false or null) the private or all flavors; minRam and minDisk; in `sortKey`
+   * order then by flavor id, keyset-paged after the `marker` flavor.
    */
-  async list(
-    ctx: RequestContext,
-    q: {
-      isPublic?: string;
-      minRam?: string;
-      minDisk?: string;
-      sortKey?: string;
-      sortDir?: string;
-      limit?: string;
-      marker?: string;
-    },
-  ): Promise<Flavor[]> {
+  async list(ctx: RequestContext, q: FlavorListQuery): Promise<Flavor[]> {
     let query = this.db.selectFrom('flavors').selectAll('flavors');
-    let isPublic: boolean | null = true;
-    if (ctx.isAdmin && q.isPublic !== undefined) {
-      if (q.isPublic.toLowerCase() === 'none') isPublic = null;
-      else {
-        const v = q.isPublic.toLowerCase();
-        if (![...TRUE_WORDS, ...FALSE_WORDS].includes(v))
-          throw new BadRequest(`Invalid is_public filter [${q.isPublic}]`);
-        isPublic = TRUE_WORDS.includes(v);
-      }
-    }
+    const isPublic = q.isPublic;
     if (isPublic !== null) {
       const project = ctx.projectId ?? '';
       query = query.where((eb) =>
@@ -129,51 +158,52 @@ export class Flavors {
         ]),
       );
     }
-    for (const [param, column, label] of [
-      [q.minRam, 'memory_mb', 'minRam'],
-      [q.minDisk, 'root_gb', 'minDisk'],
-    ] as const) {
-      if (param === undefined) continue;
-      if (!/^[0-9]+$/.test(param)) throw new BadRequest(`Invalid ${label} filter [${param}]`);
-      query = query.where(column, '>=', Number(param));
-    }
-    const keys: Record<string, keyof FlavorRow> = {
-      flavorid: 'id',
-      id: 'id',
-      name: 'name',
-      memory_mb: 'memory_mb',
-      vcpus: 'vcpus',
-      root_gb: 'root_gb',
-      ephemeral_gb: 'ephemeral_gb',
-      swap: 'swap',
-      rxtx_factor: 'rxtx_factor',
-      created_at: 'created_at',
-      disabled: 'disabled',
-      is_public: 'is_public',
-    };
-    const sortKey = keys[q.sortKey ?? 'flavorid'];
-    if (!sortKey)
-      throw new BadRequest(`Invalid input for query parameters sort_key. Value: ${q.sortKey}.`);
-    const dir = (q.sortDir ?? 'asc').toLowerCase();
-    if (dir !== 'asc' && dir !== 'desc')
-      throw new BadRequest(`Invalid input for query parameters sort_dir. Value: ${q.sortDir}.`);
-    let rows = await query.orderBy(sortKey, dir).orderBy('id', dir).execute();
+    if (q.minRam !== undefined) query = query.where('flavors.memory_mb', '>=', q.minRam);
+    if (q.minDisk !== undefined) query = query.where('flavors.root_gb', '>=', q.minDisk);
+    const column = FLAVOR_SORT_KEYS.get(q.sortKey) ?? null;
     if (q.marker !== undefined) {
-      const at = rows.findIndex((r) => r.id === q.marker);
-      if (at < 0) throw new BadRequest(`marker [${q.marker}] not found`);
-      rows = rows.slice(at + 1);
+      // Nova looks the marker up among the flavors the caller can see.
+      const marker = await query.where('flavors.id', '=', q.marker).executeTakeFirst();
+      if (!marker) throw new BadRequest(`marker [${q.marker}] not found`);
+      const value = column === null ? null : await this.sortValue(column, marker.id);
+      query = query.where(
+        afterMarker([
+          ...(column === null ? [] : [{ expr: column, dir: q.sortDir, value }]),
+          { expr: 'flavors.id', dir: q.sortDir, value: marker.id },
+        ]),
+      );
     }
-    if (q.limit !== undefined) {
-      if (!/^[0-9]+$/.test(q.limit))
-        throw new BadRequest(`Invalid input for query parameters limit. Value: ${q.limit}.`);
-      rows = rows.slice(0, Number(q.limit));
-    }
-    const specs = await this.extraSpecsOf(rows.map((r) => r.id));
+    if (column !== null) query = query.orderBy(sqlOrder(column), q.sortDir);
+    const rows = await query.orderBy('flavors.id', q.sortDir).limit(q.limit).execute();
+    const specs = await this.extras.specsOf(rows.map((r) => r.id));
     return rows.map((row) => ({ row, extraSpecs: specs.get(row.id) ?? {} }));
   }
 
-  async create(body: Record<string, unknown>, allowDescription: boolean): Promise<Flavor> {
-    const row = parseFlavor(body, allowDescription);
+  /** The marker's value of a sort expression, read as SQL computes it (coalesce included). */
+  private async sortValue(column: string, id: string): Promise<unknown> {
+    const r = await this.db
+      .selectFrom('flavors')
+      .select(sqlOrder(column).as('v'))
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return r.v;
+  }
+
+  async create(input: NewFlavor): Promise<Flavor> {
+    const row: FlavorRow = {
+      id: input.id ?? randomUUID(),
+      name: input.name,
+      memory_mb: input.ram,
+      vcpus: input.vcpus,
+      root_gb: input.disk,
+      ephemeral_gb: input.ephemeral,
+      swap: input.swap,
+      rxtx_factor: input.rxtxFactor,
+      is_public: input.isPublic ? 1 : 0,
+      disabled: 0,
+      description: input.description,
+      created_at: isoNow(),
+    };
     await this.db.transaction().execute(async (trx) => {
       const clash = await trx
         .selectFrom('flavors')
@@ -188,11 +218,10 @@ export class Flavors {
     return { row, extraSpecs: {} };
   }
 
-  async updateDescription(id: string, description: unknown): Promise<void> {
-    checkDescription(description);
+  async updateDescription(id: string, description: string | null): Promise<void> {
     const res = await this.db
       .updateTable('flavors')
-      .set({ description: description as string | null })
+      .set({ description })
       .where('id', '=', id)
       .executeTakeFirst();
     if (res.numUpdatedRows === 0n) throw new NotFound(`Flavor ${id} could not be found.`);
@@ -201,122 +230,5 @@ export class Flavors {
   async remove(id: string): Promise<void> {
     const res = await this.db.deleteFrom('flavors').where('id', '=', id).executeTakeFirst();
     if (res.numDeletedRows === 0n) throw new NotFound(`Flavor ${id} could not be found.`);
-  }
-
-  async extraSpecs(id: string): Promise<Record<string, string>> {
-    return (await this.extraSpecsOf([id])).get(id) ?? {};
-  }
-
-  private async extraSpecsOf(ids: string[]): Promise<Map<string, Record<string, string>>> {
-    const byId = new Map<string, Record<string, string>>();
-    if (ids.length === 0) return byId;
-    const rows = await this.db
-      .selectFrom('flavor_extra_specs')
-      .selectAll()
-      .where('flavor_id', 'in', ids)
-      .orderBy('key')
-      .execute();
-    for (const r of rows) {
-      const specs = byId.get(r.flavor_id) ?? {};
-      specs[r.key] = r.value;
-      byId.set(r.flavor_id, specs);
-    }
-    return byId;
-  }
-
-  /** Sets extra specs (keys and values: strings of 1 to 255 characters, as Nova's schema has them). */
-  async setExtraSpecs(id: string, specs: unknown): Promise<Record<string, string>> {
-    if (typeof specs !== 'object' || specs === null || Array.isArray(specs)) {
-      throw invalid('extra_specs', specs ?? null, "'extra_specs' is a required property");
-    }
-    const entries = Object.entries(specs as Record<string, unknown>).map(
-      ([key, value]): [string, string] => {
-        if (key.length < 1 || key.length > 255 || !/^[a-zA-Z0-9-_:. ]+$/.test(key)) {
-          throw invalid(
-            'extra_specs',
-            specs,
-            `'${key}' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'`,
-          );
-        }
-        const text =
-          typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
-        if (typeof text !== 'string' || text.length > 255)
-          throw invalid(
-            key,
-            value,
-            `${JSON.stringify(value)} is not of type 'string', 'integer', 'number', 'boolean'`,
-          );
-        return [key, text];
-      },
-    );
-    await this.db.transaction().execute(async (trx) => {
-      if (!(await trx.selectFrom('flavors').select('id').where('id', '=', id).executeTakeFirst()))
-        throw new NotFound(`Flavor ${id} could not be found.`);
-      for (const [key, value] of entries) {
-        await trx
-          .insertInto('flavor_extra_specs')
-          .values({ flavor_id: id, key, value })
-          .onConflict((oc) => oc.columns(['flavor_id', 'key']).doUpdateSet({ value }))
-          .execute();
-      }
-    });
-    return Object.fromEntries(entries);
-  }
-
-  async unsetExtraSpec(id: string, key: string): Promise<void> {
-    const res = await this.db
-      .deleteFrom('flavor_extra_specs')
-      .where('flavor_id', '=', id)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (res.numDeletedRows === 0n)
-      throw new NotFound(`Flavor ${id} has no extra specs with key ${key}.`);
-  }
-
-  /** The projects that may use a private flavor; a public flavor has no access list. */
-  async access(id: string): Promise<string[]> {
-    const flavor = await this.db
-      .selectFrom('flavors')
-      .select('is_public')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!flavor) throw new NotFound(`Flavor ${id} could not be found.`);
-    if (flavor.is_public) throw new NotFound('Access list not available for public flavors.');
-    const rows = await this.db
-      .selectFrom('flavor_projects')
-      .select('project_id')
-      .where('flavor_id', '=', id)
-      .orderBy('project_id')
-      .execute();
-    return rows.map((r) => r.project_id);
-  }
-
-  async addAccess(id: string, projectId: string): Promise<void> {
-    const flavor = await this.db
-      .selectFrom('flavors')
-      .select('is_public')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!flavor) throw new NotFound(`Flavor ${id} could not be found.`);
-    if (flavor.is_public) throw new Conflict('Can not add access to a public flavor.');
-    const res = await this.db
-      .insertInto('flavor_projects')
-      .values({ flavor_id: id, project_id: projectId })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (res.numInsertedOrUpdatedRows === 0n)
-      throw new Conflict(
-        `Flavor access already exists for flavor ${id} and project ${projectId} combination.`,
-      );
-  }
-
-  async removeAccess(id: string, projectId: string): Promise<void> {
-    const res = await this.db
-      .deleteFrom('flavor_projects')
-      .where('flavor_id', '=', id)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    if (res.numDeletedRows === 0n)
-      throw new NotFound(`Flavor access not found for ${id} / ${projectId} combination.`);
   }
 }

@@ -1,96 +1,59 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../store/db.js';
 import type { KeyPairRow } from '../../store/schema.js';
+import { afterMarker } from '../../store/keyset.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
-import type { RequestContext } from '../../context.js';
-import { versionBelow, type Microversion } from '../../http/microversion.js';
 import { isoNow } from '../../util.js';
 import type { ComputeQuotas } from './quotas.js';
 import { fingerprint, generateSshKey, generateX509 } from './key-material.js';
 
 export type KeyPair = Selectable<KeyPairRow>;
 
-/** Names Nova takes for a key pair; 2.92 added '@' and '.'. */
-const NAME_BEFORE_292 = /^[a-zA-Z0-9 _-]+$/;
-const NAME_FROM_292 = /^[a-zA-Z0-9 @._-]+$/;
-
-function invalid(field: string, value: unknown, why: string): BadRequest {
-  return new BadRequest(
-    `Invalid input for field/attribute ${field}. Value: ${typeof value === 'string' ? value : JSON.stringify(value)}. ${why}`,
-  );
+/** What a create asks for, once its body passed the schema of its microversion. */
+export interface NewKeyPair {
+  name: string;
+  type: 'ssh' | 'x509';
+  /** Absent: a key is generated (the schema requires one from 2.92). */
+  publicKey?: string;
 }
 
-/** Key pairs, per user as in Nova. Admins act for another user with `user_id` (2.10). */
+/** A page of a user's key pairs, in name order. */
+export interface KeyPairPage {
+  limit?: number;
+  /** The name of the last key pair seen. */
+  marker?: string;
+}
+
+/** Key pairs, per user as in Nova (nova/objects/keypair.py). */
 export class KeyPairs {
   constructor(
     private readonly db: Db,
     private readonly quotas: ComputeQuotas,
   ) {}
 
-  /** Whose key pairs a request is about: the caller's, or from 2.10 an admin's chosen user. */
-  owner(ctx: RequestContext, mv: Microversion, asked: unknown): string {
-    if (asked === undefined || asked === null || versionBelow(mv, [2, 10])) return ctx.userId;
-    if (typeof asked !== 'string' || asked.length === 0)
-      throw invalid('user_id', asked, `${JSON.stringify(asked)} is not of type 'string'`);
-    if (asked !== ctx.userId && !ctx.isAdmin)
-      throw new Forbidden(
-        "Policy doesn't allow os_compute_api:os-keypairs:create to be performed.",
-      );
-    return asked;
-  }
-
+  /** Adds a key pair for `userId`, counted against the key_pairs quota of `projectId`. */
   async create(
-    ctx: RequestContext,
-    body: Record<string, unknown>,
-    mv: Microversion,
+    userId: string,
+    projectId: string,
+    input: NewKeyPair,
   ): Promise<{ keypair: KeyPair; privateKey?: string }> {
-    const name = body.name;
-    const pattern = versionBelow(mv, [2, 92]) ? NAME_BEFORE_292 : NAME_FROM_292;
-    if (
-      typeof name !== 'string' ||
-      name.length < 1 ||
-      name.length > 255 ||
-      !pattern.test(name) ||
-      name.trim() !== name
-    ) {
-      throw invalid('name', name ?? null, `'${String(name)}' does not match '${pattern.source}'`);
-    }
-    let type: 'ssh' | 'x509' = 'ssh';
-    if (body.type !== undefined && !versionBelow(mv, [2, 2])) {
-      if (body.type !== 'ssh' && body.type !== 'x509')
-        throw invalid(
-          'type',
-          body.type,
-          `${JSON.stringify(body.type)} is not one of ['ssh', 'x509']`,
-        );
-      type = body.type;
-    }
-    const userId = this.owner(ctx, mv, body.user_id);
-    let publicKey = body.public_key;
+    let publicKey = input.publicKey;
     let privateKey: string | undefined;
-    if (publicKey === undefined || publicKey === null) {
-      if (!versionBelow(mv, [2, 92]))
-        throw invalid('keypair', body, "'public_key' is a required property");
+    if (publicKey === undefined) {
       ({ publicKey, privateKey } =
-        type === 'x509' ? await generateX509(userId, ctx.projectId ?? '') : await generateSshKey());
+        input.type === 'x509' ? await generateX509(userId, projectId) : await generateSshKey());
     }
-    if (typeof publicKey !== 'string')
-      throw invalid(
-        'public_key',
-        publicKey,
-        `${JSON.stringify(publicKey)} is not of type 'string'`,
-      );
     const row = {
       user_id: userId,
-      name,
-      type,
+      name: input.name,
+      type: input.type,
       public_key: publicKey,
-      fingerprint: fingerprint(type, publicKey),
+      fingerprint: fingerprint(input.type, publicKey),
       created_at: isoNow(),
     };
 
     // Read before the transaction: every query inside it must go through `trx`.
-    const limit = (await this.quotas.limits(ctx.projectId ?? '', userId)).key_pairs;
+    const limit = (await this.quotas.limits(projectId, userId)).key_pairs;
     const keypair = await this.db.transaction().execute(async (trx) => {
       const used = await this.quotas.keyPairsOf(userId, trx);
       if (limit >= 0 && used + 1 > limit)
@@ -99,9 +62,9 @@ export class KeyPairs {
         .selectFrom('key_pairs')
         .select('id')
         .where('user_id', '=', userId)
-        .where('name', '=', name)
+        .where('name', '=', input.name)
         .executeTakeFirst();
-      if (taken) throw new Conflict(`Key pair '${name}' already exists.`);
+      if (taken) throw new Conflict(`Key pair '${input.name}' already exists.`);
       return trx.insertInto('key_pairs').values(row).returningAll().executeTakeFirstOrThrow();
     });
     return { keypair, privateKey };
@@ -118,8 +81,8 @@ export class KeyPairs {
     return kp;
   }
 
-  /** A user's key pairs by name; `limit` and `marker` (a name) from 2.35. */
-  async list(userId: string, page: { limit?: string; marker?: string }): Promise<KeyPair[]> {
+  /** A user's key pairs by name, keyset-paged on the name (unique per user). */
+  async list(userId: string, page: KeyPairPage): Promise<KeyPair[]> {
     let q = this.db.selectFrom('key_pairs').selectAll().where('user_id', '=', userId);
     if (page.marker !== undefined) {
       const marker = await this.db
@@ -128,14 +91,11 @@ export class KeyPairs {
         .where('user_id', '=', userId)
         .where('name', '=', page.marker)
         .executeTakeFirst();
-      if (!marker) throw new BadRequest(`marker [${page.marker}] not found`);
-      q = q.where('name', '>', page.marker);
+      // nova.exception.MarkerNotFound, which the key pair API answers as a 400.
+      if (!marker) throw new BadRequest(`Marker ${page.marker} could not be found.`);
+      q = q.where(afterMarker([{ expr: 'name', dir: 'asc', value: marker.name }]));
     }
-    if (page.limit !== undefined) {
-      if (!/^[0-9]+$/.test(page.limit))
-        throw new BadRequest(`Invalid input for query parameters limit. Value: ${page.limit}.`);
-      q = q.limit(Number(page.limit));
-    }
+    if (page.limit !== undefined) q = q.limit(page.limit);
     return q.orderBy('name').execute();
   }
 

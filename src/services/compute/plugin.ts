@@ -1,33 +1,38 @@
 import type { FastifyInstance } from 'fastify';
 import { registerFaultApi } from '../../http/fault-api.js';
 import type { IdentityService } from '../identity/service.js';
-import type { ComputeQuotas } from './quotas.js';
-import type { Flavors } from './flavors.js';
-import type { KeyPairs } from './keypairs.js';
-import { computeMicroversion } from './microversion.js';
+import type { ComputeService } from './service.js';
+import { computeMicroversion } from './routes/microversion.js';
 import { versionRoutes } from './routes/versions.js';
 import { limitRoutes } from './routes/limits.js';
 import { quotaSetRoutes } from './routes/quota-sets.js';
+import { quotaClassSetRoutes } from './routes/quota-class-sets.js';
 import { flavorRoutes } from './routes/flavors.js';
+import { flavorExtraSpecRoutes } from './routes/flavor-extra-specs.js';
+import { flavorAccessRoutes } from './routes/flavor-access.js';
 import { keypairRoutes } from './routes/keypairs.js';
 
 /** Nova v2.1 under /compute: version documents, limits, quotas, flavors and key pairs so far. */
 export async function computePlugin(
   app: FastifyInstance,
-  opts: { quotas: ComputeQuotas; flavors: Flavors; keypairs: KeyPairs; identity: IdentityService },
+  opts: { compute: ComputeService; identity: IdentityService },
 ): Promise<void> {
-  const { quotas, flavors, keypairs, identity } = opts;
+  const { compute, identity } = opts;
+  const baseUrl = () => identity.baseUrl();
   await registerFaultApi(app, {
     identity,
     prefix: '/v2.1',
     microversion: computeMicroversion,
     routes: (scoped) => {
-      limitRoutes(scoped, quotas);
-      quotaSetRoutes(scoped, quotas, identity);
-      flavorRoutes(scoped, flavors, () => identity.baseUrl());
-      keypairRoutes(scoped, keypairs);
+      limitRoutes(scoped, compute);
+      quotaSetRoutes(scoped, compute);
+      quotaClassSetRoutes(scoped, compute);
+      flavorRoutes(scoped, compute, baseUrl);
+      flavorExtraSpecRoutes(scoped, compute);
+      flavorAccessRoutes(scoped, compute);
+      keypairRoutes(scoped, compute);
     },
   });
   // After the frame, so that they answer errors in its format too.
-  versionRoutes(app, () => identity.baseUrl());
+  versionRoutes(app, baseUrl);
 }

@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import { QuotaClasses } from '../../store/quota-classes.js';
 import { BadRequest } from '../../errors.js';
-import { versionBelow, type Microversion } from '../../http/microversion.js';
 
 /** Nova's quota resources and their defaults (nova/conf/quota.py); -1 means unlimited. */
 export const DEFAULT_QUOTAS = {
@@ -30,102 +29,8 @@ export type QuotaDetail = Record<
   { limit: number; in_use: number; reserved: number }
 >;
 
-const NETWORK: QuotaResource[] = [
-  'floating_ips',
-  'fixed_ips',
-  'security_groups',
-  'security_group_rules',
-];
-const INJECTED: QuotaResource[] = [
-  'injected_files',
-  'injected_file_content_bytes',
-  'injected_file_path_bytes',
-];
-const SERVER_GROUPS: QuotaResource[] = ['server_groups', 'server_group_members'];
-const ALL = Object.keys(DEFAULT_QUOTAS) as QuotaResource[];
-const MAX_INT = 2147483647;
-
-/** The resources os-quota-sets shows at a microversion: 2.36 drops the network ones, 2.57 the injected files. */
-export function quotaSetResources(mv: Microversion): QuotaResource[] {
-  return ALL.filter(
-    (r) =>
-      !(NETWORK.includes(r) && !versionBelow(mv, [2, 36])) &&
-      !(INJECTED.includes(r) && !versionBelow(mv, [2, 57])),
-  );
-}
-
-/**
- * The resources os-quota-class-sets shows: the v2.1 port forgot the server group quotas there,
- * and 2.50 put them back while dropping the network ones (nova-specs fix-quota-classes-api).
- */
-export function quotaClassResources(mv: Microversion): QuotaResource[] {
-  const before250 = versionBelow(mv, [2, 50]);
-  return ALL.filter(
-    (r) =>
-      !(SERVER_GROUPS.includes(r) && before250) &&
-      !(NETWORK.includes(r) && !before250) &&
-      !(INJECTED.includes(r) && !versionBelow(mv, [2, 57])),
-  );
-}
-
-/**
- * Checks a quota_set or quota_class_set body as Nova's JSON schema does: known keys only, each
- * an integer (or a string of digits) from -1 to 2^31-1. Returns the limits to store.
- */
-export function parseLimits(
-  body: unknown,
-  key: string,
-  allowed: QuotaResource[],
-  allowForce: boolean,
-): {
-  limits: Partial<QuotaSet>;
-  force: boolean;
-} {
-  const set =
-    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-  if (typeof set !== 'object' || set === null || Array.isArray(set)) {
-    throw new BadRequest(
-      `Invalid input for field/attribute ${key}. Value: ${JSON.stringify(set ?? null)}. '${key}' is a required property`,
-    );
-  }
-  const limits: Partial<QuotaSet> = {};
-  let force = false;
-  for (const [name, value] of Object.entries(set as Record<string, unknown>)) {
-    if (name === 'force' && allowForce) {
-      force =
-        value === true ||
-        (typeof value === 'string' && ['true', '1', 'yes', 'on'].includes(value.toLowerCase()));
-      continue;
-    }
-    if (!(allowed as string[]).includes(name)) {
-      throw new BadRequest(
-        `Invalid input for field/attribute ${key}. Value: ${JSON.stringify(set)}. Additional properties are not allowed ('${name}' was unexpected)`,
-      );
-    }
-    const n = typeof value === 'string' && /^-?[0-9]+$/.test(value) ? Number(value) : value;
-    if (typeof value === 'string' && typeof n !== 'number') {
-      throw new BadRequest(
-        `Invalid input for field/attribute ${name}. Value: ${value}. '${value}' does not match '^-?[0-9]+$'`,
-      );
-    }
-    if (typeof n !== 'number' || !Number.isInteger(n)) {
-      const shown = JSON.stringify(value);
-      throw new BadRequest(
-        `Invalid input for field/attribute ${name}. Value: ${shown}. ${shown} is not of type 'integer', 'string'`,
-      );
-    }
-    if (n < -1)
-      throw new BadRequest(
-        `Invalid input for field/attribute ${name}. Value: ${n}. ${n} is less than the minimum of -1`,
-      );
-    if (n > MAX_INT)
-      throw new BadRequest(
-        `Invalid input for field/attribute ${name}. Value: ${n}. ${n} is greater than the maximum of ${MAX_INT}`,
-      );
-    limits[name as QuotaResource] = n;
-  }
-  return { limits, force };
-}
+export const QUOTA_RESOURCES = Object.keys(DEFAULT_QUOTAS) as QuotaResource[];
+const ALL = QUOTA_RESOURCES;
 
 const unlimited = (n: number): number => (n === -1 ? Infinity : n);
 
@@ -153,7 +58,8 @@ export class ComputeQuotas {
       .where('user_id', 'in', userId ? ['', userId] : [''])
       .execute();
     rows.sort((a, b) => Number(a.user_id !== '') - Number(b.user_id !== ''));
-    for (const r of rows) if (r.resource in set) set[r.resource as QuotaResource] = r.hard_limit;
+    for (const r of rows)
+      if (Object.hasOwn(set, r.resource)) set[r.resource as QuotaResource] = r.hard_limit;
     return set;
   }
 

@@ -1,56 +1,124 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BadRequest, Forbidden, NotFound } from '../../../errors.js';
-import { first, type Query } from '../../../http/query.js';
+import { BadRequest, NotFound } from '../../../errors.js';
+import { boolFromString, queryInt } from '../../../http/input.js';
 import { versionBelow } from '../../../http/microversion.js';
-import type { Flavors } from '../flavors.js';
-import { flavorSummaryView, flavorView } from '../views/flavor.view.js';
+import { pyRepr } from '../../../http/pyrepr.js';
+import type { Static } from '../../../http/schema.js';
+import { invalidField } from '../errors.js';
+import type { FlavorListQuery, NewFlavor } from '../flavors.js';
+import type { ComputeService } from '../service.js';
+import { flavorListView, flavorView } from '../views/flavor.view.js';
+import {
+  CREATE,
+  IS_PUBLIC_MESSAGE,
+  LIST_QUERY,
+  UpdateV255,
+  type CreateV255,
+  type ListQuery,
+} from './flavors.schemas.js';
+import { boundedInt, firstOf, parseBody, parseQuery, since } from './parse.js';
 
-type Params = { id: string; key: string };
+type Params = { id: string };
+type Body = Static<typeof CreateV255>['flavor'];
 
-function adminOnly(req: FastifyRequest, action: string): void {
-  if (!req.ctx.isAdmin)
-    throw new Forbidden(`Policy doesn't allow os_compute_api:${action} to be performed.`);
+const MAX_INT = 0x7fffffff;
+/** Nova's CONF.api.max_limit: no page is longer. */
+const MAX_LIMIT = 1000;
+
+/** A minRam/minDisk filter, read with Python's int() as Nova reads it. */
+function minFilter(value: string | undefined, label: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = queryInt(value);
+  if (n === null) throw new BadRequest(`Invalid ${label} filter [${value}]`);
+  return n;
 }
 
-function body(req: FastifyRequest, key: string): Record<string, unknown> {
-  const value = (req.body as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BadRequest(
-      `Invalid input for field/attribute ${key}. Value: ${JSON.stringify(value ?? null)}. '${key}' is a required property`,
-    );
+/** The is_public filter: a strict boolean, or "none" for every flavor (admins only read it). */
+function isPublicFilter(value: string | undefined): boolean | null {
+  if (value === undefined) return true;
+  if (value.trim().toLowerCase() === 'none') return null;
+  const b = boolFromString(value);
+  if (b === null) throw new BadRequest(`Invalid is_public filter [${value}]`);
+  return b;
+}
+
+/** The list query as the domain takes it. */
+export function flavorListQuery(q: Static<typeof ListQuery>, admin: boolean): FlavorListQuery {
+  const limit = q.limit ? queryInt(q.limit[0]!) : null;
+  return {
+    // Nova reads is_public for admins only (flavors.py _get_flavors): a member's is ignored,
+    // whatever it says. The service enforces the same rule.
+    isPublic: admin ? isPublicFilter(firstOf(q.is_public)) : true,
+    minRam: minFilter(firstOf(q.minRam), 'minRam'),
+    minDisk: minFilter(firstOf(q.minDisk), 'minDisk'),
+    sortKey: firstOf(q.sort_key) ?? 'flavorid',
+    sortDir: firstOf(q.sort_dir) ?? 'asc',
+    limit: Math.min(limit ?? MAX_LIMIT, MAX_LIMIT),
+    marker: firstOf(q.marker),
+  };
+}
+
+/** A create body as the domain takes it: numbers from digit strings, ids as strings. */
+export function newFlavor(f: Body): NewFlavor {
+  let id: string | undefined;
+  // Nova generates an id for a missing, null or zero one (`if not flavorid`); 'auto' too,
+  // as pocketstack always has. A number is taken as Python's str() writes it.
+  if (typeof f.id === 'number') id = f.id === 0 ? undefined : pyRepr(f.id);
+  else if (f.id && f.id !== 'auto') id = f.id;
+  const given = f.rxtx_factor ?? 1;
+  const rxtx = Number(given);
+  if (!(rxtx > 0))
+    throw invalidField('rxtx_factor', given, 'rxtx_factor must be a number greater than 0.');
+  const isPublic =
+    f['os-flavor-access:is_public'] === undefined
+      ? true
+      : boolFromString(f['os-flavor-access:is_public']);
+  if (isPublic === null) {
+    const v = f['os-flavor-access:is_public'];
+    throw invalidField('os-flavor-access:is_public', v, IS_PUBLIC_MESSAGE(v));
   }
-  return value as Record<string, unknown>;
+  return {
+    id,
+    name: f.name,
+    ram: boundedInt('ram', f.ram, 1, MAX_INT),
+    vcpus: boundedInt('vcpus', f.vcpus, 1, MAX_INT),
+    disk: boundedInt('disk', f.disk, 0, MAX_INT),
+    ephemeral: boundedInt(
+      'OS-FLV-EXT-DATA:ephemeral',
+      f['OS-FLV-EXT-DATA:ephemeral'] ?? 0,
+      0,
+      MAX_INT,
+    ),
+    swap: boundedInt('swap', f.swap ?? 0, 0, MAX_INT),
+    rxtxFactor: rxtx,
+    isPublic,
+    description: f.description ?? null,
+  };
 }
 
-/** Flavors, their extra specs (os-extra_specs) and access lists (os-flavor-access). */
-export function flavorRoutes(app: FastifyInstance, flavors: Flavors, baseUrl: () => string): void {
+/** Flavors: list, detail, show, create, update (2.55), delete. */
+export function flavorRoutes(
+  app: FastifyInstance,
+  compute: ComputeService,
+  baseUrl: () => string,
+): void {
   const list = (detail: boolean) => async (req: FastifyRequest) => {
-    const q = req.query as Query;
-    const found = await flavors.list(req.ctx, {
-      isPublic: first(q, 'is_public'),
-      minRam: first(q, 'minRam'),
-      minDisk: first(q, 'minDisk'),
-      sortKey: first(q, 'sort_key'),
-      sortDir: first(q, 'sort_dir'),
-      limit: first(q, 'limit'),
-      marker: first(q, 'marker'),
-    });
-    const view = detail ? flavorView : flavorSummaryView;
-    return { flavors: found.map((f) => view(f, req.computeMv, baseUrl())) };
+    const q = parseQuery(since(req.computeMv, LIST_QUERY), req.query) as Static<typeof ListQuery>;
+    const found = await compute.listFlavors(req.ctx, flavorListQuery(q, req.ctx.isAdmin));
+    return flavorListView(found, detail, req.computeMv, baseUrl());
   };
   app.get('/flavors', list(false));
   app.get('/flavors/detail', list(true));
 
   app.get<{ Params: Params }>('/flavors/:id', async (req) => ({
-    flavor: flavorView(await flavors.get(req.ctx, req.params.id), req.computeMv, baseUrl()),
+    flavor: flavorView(await compute.getFlavor(req.ctx, req.params.id), req.computeMv, baseUrl()),
   }));
 
   app.post('/flavors', async (req) => {
-    adminOnly(req, 'os-flavor-manage:create');
-    const created = await flavors.create(
-      body(req, 'flavor'),
-      !versionBelow(req.computeMv, [2, 55]),
-    );
+    const { flavor } = parseBody(since(req.computeMv, CREATE), req.body) as Static<
+      typeof CreateV255
+    >;
+    const created = await compute.createFlavor(req.ctx, newFlavor(flavor));
     return { flavor: flavorView(created, req.computeMv, baseUrl()) };
   });
 
@@ -58,101 +126,17 @@ export function flavorRoutes(app: FastifyInstance, flavors: Flavors, baseUrl: ()
     // Updating a flavor (its description) came with 2.55; before that the method does not exist.
     if (versionBelow(req.computeMv, [2, 55]))
       throw new NotFound('The resource could not be found.');
-    adminOnly(req, 'os-flavor-manage:update');
-    const update = body(req, 'flavor');
-    if (!('description' in update) || Object.keys(update).length !== 1) {
-      throw new BadRequest(
-        `Invalid input for field/attribute flavor. Value: ${JSON.stringify(update)}. 'description' is a required property`,
-      );
-    }
-    await flavors.updateDescription(req.params.id, update.description);
-    return {
-      flavor: flavorView(await flavors.get(req.ctx, req.params.id), req.computeMv, baseUrl()),
-    };
+    const { flavor } = parseBody(UpdateV255, req.body);
+    const updated = await compute.updateFlavorDescription(
+      req.ctx,
+      req.params.id,
+      flavor.description,
+    );
+    return { flavor: flavorView(updated, req.computeMv, baseUrl()) };
   });
 
   app.delete<{ Params: Params }>('/flavors/:id', async (req, reply) => {
-    adminOnly(req, 'os-flavor-manage:delete');
-    await flavors.remove(req.params.id);
+    await compute.deleteFlavor(req.ctx, req.params.id);
     return reply.code(202).send();
-  });
-
-  app.get<{ Params: Params }>('/flavors/:id/os-extra_specs', async (req) => {
-    await flavors.get(req.ctx, req.params.id);
-    return { extra_specs: await flavors.extraSpecs(req.params.id) };
-  });
-
-  app.post<{ Params: Params }>('/flavors/:id/os-extra_specs', async (req) => {
-    adminOnly(req, 'os-flavor-extra-specs:create');
-    return {
-      extra_specs: await flavors.setExtraSpecs(
-        req.params.id,
-        (req.body as Record<string, unknown> | undefined)?.extra_specs,
-      ),
-    };
-  });
-
-  app.get<{ Params: Params }>('/flavors/:id/os-extra_specs/:key', async (req) => {
-    await flavors.get(req.ctx, req.params.id);
-    const specs = await flavors.extraSpecs(req.params.id);
-    if (!(req.params.key in specs))
-      throw new NotFound(`Flavor ${req.params.id} has no extra specs with key ${req.params.key}.`);
-    return { [req.params.key]: specs[req.params.key] };
-  });
-
-  app.put<{ Params: Params }>('/flavors/:id/os-extra_specs/:key', async (req) => {
-    adminOnly(req, 'os-flavor-extra-specs:update');
-    const given = req.body as Record<string, unknown> | undefined;
-    if (
-      typeof given !== 'object' ||
-      given === null ||
-      Object.keys(given).length !== 1 ||
-      !(req.params.key in given)
-    ) {
-      throw new BadRequest('Request body and URI mismatch');
-    }
-    return await flavors.setExtraSpecs(req.params.id, given);
-  });
-
-  app.delete<{ Params: Params }>('/flavors/:id/os-extra_specs/:key', async (req, reply) => {
-    adminOnly(req, 'os-flavor-extra-specs:delete');
-    await flavors.unsetExtraSpec(req.params.id, req.params.key);
-    return reply.code(200).send();
-  });
-
-  const accessView = async (id: string) => ({
-    flavor_access: (await flavors.access(id)).map((tenant) => ({
-      flavor_id: id,
-      tenant_id: tenant,
-    })),
-  });
-
-  app.get<{ Params: Params }>('/flavors/:id/os-flavor-access', async (req) => {
-    adminOnly(req, 'os-flavor-access');
-    return accessView(req.params.id);
-  });
-
-  app.post<{ Params: Params }>('/flavors/:id/action', async (req) => {
-    const action = req.body as Record<string, unknown> | undefined;
-    const add = action?.addTenantAccess;
-    const remove = action?.removeTenantAccess;
-    const args = (add ?? remove) as Record<string, unknown> | undefined;
-    if (
-      typeof args !== 'object' ||
-      args === null ||
-      typeof args.tenant !== 'string' ||
-      args.tenant.length === 0
-    ) {
-      throw new BadRequest(
-        'Invalid input for field/attribute tenant. A tenant (project id) is required.',
-      );
-    }
-    adminOnly(
-      req,
-      add ? 'os-flavor-access:add_tenant_access' : 'os-flavor-access:remove_tenant_access',
-    );
-    if (add) await flavors.addAccess(req.params.id, args.tenant);
-    else await flavors.removeAccess(req.params.id, args.tenant);
-    return accessView(req.params.id);
   });
 }

@@ -1,74 +1,66 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BadRequest } from '../../../errors.js';
-import { first, type Query } from '../../../http/query.js';
+import type { FastifyInstance } from 'fastify';
 import { versionBelow, type Microversion } from '../../../http/microversion.js';
-import type { KeyPair, KeyPairs } from '../keypairs.js';
+import { queryInt } from '../../../http/input.js';
+import type { Static } from '../../../http/schema.js';
+import type { ComputeService } from '../service.js';
+import { createdKeyPairView, keyPairListView, keyPairView } from '../views/keypair.view.js';
+import {
+  CREATE,
+  INDEX_QUERY,
+  ONE_QUERY,
+  type CreateV210,
+  type KeypairQuery,
+} from './keypairs.schemas.js';
+import { firstOf, parseBody, parseQuery, since } from './parse.js';
 
 type Params = { name: string };
 
-/** The fields every view has; `type` from 2.2. */
-function base(kp: KeyPair, mv: Microversion): Record<string, unknown> {
-  const view: Record<string, unknown> = {
-    name: kp.name,
-    public_key: kp.public_key,
-    fingerprint: kp.fingerprint,
-  };
-  if (!versionBelow(mv, [2, 2])) view.type = kp.type;
-  return view;
+/** Nova's CONF.api.max_limit: no page is longer. */
+const MAX_LIMIT = 1000;
+
+/** The user a request names (user_id, read from 2.10; empty means the caller, as in Nova). */
+function userOf(q: KeypairQuery, mv: Microversion): string | undefined {
+  return versionBelow(mv, [2, 10]) ? undefined : firstOf(q.user_id) || undefined;
 }
 
-/** os-keypairs: 200/202 up to 2.1, 201/204 from 2.2; each list entry wrapped in {"keypair": ...}. */
-export function keypairRoutes(app: FastifyInstance, keypairs: KeyPairs): void {
-  const userOf = (req: FastifyRequest): string =>
-    keypairs.owner(req.ctx, req.computeMv, first(req.query as Query, 'user_id'));
-
+/** os-keypairs: 200/202 up to 2.1, 201/204 from 2.2. */
+export function keypairRoutes(app: FastifyInstance, compute: ComputeService): void {
   app.post('/os-keypairs', async (req, reply) => {
-    const body = (req.body as Record<string, unknown> | undefined)?.keypair;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new BadRequest(
-        `Invalid input for field/attribute keypair. Value: ${JSON.stringify(body ?? null)}. 'keypair' is a required property`,
-      );
-    }
-    const { keypair, privateKey } = await keypairs.create(
-      req.ctx,
-      body as Record<string, unknown>,
-      req.computeMv,
-    );
-    const view = {
-      ...base(keypair, req.computeMv),
-      user_id: keypair.user_id,
-      ...(privateKey ? { private_key: privateKey } : {}),
-    };
-    return reply.code(versionBelow(req.computeMv, [2, 2]) ? 200 : 201).send({ keypair: view });
+    const mv = req.computeMv;
+    const { keypair: body } = parseBody(since(mv, CREATE), req.body) as Static<typeof CreateV210>;
+    const { keypair, privateKey } = await compute.createKeyPair(req.ctx, {
+      name: body.name,
+      type: body.type ?? 'ssh',
+      publicKey: body.public_key,
+      userId: body.user_id,
+    });
+    return reply
+      .code(versionBelow(mv, [2, 2]) ? 200 : 201)
+      .send(createdKeyPairView(keypair, privateKey, mv));
   });
 
   app.get('/os-keypairs', async (req) => {
-    const q = req.query as Query;
-    const paged = !versionBelow(req.computeMv, [2, 35]);
-    const found = await keypairs.list(
-      userOf(req),
-      paged ? { limit: first(q, 'limit'), marker: first(q, 'marker') } : {},
-    );
-    return { keypairs: found.map((kp) => ({ keypair: base(kp, req.computeMv) })) };
+    const mv = req.computeMv;
+    const q = parseQuery(since(mv, INDEX_QUERY), req.query) as KeypairQuery;
+    const paged = !versionBelow(mv, [2, 35]);
+    const limit = paged && q.limit ? queryInt(q.limit[0]!) : null;
+    const found = await compute.listKeyPairs(req.ctx, userOf(q, mv), {
+      // Before 2.35 Nova lists them all; from 2.35 a page is at most max_limit long.
+      limit: paged ? Math.min(limit ?? MAX_LIMIT, MAX_LIMIT) : undefined,
+      marker: paged ? firstOf(q.marker) : undefined,
+    });
+    return keyPairListView(found, mv);
   });
 
   app.get<{ Params: Params }>('/os-keypairs/:name', async (req) => {
-    const kp = await keypairs.get(userOf(req), req.params.name);
-    return {
-      keypair: {
-        ...base(kp, req.computeMv),
-        user_id: kp.user_id,
-        id: kp.id,
-        created_at: kp.created_at.replace(/Z$/, ''),
-        updated_at: null,
-        deleted_at: null,
-        deleted: false,
-      },
-    };
+    const q = parseQuery(since(req.computeMv, ONE_QUERY), req.query) as KeypairQuery;
+    const kp = await compute.getKeyPair(req.ctx, userOf(q, req.computeMv), req.params.name);
+    return keyPairView(kp, req.computeMv);
   });
 
   app.delete<{ Params: Params }>('/os-keypairs/:name', async (req, reply) => {
-    await keypairs.remove(userOf(req), req.params.name);
+    const q = parseQuery(since(req.computeMv, ONE_QUERY), req.query) as KeypairQuery;
+    await compute.deleteKeyPair(req.ctx, userOf(q, req.computeMv), req.params.name);
     return reply.code(versionBelow(req.computeMv, [2, 2]) ? 202 : 204).send();
   });
 }

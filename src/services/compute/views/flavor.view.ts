@@ -43,3 +43,13 @@ export function flavorView(f: Flavor, mv: Microversion, base: string): Record<st
   if (!versionBelow(mv, [2, 61])) view.extra_specs = f.extraSpecs;
   return view;
 }
+
+export function flavorListView(
+  flavors: Flavor[],
+  detail: boolean,
+  mv: Microversion,
+  base: string,
+): Record<string, unknown> {
+  const view = detail ? flavorView : flavorSummaryView;
+  return { flavors: flavors.map((f) => view(f, mv, base)) };
+}

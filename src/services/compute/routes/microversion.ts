@@ -4,7 +4,7 @@ import {
   requestedMicroversion,
   type Microversion,
   type MicroversionRange,
-} from '../../http/microversion.js';
+} from '../../../http/microversion.js';
 
 export const MIN_VERSION: Microversion = [2, 1];
 /** Zed (Nova 26.0.0). */
