@@ -9,6 +9,7 @@ import { projectRoutes } from './routes/projects.js';
 import { userRoutes } from './routes/users.js';
 import { roleRoutes } from './routes/roles.js';
 import { domainRoutes } from './routes/domains.js';
+import { grantRoutes } from './routes/grants.js';
 
 /** Keystone v3 under /identity. */
 export async function identityPlugin(
@@ -25,6 +26,7 @@ export async function identityPlugin(
     projectRoutes(authed, identity);
     userRoutes(authed, identity);
     roleRoutes(authed, identity);
+    grantRoutes(authed, identity);
     domainRoutes(authed, identity);
   });
 }
