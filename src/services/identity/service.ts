@@ -114,10 +114,15 @@ export class IdentityService {
     await this.tokens.revoke(id);
   }
 
-  /** The caller's own token, for /v3/auth/catalog. */
+  /**
+   * The catalog of the caller's own token (/v3/auth/catalog). Keystone wants a project-scoped
+   * token; its refusal is a Forbidden, which it words as the generic policy text.
+   */
   async catalogOfCaller(ctx: RequestContext): Promise<CatalogEntry[]> {
     const token = await this.tokens.validate(ctx.token);
-    if (token.scope.type === 'unscoped') throw new Unauthorized(AUTH_REQUIRED);
+    if (token.scope.type !== 'project') {
+      throw new Forbidden('You are not authorized to perform the requested action.');
+    }
     return this.catalogFor(token);
   }
 

@@ -101,7 +101,7 @@ export function authRoutes(app: FastifyInstance, identity: IdentityService): voi
     query(NoQuery, req.query);
     return {
       catalog: await identity.catalogOfCaller(req.ctx),
-      links: { self: `${base()}/auth/catalog`, previous: null, next: null },
+      links: { self: `${base()}/auth/catalog` },
     };
   });
 
