@@ -161,6 +161,16 @@ const TOKEN_CASES: Case[] = [
     message: EXPECTING('system, project, domain, OS-TRUST:trust or unscoped', 'scope'),
   },
   {
+    body: scoped('project'),
+    status: 400,
+    message: EXPECTING('system, project, domain, OS-TRUST:trust or unscoped', 'scope'),
+  },
+  {
+    body: scoped('system'),
+    status: 400,
+    message: EXPECTING('system, project, domain, OS-TRUST:trust or unscoped', 'scope'),
+  },
+  {
     body: scoped('everything'),
     status: 400,
     message: EXPECTING('system, project, domain, OS-TRUST:trust or unscoped', 'scope'),
@@ -617,11 +627,15 @@ test('a member is refused by policy', async () => {
   );
 });
 
-test('X-Subject-Token must be given', async () => {
-  const res = await f.t.inject({
-    method: 'GET',
+test("X-Subject-Token missing is the token provider's 404", async () => {
+  for (const method of ['GET', 'DELETE'] as const) {
+    const res = await f.t.inject({ method, url: '/identity/v3/auth/tokens', headers: f.admin });
+    check(res, { status: 404, message: 'No token in the request' }, method);
+  }
+  const head = await f.t.inject({
+    method: 'HEAD',
     url: '/identity/v3/auth/tokens',
     headers: f.admin,
   });
-  check(res, { status: 400, message: 'X-Subject-Token header is required.' }, 'no subject');
+  assert.equal(head.statusCode, 404);
 });

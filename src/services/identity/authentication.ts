@@ -94,9 +94,11 @@ export class Authenticator {
   /** Which one target the scope names; more or fewer than one is Keystone's 400. */
   private scopeKind(scope: ScopeRequest | undefined): (typeof SCOPE_KINDS)[number] | undefined {
     if (scope === undefined) return undefined;
+    // The only string scope is "unscoped" (keystoneauth's explicit unscoped request); Keystone
+    // would fail with a 500 on any other string that names a target.
     const kinds =
       typeof scope === 'string'
-        ? SCOPE_KINDS.filter((k) => k === scope)
+        ? SCOPE_KINDS.filter((k) => k === 'unscoped' && scope === 'unscoped')
         : SCOPE_KINDS.filter((k) => Object.hasOwn(scope, k));
     if (kinds.length !== 1) {
       throw expecting('system, project, domain, OS-TRUST:trust or unscoped', 'scope');

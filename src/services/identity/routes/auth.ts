@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest } from '../../../errors.js';
+import { BadRequest, NotFound } from '../../../errors.js';
 import { isJsonObject } from '../../../http/input.js';
 import { parse } from '../../../http/schema.js';
 import type { AuthRequest, IdentityService } from '../service.js';
@@ -71,10 +71,10 @@ export function issueTokenRoute(app: FastifyInstance, identity: IdentityService)
 /** Token validation, check and revocation, and the /v3/auth/* discovery calls. */
 export function authRoutes(app: FastifyInstance, identity: IdentityService): void {
   const base = (): string => `${identity.baseUrl()}/identity/v3`;
+  // Keystone hands a missing X-Subject-Token to its token provider, whose answer is a 404.
   const subject = (headers: Record<string, unknown>): string => {
     const v = headers['x-subject-token'];
-    if (typeof v !== 'string' || v === '')
-      throw new BadRequest('X-Subject-Token header is required.');
+    if (typeof v !== 'string' || v === '') throw new NotFound('No token in the request');
     return v;
   };
 
