@@ -610,21 +610,29 @@ test("query booleans follow Keystone's attr_as_boolean: oslo's false words, else
   }
 });
 
-test('a member is refused by policy', async () => {
-  const res = await send(
-    'POST',
-    '/projects',
-    { body: { project: { name: 'x' } }, status: 403, message: '' },
-    f.demo,
-  );
-  check(
-    res,
-    {
-      status: 403,
-      message: 'You are not authorized to perform the requested action: identity:create_project.',
-    },
-    'member',
-  );
+test('a member is refused by policy before its body is read, as Keystone enforces first', async () => {
+  for (const [method, url, action] of [
+    ['POST', '/projects', 'create_project'],
+    ['PATCH', `/projects/${f.demoProject}`, 'update_project'],
+    ['POST', '/users', 'create_user'],
+    ['PATCH', '/users/x', 'update_user'],
+    ['POST', '/roles', 'create_role'],
+    ['PATCH', '/roles/x', 'update_role'],
+    ['POST', '/domains', 'create_domain'],
+    ['PATCH', '/domains/default', 'update_domain'],
+  ] as const) {
+    for (const body of [{}, { x: { name: { toString: 'x' } } }, { project: { name: 'ok' } }]) {
+      const res = await send(method, url, { body, status: 403, message: '' }, f.demo);
+      check(
+        res,
+        {
+          status: 403,
+          message: `You are not authorized to perform the requested action: identity:${action}.`,
+        },
+        `${method} ${url}`,
+      );
+    }
+  }
 });
 
 test("X-Subject-Token missing is the token provider's 404", async () => {

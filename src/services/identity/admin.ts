@@ -25,6 +25,9 @@ export interface RoleInput {
   description?: string | null;
 }
 
+/** The admin calls that take a body; every one needs the admin role. */
+export type BodyAction = `${'create' | 'update'}_${'domain' | 'project' | 'user' | 'role'}`;
+
 /** Where a grant applies: a project, a domain, or the whole system. */
 export type GrantTarget = { type: 'project' | 'domain'; id: string } | { type: 'system' };
 
@@ -39,6 +42,15 @@ export abstract class IdentityAdmin {
     readonly directory: Directory,
     protected readonly roles: Roles,
   ) {}
+
+  /**
+   * Keystone enforces policy before it reads a body: routes ask first, so a member's malformed
+   * body is refused as a 403, as Keystone refuses it. Each method checks again for callers
+   * that are not HTTP.
+   */
+  authorize(ctx: RequestContext, action: BodyAction): void {
+    requireAdmin(ctx, action);
+  }
 
   // ---- domains ----
 

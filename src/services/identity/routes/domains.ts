@@ -24,6 +24,7 @@ export function domainRoutes(app: FastifyInstance, identity: IdentityService): v
   });
 
   app.post('/v3/domains', async (req, reply) => {
+    identity.authorize(req.ctx, 'create_domain');
     const d = member(DomainCreate, req.body, 'domain');
     const domain = await identity.createDomain(req.ctx, {
       name: d.name,
@@ -38,6 +39,7 @@ export function domainRoutes(app: FastifyInstance, identity: IdentityService): v
   }));
 
   app.patch<Id>('/v3/domains/:id', async (req) => {
+    identity.authorize(req.ctx, 'update_domain');
     const d = member(DomainUpdate, req.body, 'domain');
     const domain = await identity.updateDomain(req.ctx, req.params.id, {
       name: d.name,

@@ -25,6 +25,7 @@ export function projectRoutes(app: FastifyInstance, identity: IdentityService): 
   });
 
   app.post('/v3/projects', async (req, reply) => {
+    identity.authorize(req.ctx, 'create_project');
     const p = member(ProjectCreate, req.body, 'project');
     const project = await identity.createProject(req.ctx, {
       name: p.name,
@@ -41,6 +42,7 @@ export function projectRoutes(app: FastifyInstance, identity: IdentityService): 
   }));
 
   app.patch<Id>('/v3/projects/:id', async (req) => {
+    identity.authorize(req.ctx, 'update_project');
     const p = member(ProjectUpdate, req.body, 'project');
     const project = await identity.updateProject(req.ctx, req.params.id, {
       name: p.name,

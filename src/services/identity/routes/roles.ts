@@ -24,6 +24,7 @@ export function roleRoutes(app: FastifyInstance, identity: IdentityService): voi
   });
 
   app.post('/v3/roles', async (req, reply) => {
+    identity.authorize(req.ctx, 'create_role');
     const r = member(RoleCreate, req.body, 'role');
     const role = await identity.createRole(req.ctx, {
       name: r.name,
@@ -38,6 +39,7 @@ export function roleRoutes(app: FastifyInstance, identity: IdentityService): voi
   }));
 
   app.patch<Id>('/v3/roles/:id', async (req) => {
+    identity.authorize(req.ctx, 'update_role');
     const r = member(RoleUpdate, req.body, 'role');
     const role = await identity.updateRole(req.ctx, req.params.id, {
       name: r.name,

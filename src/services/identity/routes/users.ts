@@ -25,6 +25,7 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService): voi
   });
 
   app.post('/v3/users', async (req, reply) => {
+    identity.authorize(req.ctx, 'create_user');
     const u = member(UserCreate, req.body, 'user');
     const user = await identity.createUser(req.ctx, {
       name: u.name,
@@ -43,6 +44,7 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService): voi
   }));
 
   app.patch<Id>('/v3/users/:id', async (req) => {
+    identity.authorize(req.ctx, 'update_user');
     const u = member(UserUpdate, req.body, 'user');
     const user = await identity.updateUser(req.ctx, req.params.id, {
       name: u.name,
