@@ -151,6 +151,17 @@ const TOKEN_CASES: Case[] = [
     message: "Invalid input for field 'identity/token': 'id' is a required property",
   },
   {
+    // jsonschema checks properties before required ones: the bad scope is named, not identity.
+    body: { auth: { scope: 5 } },
+    status: 400,
+    message: "Invalid input for field 'scope': 5 is not of type 'object', 'string'",
+  },
+  {
+    body: { auth: { identity: { password: 5 } } },
+    status: 400,
+    message: "Invalid input for field 'identity/password': 5 is not of type 'object'",
+  },
+  {
     body: scoped(5),
     status: 400,
     message: "Invalid input for field 'scope': 5 is not of type 'object', 'string'",
@@ -288,6 +299,30 @@ test('admin bodies that are not JSON objects get the same answers on every write
 
 const ADMIN_CASES: Array<[string, string, Case]> = [
   ['POST', '/projects', { body: {}, status: 400, message: "'name' is a required property" }],
+  [
+    'POST',
+    '/projects',
+    {
+      body: { project: { enabled: 'x' } },
+      status: 400,
+      message: "Invalid input for field 'enabled': 'x' is not of type 'boolean'",
+    },
+  ],
+  [
+    'POST',
+    '/projects',
+    {
+      body: {
+        project: {
+          name: 'p',
+          tags: Array.from({ length: 81 }, (_, i) => (i === 80 ? 'a/b' : `t${i}`)),
+        },
+      },
+      status: 400,
+      message: "Invalid input for field 'tags/80': 'a/b' does not match '^[^,/]*$'",
+    },
+  ],
+
   [
     'POST',
     '/projects',

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, NotFound } from '../../../errors.js';
 import { isJsonObject } from '../../../http/input.js';
-import { parse } from '../../../http/schema.js';
 import type { AuthRequest, IdentityService } from '../service.js';
-import { expecting, invalidInput } from '../errors.js';
+import { expecting } from '../errors.js';
 import { tokenView } from '../views/token.view.js';
 import { collection, domainView, projectView } from '../views/resources.view.js';
 import { TokenIssue, querySchema } from './schemas.js';
-import { query } from './request.js';
+import { keystoneParse, query } from './request.js';
 
 const TokenQuery = querySchema(['nocatalog']);
 const NoQuery = querySchema([]);
@@ -20,7 +19,7 @@ const NoQuery = querySchema([]);
 export function authRequest(body: unknown): AuthRequest {
   const auth = isJsonObject(body) && Object.hasOwn(body, 'auth') ? body.auth : undefined;
   if (auth === undefined || auth === null) throw expecting('auth', 'request body');
-  const a = parse(TokenIssue, auth, invalidInput);
+  const a = keystoneParse(TokenIssue, auth);
   const user = a.identity.password?.user;
   if (user) {
     if (user.id === undefined && user.name === undefined) {
