@@ -11,7 +11,7 @@ import { passwordAuth, testApp, useApp } from '../helpers/app.js';
 const f = useApp();
 
 async function adminCtx(): Promise<RequestContext> {
-  const admin = await f.t.app.identity.directory.findUser('admin', 'default');
+  const admin = await f.t.app.identity.userByName('admin', 'default');
   return systemContext(f.adminProject, admin.id);
 }
 
@@ -87,7 +87,7 @@ describe('changes made through the service end cached validations', () => {
 });
 
 test('policy applies to callers that are not HTTP', async () => {
-  const demo = await f.t.app.identity.directory.findUser('demo', 'default');
+  const demo = await f.t.app.identity.userByName('demo', 'default');
   const ctx = { ...systemContext(f.demoProject, demo.id), roles: ['member'], isAdmin: false };
   await assert.rejects(
     f.t.app.identity.createProject(ctx, { name: 'not-allowed' }),

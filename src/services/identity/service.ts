@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db.js';
-import type { DomainRow, ProjectRow } from '../../store/schema.js';
+import type { DomainRow, ProjectRow, UserRow } from '../../store/schema.js';
 import { DomainError, Forbidden, Unauthorized } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
 import { Directory } from './directory.js';
@@ -65,6 +65,21 @@ export class IdentityService extends IdentityAdmin {
   /** For changes made behind the service's back (tests that edit the database). */
   forgetCachedTokens(): void {
     this.tokens.forgetCached();
+  }
+
+  // ---- for other services (their own service credentials in OpenStack: no caller policy) ----
+
+  /** Nova asks Keystone whether a project exists before it touches its quotas. */
+  projectById(id: string): Promise<ProjectRow> {
+    return this.directory.getProject(id);
+  }
+
+  projectByName(name: string, domainId: string): Promise<ProjectRow> {
+    return this.directory.findProject(name, domainId);
+  }
+
+  userByName(name: string, domainId: string): Promise<UserRow> {
+    return this.directory.findUser(name, domainId);
   }
 
   // ---- tokens ----
