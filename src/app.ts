@@ -5,7 +5,6 @@ import type { Config } from './config.js';
 import { openSqlite, type Db } from './store/db.js';
 import { createHttpServer } from './http/server.js';
 import { IdentityService } from './services/identity/service.js';
-import { bootstrap } from './services/identity/bootstrap.js';
 import { identityPlugin } from './services/identity/plugin.js';
 import type { CatalogService } from './services/identity/catalog.js';
 import { ImageFileStore } from './blocks/image-files.js';
@@ -55,11 +54,8 @@ export async function createApp(config: Config): Promise<App> {
     baseUrl: () => baseUrl,
     services: SERVICES,
   });
-  await bootstrap(db, identity.directory, identity.roles, {
-    admin: config.adminPassword,
-    demo: config.demoPassword,
-  });
-  await identity.tokens.deleteExpired();
+  await identity.bootstrap({ admin: config.adminPassword, demo: config.demoPassword });
+  await identity.deleteExpiredTokens();
 
   const files = new ImageFileStore(path.join(config.dataDir, 'images'));
   const layers = new LayerStore(path.join(config.dataDir, 'layers'), {
@@ -97,7 +93,7 @@ export async function createApp(config: Config): Promise<App> {
 
   // Expired tokens are only garbage: a slow sweep is enough, and must not keep the process alive.
   const sweep = setInterval(
-    () => void identity.tokens.deleteExpired().catch(() => undefined),
+    () => void identity.deleteExpiredTokens().catch(() => undefined),
     600_000,
   );
   sweep.unref();

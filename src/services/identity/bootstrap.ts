@@ -1,7 +1,5 @@
-import type { Db } from '../../store/db.js';
-import { isoNow } from '../../util.js';
 import { DEFAULT_DOMAIN_ID, type Directory } from './directory.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { verifyPassword } from './passwords.js';
 import type { Roles } from './roles.js';
 
 export interface BootstrapPasswords {
@@ -12,30 +10,21 @@ export interface BootstrapPasswords {
 /**
  * What `keystone-manage bootstrap` and DevStack set up: the Default domain, roles admin, member
  * and reader, user admin with role admin on project admin (and the system), and user demo with
- * role member on project demo. Runs at every start; passwords follow the configuration.
+ * role member on project demo. Runs at every start; passwords follow the configuration. It goes
+ * through the directory and the roles like every other change, so cached tokens follow it too
+ * (a changed password ends the user's tokens, as `keystone-manage bootstrap` does).
  */
 export async function bootstrap(
-  db: Db,
   directory: Directory,
   roles: Roles,
   passwords: BootstrapPasswords,
 ): Promise<void> {
-  await db
-    .insertInto('domains')
-    .values({
-      id: DEFAULT_DOMAIN_ID,
-      name: 'Default',
-      description: 'The default domain',
-      enabled: 1,
-      created_at: isoNow(),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await directory.ensureDefaultDomain();
 
-  const roleIds: Record<string, string> = {};
+  const roleIds = new Map<string, string>();
   for (const name of ['admin', 'member', 'reader', 'service']) {
     const [existing] = await roles.list({ name });
-    roleIds[name] = (existing ?? (await roles.create({ name }))).id;
+    roleIds.set(name, (existing ?? (await roles.create({ name }))).id);
   }
 
   const accounts = [
@@ -59,14 +48,10 @@ export async function bootstrap(
           default_project_id: project.id,
         });
       } else if (!user.password_hash || !(await verifyPassword(a.password, user.password_hash))) {
-        await db
-          .updateTable('users')
-          .set({ password_hash: await hashPassword(a.password) })
-          .where('id', '=', user.id)
-          .execute();
+        await directory.updateUser(user.id, { password: a.password });
       }
-      await roles.grant(user.id, 'project', project.id, roleIds[a.role]!);
-      if (a.role === 'admin') await roles.grant(user.id, 'system', 'all', roleIds.admin!);
+      await roles.grant(user.id, 'project', project.id, roleIds.get(a.role)!);
+      if (a.role === 'admin') await roles.grant(user.id, 'system', 'all', roleIds.get('admin')!);
     }),
   );
 }

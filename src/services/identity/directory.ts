@@ -6,10 +6,17 @@ import { hashPassword } from './passwords.js';
 
 export const DEFAULT_DOMAIN_ID = 'default';
 
+export interface DomainInput {
+  name: string;
+  description?: string | null;
+  enabled?: boolean;
+}
+
 export interface ProjectInput {
   name: string;
-  domain_id?: string;
-  description?: string;
+  /** Absent or null: the Default domain. */
+  domain_id?: string | null;
+  description?: string | null;
   enabled?: boolean;
   tags?: string[];
 }
@@ -30,11 +37,34 @@ function duplicate(kind: string, name: string, domainId: string): Conflict {
   );
 }
 
-/** Domains, projects and users: Keystone's identity and resource backends in one place. */
+/**
+ * Domains, projects and users: Keystone's identity and resource backends in one place. Every
+ * change calls `changed` once it is stored, so that whoever caches what a token may do (the
+ * token cache) forgets it, whichever caller made the change.
+ */
 export class Directory {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   // ---- domains ----
+
+  /** The Default domain every deployment has (keystone-manage bootstrap); kept if it exists. */
+  async ensureDefaultDomain(): Promise<void> {
+    await this.db
+      .insertInto('domains')
+      .values({
+        id: DEFAULT_DOMAIN_ID,
+        name: 'Default',
+        description: 'The default domain',
+        enabled: 1,
+        created_at: isoNow(),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    this.changed();
+  }
 
   async getDomain(id: string): Promise<DomainRow> {
     const row = await this.db
@@ -63,11 +93,7 @@ export class Directory {
     return q.execute();
   }
 
-  async createDomain(input: {
-    name: string;
-    description?: string;
-    enabled?: boolean;
-  }): Promise<DomainRow> {
+  async createDomain(input: DomainInput): Promise<DomainRow> {
     const exists = await this.db
       .selectFrom('domains')
       .select('id')
@@ -85,20 +111,19 @@ export class Directory {
       created_at: isoNow(),
     };
     await this.db.insertInto('domains').values(row).execute();
+    this.changed();
     return row;
   }
 
-  async updateDomain(
-    id: string,
-    patch: { name?: string; description?: string; enabled?: boolean },
-  ): Promise<DomainRow> {
+  async updateDomain(id: string, patch: Partial<DomainInput>): Promise<DomainRow> {
     const row = await this.getDomain(id);
     const next = {
       name: patch.name ?? row.name,
-      description: patch.description ?? row.description,
+      description: patch.description === undefined ? row.description : (patch.description ?? ''),
       enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
     };
     await this.db.updateTable('domains').set(next).where('id', '=', id).execute();
+    this.changed();
     return { ...row, ...next };
   }
 
@@ -118,6 +143,7 @@ export class Directory {
       await trx.deleteFrom('users').where('domain_id', '=', id).execute();
       await trx.deleteFrom('domains').where('id', '=', id).execute();
     });
+    this.changed();
   }
 
   // ---- projects ----
@@ -180,6 +206,7 @@ export class Directory {
       if (isUniqueViolation(err)) throw duplicate('project', input.name, domainId);
       throw err;
     }
+    this.changed();
     return row;
   }
 
@@ -190,7 +217,7 @@ export class Directory {
     const row = await this.getProject(id);
     const next = {
       name: patch.name ?? row.name,
-      description: patch.description ?? row.description,
+      description: patch.description === undefined ? row.description : (patch.description ?? ''),
       enabled: patch.enabled === undefined ? row.enabled : patch.enabled ? 1 : 0,
       tags: patch.tags === undefined ? row.tags : JSON.stringify(patch.tags),
     };
@@ -200,6 +227,7 @@ export class Directory {
       if (isUniqueViolation(err)) throw duplicate('project', next.name, row.domain_id);
       throw err;
     }
+    this.changed();
     return { ...row, ...next };
   }
 
@@ -218,6 +246,7 @@ export class Directory {
         .execute();
       await trx.deleteFrom('projects').where('id', '=', id).execute();
     });
+    this.changed();
   }
 
   // ---- users ----
@@ -277,6 +306,7 @@ export class Directory {
       if (isUniqueViolation(err)) throw duplicate('user', input.name, domainId);
       throw err;
     }
+    this.changed();
     return row;
   }
 
@@ -302,6 +332,7 @@ export class Directory {
     if (next.enabled === 0 || next.password_hash !== undefined) {
       await this.db.deleteFrom('tokens').where('user_id', '=', id).execute();
     }
+    this.changed();
     return { ...row, ...next };
   }
 
@@ -312,6 +343,7 @@ export class Directory {
       await trx.deleteFrom('tokens').where('user_id', '=', id).execute();
       await trx.deleteFrom('users').where('id', '=', id).execute();
     });
+    this.changed();
   }
 }
 

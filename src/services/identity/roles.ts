@@ -18,8 +18,12 @@ export interface AssignmentFilter {
   targetId?: string;
 }
 
+/** Roles and their assignments; every change calls `changed` once stored (see Directory). */
 export class Roles {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   async get(id: string): Promise<RoleRow> {
     const row = await this.db
@@ -58,6 +62,7 @@ export class Roles {
       description: input.description ?? null,
     };
     await this.db.insertInto('roles').values(row).execute();
+    this.changed();
     return row;
   }
 
@@ -71,6 +76,7 @@ export class Roles {
       description: patch.description ?? row.description,
     };
     await this.db.updateTable('roles').set(next).where('id', '=', id).execute();
+    this.changed();
     return { ...row, ...next };
   }
 
@@ -80,6 +86,7 @@ export class Roles {
       await trx.deleteFrom('role_assignments').where('role_id', '=', id).execute();
       await trx.deleteFrom('roles').where('id', '=', id).execute();
     });
+    this.changed();
   }
 
   async grant(
@@ -93,6 +100,7 @@ export class Roles {
       .values({ actor_id: actorId, target_type: targetType, target_id: targetId, role_id: roleId })
       .onConflict((oc) => oc.doNothing())
       .execute();
+    this.changed();
   }
 
   async revoke(
@@ -108,6 +116,7 @@ export class Roles {
       .where('target_id', '=', targetId)
       .where('role_id', '=', roleId)
       .executeTakeFirst();
+    this.changed();
     if (res.numDeletedRows === 0n)
       throw new NotFound(
         `Could not find role assignment with role: ${roleId}, user or group: ${actorId}, project, domain, or system: ${targetId}.`,

@@ -1,34 +1,18 @@
 import type { Db } from '../../store/db.js';
-import type { DomainRow, UserRow } from '../../store/schema.js';
-import { BadRequest, DomainError, Forbidden, NotFound, Unauthorized } from '../../errors.js';
+import type { DomainRow, ProjectRow, UserRow } from '../../store/schema.js';
+import { DomainError, Forbidden, Unauthorized } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
 import { Directory } from './directory.js';
 import { Roles } from './roles.js';
-import { Tokens, type Scope, type Token } from './tokens.js';
-import { verifyPassword } from './passwords.js';
+import { Tokens, type Token } from './tokens.js';
+import { AUTH_REQUIRED, Authenticator, type AuthRequest } from './authentication.js';
 import { buildCatalog, type CatalogEntry, type CatalogService } from './catalog.js';
+import { bootstrap, type BootstrapPasswords } from './bootstrap.js';
+import { requireTokenReader } from './policy.js';
+import { IdentityAdmin } from './admin.js';
 
-const AUTH_REQUIRED = 'The request you have made requires authentication.';
-
-type Json = Record<string, unknown>;
-
-function obj(value: unknown, field: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new BadRequest(
-      `Invalid input for field '${field}': ${JSON.stringify(value)} is not of type 'object'`,
-    );
-  }
-  return value as Json;
-}
-
-function str(value: unknown, field: string): string {
-  if (typeof value !== 'string') {
-    throw new BadRequest(
-      `Invalid input for field '${field}': ${JSON.stringify(value)} is not of type 'string'`,
-    );
-  }
-  return value;
-}
+export type { AuthRequest } from './authentication.js';
+export type { GrantTarget, ListFilter, ProjectPatch, RoleInput, UserPatch } from './admin.js';
 
 export interface IdentityOptions {
   tokenTtlSeconds: number;
@@ -38,19 +22,27 @@ export interface IdentityOptions {
   services: CatalogService[];
 }
 
-/** Keystone: authentication, token validation for every other service, and the catalog. */
-export class IdentityService {
-  readonly directory: Directory;
-  readonly roles: Roles;
-  readonly tokens: Tokens;
+/**
+ * Keystone: authentication, token validation for every other service, the catalog and the
+ * admin API. The only way in: every method that acts for a caller takes its RequestContext and
+ * checks Keystone's policy itself, so a caller that is not HTTP gets the same rules. The token
+ * cache forgets what it knows whenever the directory or the role assignments change.
+ */
+export class IdentityService extends IdentityAdmin {
+  private readonly tokens: Tokens;
+  private readonly authenticator: Authenticator;
 
-  constructor(
-    db: Db,
-    private readonly opts: IdentityOptions,
-  ) {
-    this.directory = new Directory(db);
-    this.roles = new Roles(db);
+  private readonly opts: IdentityOptions;
+
+  constructor(db: Db, opts: IdentityOptions) {
+    // The directory and the roles exist before the token cache they notify.
+    const cache: { tokens?: Tokens } = {};
+    const changed = (): void => cache.tokens?.forgetCached();
+    super(new Directory(db, changed), new Roles(db, changed));
     this.tokens = new Tokens(db, this.directory, this.roles, opts.tokenTtlSeconds);
+    cache.tokens = this.tokens;
+    this.authenticator = new Authenticator(this.directory, this.roles, this.tokens);
+    this.opts = opts;
   }
 
   get region(): string {
@@ -61,146 +53,90 @@ export class IdentityService {
     return this.opts.baseUrl();
   }
 
-  catalogFor(token: Token): CatalogEntry[] {
-    const projectId = token.scope.type === 'project' ? token.scope.project.id : null;
-    if (token.scope.type === 'unscoped') return [];
-    return buildCatalog(this.opts.services, this.opts.baseUrl(), this.opts.region, projectId);
+  /** The Default domain, the standard roles, admin and demo: run at every start. */
+  bootstrap(passwords: BootstrapPasswords): Promise<void> {
+    return bootstrap(this.directory, this.roles, passwords);
   }
 
-  /** Drops cached token validations; call after any change to who may do what. */
-  changed(): void {
+  deleteExpiredTokens(): Promise<void> {
+    return this.tokens.deleteExpired();
+  }
+
+  /** For changes made behind the service's back (tests that edit the database). */
+  forgetCachedTokens(): void {
     this.tokens.forgetCached();
   }
 
+  // ---- for other services (their own service credentials in OpenStack: no caller policy) ----
+
+  /** Nova asks Keystone whether a project exists before it touches its quotas. */
+  projectById(id: string): Promise<ProjectRow> {
+    return this.directory.getProject(id);
+  }
+
+  projectByName(name: string, domainId: string): Promise<ProjectRow> {
+    return this.directory.findProject(name, domainId);
+  }
+
+  userByName(name: string, domainId: string): Promise<UserRow> {
+    return this.directory.findUser(name, domainId);
+  }
+
+  // ---- tokens ----
+
   /** POST /v3/auth/tokens: verifies the identity and issues a token for the requested scope. */
-  async authenticate(body: unknown): Promise<{ id: string; token: Token }> {
-    const auth = obj(obj(body, 'auth').auth, 'auth');
-    const identity = obj(auth.identity, 'identity');
-    const methods = identity.methods;
-    if (
-      !Array.isArray(methods) ||
-      methods.length === 0 ||
-      !methods.every((m) => typeof m === 'string')
-    ) {
-      throw new BadRequest(
-        "Invalid input for field 'identity/methods': 'methods' is a required property",
-      );
-    }
-
-    let user: UserRow;
-    let parent: Token | undefined;
-    if (methods.includes('password')) {
-      user = await this.verifyPasswordIdentity(obj(identity.password, 'password'));
-    } else if (methods.includes('token')) {
-      const tokenId = str(obj(identity.token, 'token').id, 'token/id');
-      parent = await this.tokens.validate(tokenId).catch(() => {
-        throw new Unauthorized(AUTH_REQUIRED);
-      });
-      user = parent.user;
-    } else {
-      throw new Unauthorized(`Attempted to authenticate with an unsupported method.`);
-    }
-
-    const scope = await this.resolveScope(auth.scope, user);
-    const all = [...new Set([...(parent?.methods ?? []), ...(methods as string[])])];
-    try {
-      return await this.tokens.issue(user, scope, all, parent);
-    } catch (err) {
-      // The user holds no role on the requested target.
-      if (err instanceof NotFound) throw new Unauthorized(AUTH_REQUIRED);
-      throw err;
-    }
+  authenticate(auth: AuthRequest): Promise<{ id: string; token: Token }> {
+    return this.authenticator.authenticate(auth);
   }
 
-  private async verifyPasswordIdentity(password: Json): Promise<UserRow> {
-    const u = obj(password.user, 'password/user');
-    const secret = str(u.password, 'password/user/password');
-    let user: UserRow | undefined;
-    try {
-      if (u.id !== undefined) {
-        user = await this.directory.getUser(str(u.id, 'user/id'));
-      } else {
-        const domain = await this.domainRef(u.domain, 'user/domain');
-        user = await this.directory.findUser(str(u.name, 'user/name'), domain.id);
-      }
-    } catch (err) {
-      if (err instanceof NotFound) throw new Unauthorized(AUTH_REQUIRED);
-      throw err;
-    }
-    if (
-      !user.enabled ||
-      !user.password_hash ||
-      !(await verifyPassword(secret, user.password_hash))
-    ) {
-      throw new Unauthorized(AUTH_REQUIRED);
-    }
-    const domain = await this.directory.getDomain(user.domain_id);
-    if (!domain.enabled) throw new Unauthorized(AUTH_REQUIRED);
-    return user;
+  catalogFor(token: Token): CatalogEntry[] {
+    if (token.scope.type === 'unscoped') return [];
+    const projectId = token.scope.type === 'project' ? token.scope.project.id : null;
+    return buildCatalog(this.opts.services, this.opts.baseUrl(), this.opts.region, projectId);
   }
 
-  private async domainRef(value: unknown, field: string): Promise<DomainRow> {
-    const d = obj(value, field);
-    if (d.id !== undefined) return this.directory.getDomain(str(d.id, `${field}/id`));
-    if (d.name !== undefined) return this.directory.findDomainByName(str(d.name, `${field}/name`));
-    throw new BadRequest(`Invalid input for field '${field}': either id or name is required`);
+  /** GET (validate_token) and HEAD (check_token) /v3/auth/tokens. */
+  async readToken(ctx: RequestContext, id: string, action: string): Promise<Token> {
+    const token = await this.tokens.validate(id);
+    requireTokenReader(ctx, token.user.id, action);
+    return token;
   }
 
-  private async resolveScope(value: unknown, user: UserRow): Promise<Scope> {
-    if (value === undefined || value === 'unscoped') {
-      // Without a scope Keystone uses the user's default project when the user has a role there.
-      if (value === undefined && user.default_project_id) {
-        const project = await this.directory
-          .getProject(user.default_project_id)
-          .catch(() => undefined);
-        if (project && (await this.roles.effective(user.id, 'project', project.id)).length > 0) {
-          return {
-            type: 'project',
-            project,
-            domain: await this.directory.getDomain(project.domain_id),
-          };
-        }
-      }
-      return { type: 'unscoped' };
+  async revokeToken(ctx: RequestContext, id: string): Promise<void> {
+    await this.readToken(ctx, id, 'revoke_token');
+    await this.tokens.revoke(id);
+  }
+
+  /**
+   * The catalog of the caller's own token (/v3/auth/catalog). Keystone wants a project-scoped
+   * token; its refusal is a Forbidden, which it words as the generic policy text.
+   */
+  async catalogOfCaller(ctx: RequestContext): Promise<CatalogEntry[]> {
+    const token = await this.tokens.validate(ctx.token);
+    if (token.scope.type !== 'project') {
+      throw new Forbidden('You are not authorized to perform the requested action.');
     }
-    const scope = obj(value, 'scope');
-    const kinds = ['project', 'domain', 'system', 'OS-TRUST:trust'].filter(
-      (k) => scope[k] !== undefined,
-    );
-    if (kinds.length !== 1)
-      throw new BadRequest('Specify only one of project, domain or system as the scope.');
-    try {
-      if (scope.project !== undefined) {
-        const p = obj(scope.project, 'scope/project');
-        const project =
-          p.id !== undefined
-            ? await this.directory.getProject(str(p.id, 'project/id'))
-            : await this.directory.findProject(
-                str(p.name, 'project/name'),
-                (await this.domainRef(p.domain, 'project/domain')).id,
-              );
-        if (!project.enabled) throw new Unauthorized(AUTH_REQUIRED);
-        return {
-          type: 'project',
-          project,
-          domain: await this.directory.getDomain(project.domain_id),
-        };
-      }
-      if (scope.domain !== undefined) {
-        const domain = await this.domainRef(scope.domain, 'scope/domain');
-        if (!domain.enabled) throw new Unauthorized(AUTH_REQUIRED);
-        return { type: 'domain', domain };
-      }
-      if (scope.system !== undefined) {
-        if (obj(scope.system, 'scope/system').all !== true)
-          throw new BadRequest('System scope requires "all": true.');
-        return { type: 'system' };
-      }
-    } catch (err) {
-      if (err instanceof NotFound) throw new Unauthorized(AUTH_REQUIRED);
-      throw err;
+    return this.catalogFor(token);
+  }
+
+  /** Projects the caller may scope to (enabled, with a role). */
+  async projectsOfCaller(ctx: RequestContext): Promise<ProjectRow[]> {
+    const ids = await this.roles.projectsOf(ctx.userId);
+    return this.directory.listProjects({ ids, enabled: true });
+  }
+
+  async domainsOfCaller(ctx: RequestContext): Promise<DomainRow[]> {
+    const assigned = await this.roles.assignments({ userId: ctx.userId, targetType: 'domain' });
+    const domains = [];
+    for (const id of new Set(assigned.map((a) => a.target_id))) {
+      domains.push(await this.directory.getDomain(id));
     }
-    throw new Forbidden('Trusts are not supported.');
+    return domains;
+  }
+
+  async callerHasSystemRole(ctx: RequestContext): Promise<boolean> {
+    const system = await this.roles.assignments({ userId: ctx.userId, targetType: 'system' });
+    return system.length > 0;
   }
 
   /** Resolves X-Auth-Token into the caller's context; every failure is Keystone's 401. */

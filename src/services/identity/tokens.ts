@@ -41,6 +41,9 @@ function auditId(): string {
  */
 export class Tokens {
   private cache = new Map<string, Token>();
+  // Bumped by every forgetCached(): a validation that started before a change must not put
+  // what it read into the cache after the change emptied it.
+  private generation = 0;
 
   constructor(
     private readonly db: Db,
@@ -96,7 +99,9 @@ export class Tokens {
       if (cached.expiresAt > new Date().toISOString()) return cached;
       this.cache.delete(id);
     }
+    const generation = this.generation;
     const token = await this.load(id);
+    if (generation !== this.generation) return token;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(id, token);
     return token;
@@ -108,8 +113,9 @@ export class Tokens {
     await this.db.deleteFrom('tokens').where('id_hash', '=', hashToken(id)).execute();
   }
 
-  /** Called after any change to users, projects, roles or assignments. */
+  /** Called by the directory and the roles after any change to who may do what. */
   forgetCached(): void {
+    this.generation++;
     this.cache.clear();
   }
 

@@ -1,112 +1,132 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest, Forbidden, Unauthorized } from '../../../errors.js';
-import type { RequestContext } from '../../../context.js';
-import type { Token } from '../tokens.js';
-import type { IdentityService } from '../service.js';
+import { BadRequest, NotFound } from '../../../errors.js';
+import { isJsonObject } from '../../../http/input.js';
+import type { AuthRequest, IdentityService } from '../service.js';
+import { expecting } from '../errors.js';
 import { tokenView } from '../views/token.view.js';
 import { collection, domainView, projectView } from '../views/resources.view.js';
+import { TokenIssue, querySchema } from './schemas.js';
+import { keystoneParse, query } from './request.js';
+
+const TokenQuery = querySchema(['nocatalog']);
+const NoQuery = querySchema([]);
+
+/**
+ * The body of POST /v3/auth/tokens as Keystone reads it (keystone/api/auth.py and
+ * keystone/auth/schema.py): no `auth` at all is "Expecting to find auth in request body"; an
+ * `auth` is checked against token_issue, then for the id-or-name rules the schema cannot say.
+ */
+export function authRequest(body: unknown): AuthRequest {
+  const auth = isJsonObject(body) && Object.hasOwn(body, 'auth') ? body.auth : undefined;
+  if (auth === undefined || auth === null) throw expecting('auth', 'request body');
+  const a = keystoneParse(TokenIssue, auth);
+  const user = a.identity.password?.user;
+  if (user) {
+    if (user.id === undefined && user.name === undefined) {
+      throw idOrName('identity/password/user');
+    }
+    if (user.domain && user.domain.id === undefined && user.domain.name === undefined) {
+      throw idOrName('identity/password/user/domain');
+    }
+  }
+  if (typeof a.scope === 'object') {
+    const { project, domain } = a.scope;
+    if (project && project.id === undefined && project.name === undefined) {
+      throw idOrName('scope/project');
+    }
+    if (project?.domain && project.domain.id === undefined && project.domain.name === undefined) {
+      throw idOrName('scope/project/domain');
+    }
+    if (domain && domain.id === undefined && domain.name === undefined) {
+      throw idOrName('scope/domain');
+    }
+  }
+  const identity = a.identity as Record<string, unknown>;
+  return {
+    methods: a.identity.methods,
+    payloads: new Set(Object.keys(identity).filter((k) => k !== 'methods')),
+    password: a.identity.password,
+    token: a.identity.token,
+    scope: a.scope,
+  };
+}
+
+function idOrName(field: string): BadRequest {
+  return new BadRequest(`Invalid input for field ${field}: id or name must be present.`);
+}
 
 /** POST /v3/auth/tokens: the one identity route that takes no token. */
 export function issueTokenRoute(app: FastifyInstance, identity: IdentityService): void {
   app.post('/v3/auth/tokens', async (req, reply) => {
-    const { id, token } = await identity.authenticate(req.body);
-    const noCatalog = (req.query as Record<string, unknown>).nocatalog !== undefined;
+    const q = query(TokenQuery, req.query);
+    const { id, token } = await identity.authenticate(authRequest(req.body));
     return reply
       .code(201)
       .header('x-subject-token', id)
-      .send(tokenView(token, noCatalog ? null : identity.catalogFor(token)));
+      .send(tokenView(token, q.nocatalog !== undefined ? null : identity.catalogFor(token)));
   });
 }
 
 /** Token validation, check and revocation, and the /v3/auth/* discovery calls. */
 export function authRoutes(app: FastifyInstance, identity: IdentityService): void {
+  const base = (): string => `${identity.baseUrl()}/identity/v3`;
+  // Keystone hands a missing X-Subject-Token to its token provider, whose answer is a 404.
   const subject = (headers: Record<string, unknown>): string => {
     const v = headers['x-subject-token'];
-    if (typeof v !== 'string' || v === '')
-      throw new BadRequest('X-Subject-Token header is required.');
+    if (typeof v !== 'string' || v === '') throw new NotFound('No token in the request');
     return v;
   };
 
-  // Keystone's default policy: admins and services may look at any token, a user at its own.
-  const subjectToken = async (ctx: RequestContext, id: string, action: string): Promise<Token> => {
-    const token = await identity.tokens.validate(id);
-    if (!ctx.isAdmin && !ctx.roles.includes('service') && token.user.id !== ctx.userId) {
-      throw new Forbidden(
-        `You are not authorized to perform the requested action: identity:${action}.`,
-      );
-    }
-    return token;
-  };
-
   app.get('/v3/auth/tokens', async (req, reply) => {
+    const q = query(TokenQuery, req.query);
     const id = subject(req.headers);
-    const token = await subjectToken(req.ctx, id, 'validate_token');
-    const noCatalog = (req.query as Record<string, unknown>).nocatalog !== undefined;
+    const token = await identity.readToken(req.ctx, id, 'validate_token');
     return reply
       .header('x-subject-token', id)
-      .send(tokenView(token, noCatalog ? null : identity.catalogFor(token)));
+      .send(tokenView(token, q.nocatalog !== undefined ? null : identity.catalogFor(token)));
   });
 
   app.head('/v3/auth/tokens', async (req, reply) => {
-    await subjectToken(req.ctx, subject(req.headers), 'check_token');
+    await identity.readToken(req.ctx, subject(req.headers), 'check_token');
     return reply.code(200).send();
   });
 
   app.delete('/v3/auth/tokens', async (req, reply) => {
-    const id = subject(req.headers);
-    await subjectToken(req.ctx, id, 'revoke_token');
-    await identity.tokens.revoke(id);
+    await identity.revokeToken(req.ctx, subject(req.headers));
     return reply.code(204).send();
   });
 
   app.get('/v3/auth/catalog', async (req) => {
-    const token = await identity.tokens.validate(req.ctx.token);
-    if (token.scope.type === 'unscoped')
-      throw new Unauthorized('The request you have made requires authentication.');
-    const base = `${identity.baseUrl()}/identity/v3`;
+    query(NoQuery, req.query);
     return {
-      catalog: identity.catalogFor(token),
-      links: { self: `${base}/auth/catalog`, previous: null, next: null },
+      catalog: await identity.catalogOfCaller(req.ctx),
+      links: { self: `${base()}/auth/catalog` },
     };
   });
 
   app.get('/v3/auth/projects', async (req) => {
-    const base = `${identity.baseUrl()}/identity/v3`;
-    const ids = await identity.roles.projectsOf(req.ctx.userId);
-    const projects = await identity.directory.listProjects({ ids, enabled: true });
+    query(NoQuery, req.query);
+    const projects = await identity.projectsOfCaller(req.ctx);
     return collection(
       'projects',
-      projects.map((p) => projectView(p, base)),
-      `${base}/auth/projects`,
+      projects.map((p) => projectView(p, base())),
+      `${base()}/auth/projects`,
     );
   });
 
   app.get('/v3/auth/domains', async (req) => {
-    const base = `${identity.baseUrl()}/identity/v3`;
-    const assigned = await identity.roles.assignments({
-      userId: req.ctx.userId,
-      targetType: 'domain',
-    });
-    const domains = [];
-    for (const id of new Set(assigned.map((a) => a.target_id))) {
-      domains.push(await identity.directory.getDomain(id));
-    }
+    query(NoQuery, req.query);
+    const domains = await identity.domainsOfCaller(req.ctx);
     return collection(
       'domains',
-      domains.map((d) => domainView(d, base)),
-      `${base}/auth/domains`,
+      domains.map((d) => domainView(d, base())),
+      `${base()}/auth/domains`,
     );
   });
 
   app.get('/v3/auth/system', async (req) => {
-    const base = `${identity.baseUrl()}/identity/v3`;
-    const system = await identity.roles.assignments({
-      userId: req.ctx.userId,
-      targetType: 'system',
-    });
-    return {
-      system: system.length > 0 ? [{ all: true }] : [],
-      links: { self: `${base}/auth/system` },
-    };
+    query(NoQuery, req.query);
+    const system = await identity.callerHasSystemRole(req.ctx);
+    return { system: system ? [{ all: true }] : [], links: { self: `${base()}/auth/system` } };
   });
 }

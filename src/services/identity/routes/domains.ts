@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { first, type Query } from '../../../http/query.js';
 import type { IdentityService } from '../service.js';
 import { collection, domainView } from '../views/resources.view.js';
-import { envelope, optBool, optString, queryBool, reqName, requireAdmin } from './input.js';
+import { DomainCreate, DomainUpdate, querySchema } from './schemas.js';
+import { boolFilter, member, one, query } from './request.js';
+
+const ListQuery = querySchema(['name', 'enabled']);
+type Id = { Params: { id: string } };
 
 export function domainRoutes(app: FastifyInstance, identity: IdentityService): void {
   const base = (): string => `${identity.baseUrl()}/identity/v3`;
 
   app.get('/v3/domains', async (req) => {
-    requireAdmin(req.ctx, 'list_domains');
-    const q = req.query as Query;
-    const domains = await identity.directory.listDomains({
-      name: first(q, 'name'),
-      enabled: queryBool(first(q, 'enabled')),
+    const q = query(ListQuery, req.query);
+    const domains = await identity.listDomains(req.ctx, {
+      name: one(q.name),
+      enabled: boolFilter(q.enabled),
     });
     return collection(
       'domains',
@@ -22,37 +24,33 @@ export function domainRoutes(app: FastifyInstance, identity: IdentityService): v
   });
 
   app.post('/v3/domains', async (req, reply) => {
-    requireAdmin(req.ctx, 'create_domain');
-    const d = envelope(req.body, 'domain');
-    const domain = await identity.directory.createDomain({
-      name: reqName(d, 64),
-      description: optString(d, 'description', 65535),
-      enabled: optBool(d, 'enabled'),
+    identity.authorize(req.ctx, 'create_domain');
+    const d = member(DomainCreate, req.body, 'domain');
+    const domain = await identity.createDomain(req.ctx, {
+      name: d.name,
+      description: d.description,
+      enabled: d.enabled,
     });
     return reply.code(201).send({ domain: domainView(domain, base()) });
   });
 
-  app.get<{ Params: { id: string } }>('/v3/domains/:id', async (req) => {
-    if (req.ctx.domainId !== req.params.id) requireAdmin(req.ctx, 'get_domain');
-    return { domain: domainView(await identity.directory.getDomain(req.params.id), base()) };
-  });
+  app.get<Id>('/v3/domains/:id', async (req) => ({
+    domain: domainView(await identity.getDomain(req.ctx, req.params.id), base()),
+  }));
 
-  app.patch<{ Params: { id: string } }>('/v3/domains/:id', async (req) => {
-    requireAdmin(req.ctx, 'update_domain');
-    const d = envelope(req.body, 'domain');
-    const domain = await identity.directory.updateDomain(req.params.id, {
-      name: d.name === undefined ? undefined : reqName(d, 64),
-      description: optString(d, 'description', 65535),
-      enabled: optBool(d, 'enabled'),
+  app.patch<Id>('/v3/domains/:id', async (req) => {
+    identity.authorize(req.ctx, 'update_domain');
+    const d = member(DomainUpdate, req.body, 'domain');
+    const domain = await identity.updateDomain(req.ctx, req.params.id, {
+      name: d.name,
+      description: d.description,
+      enabled: d.enabled,
     });
-    identity.changed();
     return { domain: domainView(domain, base()) };
   });
 
-  app.delete<{ Params: { id: string } }>('/v3/domains/:id', async (req, reply) => {
-    requireAdmin(req.ctx, 'delete_domain');
-    await identity.directory.deleteDomain(req.params.id);
-    identity.changed();
+  app.delete<Id>('/v3/domains/:id', async (req, reply) => {
+    await identity.deleteDomain(req.ctx, req.params.id);
     return reply.code(204).send();
   });
 }

@@ -1,27 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { first, type Query } from '../../../http/query.js';
 import type { IdentityService } from '../service.js';
 import { collection, projectView, userView } from '../views/resources.view.js';
-import {
-  envelope,
-  optBool,
-  optNullableString,
-  optString,
-  queryBool,
-  reqName,
-  requireAdmin,
-} from './input.js';
+import { UserCreate, UserUpdate, querySchema } from './schemas.js';
+import { boolFilter, member, one, query } from './request.js';
+
+const ListQuery = querySchema(['name', 'domain_id', 'enabled']);
+type Id = { Params: { id: string } };
 
 export function userRoutes(app: FastifyInstance, identity: IdentityService): void {
   const base = (): string => `${identity.baseUrl()}/identity/v3`;
 
   app.get('/v3/users', async (req) => {
-    requireAdmin(req.ctx, 'list_users');
-    const q = req.query as Query;
-    const users = await identity.directory.listUsers({
-      name: first(q, 'name'),
-      domain_id: first(q, 'domain_id'),
-      enabled: queryBool(first(q, 'enabled')),
+    const q = query(ListQuery, req.query);
+    const users = await identity.listUsers(req.ctx, {
+      name: one(q.name),
+      domain_id: one(q.domain_id),
+      enabled: boolFilter(q.enabled),
     });
     return collection(
       'users',
@@ -31,52 +25,45 @@ export function userRoutes(app: FastifyInstance, identity: IdentityService): voi
   });
 
   app.post('/v3/users', async (req, reply) => {
-    requireAdmin(req.ctx, 'create_user');
-    const u = envelope(req.body, 'user');
-    const user = await identity.directory.createUser({
-      name: reqName(u),
-      domain_id: optString(u, 'domain_id', 64),
-      password: optNullableString(u, 'password'),
-      enabled: optBool(u, 'enabled'),
-      default_project_id: optNullableString(u, 'default_project_id'),
-      description: optNullableString(u, 'description'),
-      email: optNullableString(u, 'email'),
+    identity.authorize(req.ctx, 'create_user');
+    const u = member(UserCreate, req.body, 'user');
+    const user = await identity.createUser(req.ctx, {
+      name: u.name,
+      domain_id: u.domain_id,
+      password: u.password,
+      enabled: u.enabled,
+      default_project_id: u.default_project_id,
+      description: u.description,
+      email: u.email,
     });
     return reply.code(201).send({ user: userView(user, base()) });
   });
 
-  app.get<{ Params: { id: string } }>('/v3/users/:id', async (req) => {
-    if (req.ctx.userId !== req.params.id) requireAdmin(req.ctx, 'get_user');
-    return { user: userView(await identity.directory.getUser(req.params.id), base()) };
-  });
+  app.get<Id>('/v3/users/:id', async (req) => ({
+    user: userView(await identity.getUser(req.ctx, req.params.id), base()),
+  }));
 
-  app.patch<{ Params: { id: string } }>('/v3/users/:id', async (req) => {
-    requireAdmin(req.ctx, 'update_user');
-    const u = envelope(req.body, 'user');
-    const user = await identity.directory.updateUser(req.params.id, {
-      name: u.name === undefined ? undefined : reqName(u),
-      password: optNullableString(u, 'password'),
-      enabled: optBool(u, 'enabled'),
-      default_project_id: optNullableString(u, 'default_project_id'),
-      description: optNullableString(u, 'description'),
-      email: optNullableString(u, 'email'),
+  app.patch<Id>('/v3/users/:id', async (req) => {
+    identity.authorize(req.ctx, 'update_user');
+    const u = member(UserUpdate, req.body, 'user');
+    const user = await identity.updateUser(req.ctx, req.params.id, {
+      name: u.name,
+      password: u.password,
+      enabled: u.enabled,
+      default_project_id: u.default_project_id,
+      description: u.description,
+      email: u.email,
     });
-    identity.changed();
     return { user: userView(user, base()) };
   });
 
-  app.delete<{ Params: { id: string } }>('/v3/users/:id', async (req, reply) => {
-    requireAdmin(req.ctx, 'delete_user');
-    await identity.directory.deleteUser(req.params.id);
-    identity.changed();
+  app.delete<Id>('/v3/users/:id', async (req, reply) => {
+    await identity.deleteUser(req.ctx, req.params.id);
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { id: string } }>('/v3/users/:id/projects', async (req) => {
-    if (req.ctx.userId !== req.params.id) requireAdmin(req.ctx, 'list_user_projects');
-    await identity.directory.getUser(req.params.id);
-    const ids = await identity.roles.projectsOf(req.params.id);
-    const projects = await identity.directory.listProjects({ ids });
+  app.get<Id>('/v3/users/:id/projects', async (req) => {
+    const projects = await identity.listUserProjects(req.ctx, req.params.id);
     return collection(
       'projects',
       projects.map((p) => projectView(p, base())),
