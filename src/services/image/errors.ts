@@ -15,14 +15,21 @@ export function renderImageError(err: DomainError): unknown {
 /**
  * Options a request schema may carry for Glance's wording: `message`, a text of the field's own
  * (Glance checks some bodies and queries by hand, each with its text; `%s` is the value as
- * Python's str() prints it); `missing`, its text when absent; `glanceEnum`, the values of a nullable enum, which jsonschema
- * lists in its "is not one of" message.
+ * Python's str() prints it); `missing`, its text when absent; `glanceEnum`, an enum's values and JSON types, which
+ * jsonschema words as "is not of type" or "is not one of".
  */
 export interface GlanceSchemaOptions {
   message?: string;
   /** The text when the property is absent (TypeBox reports that on the property's schema). */
   missing?: string;
-  glanceEnum?: readonly unknown[];
+  glanceEnum?: { values: readonly unknown[]; types: readonly string[] };
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
 }
 
 function ownText(v: SchemaViolation): string | undefined {
@@ -42,10 +49,14 @@ export function schemaViolation(name: string): ViolationRenderer {
     const own = ownText(v);
     if (own !== undefined) return new BadRequest(own);
     const { glanceEnum } = v.schema as GlanceSchemaOptions;
-    const message =
-      glanceEnum && typeof v.value === 'string'
-        ? `${pyRepr(v.value)} is not one of ${pyRepr(glanceEnum)}`
-        : v.message;
+    let message = v.message;
+    if (glanceEnum) {
+      // jsonschema checks `type` before `enum`, and reports the first that fails.
+      const { values, types } = glanceEnum;
+      message = types.includes(jsonType(v.value))
+        ? `${pyRepr(v.value)} is not one of ${pyRepr(values)}`
+        : `${pyRepr(v.value)} is not of type ${types.map((t) => `'${t}'`).join(', ')}`;
+    }
     return new BadRequest(`Provided object does not match schema '${name}': ${message}`);
   };
 }

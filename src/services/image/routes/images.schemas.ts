@@ -8,10 +8,18 @@ import {
   VISIBILITIES,
 } from '../model.js';
 
-/** jsonschema's `type: ['null', 'string'], enum: [None, ...]`, worded as it words it. */
+/** jsonschema's `type: 'string', enum: [...]`, worded as it words it. */
+function stringEnum<T extends string>(values: readonly T[]) {
+  return Type.Union(
+    values.map((v) => Type.Literal(v)),
+    { glanceEnum: { values, types: ['string'] } },
+  );
+}
+
+/** jsonschema's `type: ['null', 'string'], enum: [None, ...]`. */
 function nullableEnum(values: readonly string[]): TSchema {
   return Type.Union([Type.Null(), Type.Union(values.map((v) => Type.Literal(v)))], {
-    glanceEnum: [null, ...values],
+    glanceEnum: { values: [null, ...values], types: ['null', 'string'] },
   });
 }
 
@@ -27,8 +35,8 @@ export const ImageBody = Type.Object(
   {
     id: Type.Optional(Type.String({ pattern: UUID_PATTERN })),
     name: Type.Optional(nullableString(255)),
-    status: Type.Optional(Type.Union(STATUSES.map((s) => Type.Literal(s)))),
-    visibility: Type.Optional(Type.Union(VISIBILITIES.map((v) => Type.Literal(v)))),
+    status: Type.Optional(stringEnum(STATUSES)),
+    visibility: Type.Optional(stringEnum(VISIBILITIES)),
     protected: Type.Optional(Type.Boolean()),
     os_hidden: Type.Optional(Type.Boolean()),
     checksum: Type.Optional(nullableString(32)),
