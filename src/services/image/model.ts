@@ -29,6 +29,7 @@ export const VISIBILITIES = ['community', 'public', 'private', 'shared'] as cons
 export type Visibility = (typeof VISIBILITIES)[number];
 export const MEMBER_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+export type ImageStatus = (typeof STATUSES)[number];
 export const STATUSES = [
   'queued',
   'saving',
@@ -116,26 +117,6 @@ export const READ_ONLY = [
   'locations',
   'stores',
 ] as const;
-
-/**
- * Glance's allowed status transitions (glance/domain/__init__.py Image.valid_state_targets).
- * Every status change goes through `transition`, so an illegal move is a 409, never an overwrite.
- */
-const VALID_TARGETS: Record<string, readonly string[]> = {
-  queued: ['saving', 'uploading', 'importing', 'active', 'deleted'],
-  saving: ['active', 'killed', 'deleted', 'queued'],
-  uploading: ['importing', 'queued', 'deleted'],
-  importing: ['active', 'deleted', 'queued'],
-  active: ['pending_delete', 'deleted', 'deactivated'],
-  killed: ['deleted'],
-  pending_delete: ['deleted', 'active'],
-  deactivated: ['active', 'deleted'],
-  deleted: [],
-};
-
-export function canTransition(from: string, to: string): boolean {
-  return VALID_TARGETS[from]?.includes(to) ?? false;
-}
 
 function schemaError(why: string): BadRequest {
   return new BadRequest(`Provided object does not match schema 'image': ${why}`);

@@ -14,7 +14,6 @@ import {
   checkBaseValue,
   checkExtra,
   checkPropertyQuota,
-  checkTag,
   noProto,
   TAG_QUOTA,
   UUID_PATTERN,
@@ -23,6 +22,7 @@ import {
   type NewImage,
 } from './model.js';
 import { ImageMembers } from './members.js';
+import { ImageTags } from './tags.js';
 import { ImageDataService } from './image-data.js';
 import { moveStatus } from './status.js';
 
@@ -38,7 +38,8 @@ export interface ImagePage {
 
 /** Glance v2: image records, their data, tags and the status machine. */
 export class ImageService {
-  readonly repo: ImageRepo;
+  private readonly repo: ImageRepo;
+  private readonly tags: ImageTags;
   readonly members: ImageMembers;
   /** The image data: upload and download. */
   readonly data: ImageDataService;
@@ -51,6 +52,7 @@ export class ImageService {
   ) {
     this.repo = new ImageRepo(db);
     this.members = new ImageMembers(db, (ctx, id, ex) => this.get(ctx, id, ex));
+    this.tags = new ImageTags(db, (ctx, id, ex) => this.get(ctx, id, ex));
     this.data = new ImageDataService(db, files, (ctx, id) => this.get(ctx, id));
   }
 
@@ -212,42 +214,12 @@ export class ImageService {
       await this.files.remove(image.row.file_id);
   }
 
-  async addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-    checkTag(tag);
-    await this.db.transaction().execute(async (trx) => {
-      const image = await this.get(ctx, id, trx);
-      assertCanModify(ctx, image.row, 'modify_image');
-      if (image.tags.includes(tag)) return;
-      if (image.tags.length >= TAG_QUOTA) {
-        throw new OverLimit(
-          `Maximum number of tags exceeded. Attempted: ${image.tags.length + 1}, Maximum: ${TAG_QUOTA}`,
-        );
-      }
-      await trx.insertInto('image_tags').values({ image_id: image.row.id, value: tag }).execute();
-      await trx
-        .updateTable('images')
-        .set({ updated_at: isoNow() })
-        .where('id', '=', image.row.id)
-        .execute();
-    });
+  addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
+    return this.tags.add(ctx, id, tag);
   }
 
-  async removeTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const image = await this.get(ctx, id, trx);
-      assertCanModify(ctx, image.row, 'modify_image');
-      if (!image.tags.includes(tag)) throw new NotFound(`Tag ${tag} not found`);
-      await trx
-        .deleteFrom('image_tags')
-        .where('image_id', '=', image.row.id)
-        .where('value', '=', tag)
-        .execute();
-      await trx
-        .updateTable('images')
-        .set({ updated_at: isoNow() })
-        .where('id', '=', image.row.id)
-        .execute();
-    });
+  removeTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
+    return this.tags.remove(ctx, id, tag);
   }
 
   /** POST .../actions/deactivate and .../reactivate. */
