@@ -119,8 +119,18 @@ describe('POST /v2/images', () => {
   });
 
   test('read-only, reserved and foreign-owner fields are 403s', async () => {
-    for (const key of ['self', 'file', 'schema', 'direct_url', 'stores', 'status', 'size']) {
-      const value = key === 'size' ? 1 : key === 'status' ? 'active' : 'x';
+    for (const key of [
+      'self',
+      'file',
+      'schema',
+      'direct_url',
+      'stores',
+      'status',
+      'size',
+      'locations',
+    ]) {
+      const value =
+        key === 'size' ? 1 : key === 'status' ? 'active' : key === 'locations' ? [] : 'x';
       glance(await post({ [key]: value }), 403, `Attribute '${key}' is read-only.`, key);
     }
     for (const key of ['location', 'deleted', 'os_glance_import_task']) {

@@ -52,6 +52,8 @@ export const ImageBody = Type.Object(
     tags: Type.Optional(Type.Array(Type.String({ maxLength: 255 }))),
     min_ram: Type.Optional(Type.Integer()),
     min_disk: Type.Optional(Type.Integer()),
+    // Glance's schema has locations (an array); pocketstack keeps none, so it is read-only.
+    locations: Type.Optional(Type.Array(Type.Unknown())),
   },
   { additionalProperties: Type.String() },
 );

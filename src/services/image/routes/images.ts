@@ -4,8 +4,7 @@ import { isJsonObject } from '../../../http/input.js';
 import type { Query } from '../../../http/query.js';
 import { parse, type Static } from '../../../http/schema.js';
 import type { ImageService } from '../service.js';
-import type { NewImage } from '../model.js';
-import { noProto } from '../model.js';
+import { noProto, WRITABLE, type NewImage } from '../model.js';
 import { schemaViolation } from '../errors.js';
 import { imagesView, imageView } from '../views/image.view.js';
 import { ImageBody, ListImagesQuery } from './images.schemas.js';
@@ -28,20 +27,7 @@ const READ_ONLY = [
   'os_hash_value',
   'locations',
 ];
-const BASE: ReadonlySet<string> = new Set([
-  'id',
-  'name',
-  'visibility',
-  'protected',
-  'os_hidden',
-  'container_format',
-  'disk_format',
-  'min_disk',
-  'min_ram',
-  'tags',
-  'owner',
-  ...READ_ONLY,
-]);
+const BASE: ReadonlySet<string> = new Set(['id', ...WRITABLE, ...READ_ONLY]);
 
 function readOnly(key: string): Forbidden {
   return new Forbidden(`Attribute '${key}' is read-only.`);
