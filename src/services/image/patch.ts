@@ -4,6 +4,7 @@ import {
   checkBaseValue,
   checkExtra,
   isReserved,
+  noProto,
   READ_ONLY,
   WRITABLE,
   type FieldValue,
@@ -30,7 +31,7 @@ function isWritable(name: string): name is (typeof WRITABLE)[number] {
  * deprecated media type, whose `add` of an existing property is a conflict.
  */
 export function applyPatch(ctx: RequestContext, image: Image, ops: PatchOp[], v20: boolean): Image {
-  const properties = Object.assign(Object.create(null) as Record<string, string>, image.properties);
+  const properties = Object.assign(noProto<string>(), image.properties);
   const next: Image = { row: { ...image.row }, properties, tags: [...image.tags] };
   for (const { op, name, value } of ops) {
     if (READ_ONLY_SET.has(name)) throw new Forbidden(`Attribute '${name}' is read-only.`);
