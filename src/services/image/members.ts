@@ -68,6 +68,8 @@ export class ImageMembers {
   /** `member` is a project id of at most 255 characters (the column Glance stores it in). */
   async add(ctx: RequestContext, imageId: string, member: string): Promise<ImageMemberRow> {
     if (member === '') throw new BadRequest("Member can't be empty");
+    if (member.length > 255)
+      throw new BadRequest('Expected a member in the form: {"member": "image_id"}');
     return this.db.transaction().execute(async (trx) => {
       const image = await this.getImage(ctx, imageId, trx);
       const refusal = `Not allowed to create members for image ${image.row.id}.`;
