@@ -1,24 +1,16 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { testApp, type TestApp } from '../helpers/app.js';
+import { testApp, useApp } from '../helpers/app.js';
 
-let t: TestApp;
-let demo: Record<string, string>;
-let admin: Record<string, string>;
-before(async () => {
-  t = await testApp();
-  demo = { 'x-auth-token': await t.token('demo') };
-  admin = { 'x-auth-token': await t.token('admin') };
-});
-after(() => t.close());
+const f = useApp();
 
 const OCTET = { 'content-type': 'application/octet-stream' };
 
-async function createImage(body: Record<string, unknown> = {}, headers = demo): Promise<string> {
-  const res = await t.inject({
+async function createImage(body: Record<string, unknown> = {}, headers = f.demo): Promise<string> {
+  const res = await f.t.inject({
     method: 'POST',
     url: '/image/v2/images',
     headers,
@@ -28,8 +20,8 @@ async function createImage(body: Record<string, unknown> = {}, headers = demo): 
   return res.json().id;
 }
 
-function upload(id: string, data: Buffer, headers = demo) {
-  return t.inject({
+function upload(id: string, data: Buffer, headers = f.demo) {
+  return f.t.inject({
     method: 'PUT',
     url: `/image/v2/images/${id}/file`,
     headers: { ...headers, ...OCTET },
@@ -41,17 +33,17 @@ describe('upload and download', () => {
   test('bytes round-trip with md5, sha512, size and virtual size; Content-MD5 is hex', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const id = await createImage();
-    const empty = await t.inject({
+    const empty = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${id}/file`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.equal(empty.statusCode, 204);
     assert.equal(empty.body, '');
     const put = await upload(id, data);
     assert.equal(put.statusCode, 204, put.body);
     const img = (
-      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+      await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: f.demo })
     ).json();
     assert.equal(img.status, 'active');
     assert.equal(img.size, data.length);
@@ -59,10 +51,10 @@ describe('upload and download', () => {
     assert.equal(img.checksum, createHash('md5').update(data).digest('hex'));
     assert.equal(img.os_hash_algo, 'sha512');
     assert.equal(img.os_hash_value, createHash('sha512').update(data).digest('hex'));
-    const get = await t.inject({
+    const get = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${id}/file`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.equal(get.statusCode, 200);
     assert.equal(get.headers['content-type'], 'application/octet-stream');
@@ -79,7 +71,7 @@ describe('upload and download', () => {
     const id = await createImage({ disk_format: 'qcow2' });
     assert.equal((await upload(id, header)).statusCode, 204);
     const img = (
-      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+      await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: f.demo })
     ).json();
     assert.equal(img.virtual_size, 5 * 1024 ** 3);
     assert.equal(img.size, 65536);
@@ -89,24 +81,24 @@ describe('upload and download', () => {
     const data = Buffer.from('0123456789abcdef');
     const id = await createImage();
     await upload(id, data);
-    const part = await t.inject({
+    const part = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${id}/file`,
-      headers: { ...demo, range: 'bytes=2-5' },
+      headers: { ...f.demo, range: 'bytes=2-5' },
     });
     assert.equal(part.statusCode, 206);
     assert.equal(part.body, '2345');
     assert.equal(part.headers['content-range'], 'bytes 2-5/16');
-    const suffix = await t.inject({
+    const suffix = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${id}/file`,
-      headers: { ...demo, range: 'bytes=-3' },
+      headers: { ...f.demo, range: 'bytes=-3' },
     });
     assert.equal(suffix.body, 'def');
-    const bad = await t.inject({
+    const bad = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${id}/file`,
-      headers: { ...demo, range: 'bytes=100-' },
+      headers: { ...f.demo, range: 'bytes=100-' },
     });
     assert.equal(bad.statusCode, 416);
   });
@@ -120,10 +112,10 @@ describe('upload and download', () => {
       again.json().message,
       /^Image status transition from active to saving is not allowed/,
     );
-    const bare = await t.inject({
+    const bare = await f.t.inject({
       method: 'POST',
       url: '/image/v2/images',
-      headers: demo,
+      headers: f.demo,
       payload: { name: 'noformat' },
     });
     const noFormat = await upload(bare.json().id, Buffer.from('abc'));
@@ -132,10 +124,10 @@ describe('upload and download', () => {
       noFormat.json().message,
       /^Properties disk_format, container_format must be set prior to saving data\./,
     );
-    const json = await t.inject({
+    const json = await f.t.inject({
       method: 'PUT',
       url: `/image/v2/images/${id}/file`,
-      headers: { ...demo, 'content-type': 'application/json' },
+      headers: { ...f.demo, 'content-type': 'application/json' },
       payload: '{}',
     });
     assert.equal(json.statusCode, 415);
@@ -143,22 +135,22 @@ describe('upload and download', () => {
 
   test('a size header that does not match the body is a 400 and the image stays queued', async () => {
     const id = await createImage();
-    const res = await t.inject({
+    const res = await f.t.inject({
       method: 'PUT',
       url: `/image/v2/images/${id}/file`,
-      headers: { ...demo, ...OCTET, 'x-openstack-image-size': '10' },
+      headers: { ...f.demo, ...OCTET, 'x-openstack-image-size': '10' },
       payload: Buffer.from('abc'),
     });
     assert.equal(res.statusCode, 400);
     const img = (
-      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+      await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: f.demo })
     ).json();
     assert.equal(img.status, 'queued');
     assert.equal(img.size, null);
   });
 
   test('a store that cannot write kills the image; a client that goes away leaves it queued', async () => {
-    const tmp = path.join(t.dataDir, 'images', '.tmp');
+    const tmp = path.join(f.t.dataDir, 'images', '.tmp');
     fs.rmSync(tmp, { recursive: true });
     fs.writeFileSync(tmp, 'not a directory');
     const id = await createImage();
@@ -170,12 +162,12 @@ describe('upload and download', () => {
       fs.mkdirSync(tmp);
     }
     const img = (
-      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+      await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: f.demo })
     ).json();
     assert.equal(img.status, 'killed');
     assert.equal((await upload(id, Buffer.from('again'))).statusCode, 409);
     assert.equal(
-      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: demo }))
+      (await f.t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: f.demo }))
         .statusCode,
       204,
     );
@@ -184,20 +176,20 @@ describe('upload and download', () => {
   test('deactivated images refuse download with 403; reactivate restores it', async () => {
     const id = await createImage();
     await upload(id, Buffer.from('payload'));
-    const deact = await t.inject({
+    const deact = await f.t.inject({
       method: 'POST',
       url: `/image/v2/images/${id}/actions/deactivate`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.equal(deact.statusCode, 204);
     const img = (
-      await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo })
+      await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: f.demo })
     ).json();
     assert.equal(img.status, 'deactivated');
-    const get = await t.inject({
+    const get = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${id}/file`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.equal(get.statusCode, 403);
     assert.match(
@@ -205,31 +197,32 @@ describe('upload and download', () => {
       /^The requested image has been deactivated\. Image data download is forbidden\./,
     );
     assert.equal(
-      (await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: admin }))
+      (await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: f.admin }))
         .statusCode,
       200,
     );
     assert.equal(
       (
-        await t.inject({
+        await f.t.inject({
           method: 'POST',
           url: `/image/v2/images/${id}/actions/reactivate`,
-          headers: demo,
+          headers: f.demo,
         })
       ).statusCode,
       204,
     );
     assert.equal(
-      (await t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: demo })).body,
+      (await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}/file`, headers: f.demo }))
+        .body,
       'payload',
     );
     const queued = await createImage();
     assert.equal(
       (
-        await t.inject({
+        await f.t.inject({
           method: 'POST',
           url: `/image/v2/images/${queued}/actions/deactivate`,
-          headers: demo,
+          headers: f.demo,
         })
       ).statusCode,
       400,
@@ -241,21 +234,22 @@ describe('upload and download', () => {
     await upload(keep, Buffer.from('kept bytes'));
     const drop = await createImage();
     await upload(drop, Buffer.from('dropped bytes'));
-    const dir = path.join(t.dataDir, 'images');
+    const dir = path.join(f.t.dataDir, 'images');
     const before = fs.readdirSync(dir).length;
     assert.equal(
-      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${drop}`, headers: demo }))
+      (await f.t.inject({ method: 'DELETE', url: `/image/v2/images/${drop}`, headers: f.demo }))
         .statusCode,
       204,
     );
     assert.equal(fs.readdirSync(dir).length, before - 1);
 
-    await t.close();
-    t = await testApp(t.dataDir);
-    const res = await t.inject({
+    await f.t.close();
+    // The fixture closes whichever app it holds at the end.
+    f.t = await testApp(f.t.dataDir);
+    const res = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${keep}/file`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.equal(res.body, 'kept bytes');
   });

@@ -1,18 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, type TestApp } from '../helpers/app.js';
+import { useApp } from '../helpers/app.js';
 
-let t: TestApp;
-let demo: Record<string, string>;
-let admin: Record<string, string>;
-let demoProject: string;
-before(async () => {
-  t = await testApp();
-  demo = { 'x-auth-token': await t.token('demo') };
-  admin = { 'x-auth-token': await t.token('admin') };
-  demoProject = (await t.app.identity.directory.findProject('demo', 'default')).id;
-});
-after(() => t.close());
+const f = useApp();
 
 const PATCH = { 'content-type': 'application/openstack-images-v2.1-json-patch' };
 
@@ -20,201 +10,257 @@ async function create(
   headers: Record<string, string>,
   body: Record<string, unknown>,
 ): Promise<string> {
-  const res = await t.inject({ method: 'POST', url: '/image/v2/images', headers, payload: body });
+  const res = await f.t.inject({ method: 'POST', url: '/image/v2/images', headers, payload: body });
   assert.equal(res.statusCode, 201, res.body);
   return res.json().id;
 }
 
 async function ids(headers: Record<string, string>, qs = ''): Promise<string[]> {
-  const res = await t.inject({ method: 'GET', url: `/image/v2/images?limit=1000${qs}`, headers });
+  const res = await f.t.inject({ method: 'GET', url: `/image/v2/images?limit=1000${qs}`, headers });
   assert.equal(res.statusCode, 200, res.body);
   return res.json().images.map((i: { id: string }) => i.id);
 }
 
 describe('project isolation and Glance visibility', () => {
   test('demo never sees or changes admin private images; admin sees and changes demo ones', async () => {
-    const adminPrivate = await create(admin, { name: 'admin-private', visibility: 'private' });
-    const demoPrivate = await create(demo, { name: 'demo-private', visibility: 'private' });
+    const adminPrivate = await create(f.admin, { name: 'admin-private', visibility: 'private' });
+    const demoPrivate = await create(f.demo, { name: 'demo-private', visibility: 'private' });
     assert.equal(
-      (await t.inject({ method: 'GET', url: `/image/v2/images/${adminPrivate}`, headers: demo }))
-        .statusCode,
+      (
+        await f.t.inject({
+          method: 'GET',
+          url: `/image/v2/images/${adminPrivate}`,
+          headers: f.demo,
+        })
+      ).statusCode,
       404,
     );
-    assert.ok(!(await ids(demo)).includes(adminPrivate));
-    assert.ok(!(await ids(demo, '&visibility=private')).includes(adminPrivate));
-    const patch = await t.inject({
+    assert.ok(!(await ids(f.demo)).includes(adminPrivate));
+    assert.ok(!(await ids(f.demo, '&visibility=private')).includes(adminPrivate));
+    const patch = await f.t.inject({
       method: 'PATCH',
       url: `/image/v2/images/${adminPrivate}`,
-      headers: { ...demo, ...PATCH },
+      headers: { ...f.demo, ...PATCH },
       payload: [{ op: 'replace', path: '/name', value: 'pwned' }],
     });
     assert.equal(patch.statusCode, 404);
     assert.equal(
-      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${adminPrivate}`, headers: demo }))
-        .statusCode,
+      (
+        await f.t.inject({
+          method: 'DELETE',
+          url: `/image/v2/images/${adminPrivate}`,
+          headers: f.demo,
+        })
+      ).statusCode,
       404,
     );
-    assert.ok((await ids(admin)).includes(demoPrivate));
-    const adminPatch = await t.inject({
+    assert.ok((await ids(f.admin)).includes(demoPrivate));
+    const adminPatch = await f.t.inject({
       method: 'PATCH',
       url: `/image/v2/images/${demoPrivate}`,
-      headers: { ...admin, ...PATCH },
+      headers: { ...f.admin, ...PATCH },
       payload: [{ op: 'replace', path: '/name', value: 'by-admin' }],
     });
     assert.equal(adminPatch.statusCode, 200);
   });
 
   test("--private lists only the caller's private images; a default-visibility image is not in it", async () => {
-    const priv = await create(demo, { name: 'p', visibility: 'private' });
-    const shared = await create(demo, { name: 's' });
-    const privateIds = await ids(demo, '&visibility=private');
+    const priv = await create(f.demo, { name: 'p', visibility: 'private' });
+    const shared = await create(f.demo, { name: 's' });
+    const privateIds = await ids(f.demo, '&visibility=private');
     assert.ok(privateIds.includes(priv));
     assert.ok(!privateIds.includes(shared));
-    assert.ok((await ids(demo, '&visibility=shared')).includes(shared));
+    assert.ok((await ids(f.demo, '&visibility=shared')).includes(shared));
   });
 
   test('public images are seen by all but changed only by their owner; only admin publishes', async () => {
-    const pub = await create(admin, { name: 'pub', visibility: 'public' });
-    assert.ok((await ids(demo)).includes(pub));
-    assert.ok((await ids(demo, '&visibility=public')).includes(pub));
-    const patch = await t.inject({
+    const pub = await create(f.admin, { name: 'pub', visibility: 'public' });
+    assert.ok((await ids(f.demo)).includes(pub));
+    assert.ok((await ids(f.demo, '&visibility=public')).includes(pub));
+    const patch = await f.t.inject({
       method: 'PATCH',
       url: `/image/v2/images/${pub}`,
-      headers: { ...demo, ...PATCH },
+      headers: { ...f.demo, ...PATCH },
       payload: [{ op: 'replace', path: '/name', value: 'x' }],
     });
     assert.equal(patch.statusCode, 403);
     assert.equal(
-      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${pub}`, headers: demo }))
+      (await f.t.inject({ method: 'DELETE', url: `/image/v2/images/${pub}`, headers: f.demo }))
         .statusCode,
       403,
     );
   });
 
   test('community images: visible by id and with visibility=community, not in the default list', async () => {
-    const com = await create(admin, { name: 'com', visibility: 'community' });
+    const com = await create(f.admin, { name: 'com', visibility: 'community' });
     assert.equal(
-      (await t.inject({ method: 'GET', url: `/image/v2/images/${com}`, headers: demo })).statusCode,
+      (await f.t.inject({ method: 'GET', url: `/image/v2/images/${com}`, headers: f.demo }))
+        .statusCode,
       200,
     );
-    assert.ok(!(await ids(demo)).includes(com));
-    assert.ok((await ids(demo, '&visibility=community')).includes(com));
+    assert.ok(!(await ids(f.demo)).includes(com));
+    assert.ok((await ids(f.demo, '&visibility=community')).includes(com));
   });
 
   test('sharing: pending images are hidden until accepted; only the member decides; owner removes', async () => {
-    const img = await create(admin, { name: 'to-share' });
-    const add = await t.inject({
+    const img = await create(f.admin, { name: 'to-share' });
+    const add = await f.t.inject({
       method: 'POST',
       url: `/image/v2/images/${img}/members`,
-      headers: admin,
-      payload: { member: demoProject },
+      headers: f.admin,
+      payload: { member: f.demoProject },
     });
     assert.equal(add.statusCode, 200);
     assert.equal(add.json().status, 'pending');
     assert.equal(add.json().schema, '/v2/schemas/member');
-    const dup = await t.inject({
+    const dup = await f.t.inject({
       method: 'POST',
       url: `/image/v2/images/${img}/members`,
-      headers: admin,
-      payload: { member: demoProject },
+      headers: f.admin,
+      payload: { member: f.demoProject },
     });
     assert.equal(dup.statusCode, 409);
-    assert.ok(!(await ids(demo)).includes(img));
-    assert.ok((await ids(demo, '&visibility=shared&member_status=pending')).includes(img));
+    assert.ok(!(await ids(f.demo)).includes(img));
+    assert.ok((await ids(f.demo, '&visibility=shared&member_status=pending')).includes(img));
     assert.equal(
-      (await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode,
+      (await f.t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: f.demo }))
+        .statusCode,
       200,
     );
 
-    const member = `/image/v2/images/${img}/members/${demoProject}`;
-    const byOwner = await t.inject({
+    const member = `/image/v2/images/${img}/members/${f.demoProject}`;
+    const byOwner = await f.t.inject({
       method: 'PUT',
       url: member,
-      headers: admin,
+      headers: f.admin,
       payload: { status: 'accepted' },
     });
     assert.equal(byOwner.statusCode, 403);
-    const invalid = await t.inject({
+    const invalid = await f.t.inject({
       method: 'PUT',
       url: member,
-      headers: demo,
+      headers: f.demo,
       payload: { status: 'notavalidstatus' },
     });
     assert.equal(invalid.statusCode, 400);
-    const accept = await t.inject({
+    const accept = await f.t.inject({
       method: 'PUT',
       url: member,
-      headers: demo,
-      payload: { member: demoProject, status: 'accepted' },
+      headers: f.demo,
+      payload: { member: f.demoProject, status: 'accepted' },
     });
     assert.equal(accept.statusCode, 200);
-    assert.ok((await ids(demo)).includes(img));
-    const list = await t.inject({
+    assert.ok((await ids(f.demo)).includes(img));
+    const list = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${img}/members`,
-      headers: admin,
+      headers: f.admin,
     });
     assert.deepEqual(
       list.json().members.map((m: any) => [m.member_id, m.status]),
-      [[demoProject, 'accepted']],
+      [[f.demoProject, 'accepted']],
     );
     assert.equal(list.json().schema, '/v2/schemas/members');
     // A member may not share the image onwards or change it.
-    const onward = await t.inject({
+    const onward = await f.t.inject({
       method: 'POST',
       url: `/image/v2/images/${img}/members`,
-      headers: demo,
+      headers: f.demo,
       payload: { member: 'x' },
     });
     assert.equal(onward.statusCode, 403);
     assert.equal(
-      (await t.inject({ method: 'DELETE', url: member, headers: admin })).statusCode,
+      (await f.t.inject({ method: 'DELETE', url: member, headers: f.admin })).statusCode,
       204,
     );
-    assert.ok(!(await ids(demo)).includes(img));
+    assert.ok(!(await ids(f.demo)).includes(img));
     assert.equal(
-      (await t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: demo })).statusCode,
+      (await f.t.inject({ method: 'GET', url: `/image/v2/images/${img}`, headers: f.demo }))
+        .statusCode,
       404,
     );
   });
 
-  test('only shared images have members', async () => {
-    const img = await create(admin, { name: 'private', visibility: 'private' });
-    const add = await t.inject({
-      method: 'POST',
-      url: `/image/v2/images/${img}/members`,
-      headers: admin,
-      payload: { member: demoProject },
+  test('only shared images have members: every member call says so as Glance does', async () => {
+    const message = (res: { json(): any }) => res.json().message.split('<br />')[0];
+    for (const visibility of ['private', 'public', 'community']) {
+      const img = await create(f.admin, { name: visibility, visibility });
+      const url = `/image/v2/images/${img}/members`;
+      // Glance image_members.py: index, create, update and delete refuse with 403 ...
+      const list = await f.t.inject({ method: 'GET', url, headers: f.admin });
+      assert.equal(list.statusCode, 403, visibility);
+      assert.equal(
+        message(list),
+        `Not allowed to list members for image ${img}: Only shared images have members.`,
+      );
+      const add = await f.t.inject({
+        method: 'POST',
+        url,
+        headers: f.admin,
+        payload: { member: f.demoProject },
+      });
+      assert.equal(add.statusCode, 403);
+      assert.equal(message(add), `Not allowed to create members for image ${img}.`);
+      const update = await f.t.inject({
+        method: 'PUT',
+        url: `${url}/${f.demoProject}`,
+        headers: f.admin,
+        payload: { status: 'accepted' },
+      });
+      assert.equal(update.statusCode, 403);
+      assert.equal(message(update), `Not allowed to update members for image ${img}.`);
+      const remove = await f.t.inject({
+        method: 'DELETE',
+        url: `${url}/${f.demoProject}`,
+        headers: f.admin,
+      });
+      assert.equal(remove.statusCode, 403);
+      assert.equal(message(remove), `Not allowed to delete members for image ${img}.`);
+      // ... and show hides it as a 404.
+      const show = await f.t.inject({
+        method: 'GET',
+        url: `${url}/${f.demoProject}`,
+        headers: f.admin,
+      });
+      assert.equal(show.statusCode, 404);
+      assert.equal(message(show), 'Only shared images have members.');
+    }
+    // A public image listed by another project: the same 403, not an empty list.
+    const pub = await create(f.admin, { name: 'pub', visibility: 'public' });
+    const res = await f.t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${pub}/members`,
+      headers: f.demo,
     });
-    assert.equal(add.statusCode, 403);
+    assert.equal(res.statusCode, 403);
   });
 });
 
 describe('listing', () => {
   let made: string[] = [];
   before(async () => {
-    const res = await t.inject({
+    const res = await f.t.inject({
       method: 'POST',
       url: '/identity/v3/projects',
-      headers: admin,
+      headers: f.admin,
       payload: { project: { name: 'lister' } },
     });
     const project = res.json().project.id;
-    const userRes = await t.inject({
+    const userRes = await f.t.inject({
       method: 'POST',
       url: '/identity/v3/users',
-      headers: admin,
+      headers: f.admin,
       payload: { user: { name: 'lister', password: 'pw' } },
     });
     const roles = (
-      await t.inject({ method: 'GET', url: '/identity/v3/roles?name=member', headers: admin })
+      await f.t.inject({ method: 'GET', url: '/identity/v3/roles?name=member', headers: f.admin })
     ).json().roles;
-    await t.inject({
+    await f.t.inject({
       method: 'PUT',
       url: `/identity/v3/projects/${project}/users/${userRes.json().user.id}/roles/${roles[0].id}`,
-      headers: admin,
+      headers: f.admin,
     });
-    const auth = await t.inject({
+    const auth = await f.t.inject({
       method: 'POST',
       url: '/identity/v3/auth/tokens',
       payload: {
@@ -252,7 +298,7 @@ describe('listing', () => {
     let url: string | undefined = `/v2/images?limit=3${owner}`;
     let pages = 0;
     while (url) {
-      const res = await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders });
+      const res = await f.t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders });
       const body = res.json();
       assert.equal(body.schema, '/v2/schemas/images');
       seen.push(...body.images.map((i: { id: string }) => i.id));
@@ -263,7 +309,7 @@ describe('listing', () => {
     assert.equal(pages, 3);
     assert.deepEqual([...seen].sort(), [...made].sort());
     // Newest first by default; images made in the same millisecond are ordered by id, descending.
-    const rows = await t.db
+    const rows = await f.t.db
       .selectFrom('images')
       .select(['id', 'created_at'])
       .where('id', 'in', made)
@@ -296,7 +342,7 @@ describe('listing', () => {
   });
 
   test('sorting by name and by sort_key/sort_dir, with marker pages in that order', async () => {
-    const res = await t.inject({
+    const res = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images?sort=name:asc${owner}`,
       headers: listerHeaders,
@@ -307,7 +353,7 @@ describe('listing', () => {
     let url: string | undefined = `/v2/images?sort_key=name&sort_dir=desc&limit=2${owner}`;
     while (url) {
       const body: any = (
-        await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })
+        await f.t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })
       ).json();
       all.push(...body.images.map((i: { name: string }) => i.name));
       url = body.next;
@@ -319,13 +365,13 @@ describe('listing', () => {
   test('marker pages of a mixed-direction sort follow the one-page order exactly', async () => {
     const sort = `sort=name:asc,disk_format:desc${owner}`;
     const whole = (
-      await t.inject({ method: 'GET', url: `/image/v2/images?${sort}`, headers: listerHeaders })
+      await f.t.inject({ method: 'GET', url: `/image/v2/images?${sort}`, headers: listerHeaders })
     ).json();
     const paged: string[] = [];
     let url: string | undefined = `/v2/images?${sort}&limit=2`;
     while (url) {
       const body: any = (
-        await t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })
+        await f.t.inject({ method: 'GET', url: `/image${url}`, headers: listerHeaders })
       ).json();
       paged.push(...body.images.map((i: { id: string }) => i.id));
       url = body.next;
@@ -348,7 +394,7 @@ describe('listing', () => {
 
   test('a listed image is the image GET shows, tags and extra properties included', async () => {
     const listed = (
-      await t.inject({
+      await f.t.inject({
         method: 'GET',
         url: `/image/v2/images?tag=low${owner}`,
         headers: listerHeaders,
@@ -357,7 +403,7 @@ describe('listing', () => {
     assert.equal(listed.length, 3);
     for (const image of listed) {
       const shown = (
-        await t.inject({
+        await f.t.inject({
           method: 'GET',
           url: `/image/v2/images/${image.id}`,
           headers: listerHeaders,
@@ -386,7 +432,7 @@ describe('listing', () => {
     assert.equal(await get('&id=not-a-uuid'), 0);
     assert.equal(await get(`&id=${made[0]}`), 1);
     const none = (
-      await t.inject({
+      await f.t.inject({
         method: 'GET',
         url: `/image/v2/images?limit=0${owner}`,
         headers: listerHeaders,

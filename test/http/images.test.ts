@@ -1,22 +1,16 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, type TestApp } from '../helpers/app.js';
+import { useApp } from '../helpers/app.js';
 
-let t: TestApp;
-let demo: Record<string, string>;
-before(async () => {
-  t = await testApp();
-  demo = { 'x-auth-token': await t.token('demo') };
-});
-after(() => t.close());
+const f = useApp();
 
 const PATCH = { 'content-type': 'application/openstack-images-v2.1-json-patch' };
 
 async function create(
   body: Record<string, unknown> = {},
-  headers = demo,
+  headers = f.demo,
 ): Promise<Record<string, any>> {
-  const res = await t.inject({
+  const res = await f.t.inject({
     method: 'POST',
     url: '/image/v2/images',
     headers,
@@ -41,22 +35,22 @@ function glanceError(
 
 describe('versions', () => {
   test('the root answers 300 with every v2 minor version, no token needed', async () => {
-    const res = await t.inject({ method: 'GET', url: '/image' });
+    const res = await f.t.inject({ method: 'GET', url: '/image' });
     assert.equal(res.statusCode, 300);
     const versions = res.json().versions;
     assert.equal(versions[0].id, 'v2.15');
     assert.equal(versions[0].status, 'CURRENT');
     assert.ok(versions.every((v: any) => v.links[0].href.endsWith('/image/v2/')));
-    assert.equal((await t.inject({ method: 'GET', url: '/image/versions' })).statusCode, 200);
+    assert.equal((await f.t.inject({ method: 'GET', url: '/image/versions' })).statusCode, 200);
   });
 });
 
 describe('create, show, update, delete', () => {
   test('create gives a queued image with every base key, default visibility shared', async () => {
-    const res = await t.inject({
+    const res = await f.t.inject({
       method: 'POST',
       url: '/image/v2/images',
-      headers: demo,
+      headers: f.demo,
       payload: {
         name: 'cirros',
         disk_format: 'qcow2',
@@ -80,10 +74,10 @@ describe('create, show, update, delete', () => {
     assert.equal(img.file, `/v2/images/${img.id}/file`);
     assert.equal(img.schema, '/v2/schemas/image');
     assert.match(img.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const shown = await t.inject({
+    const shown = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${img.id}`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.deepEqual(shown.json(), img);
   });
@@ -91,10 +85,10 @@ describe('create, show, update, delete', () => {
   test('create with a chosen id; the same id twice is a 409', async () => {
     const id = '6a1b2c3d-0000-4000-8000-000000000001';
     assert.equal((await create({ id })).id, id);
-    const again = await t.inject({
+    const again = await f.t.inject({
       method: 'POST',
       url: '/image/v2/images',
-      headers: demo,
+      headers: f.demo,
       payload: { id },
     });
     glanceError(again, 409);
@@ -102,10 +96,10 @@ describe('create, show, update, delete', () => {
 
   test('PATCH add/replace/remove with the v2.1 media type', async () => {
     const img = await create({ color: 'red' });
-    const res = await t.inject({
+    const res = await f.t.inject({
       method: 'PATCH',
       url: `/image/v2/images/${img.id}`,
-      headers: { ...demo, ...PATCH },
+      headers: { ...f.demo, ...PATCH },
       payload: [
         { op: 'replace', path: '/name', value: 'renamed' },
         { op: 'add', path: '/shape', value: 'round' },
@@ -127,30 +121,30 @@ describe('create, show, update, delete', () => {
 
   test('a protected image cannot be deleted (403); unprotected it can, then 404', async () => {
     const img = await create({ protected: true });
-    const del = await t.inject({
+    const del = await f.t.inject({
       method: 'DELETE',
       url: `/image/v2/images/${img.id}`,
-      headers: demo,
+      headers: f.demo,
     });
     glanceError(del, 403, `Image ${img.id} is protected and cannot be deleted.`);
-    await t.inject({
+    await f.t.inject({
       method: 'PATCH',
       url: `/image/v2/images/${img.id}`,
-      headers: { ...demo, ...PATCH },
+      headers: { ...f.demo, ...PATCH },
       payload: [{ op: 'replace', path: '/protected', value: false }],
     });
     assert.equal(
-      (await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo }))
+      (await f.t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: f.demo }))
         .statusCode,
       204,
     );
     glanceError(
-      await t.inject({ method: 'GET', url: `/image/v2/images/${img.id}`, headers: demo }),
+      await f.t.inject({ method: 'GET', url: `/image/v2/images/${img.id}`, headers: f.demo }),
       404,
       `No image found with ID ${img.id}`,
     );
     glanceError(
-      await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo }),
+      await f.t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: f.demo }),
       404,
       `Failed to find image ${img.id} to delete`,
     );
@@ -159,35 +153,35 @@ describe('create, show, update, delete', () => {
   test('tags: add is idempotent, removing a missing tag is a 404', async () => {
     const img = await create();
     for (let i = 0; i < 2; i++) {
-      const res = await t.inject({
+      const res = await f.t.inject({
         method: 'PUT',
         url: `/image/v2/images/${img.id}/tags/blue`,
-        headers: demo,
+        headers: f.demo,
       });
       assert.equal(res.statusCode, 204);
       assert.equal(res.body, '');
     }
-    const shown = await t.inject({
+    const shown = await f.t.inject({
       method: 'GET',
       url: `/image/v2/images/${img.id}`,
-      headers: demo,
+      headers: f.demo,
     });
     assert.deepEqual(shown.json().tags, ['blue']);
     assert.equal(
       (
-        await t.inject({
+        await f.t.inject({
           method: 'DELETE',
           url: `/image/v2/images/${img.id}/tags/blue`,
-          headers: demo,
+          headers: f.demo,
         })
       ).statusCode,
       204,
     );
     glanceError(
-      await t.inject({
+      await f.t.inject({
         method: 'DELETE',
         url: `/image/v2/images/${img.id}/tags/blue`,
-        headers: demo,
+        headers: f.demo,
       }),
       404,
     );
@@ -195,7 +189,7 @@ describe('create, show, update, delete', () => {
 
   test('schemas', async () => {
     const image = (
-      await t.inject({ method: 'GET', url: '/image/v2/schemas/image', headers: demo })
+      await f.t.inject({ method: 'GET', url: '/image/v2/schemas/image', headers: f.demo })
     ).json();
     assert.equal(image.name, 'image');
     assert.deepEqual(image.additionalProperties, { type: 'string' });
@@ -210,14 +204,15 @@ describe('create, show, update, delete', () => {
       ['self', 'enclosure', 'describedby'],
     );
     const images = (
-      await t.inject({ method: 'GET', url: '/image/v2/schemas/images', headers: demo })
+      await f.t.inject({ method: 'GET', url: '/image/v2/schemas/images', headers: f.demo })
     ).json();
     assert.equal(images.name, 'images');
     assert.equal(images.properties.images.items.name, 'image');
     for (const name of ['member', 'members']) {
       assert.equal(
-        (await t.inject({ method: 'GET', url: `/image/v2/schemas/${name}`, headers: demo })).json()
-          .name,
+        (
+          await f.t.inject({ method: 'GET', url: `/image/v2/schemas/${name}`, headers: f.demo })
+        ).json().name,
         name,
       );
     }
@@ -226,22 +221,27 @@ describe('create, show, update, delete', () => {
 
 describe('bad input gets Glance 4xx, never a 500', () => {
   test('malformed JSON and non-object bodies are 400', async () => {
-    const res = await t.inject({
+    const res = await f.t.inject({
       method: 'POST',
       url: '/image/v2/images',
-      headers: { ...demo, 'content-type': 'application/json' },
+      headers: { ...f.demo, 'content-type': 'application/json' },
       payload: '{"name": ',
     });
     glanceError(res, 400);
     glanceError(
-      await t.inject({ method: 'POST', url: '/image/v2/images', headers: demo, payload: [1, 2] }),
+      await f.t.inject({
+        method: 'POST',
+        url: '/image/v2/images',
+        headers: f.demo,
+        payload: [1, 2],
+      }),
       400,
     );
   });
 
   test('invalid formats, long names, non-string properties, read-only and reserved keys', async () => {
     const post = (payload: object) =>
-      t.inject({ method: 'POST', url: '/image/v2/images', headers: demo, payload });
+      f.t.inject({ method: 'POST', url: '/image/v2/images', headers: f.demo, payload });
     glanceError(await post({ container_format: 'wrong' }), 400, /does not match schema/);
     glanceError(await post({ disk_format: 'wrong' }), 400);
     glanceError(await post({ name: 'n'.repeat(256) }), 400, /is too long/);
@@ -263,19 +263,19 @@ describe('bad input gets Glance 4xx, never a 500', () => {
     const img = await create();
     const url = `/image/v2/images/${img.id}`;
     glanceError(
-      await t.inject({
+      await f.t.inject({
         method: 'PATCH',
         url,
-        headers: demo,
+        headers: f.demo,
         payload: [{ op: 'replace', path: '/name', value: 'y' }],
       }),
       415,
     );
     const patch = (payload: unknown) =>
-      t.inject({
+      f.t.inject({
         method: 'PATCH',
         url,
-        headers: { ...demo, ...PATCH },
+        headers: { ...f.demo, ...PATCH },
         payload: JSON.stringify(payload),
       });
     glanceError(await patch({ op: 'replace' }), 400);
@@ -292,10 +292,10 @@ describe('bad input gets Glance 4xx, never a 500', () => {
       'Property missing does not exist.',
     );
     glanceError(await patch([{ op: 'add', path: '/os_glance_x', value: 'v' }]), 403);
-    const malformed = await t.inject({
+    const malformed = await f.t.inject({
       method: 'PATCH',
       url,
-      headers: { ...demo, ...PATCH },
+      headers: { ...f.demo, ...PATCH },
       payload: '[{',
     });
     glanceError(malformed, 400);
@@ -304,23 +304,23 @@ describe('bad input gets Glance 4xx, never a 500', () => {
   test('unknown ids, names in the id slot and an empty id are 404', async () => {
     for (const id of ['6a1b2c3d-0000-4000-8000-00000000dead', 'cirros', 'null', '%20']) {
       glanceError(
-        await t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: demo }),
+        await f.t.inject({ method: 'GET', url: `/image/v2/images/${id}`, headers: f.demo }),
         404,
       );
       glanceError(
-        await t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: demo }),
+        await f.t.inject({ method: 'DELETE', url: `/image/v2/images/${id}`, headers: f.demo }),
         404,
       );
     }
     glanceError(
-      await t.inject({ method: 'GET', url: '/image/v2/images/x/bogus', headers: demo }),
+      await f.t.inject({ method: 'GET', url: '/image/v2/images/x/bogus', headers: f.demo }),
       404,
     );
   });
 
   test('limits, markers and sorts', async () => {
     const get = (qs: string) =>
-      t.inject({ method: 'GET', url: `/image/v2/images?${qs}`, headers: demo });
+      f.t.inject({ method: 'GET', url: `/image/v2/images?${qs}`, headers: f.demo });
     glanceError(await get('limit=-1'), 400, 'limit param must be positive');
     glanceError(await get('limit=abc'), 400, 'limit param must be an integer');
     assert.equal((await get('limit=99999999999999999999')).statusCode, 200);
@@ -338,7 +338,7 @@ describe('bad input gets Glance 4xx, never a 500', () => {
 
   test('missing or bogus tokens are 401 in Keystone form', async () => {
     for (const headers of [{}, { 'x-auth-token': 'bogus' }]) {
-      const res = await t.inject({ method: 'GET', url: '/image/v2/images', headers });
+      const res = await f.t.inject({ method: 'GET', url: '/image/v2/images', headers });
       assert.equal(res.statusCode, 401);
       assert.equal(res.json().error.message, 'The request you have made requires authentication.');
     }

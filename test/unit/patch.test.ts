@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPatch, parsePatch, PATCH_V20, PATCH_V21 } from '../../src/services/image/patch.js';
+import { applyPatch } from '../../src/services/image/patch.js';
+import { parsePatch, PATCH_V20, PATCH_V21 } from '../../src/services/image/routes/patch-body.js';
 import type { Image } from '../../src/services/image/model.js';
 import type { RequestContext } from '../../src/context.js';
-import { Conflict, Forbidden, UnsupportedMediaType } from '../../src/errors.js';
+import { BadRequest, Conflict, Forbidden, UnsupportedMediaType } from '../../src/errors.js';
 
 const member: RequestContext = {
   requestId: 'req-1',
@@ -89,4 +90,30 @@ test('JSON pointer escapes are honoured', () => {
     false,
   );
   assert.equal(next.properties['a/b~c'], 'v');
+});
+
+test('pointers as Glance validates them, with its texts', () => {
+  const path = (p: unknown) => () => parsePatch(PATCH_V21, [{ op: 'add', path: p, value: 'v' }]);
+  const bad = (p: unknown, message: string) =>
+    assert.throws(path(p), (e: Error) => e instanceof BadRequest && e.message === message);
+  bad('name', 'Pointer `name` does not start with "/".');
+  bad('/a//b', 'Pointer `/a//b` contains adjacent "/".');
+  bad('/a/', 'Pointer `/a/` end with "/".');
+  bad('/a~2', 'Pointer `/a~2` contains "~" not part of a recognized escape sequence.');
+  bad('/a/b', "Invalid JSON pointer for this resource: '/a/b'");
+  bad({ toString: 'x' }, "Pointer `{'toString': 'x'}` does not start with \"/\".");
+  assert.throws(
+    () => parsePatch(PATCH_V21, [{ op: { toString: 'x' }, path: '/a', value: 'v' }]),
+    (e: Error) =>
+      e.message ===
+      "Invalid operation: `{'toString': 'x'}`. It must be one of the following: add, remove, replace.",
+  );
+});
+
+test('a property named like a prototype member is an ordinary property', () => {
+  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const { ops } = parsePatch(PATCH_V21, [{ op: 'add', path: `/${name}`, value: 'v' }]);
+    const next = applyPatch(member, image(), ops, false);
+    assert.equal(Object.getOwnPropertyDescriptor(next.properties, name)?.value, 'v');
+  }
 });

@@ -14,10 +14,15 @@ export function canSee(ctx: RequestContext, row: ImageRow, isMember: boolean): b
 }
 
 /** Changing an image, its data or its tags: admin, or a member (not a reader) of the owning project. */
-export function assertCanModify(ctx: RequestContext, row: ImageRow, action: string): void {
+export function assertCanModify(
+  ctx: RequestContext,
+  row: ImageRow,
+  action: string,
+  refusal = `You are not authorized to complete ${action} action.`,
+): void {
   if (ctx.isAdmin) return;
   if (row.owner !== null && row.owner === ctx.projectId && ctx.roles.includes('member')) return;
-  throw new Forbidden(`You are not authorized to complete ${action} action.`);
+  throw new Forbidden(refusal);
 }
 
 export function assertCanWrite(ctx: RequestContext, action: string): void {

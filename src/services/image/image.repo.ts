@@ -1,7 +1,7 @@
 import { withArrayReader, type Db, type ReadArrays } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import type { Sql } from './list-query.js';
-import type { Image } from './model.js';
+import { noProto, type Image } from './model.js';
 
 type Executor = Db;
 
@@ -101,7 +101,7 @@ export class ImageRepo {
   page(clauses: Sql): Promise<Image[]> {
     return withArrayReader(this.db, (read) => {
       const images = readRows(read, `${SELECT_ROWS} ${clauses.text}`, clauses.params).map(
-        (row): Image => ({ row, properties: {}, tags: [] }),
+        (row): Image => ({ row, properties: noProto(), tags: [] }),
       );
       if (images.length > 0)
         attachChildren(read, new Map(images.map((image) => [image.row.id, image])));
@@ -113,7 +113,7 @@ export class ImageRepo {
   async find(id: string, ex: Executor = this.db): Promise<Image | undefined> {
     const row = await ex.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const image: Image = { row, properties: {}, tags: [] };
+    const image: Image = { row, properties: noProto(), tags: [] };
     for (const p of await ex
       .selectFrom('image_properties')
       .selectAll()

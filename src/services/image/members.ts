@@ -4,11 +4,18 @@ import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from '../../erro
 import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
 import { assertCanModify } from './access.js';
-import type { Image } from './model.js';
+import type { Image, MemberStatus } from './model.js';
 
 /** Glance's image_member_quota default. */
 const MEMBER_QUOTA = 128;
-export const MEMBER_STATUSES = ['pending', 'accepted', 'rejected'] as const;
+
+/**
+ * Glance (image_members.py `_check_visibility_and_ownership`) refuses every member call on an
+ * image that is not `shared`: each call words the refusal its own way.
+ */
+function assertShared(image: Image, refusal: string): void {
+  if (image.row.visibility !== 'shared') throw new Forbidden(refusal);
+}
 
 type GetImage = (ctx: RequestContext, id: string, ex?: Db) => Promise<Image>;
 
@@ -33,6 +40,10 @@ export class ImageMembers {
   /** The owner and admins see every member; a member sees only itself. */
   async list(ctx: RequestContext, imageId: string): Promise<ImageMemberRow[]> {
     const image = await this.getImage(ctx, imageId);
+    assertShared(
+      image,
+      `Not allowed to list members for image ${image.row.id}: Only shared images have members.`,
+    );
     let q = this.db
       .selectFrom('image_members')
       .selectAll()
@@ -45,29 +56,27 @@ export class ImageMembers {
 
   async get(ctx: RequestContext, imageId: string, memberId: string): Promise<ImageMemberRow> {
     const image = await this.getImage(ctx, imageId);
+    // Glance turns this refusal into a 404, so as not to tell what the image is.
+    if (image.row.visibility !== 'shared') throw new NotFound('Only shared images have members.');
     const row = await this.find(image.row.id, memberId);
     if (!row || (!ctx.isAdmin && image.row.owner !== ctx.projectId && memberId !== ctx.projectId)) {
-      throw new NotFound(`Member ${memberId} not found in image ${image.row.id}`);
+      throw new NotFound(`${memberId} not found in the member list of the image ${image.row.id}.`);
     }
     return row;
   }
 
-  async add(ctx: RequestContext, imageId: string, member: unknown): Promise<ImageMemberRow> {
-    if (typeof member !== 'string' || member === '' || member.length > 255) {
-      throw new BadRequest('Member to be added not specified');
-    }
+  /** `member` is a project id of at most 255 characters (the column Glance stores it in). */
+  async add(ctx: RequestContext, imageId: string, member: string): Promise<ImageMemberRow> {
+    if (member === '') throw new BadRequest("Member can't be empty");
+    if (member.length > 255)
+      throw new BadRequest('Expected a member in the form: {"member": "image_id"}');
     return this.db.transaction().execute(async (trx) => {
       const image = await this.getImage(ctx, imageId, trx);
-      assertCanModify(ctx, image.row, 'add_member');
-      if (image.row.visibility !== 'shared') {
-        throw new Forbidden(
-          `Image ${image.row.id} is not a shared image: only shared images have members.`,
-        );
-      }
+      const refusal = `Not allowed to create members for image ${image.row.id}.`;
+      assertShared(image, refusal);
+      assertCanModify(ctx, image.row, 'add_member', refusal);
       if (await this.find(image.row.id, member, trx)) {
-        throw new Conflict(
-          `The target member ${member} is already associated with image ${image.row.id}.`,
-        );
+        throw new Conflict(`Member ${member} is duplicated for image ${image.row.id}`);
       }
       const count = await trx
         .selectFrom('image_members')
@@ -97,12 +106,11 @@ export class ImageMembers {
     ctx: RequestContext,
     imageId: string,
     memberId: string,
-    status: unknown,
+    status: MemberStatus,
   ): Promise<ImageMemberRow> {
+    const image = await this.getImage(ctx, imageId);
+    assertShared(image, `Not allowed to update members for image ${image.row.id}.`);
     const row = await this.get(ctx, imageId, memberId);
-    if (typeof status !== 'string' || !MEMBER_STATUSES.includes(status as never)) {
-      throw new BadRequest(`Invalid status: ${String(status)}`);
-    }
     if (memberId !== ctx.projectId) {
       throw new Forbidden("You are not permitted to modify 'status' on this image member.");
     }
@@ -118,9 +126,16 @@ export class ImageMembers {
 
   async remove(ctx: RequestContext, imageId: string, memberId: string): Promise<void> {
     const image = await this.getImage(ctx, imageId);
+    assertShared(image, `Not allowed to delete members for image ${image.row.id}.`);
     const row = await this.find(image.row.id, memberId);
-    if (!row) throw new NotFound(`Member ${memberId} not found in image ${image.row.id}`);
-    assertCanModify(ctx, image.row, 'delete_member');
+    if (!row)
+      throw new NotFound(`${memberId} not found in the member list of the image ${image.row.id}.`);
+    assertCanModify(
+      ctx,
+      image.row,
+      'delete_member',
+      `Not allowed to delete members for image ${image.row.id}.`,
+    );
     await this.db
       .deleteFrom('image_members')
       .where('image_id', '=', image.row.id)

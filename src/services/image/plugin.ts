@@ -5,10 +5,12 @@ import { jsonParser } from '../../http/server.js';
 import type { IdentityService } from '../identity/service.js';
 import type { ImageService } from './service.js';
 import { renderImageError } from './errors.js';
-import { PATCH_V20, PATCH_V21 } from './patch.js';
+import { PATCH_V20, PATCH_V21 } from './routes/patch-body.js';
 import { versionRoutes } from './routes/versions.js';
 import { imageRoutes } from './routes/images.js';
 import { imageDataRoutes } from './routes/image-data.js';
+import { tagRoutes } from './routes/tags.js';
+import { actionRoutes } from './routes/actions.js';
 import { memberRoutes } from './routes/members.js';
 import { schemaRoutes } from './routes/schemas.js';
 
@@ -29,6 +31,8 @@ export async function imagePlugin(
     authed.addHook('onRequest', requireToken(identity));
     imageRoutes(authed, images, baseUrl);
     imageDataRoutes(authed, images);
+    tagRoutes(authed, images);
+    actionRoutes(authed, images);
     memberRoutes(authed, images);
     schemaRoutes(authed);
   });

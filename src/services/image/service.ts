@@ -3,26 +3,32 @@ import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import { BadRequest, Conflict, Forbidden, NotFound, OverLimit } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
-import type { Query } from '../../http/query.js';
+import { pyRepr } from '../../http/pyrepr.js';
 import { isoNow, isUuid } from '../../util.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import { ImageRepo } from './image.repo.js';
 import { assertCanModify, assertCanWrite, canSee, visibleCondition } from './access.js';
-import { pageClauses, parseListQuery } from './list-query.js';
-import { applyPatch, type PatchOp } from './patch.js';
+import { pageClauses, type ListQuery } from './list-query.js';
+import { applyPatch, setBase, type PatchOp } from './patch.js';
 import {
   checkBaseValue,
   checkExtra,
   checkPropertyQuota,
-  checkTag,
-  READ_ONLY,
+  noProto,
   TAG_QUOTA,
+  UUID_PATTERN,
   WRITABLE,
   type Image,
+  type NewImage,
 } from './model.js';
 import { ImageMembers } from './members.js';
+import { ImageTags } from './tags.js';
 import { ImageDataService } from './image-data.js';
 import { moveStatus } from './status.js';
+
+function ownEntries(record: Record<string, string> | undefined): Array<[string, string]> {
+  return record === undefined ? [] : Object.entries(record);
+}
 
 export interface ImagePage {
   images: Image[];
@@ -32,7 +38,8 @@ export interface ImagePage {
 
 /** Glance v2: image records, their data, tags and the status machine. */
 export class ImageService {
-  readonly repo: ImageRepo;
+  private readonly repo: ImageRepo;
+  private readonly tags: ImageTags;
   readonly members: ImageMembers;
   /** The image data: upload and download. */
   readonly data: ImageDataService;
@@ -45,6 +52,7 @@ export class ImageService {
   ) {
     this.repo = new ImageRepo(db);
     this.members = new ImageMembers(db, (ctx, id, ex) => this.get(ctx, id, ex));
+    this.tags = new ImageTags(db, (ctx, id, ex) => this.get(ctx, id, ex));
     this.data = new ImageDataService(db, files, (ctx, id) => this.get(ctx, id));
   }
 
@@ -79,7 +87,12 @@ export class ImageService {
     for (const id of fileIds) if (!keep.has(id)) await this.files.remove(id);
   }
 
-  async create(ctx: RequestContext, body: Record<string, unknown>): Promise<Image> {
+  /**
+   * A new queued image (Glance's ImageFactory): the caller's project owns it unless an admin
+   * names another; only an admin publishes. Every value is checked here too, so callers that
+   * are not HTTP (Cinder's upload-to-image) get Glance's rules and texts.
+   */
+  async create(ctx: RequestContext, input: NewImage): Promise<Image> {
     assertCanWrite(ctx, 'add_image');
     const now = isoNow();
     const row: ImageRow = {
@@ -103,34 +116,20 @@ export class ImageService {
       created_at: now,
       updated_at: now,
     };
-    const image: Image = { row, properties: {}, tags: [] };
-    for (const [key, value] of Object.entries(body)) {
-      if (key === 'id') {
-        if (typeof value !== 'string' || !isUuid(value)) {
-          throw new BadRequest(
-            `Provided object does not match schema 'image': ${JSON.stringify(value)} does not match uuid pattern`,
-          );
-        }
-        row.id = value.toLowerCase();
-      } else if ((READ_ONLY as readonly string[]).includes(key)) {
-        throw new Forbidden(`Attribute '${key}' is read-only.`);
-      } else if ((WRITABLE as readonly string[]).includes(key)) {
-        const v = checkBaseValue(key, value);
-        if (key === 'tags') image.tags = v as string[];
-        else if (key === 'owner') {
-          if (!ctx.isAdmin && v !== ctx.projectId)
-            throw new Forbidden(`You are not permitted to create images owned by '${String(v)}'.`);
-          row.owner = v as string | null;
-        } else if (key === 'protected' || key === 'os_hidden') row[key] = v ? 1 : 0;
-        else if (key === 'min_disk' || key === 'min_ram') row[key] = v as number;
-        else (row as unknown as Record<string, unknown>)[key] = v;
-      } else {
-        image.properties[key] = checkExtra(key, value);
-      }
+    const image: Image = { row, properties: noProto(), tags: [] };
+    if (input.id !== undefined) {
+      if (!isUuid(input.id))
+        throw new BadRequest(
+          `Provided object does not match schema 'image': ${pyRepr(input.id)} does not match '${UUID_PATTERN}'`,
+        );
+      row.id = input.id.toLowerCase();
     }
-    if (row.visibility === 'public' && !ctx.isAdmin) {
-      throw new Forbidden('You are not authorized to complete publicize_image action.');
+    for (const key of WRITABLE) {
+      if (input[key] === undefined) continue;
+      setBase(ctx, image, key, checkBaseValue(key, input[key]), 'create');
     }
+    const extra = input.properties instanceof Map ? input.properties : ownEntries(input.properties);
+    for (const [name, value] of extra) image.properties[name] = checkExtra(name, value);
     checkPropertyQuota(image.properties);
     try {
       await this.repo.insert(image);
@@ -151,8 +150,7 @@ export class ImageService {
     return image;
   }
 
-  async list(ctx: RequestContext, query: Query): Promise<ImagePage> {
-    const q = parseListQuery(query);
+  async list(ctx: RequestContext, q: ListQuery): Promise<ImagePage> {
     let marker: ImageRow | undefined;
     if (q.marker !== undefined) {
       marker = isUuid(q.marker) ? await this.repo.findRow(q.marker.toLowerCase()) : undefined;
@@ -216,42 +214,12 @@ export class ImageService {
       await this.files.remove(image.row.file_id);
   }
 
-  async addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-    checkTag(tag);
-    await this.db.transaction().execute(async (trx) => {
-      const image = await this.get(ctx, id, trx);
-      assertCanModify(ctx, image.row, 'modify_image');
-      if (image.tags.includes(tag)) return;
-      if (image.tags.length >= TAG_QUOTA) {
-        throw new OverLimit(
-          `Maximum number of tags exceeded. Attempted: ${image.tags.length + 1}, Maximum: ${TAG_QUOTA}`,
-        );
-      }
-      await trx.insertInto('image_tags').values({ image_id: image.row.id, value: tag }).execute();
-      await trx
-        .updateTable('images')
-        .set({ updated_at: isoNow() })
-        .where('id', '=', image.row.id)
-        .execute();
-    });
+  addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
+    return this.tags.add(ctx, id, tag);
   }
 
-  async removeTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const image = await this.get(ctx, id, trx);
-      assertCanModify(ctx, image.row, 'modify_image');
-      if (!image.tags.includes(tag)) throw new NotFound(`Tag ${tag} not found`);
-      await trx
-        .deleteFrom('image_tags')
-        .where('image_id', '=', image.row.id)
-        .where('value', '=', tag)
-        .execute();
-      await trx
-        .updateTable('images')
-        .set({ updated_at: isoNow() })
-        .where('id', '=', image.row.id)
-        .execute();
-    });
+  removeTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
+    return this.tags.remove(ctx, id, tag);
   }
 
   /** POST .../actions/deactivate and .../reactivate. */

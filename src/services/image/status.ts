@@ -2,7 +2,24 @@ import type { Db } from '../../store/db.js';
 import type { ImageRow } from '../../store/schema.js';
 import { Conflict, NotFound } from '../../errors.js';
 import { isoNow } from '../../util.js';
-import { canTransition } from './model.js';
+import { canMove, type Transitions } from '../../store/states.js';
+import type { ImageStatus } from './model.js';
+
+/**
+ * Glance's allowed status transitions (glance/domain/__init__.py Image.valid_state_targets).
+ * Every status change goes through `moveStatus`, so an illegal move is a 409, never an overwrite.
+ */
+export const IMAGE_TRANSITIONS: Transitions<ImageStatus> = {
+  queued: ['saving', 'uploading', 'importing', 'active', 'deleted'],
+  saving: ['active', 'killed', 'deleted', 'queued'],
+  uploading: ['importing', 'queued', 'deleted'],
+  importing: ['active', 'deleted', 'queued'],
+  active: ['pending_delete', 'deleted', 'deactivated'],
+  killed: ['deleted'],
+  pending_delete: ['deleted', 'active'],
+  deactivated: ['active', 'deleted'],
+  deleted: [],
+};
 
 function transitionError(from: string, to: string): Conflict {
   return new Conflict(`Image status transition from ${from} to ${to} is not allowed`);
@@ -19,7 +36,8 @@ export async function moveStatus(
   to: string,
   extra: Partial<ImageRow> = {},
 ): Promise<void> {
-  if (!canTransition(from, to)) throw transitionError(from, to);
+  if (!canMove(IMAGE_TRANSITIONS, from as ImageStatus, to as ImageStatus))
+    throw transitionError(from, to);
   const res = await db
     .updateTable('images')
     .set({ ...extra, status: to, updated_at: isoNow() })

@@ -1,4 +1,4 @@
-import type { ImageMemberRow } from '../../../store/schema.js';
+import type { ImagePage } from '../service.js';
 import { isoSeconds } from '../../../util.js';
 import type { Image } from '../model.js';
 
@@ -32,13 +32,23 @@ export function imageView(image: Image): Record<string, unknown> {
   };
 }
 
-export function memberView(m: ImageMemberRow): Record<string, unknown> {
-  return {
-    created_at: isoSeconds(m.created_at),
-    image_id: m.image_id,
-    member_id: m.member,
-    schema: '/v2/schemas/member',
-    status: m.status,
-    updated_at: isoSeconds(m.updated_at),
+/**
+ * GET /v2/images: the page, `first` (the query without its marker) and, when the page came back
+ * full, `next` (the query with the last id as the marker). `search` is the request's query
+ * string as the client sent it.
+ */
+export function imagesView(page: ImagePage, search: string): Record<string, unknown> {
+  const params = new URLSearchParams(search);
+  params.delete('marker');
+  const rest = params.toString();
+  const body: Record<string, unknown> = {
+    images: page.images.map(imageView),
+    first: rest ? `/v2/images?${rest}` : '/v2/images',
+    schema: '/v2/schemas/images',
   };
+  if (page.nextMarker) {
+    params.append('marker', page.nextMarker);
+    body.next = `/v2/images?${params.toString()}`;
+  }
+  return body;
 }

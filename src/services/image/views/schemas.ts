@@ -1,5 +1,10 @@
-import { CONTAINER_FORMATS, DISK_FORMATS, STATUSES, VISIBILITIES } from '../model.js';
-import { MEMBER_STATUSES } from '../members.js';
+import {
+  CONTAINER_FORMATS,
+  DISK_FORMATS,
+  MEMBER_STATUSES,
+  STATUSES,
+  VISIBILITIES,
+} from '../model.js';
 
 const nullableString = (description: string, maxLength = 255) => ({
   type: ['null', 'string'],
