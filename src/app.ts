@@ -13,7 +13,7 @@ import { ImageService } from './services/image/service.js';
 import { imagePlugin } from './services/image/plugin.js';
 import { LayerStore } from './blocks/layers.js';
 import { TaskRunner } from './tasks/runner.js';
-import { VolumeApi } from './services/volume/api.js';
+import { VolumeService } from './services/volume/service.js';
 import { registerVolumeWorkers } from './services/volume/workers.js';
 import { waitingImageFiles } from './services/volume/volume.repo.js';
 import { volumePlugin } from './services/volume/plugin.js';
@@ -37,7 +37,7 @@ export interface App {
   db: Db;
   identity: IdentityService;
   images: ImageService;
-  volumes: VolumeApi;
+  volumes: VolumeService;
   tasks: TaskRunner;
   layers: LayerStore;
   /** Public base URL, e.g. http://127.0.0.1:8080; known for sure only after listen(). */
@@ -77,11 +77,11 @@ export async function createApp(config: Config): Promise<App> {
 
   const http = createHttpServer({ logLevel: config.logLevel });
   const tasks = new TaskRunner(db, http.log);
-  const volumes = new VolumeApi(db, tasks, images, () => baseUrl);
-  await volumes.volumes.defaultType();
+  const volumes = new VolumeService(db, tasks, images);
+  await volumes.defaultType();
   const volumeWork = registerVolumeWorkers({
     db,
-    repo: volumes.volumes.repo,
+    repo: volumes.repo,
     layers,
     imageFiles: files,
     images,
@@ -94,7 +94,7 @@ export async function createApp(config: Config): Promise<App> {
 
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
-  await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
+  await http.register(volumePlugin, { prefix: '/volume', service: volumes, identity });
   const flavors = new Flavors(db);
   await flavors.seed();
   const computeQuotas = new ComputeQuotas(db);

@@ -8,6 +8,7 @@ import * as m002 from './migrations/002-volumes.js';
 import * as m003 from './migrations/003-quotas.js';
 import * as m004 from './migrations/004-flavors.js';
 import * as m005 from './migrations/005-keypairs.js';
+import * as m006 from './migrations/006-volume-attachments.js';
 
 export type Db = Kysely<Database>;
 
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-quotas': m003,
   '004-flavors': m004,
   '005-keypairs': m005,
+  '006-volume-attachments': m006,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

@@ -357,7 +357,9 @@ describe('quota classes', () => {
     ).json().quota_set;
     assert.equal(show.instances, 110);
 
-    const v = `/volume/v3/${project}`;
+    // Cinder answers a URL naming another project than the token's with 400: the admin's own.
+    const adminProject = (await t.app.identity.directory.findProject('admin', 'default')).id;
+    const v = `/volume/v3/${adminProject}`;
     const cinderPut = await t.inject({
       method: 'PUT',
       url: `${v}/os-quota-class-sets/default`,
@@ -382,7 +384,7 @@ describe('quota classes', () => {
     );
     const cinderDenied = await t.inject({
       method: 'PUT',
-      url: `${v}/os-quota-class-sets/default`,
+      url: `/volume/v3/${project}/os-quota-class-sets/default`,
       headers: demo,
       payload: { quota_class_set: { volumes: 1 } },
     });

@@ -9,7 +9,7 @@ import type { ImageFileStore } from '../../blocks/image-files.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
 import { waitingImageFiles, type VolumeRepo } from './volume.repo.js';
-import { GiB } from './model.js';
+import { GiB } from './types.js';
 
 export interface WorkerDeps {
   db: Db;
