@@ -41,7 +41,12 @@ export const CinderBoolean = Type.Union([
   Type.Boolean(),
   ...BOOL_WORDS.map((w) => Type.Literal(w)),
 ]);
-export const OptionalBoolean = Type.Union([Type.Null(), CinderBoolean]);
+/** parameter_types.optional_boolean; flat, so that a bad value gets jsonschema's oneOf text. */
+export const OptionalBoolean = Type.Union([
+  Type.Null(),
+  Type.Boolean(),
+  ...BOOL_WORDS.map((w) => Type.Literal(w)),
+]);
 
 /** A size in GiB as Cinder accepts it: a positive integer, or a string of one. */
 export function sizeFrom(value: unknown): number {
