@@ -11,6 +11,7 @@ import { VolumeTypes } from './volume-types.js';
 import { Snapshots } from './snapshots.js';
 import { VolumeActions } from './actions.js';
 import { Attachments } from './attachments.js';
+import { AttachActions } from './attach-actions.js';
 import { MetadataStore, type MetaOwner } from './metadata.js';
 import { Quotas, type QuotaSet, type Usage } from './quotas.js';
 import type {
@@ -50,6 +51,7 @@ export class VolumeService {
   private readonly snapshots: Snapshots;
   private readonly actions: VolumeActions;
   private readonly attachments: Attachments;
+  private readonly attachActions: AttachActions;
   private readonly metadata: MetadataStore;
   private readonly quotas: Quotas;
 
@@ -70,6 +72,7 @@ export class VolumeService {
     this.snapshots = new Snapshots(db, this.repo, tasks, this.volumes, this.quotas);
     this.actions = new VolumeActions(db, tasks, this.volumes, images, this.quotas);
     this.attachments = new Attachments(db, this.volumes);
+    this.attachActions = new AttachActions(db, this.volumes);
     this.metadata = new MetadataStore(db, this.repo, this.volumes, this.snapshots);
   }
 
@@ -109,22 +112,22 @@ export class VolumeService {
 
   // Attach and detach: the old actions, then the attachments API (3.27+).
   reserve(ctx: RequestContext, id: string): Promise<void> {
-    return this.attachments.reserve(ctx, id);
+    return this.attachActions.reserve(ctx, id);
   }
   unreserve(ctx: RequestContext, id: string): Promise<void> {
-    return this.attachments.unreserve(ctx, id);
+    return this.attachActions.unreserve(ctx, id);
   }
   beginDetaching(ctx: RequestContext, id: string): Promise<void> {
-    return this.attachments.beginDetaching(ctx, id);
+    return this.attachActions.beginDetaching(ctx, id);
   }
   rollDetaching(ctx: RequestContext, id: string): Promise<void> {
-    return this.attachments.rollDetaching(ctx, id);
+    return this.attachActions.rollDetaching(ctx, id);
   }
   attach(ctx: RequestContext, id: string, input: AttachInput): Promise<Attachment> {
-    return this.attachments.attach(ctx, id, input);
+    return this.attachActions.attach(ctx, id, input);
   }
   detach(ctx: RequestContext, id: string, attachmentId: string | null): Promise<void> {
-    return this.attachments.detach(ctx, id, attachmentId);
+    return this.attachActions.detach(ctx, id, attachmentId);
   }
   createAttachment(ctx: RequestContext, input: AttachmentCreate): Promise<Attachment> {
     return this.attachments.create(ctx, input);

@@ -23,17 +23,11 @@ type Params = { project_id: string; id: string };
 function filtersFrom(q: ListQuery): VolumeFilters {
   const bootable = first(q, 'bootable');
   const metadata = first(q, 'metadata');
+  // Cinder reads the filter as a Python literal: a dict of strings, quoted either way.
   let wanted: VolumeFilters['metadata'];
   if (metadata !== undefined) {
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(metadata.replaceAll("'", '"'));
-    } catch {
-      parsed = undefined;
-    }
-    try {
-      if (parsed === undefined) throw new BadRequest('');
-      wanted = metadataFrom(parsed);
+      wanted = metadataFrom(JSON.parse(metadata.replaceAll("'", '"')) as unknown);
     } catch {
       throw invalidInput(`Invalid metadata filter: ${metadata}`);
     }
