@@ -155,6 +155,41 @@ describe('the old attach actions', () => {
     assert.equal((await show(id)).status, 'available');
   });
 
+  test('os-update_readonly_flag shows in the metadata and makes an rw attach refused', async () => {
+    const id = await createVolume();
+    assert.equal(
+      (await action(id, { 'os-update_readonly_flag': { readonly: true } })).statusCode,
+      202,
+    );
+    assert.equal((await show(id)).metadata.readonly, 'True');
+    assertFault(
+      await action(id, { 'os-attach': { instance_uuid: SERVER, mountpoint: '/dev/vdb' } }),
+      400,
+      'badRequest',
+      `Error attaching volume - InvalidVolumeAttachMode: Invalid attaching mode 'rw' for volume ${id}.`,
+    );
+    assert.equal(
+      (
+        await action(id, {
+          'os-attach': { instance_uuid: SERVER, mountpoint: '/dev/vdb', mode: 'ro' },
+        })
+      ).statusCode,
+      202,
+    );
+    assertFault(
+      await action(id, { 'os-update_readonly_flag': { readonly: false } }),
+      400,
+      'badRequest',
+      `Invalid volume: Volume ${id} status must be available to update readonly flag, but current status is: in-use.`,
+    );
+    assertFault(
+      await action(id, { 'os-update_readonly_flag': { readonly: 'perhaps' } }),
+      400,
+      'badRequest',
+      "Invalid input received: readonly must be a boolean: 'perhaps'",
+    );
+  });
+
   test('illegal moves are Cinder 400s and leave the status as it was', async () => {
     const id = await createVolume();
     assertFault(

@@ -70,6 +70,27 @@ export class VolumeActions {
       .execute();
   }
 
+  /**
+   * os-update_readonly_flag: Cinder keeps it in the admin metadata and shows it among the
+   * volume's metadata as "True"/"False"; here it is that metadata key.
+   */
+  async setReadonly(ctx: RequestContext, id: string, readonly: boolean): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const volume = await this.volumes.get(ctx, id, trx);
+      if (volume.row.status !== 'available')
+        throw invalidVolume(
+          `Volume ${volume.row.id} status must be available to update readonly flag, but current status is: ${volume.row.status}.`,
+        );
+      await trx
+        .insertInto('volume_metadata')
+        .values({ volume_id: volume.row.id, key: 'readonly', value: readonly ? 'True' : 'False' })
+        .onConflict((oc) =>
+          oc.columns(['volume_id', 'key']).doUpdateSet({ value: readonly ? 'True' : 'False' }),
+        )
+        .execute();
+    });
+  }
+
   /** os-reset_status (admin): the one status write that ignores the transition table. */
   async resetStatus(ctx: RequestContext, id: string, status: string | undefined): Promise<void> {
     if (!ctx.isAdmin)

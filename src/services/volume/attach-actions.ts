@@ -75,6 +75,10 @@ export class AttachActions {
         await moveVolume(trx, volume.row.id, 'in-use');
         return same;
       }
+      if (volume.metadata.readonly === 'True' && input.mode !== 'ro')
+        throw new BadRequest(
+          `Error attaching volume - InvalidVolumeAttachMode: Invalid attaching mode '${input.mode}' for volume ${volume.row.id}.`,
+        );
       const refused = (reason: string) =>
         new BadRequest(`Error attaching volume - InvalidVolume: Invalid volume: ${reason}`);
       if (volume.row.status === 'in-use')

@@ -103,6 +103,9 @@ export class VolumeService {
   setBootable(ctx: RequestContext, id: string, bootable: boolean): Promise<void> {
     return this.actions.setBootable(ctx, id, bootable);
   }
+  setReadonly(ctx: RequestContext, id: string, readonly: boolean): Promise<void> {
+    return this.actions.setReadonly(ctx, id, readonly);
+  }
   resetVolumeStatus(ctx: RequestContext, id: string, status: string | undefined) {
     return this.actions.resetStatus(ctx, id, status);
   }

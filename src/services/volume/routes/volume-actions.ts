@@ -106,6 +106,9 @@ export function volumeActionRoutes(app: FastifyInstance, service: VolumeService)
       case 'os-set_bootable':
         await service.setBootable(ctx, id, flag(args.bootable, 'bootable'));
         return reply.code(200).send();
+      case 'os-update_readonly_flag':
+        await service.setReadonly(ctx, id, flag(args.readonly, 'readonly'));
+        return reply.code(202).send();
       case 'os-reset_status': {
         const status = parse(ResetStatusArgs, args, cinderViolation).status;
         await service.resetVolumeStatus(ctx, id, status ?? undefined);
