@@ -8,6 +8,11 @@ export const BACKEND_HOST = 'pocketstack@layers#layers';
 
 export type Metadata = Record<string, string>;
 
+/** A map of client keys without a prototype: `constructor` or `toString` are keys like any other. */
+export function emptyMetadata(): Metadata {
+  return Object.create(null) as Metadata;
+}
+
 export interface Volume {
   row: VolumeRow;
   metadata: Metadata;

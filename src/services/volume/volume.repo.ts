@@ -1,11 +1,6 @@
 import type { Db } from '../../store/db.js';
 import type { SnapshotRow, VolumeRow } from '../../store/schema.js';
-import type { Metadata, Snapshot, Volume } from './types.js';
-
-/** A map of client keys: `constructor` or `__proto__` are keys like any other. */
-export function noProto(): Metadata {
-  return Object.create(null) as Metadata;
-}
+import { emptyMetadata, type Snapshot, type Volume } from './types.js';
 
 type MetaTable = 'volume_metadata' | 'volume_image_metadata';
 
@@ -39,7 +34,13 @@ export class VolumeRepo {
     const byId = new Map<string, Volume>(
       rows.map((row) => [
         row.id,
-        { row, metadata: noProto(), imageMetadata: noProto(), typeName: '', attachments: [] },
+        {
+          row,
+          metadata: emptyMetadata(),
+          imageMetadata: emptyMetadata(),
+          typeName: '',
+          attachments: [],
+        },
       ]),
     );
     const typeIds = [...new Set(rows.map((r) => r.volume_type_id))];
@@ -88,7 +89,7 @@ export class VolumeRepo {
   async hydrateSnapshots(rows: SnapshotRow[], ex: Db = this.db): Promise<Snapshot[]> {
     if (rows.length === 0) return [];
     const byId = new Map<string, Snapshot>(
-      rows.map((row) => [row.id, { row, metadata: noProto() }]),
+      rows.map((row) => [row.id, { row, metadata: emptyMetadata() }]),
     );
     const meta = await ex
       .selectFrom('snapshot_metadata')

@@ -2,9 +2,8 @@ import { BadRequest } from '../../../errors.js';
 import { Type } from '../../../http/schema.js';
 import { isJsonObject } from '../../../http/input.js';
 import { pyRepr, pyStr } from '../../../http/pyrepr.js';
-import { noProto } from '../volume.repo.js';
 import { badSize } from '../volume-create.js';
-import type { Metadata } from '../types.js';
+import { emptyMetadata, type Metadata } from '../types.js';
 
 /** Cinder's ['string', 'null'] with a maximum length. */
 export const NullableText = (maxLength: number) =>
@@ -63,7 +62,7 @@ function metadataError(field: string, value: unknown, message: string): BadReque
 
 /** Metadata as Cinder's schema takes it: string keys of 1-255 characters, string values up to 255. */
 export function metadataFrom(value: unknown, field = 'metadata'): Metadata {
-  const out = noProto();
+  const out = emptyMetadata();
   if (value === undefined || value === null) return out;
   if (!isJsonObject(value))
     throw metadataError(field, value, `${pyRepr(value)} is not of type 'object'`);

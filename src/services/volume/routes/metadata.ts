@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isJsonObject } from '../../../http/input.js';
 import type { VolumeService } from '../service.js';
 import type { MetaOwner } from '../metadata.js';
-import type { Metadata } from '../types.js';
+import { emptyMetadata, type Metadata } from '../types.js';
 import { metadataFrom } from './input.js';
 
 type Params = { id: string; key: string };
@@ -48,7 +48,7 @@ export function metadataRoutes(app: FastifyInstance, service: VolumeService): vo
     }));
     app.get<{ Params: Params }>(`${base}/:key`, async (req) => {
       const { id, key } = req.params;
-      const meta: Metadata = Object.create(null) as Metadata;
+      const meta = emptyMetadata();
       meta[key] = await service.getMetadataKey(req.ctx, owner, id, key);
       return { meta };
     });
