@@ -12,7 +12,7 @@ import { ImageService } from './services/image/service.js';
 import { imagePlugin } from './services/image/plugin.js';
 import { LayerStore, SqlLayerIndex } from './blocks/layers.js';
 import { TaskRunner } from './tasks/runner.js';
-import { VolumeApi } from './services/volume/api.js';
+import { VolumeService } from './services/volume/service.js';
 import { imageFilesInUse, registerVolumeWorkers } from './services/volume/workers.js';
 import { volumePlugin } from './services/volume/plugin.js';
 import { computePlugin } from './services/compute/plugin.js';
@@ -33,7 +33,7 @@ export interface App {
   db: Db;
   identity: IdentityService;
   images: ImageService;
-  volumes: VolumeApi;
+  volumes: VolumeService;
   tasks: TaskRunner;
   layers: LayerStore;
   /** Public base URL, e.g. http://127.0.0.1:8080; known for sure only after listen(). */
@@ -67,11 +67,11 @@ export async function createApp(config: Config): Promise<App> {
 
   const http = createHttpServer({ logLevel: config.logLevel });
   const tasks = new TaskRunner(db, http.log);
-  const volumes = new VolumeApi(db, tasks, images, () => baseUrl);
-  await volumes.volumes.defaultType();
+  const volumes = new VolumeService(db, tasks, images);
+  await volumes.defaultType();
   const volumeWork = registerVolumeWorkers({
     db,
-    repo: volumes.volumes.repo,
+    repo: volumes.repo,
     layers,
     imageFiles: files,
     images,
@@ -84,7 +84,7 @@ export async function createApp(config: Config): Promise<App> {
 
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
-  await http.register(volumePlugin, { prefix: '/volume', api: volumes, identity });
+  await http.register(volumePlugin, { prefix: '/volume', service: volumes, identity });
   const compute = new ComputeService(db, identity.directory);
   await compute.seed();
   await http.register(computePlugin, { prefix: '/compute', compute, identity });

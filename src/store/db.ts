@@ -8,6 +8,7 @@ import * as m002 from './migrations/002-volumes.js';
 import * as m003 from './migrations/003-quotas.js';
 import * as m004 from './migrations/004-flavors.js';
 import * as m005 from './migrations/005-keypairs.js';
+import * as m006 from './migrations/006-volume-attachments.js';
 import * as m007 from './migrations/007-task-scopes.js';
 import * as m008 from './migrations/008-layer-refs.js';
 
@@ -20,7 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-quotas': m003,
   '004-flavors': m004,
   '005-keypairs': m005,
-  // 006 is the volume attachments' migration.
+  '006-volume-attachments': m006,
   '007-task-scopes': m007,
   '008-layer-refs': m008,
 };

@@ -22,6 +22,7 @@ export interface Database {
   volume_metadata: VolumeMetadataRow;
   volume_image_metadata: VolumeMetadataRow;
   snapshot_metadata: SnapshotMetadataRow;
+  volume_attachments: VolumeAttachmentRow;
   quotas: QuotaRow;
   compute_quotas: ComputeQuotaRow;
   quota_classes: QuotaClassRow;
@@ -186,6 +187,23 @@ export interface VolumeMetadataRow {
   volume_id: string;
   key: string;
   value: string;
+}
+
+export interface VolumeAttachmentRow {
+  id: string;
+  volume_id: string;
+  project_id: string;
+  instance_uuid: string | null;
+  attached_host: string | null;
+  mountpoint: string | null;
+  attach_mode: string;
+  /** reserved, attaching, attached (cinder/objects/fields.py VolumeAttachStatus). */
+  attach_status: string;
+  /** The connector JSON given by the caller, if any. */
+  connector: string | null;
+  attach_time: string | null;
+  created_at: string;
+  updated_at: string | null;
 }
 
 export interface SnapshotMetadataRow {

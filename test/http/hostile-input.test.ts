@@ -63,7 +63,7 @@ test('a __proto__ or constructor.prototype key in a body is a 400', async () => 
   }
 });
 
-test('application/octet-stream on a JSON route is a 415, with or without a body', async () => {
+test('application/octet-stream on a JSON route is refused, with or without a body', async () => {
   for (const [method, url] of writeRoutes(f.demoProject)) {
     for (const payload of ['', '{"volume": {"size": 1}}']) {
       const res = await f.t.inject({
@@ -72,103 +72,99 @@ test('application/octet-stream on a JSON route is a 415, with or without a body'
         headers: { ...f.admin, 'content-type': 'application/octet-stream' },
         payload,
       });
-      assert.equal(res.statusCode, 415, `${method} ${url}: ${res.body}`);
+      // Keystone reads the media type itself and answers 400 (with a body, "Expecting to find
+      // application/json in Content-Type header"; without, its own check of the missing body);
+      // Nova, Cinder and Glance answer 415.
+      const expected = url.startsWith('/identity/') ? 400 : 415;
+      assert.equal(res.statusCode, expected, `${method} ${url}: ${res.body}`);
     }
   }
 });
 
-test(
-  'values whose toString is not a function, and prototype names as keys, get a 4xx',
-  { todo: 'services being fixed' },
-  async () => {
-    const poison = { toString: 'x', valueOf: 'y' };
-    const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
-    const metadata = Object.fromEntries(keys.map((k) => [k, 'v']));
-    const bodies: unknown[] = [
-      { volume: { size: poison } },
-      { volume: { size: 1, name: poison } },
-      { volume: { size: 1, metadata: { a: poison } } },
-      { snapshot: { volume_id: poison } },
-      { name: poison, disk_format: 'raw', container_format: 'bare' },
-      { name: 'x', disk_format: poison, container_format: 'bare' },
-      { keypair: { name: poison } },
-      { keypair: { name: 'k', public_key: poison } },
-      { flavor: { name: 'f', ram: poison, vcpus: 1, disk: 0 } },
-      { quota_set: { volumes: poison, ram: poison } },
-      { project: { name: poison } },
-      { user: { name: 'u', password: poison } },
-      { auth: { identity: { methods: ['password'], password: { user: { name: poison } } } } },
-      { auth: { identity: { methods: poison } } },
-    ];
-    const failures: string[] = [];
-    for (const [method, url] of writeRoutes(f.demoProject)) {
-      for (const body of bodies) {
-        const payload = JSON.stringify(body);
-        const res = await f.t.inject({
-          method: method as 'POST',
-          url,
-          headers: { ...f.admin, 'content-type': 'application/json' },
-          payload,
-        });
-        if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url} ${payload}`);
-      }
+test('values whose toString is not a function, and prototype names as keys, get a 4xx', async () => {
+  const poison = { toString: 'x', valueOf: 'y' };
+  const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+  const metadata = Object.fromEntries(keys.map((k) => [k, 'v']));
+  const bodies: unknown[] = [
+    { volume: { size: poison } },
+    { volume: { size: 1, name: poison } },
+    { volume: { size: 1, metadata: { a: poison } } },
+    { snapshot: { volume_id: poison } },
+    { name: poison, disk_format: 'raw', container_format: 'bare' },
+    { name: 'x', disk_format: poison, container_format: 'bare' },
+    { keypair: { name: poison } },
+    { keypair: { name: 'k', public_key: poison } },
+    { flavor: { name: 'f', ram: poison, vcpus: 1, disk: 0 } },
+    { quota_set: { volumes: poison, ram: poison } },
+    { project: { name: poison } },
+    { user: { name: 'u', password: poison } },
+    { auth: { identity: { methods: ['password'], password: { user: { name: poison } } } } },
+    { auth: { identity: { methods: poison } } },
+  ];
+  const failures: string[] = [];
+  for (const [method, url] of writeRoutes(f.demoProject)) {
+    for (const body of bodies) {
+      const payload = JSON.stringify(body);
+      const res = await f.t.inject({
+        method: method as 'POST',
+        url,
+        headers: { ...f.admin, 'content-type': 'application/json' },
+        payload,
+      });
+      if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url} ${payload}`);
     }
-    // Prototype names as map keys are ordinary keys: stored or refused, never a crash.
-    const v = `/volume/v3/${f.demoProject}`;
-    for (const [method, url, payload] of [
-      ['POST', `${v}/volumes`, { volume: { size: 1, metadata } }],
-      ['POST', '/compute/v2.1/flavors/1/os-extra_specs', { extra_specs: metadata }],
-      ['POST', '/image/v2/images', { name: 'p', ...metadata }],
-    ] as const) {
-      const res = await f.t.inject({ method, url, headers: f.admin, payload });
-      if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url} metadata keys`);
-    }
-    await f.t.app.tasks.idle();
-    assert.deepEqual(failures, []);
-  },
-);
+  }
+  // Prototype names as map keys are ordinary keys: stored or refused, never a crash.
+  const v = `/volume/v3/${f.demoProject}`;
+  for (const [method, url, payload] of [
+    ['POST', `${v}/volumes`, { volume: { size: 1, metadata } }],
+    ['POST', '/compute/v2.1/flavors/1/os-extra_specs', { extra_specs: metadata }],
+    ['POST', '/image/v2/images', { name: 'p', ...metadata }],
+  ] as const) {
+    const res = await f.t.inject({ method, url, headers: f.admin, payload });
+    if (res.statusCode >= 500) failures.push(`${res.statusCode} ${method} ${url} metadata keys`);
+  }
+  await f.t.app.tasks.idle();
+  assert.deepEqual(failures, []);
+});
 
-test(
-  'huge integers, prototype sort keys and a thousand filters on lists get no 5xx',
-  { todo: 'services being fixed' },
-  async () => {
-    const v = `/volume/v3/${f.demoProject}`;
-    const lists = [
-      '/image/v2/images',
-      `${v}/volumes/detail`,
-      `${v}/snapshots/detail`,
-      '/compute/v2.1/flavors/detail',
-      '/compute/v2.1/os-keypairs',
-      '/identity/v3/projects',
-      '/identity/v3/users',
-    ];
-    const many = Array.from({ length: 1200 }, (_, i) => `f${i}=${i}`).join('&');
-    const queries = [
-      'limit=99999999999999999999999999',
-      'limit=18446744073709551617',
-      'offset=99999999999999999999999999',
-      'marker=99999999999999999999999999',
-      'size_min=99999999999999999999999999',
-      'minRam=99999999999999999999999999',
-      'sort_key=__proto__',
-      'sort_key=constructor',
-      'sort=__proto__:asc',
-      'sort=toString',
-      'sort_dir=__proto__',
-      '__proto__=x',
-      'constructor=x&toString=y',
-      many,
-    ];
-    const failures: string[] = [];
-    for (const url of lists) {
-      for (const q of queries) {
-        const res = await f.t.inject({ method: 'GET', url: `${url}?${q}`, headers: f.admin });
-        if (res.statusCode >= 500) failures.push(`${res.statusCode} GET ${url}?${q.slice(0, 60)}`);
-      }
+test('huge integers, prototype sort keys and a thousand filters on lists get no 5xx', async () => {
+  const v = `/volume/v3/${f.demoProject}`;
+  const lists = [
+    '/image/v2/images',
+    `${v}/volumes/detail`,
+    `${v}/snapshots/detail`,
+    '/compute/v2.1/flavors/detail',
+    '/compute/v2.1/os-keypairs',
+    '/identity/v3/projects',
+    '/identity/v3/users',
+  ];
+  const many = Array.from({ length: 1200 }, (_, i) => `f${i}=${i}`).join('&');
+  const queries = [
+    'limit=99999999999999999999999999',
+    'limit=18446744073709551617',
+    'offset=99999999999999999999999999',
+    'marker=99999999999999999999999999',
+    'size_min=99999999999999999999999999',
+    'minRam=99999999999999999999999999',
+    'sort_key=__proto__',
+    'sort_key=constructor',
+    'sort=__proto__:asc',
+    'sort=toString',
+    'sort_dir=__proto__',
+    '__proto__=x',
+    'constructor=x&toString=y',
+    many,
+  ];
+  const failures: string[] = [];
+  for (const url of lists) {
+    for (const q of queries) {
+      const res = await f.t.inject({ method: 'GET', url: `${url}?${q}`, headers: f.admin });
+      if (res.statusCode >= 500) failures.push(`${res.statusCode} GET ${url}?${q.slice(0, 60)}`);
     }
-    assert.deepEqual(failures, []);
-  },
-);
+  }
+  assert.deepEqual(failures, []);
+});
 
 test('oversized headers get a 431 without a body, which a HEAD must not carry', async () => {
   await f.t.app.listen();

@@ -1,31 +1,23 @@
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertFault, testApp, type TestApp } from '../helpers/app.js';
+import { assertFault, testApp, useApp } from '../helpers/app.js';
 
-let t: TestApp;
-let demo: Record<string, string>;
-let admin: Record<string, string>;
-let base: string;
-before(async () => {
-  t = await testApp();
-  demo = { 'x-auth-token': await t.token('demo') };
-  admin = { 'x-auth-token': await t.token('admin') };
-  const project = (await t.app.identity.directory.findProject('demo', 'default')).id;
-  base = `/volume/v3/${project}`;
-});
-after(() => t.close());
+const fx = useApp();
+/** The demo project's Cinder URL; admins use their own project's (another is a 400). */
+const vb = () => `/volume/v3/${fx.demoProject}`;
+const ab = () => `/volume/v3/${fx.adminProject}`;
 
 async function createVolume(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await t.inject({
+  const res = await fx.t.inject({
     method: 'POST',
-    url: `${base}/volumes`,
-    headers: demo,
+    url: `${vb()}/volumes`,
+    headers: fx.demo,
     payload: { volume: { size: 1, ...body } },
   });
   assert.equal(res.statusCode, 202, res.body);
-  await t.app.tasks.idle();
+  await fx.t.app.tasks.idle();
   return res.json().volume;
 }
 
@@ -33,22 +25,22 @@ async function createSnapshot(
   volumeId: string,
   extra: Record<string, unknown> = {},
 ): Promise<Record<string, any>> {
-  const res = await t.inject({
+  const res = await fx.t.inject({
     method: 'POST',
-    url: `${base}/snapshots`,
-    headers: demo,
+    url: `${vb()}/snapshots`,
+    headers: fx.demo,
     payload: { snapshot: { volume_id: volumeId, ...extra } },
   });
   assert.equal(res.statusCode, 202, res.body);
-  await t.app.tasks.idle();
+  await fx.t.app.tasks.idle();
   return res.json().snapshot;
 }
 
 describe('versions and microversions', () => {
   test('the root answers 300 and /v3 200, both with a versions list', async () => {
-    const root = await t.inject({ method: 'GET', url: '/volume' });
+    const root = await fx.t.inject({ method: 'GET', url: '/volume' });
     assert.equal(root.statusCode, 300);
-    const v3 = await t.inject({ method: 'GET', url: '/volume/v3' });
+    const v3 = await fx.t.inject({ method: 'GET', url: '/volume/v3' });
     assert.equal(v3.statusCode, 200);
     assert.equal(v3.json().versions[0].id, 'v3.0');
     assert.equal(v3.json().versions[0].version, '3.70');
@@ -56,18 +48,18 @@ describe('versions and microversions', () => {
   });
 
   test('the version header is echoed; out of range is 406', async () => {
-    const ok = await t.inject({
+    const ok = await fx.t.inject({
       method: 'GET',
-      url: `${base}/volumes`,
-      headers: { ...demo, 'openstack-api-version': 'volume 3.50' },
+      url: `${vb()}/volumes`,
+      headers: { ...fx.demo, 'openstack-api-version': 'volume 3.50' },
     });
     assert.equal(ok.headers['openstack-api-version'], 'volume 3.50');
-    const none = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
+    const none = await fx.t.inject({ method: 'GET', url: `${vb()}/volumes`, headers: fx.demo });
     assert.equal(none.headers['openstack-api-version'], 'volume 3.0');
-    const bad = await t.inject({
+    const bad = await fx.t.inject({
       method: 'GET',
-      url: `${base}/volumes`,
-      headers: { ...demo, 'openstack-api-version': 'volume 3.99' },
+      url: `${vb()}/volumes`,
+      headers: { ...fx.demo, 'openstack-api-version': 'volume 3.99' },
     });
     assertFault(
       bad,
@@ -80,15 +72,15 @@ describe('versions and microversions', () => {
   test('fields appear only from their microversion', async () => {
     const v = await createVolume();
     const at30 = (
-      await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })
+      await fx.t.inject({ method: 'GET', url: `${vb()}/volumes/${v.id}`, headers: fx.demo })
     ).json().volume;
     assert.equal(at30.volume_type_id, undefined);
     assert.equal(at30.consumes_quota, undefined);
     const at365 = (
-      await t.inject({
+      await fx.t.inject({
         method: 'GET',
-        url: `${base}/volumes/${v.id}`,
-        headers: { ...demo, 'openstack-api-version': 'volume 3.65' },
+        url: `${vb()}/volumes/${v.id}`,
+        headers: { ...fx.demo, 'openstack-api-version': 'volume 3.65' },
       })
     ).json().volume;
     assert.ok(at365.volume_type_id);
@@ -99,10 +91,10 @@ describe('versions and microversions', () => {
 describe('bad input gets Cinder 4xx, never a 500', () => {
   test('sizes of 0, negative, non-integer and above quota', async () => {
     for (const size of [0, -1, 1.5, 'abc', null]) {
-      const res = await t.inject({
+      const res = await fx.t.inject({
         method: 'POST',
-        url: `${base}/volumes`,
-        headers: demo,
+        url: `${vb()}/volumes`,
+        headers: fx.demo,
         payload: { volume: { size } },
       });
       assertFault(
@@ -112,10 +104,10 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
         /^Invalid input received: Volume size '.*' must be an integer and greater than 0$/,
       );
     }
-    const big = await t.inject({
+    const big = await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes`,
-      headers: demo,
+      url: `${vb()}/volumes`,
+      headers: fx.demo,
       payload: { volume: { size: 5000 } },
     });
     assertFault(
@@ -128,33 +120,33 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
 
   test('malformed bodies and unknown actions', async () => {
     assertFault(
-      await t.inject({ method: 'POST', url: `${base}/volumes`, headers: demo, payload: {} }),
+      await fx.t.inject({ method: 'POST', url: `${vb()}/volumes`, headers: fx.demo, payload: {} }),
       400,
       'badRequest',
     );
-    const json = await t.inject({
+    const json = await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes`,
-      headers: { ...demo, 'content-type': 'application/json' },
+      url: `${vb()}/volumes`,
+      headers: { ...fx.demo, 'content-type': 'application/json' },
       payload: '{"volume": ',
     });
     assertFault(json, 400, 'badRequest');
     const v = await createVolume();
     assertFault(
-      await t.inject({
+      await fx.t.inject({
         method: 'POST',
-        url: `${base}/volumes/${v.id}/action`,
-        headers: demo,
+        url: `${vb()}/volumes/${v.id}/action`,
+        headers: fx.demo,
         payload: { 'os-bogus': {} },
       }),
       400,
       'badRequest',
     );
     assertFault(
-      await t.inject({
+      await fx.t.inject({
         method: 'POST',
-        url: `${base}/snapshots`,
-        headers: demo,
+        url: `${vb()}/snapshots`,
+        headers: fx.demo,
         payload: { snapshot: {} },
       }),
       400,
@@ -166,26 +158,26 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
   test('unknown and malformed ids are 404', async () => {
     for (const id of ['6a1b2c3d-0000-4000-8000-00000000dead', 'not-a-uuid']) {
       assertFault(
-        await t.inject({ method: 'GET', url: `${base}/volumes/${id}`, headers: demo }),
+        await fx.t.inject({ method: 'GET', url: `${vb()}/volumes/${id}`, headers: fx.demo }),
         404,
         'itemNotFound',
         `Volume ${id} could not be found.`,
       );
       assertFault(
-        await t.inject({ method: 'GET', url: `${base}/snapshots/${id}`, headers: demo }),
+        await fx.t.inject({ method: 'GET', url: `${vb()}/snapshots/${id}`, headers: fx.demo }),
         404,
         'itemNotFound',
         `Snapshot ${id} could not be found.`,
       );
       assertFault(
-        await t.inject({ method: 'DELETE', url: `${base}/volumes/${id}`, headers: demo }),
+        await fx.t.inject({ method: 'DELETE', url: `${vb()}/volumes/${id}`, headers: fx.demo }),
         404,
         'itemNotFound',
       );
-      const snap = await t.inject({
+      const snap = await fx.t.inject({
         method: 'POST',
-        url: `${base}/snapshots`,
-        headers: demo,
+        url: `${vb()}/snapshots`,
+        headers: fx.demo,
         payload: { snapshot: { volume_id: id } },
       });
       assertFault(snap, 404, 'itemNotFound');
@@ -195,7 +187,7 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
   test('invalid sort keys, limits and markers', async () => {
     for (const collection of ['volumes', 'snapshots']) {
       const get = (qs: string) =>
-        t.inject({ method: 'GET', url: `${base}/${collection}/detail?${qs}`, headers: demo });
+        fx.t.inject({ method: 'GET', url: `${vb()}/${collection}/detail?${qs}`, headers: fx.demo });
       assertFault(await get('sort_key=bogus'), 400, 'badRequest');
       assertFault(await get('sort=name:sideways'), 400, 'badRequest');
       assertFault(await get('limit=abc'), 400, 'badRequest');
@@ -208,17 +200,17 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
 
   test('snapshot of a volume in error; volume from a snapshot with a smaller size', async () => {
     const v = await createVolume({ size: 2 });
-    const reset = await t.inject({
+    const reset = await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes/${v.id}/action`,
-      headers: admin,
+      url: `${ab()}/volumes/${v.id}/action`,
+      headers: fx.admin,
       payload: { 'os-reset_status': { status: 'error' } },
     });
     assert.equal(reset.statusCode, 202);
-    const res = await t.inject({
+    const res = await fx.t.inject({
       method: 'POST',
-      url: `${base}/snapshots`,
-      headers: demo,
+      url: `${vb()}/snapshots`,
+      headers: fx.demo,
       payload: { snapshot: { volume_id: v.id } },
     });
     assertFault(
@@ -227,17 +219,17 @@ describe('bad input gets Cinder 4xx, never a 500', () => {
       'badRequest',
       `Invalid volume: Volume ${v.id} status must be available, but current status is: error.`,
     );
-    await t.inject({
+    await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes/${v.id}/action`,
-      headers: admin,
+      url: `${ab()}/volumes/${v.id}/action`,
+      headers: fx.admin,
       payload: { 'os-reset_status': { status: 'available' } },
     });
     const snap = await createSnapshot(v.id);
-    const small = await t.inject({
+    const small = await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes`,
-      headers: demo,
+      url: `${vb()}/volumes`,
+      headers: fx.demo,
       payload: { volume: { snapshot_id: snap.id, size: 1 } },
     });
     assertFault(
@@ -255,26 +247,31 @@ describe('the delete rules', () => {
   test("a volume with snapshots is refused with Cinder Zed's text; cascade deletes both", async () => {
     const v = await createVolume();
     const s = await createSnapshot(v.id);
-    const res = await t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo });
+    const res = await fx.t.inject({
+      method: 'DELETE',
+      url: `${vb()}/volumes/${v.id}`,
+      headers: fx.demo,
+    });
     assertFault(
       res,
       400,
       'badRequest',
       'Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.',
     );
-    const cascade = await t.inject({
+    const cascade = await fx.t.inject({
       method: 'DELETE',
-      url: `${base}/volumes/${v.id}?cascade=true`,
-      headers: demo,
+      url: `${vb()}/volumes/${v.id}?cascade=true`,
+      headers: fx.demo,
     });
     assert.equal(cascade.statusCode, 202);
-    await t.app.tasks.idle();
+    await fx.t.app.tasks.idle();
     assert.equal(
-      (await t.inject({ method: 'GET', url: `${base}/volumes/${v.id}`, headers: demo })).statusCode,
+      (await fx.t.inject({ method: 'GET', url: `${vb()}/volumes/${v.id}`, headers: fx.demo }))
+        .statusCode,
       404,
     );
     assert.equal(
-      (await t.inject({ method: 'GET', url: `${base}/snapshots/${s.id}`, headers: demo }))
+      (await fx.t.inject({ method: 'GET', url: `${vb()}/snapshots/${s.id}`, headers: fx.demo }))
         .statusCode,
       404,
     );
@@ -288,36 +285,38 @@ describe('the delete rules', () => {
       for (let i = 0; i < 6; i++) {
         // Round 0 sends the volume delete first, so that some rounds do delete the volume.
         if (i === round)
-          ops.push(t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }));
+          ops.push(
+            fx.t.inject({ method: 'DELETE', url: `${vb()}/volumes/${v.id}`, headers: fx.demo }),
+          );
         ops.push(
-          t.inject({
+          fx.t.inject({
             method: 'POST',
-            url: `${base}/snapshots`,
-            headers: demo,
+            url: `${vb()}/snapshots`,
+            headers: fx.demo,
             payload: { snapshot: { volume_id: v.id } },
           }),
         );
       }
       const results = await Promise.all(ops);
-      await t.app.tasks.idle();
+      await fx.t.app.tasks.idle();
       const created = results
         .filter((r) => r.statusCode === 202 && r.body !== '')
         .map((r) => r.json().snapshot.id as string);
       // Delete the snapshots again, racing a second volume delete.
       const deletes = await Promise.all([
         ...created.map((id: string) =>
-          t.inject({ method: 'DELETE', url: `${base}/snapshots/${id}`, headers: demo }),
+          fx.t.inject({ method: 'DELETE', url: `${vb()}/snapshots/${id}`, headers: fx.demo }),
         ),
-        t.inject({ method: 'DELETE', url: `${base}/volumes/${v.id}`, headers: demo }),
+        fx.t.inject({ method: 'DELETE', url: `${vb()}/volumes/${v.id}`, headers: fx.demo }),
       ]);
       for (const r of [...results, ...deletes]) assert.ok(r.statusCode < 500, r.body);
-      await t.app.tasks.idle();
-      const volumeRow = await t.db
+      await fx.t.app.tasks.idle();
+      const volumeRow = await fx.t.db
         .selectFrom('volumes')
         .selectAll()
         .where('id', '=', v.id)
         .executeTakeFirst();
-      const snapRows = await t.db
+      const snapRows = await fx.t.db
         .selectFrom('snapshots')
         .selectAll()
         .where('volume_id', '=', v.id)
@@ -334,88 +333,94 @@ describe('the delete rules', () => {
 
 /** Every layer a row points at exists, and so does every layer in its backing chain. */
 async function checkNoDanglingLayers(): Promise<void> {
-  const roots = await t.app.volumes.volumes.repo.layerRoots();
+  const roots = await fx.t.app.volumes.repo.layerRoots();
   for (const id of roots) {
-    assert.ok(fs.existsSync(t.app.layers.pathOf(id)), `layer ${id} is missing`);
-    for (const parent of await t.app.layers.backingChain(id))
-      assert.ok(fs.existsSync(t.app.layers.pathOf(parent)));
+    assert.ok(fs.existsSync(fx.t.app.layers.pathOf(id)), `layer ${id} is missing`);
+    for (const parent of await fx.t.app.layers.backingChain(id))
+      assert.ok(fs.existsSync(fx.t.app.layers.pathOf(parent)));
   }
 }
 
 test('deleting everything leaves no layer file behind', async () => {
-  const list = await t.inject({ method: 'GET', url: `${base}/snapshots`, headers: demo });
+  const list = await fx.t.inject({ method: 'GET', url: `${vb()}/snapshots`, headers: fx.demo });
   for (const s of list.json().snapshots)
-    await t.inject({ method: 'DELETE', url: `${base}/snapshots/${s.id}`, headers: demo });
-  await t.app.tasks.idle();
-  const vols = await t.inject({ method: 'GET', url: `${base}/volumes`, headers: demo });
+    await fx.t.inject({ method: 'DELETE', url: `${vb()}/snapshots/${s.id}`, headers: fx.demo });
+  await fx.t.app.tasks.idle();
+  const vols = await fx.t.inject({ method: 'GET', url: `${vb()}/volumes`, headers: fx.demo });
   for (const v of vols.json().volumes) {
-    await t.inject({
+    await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes/${v.id}/action`,
-      headers: admin,
+      url: `${ab()}/volumes/${v.id}/action`,
+      headers: fx.admin,
       payload: { 'os-reset_status': { status: 'available' } },
     });
-    const res = await t.inject({
+    const res = await fx.t.inject({
       method: 'DELETE',
-      url: `${base}/volumes/${v.id}?cascade=true`,
-      headers: demo,
+      url: `${vb()}/volumes/${v.id}?cascade=true`,
+      headers: fx.demo,
     });
     assert.equal(res.statusCode, 202, res.body);
   }
-  await t.app.tasks.idle();
-  const left = fs.readdirSync(path.join(t.dataDir, 'layers')).filter((f) => f.endsWith('.qcow2'));
+  await fx.t.app.tasks.idle();
+  const left = fs
+    .readdirSync(path.join(fx.t.dataDir, 'layers'))
+    .filter((f) => f.endsWith('.qcow2'));
   assert.deepEqual(left, []);
 });
 
 test('an image deleted while a volume is being made from it: the delete waits, then keeps the file the volume reads', async () => {
   const data = Buffer.alloc(4096, 1);
   const img = (
-    await t.inject({
+    await fx.t.inject({
       method: 'POST',
       url: '/image/v2/images',
-      headers: demo,
+      headers: fx.demo,
       payload: { name: 'racing', disk_format: 'raw', container_format: 'bare' },
     })
   ).json();
-  await t.inject({
+  await fx.t.inject({
     method: 'PUT',
     url: `/image/v2/images/${img.id}/file`,
-    headers: { ...demo, 'content-type': 'application/octet-stream' },
+    headers: { ...fx.demo, 'content-type': 'application/octet-stream' },
     payload: data,
   });
   // The delete is sent while the create reads the image inside its transaction.
-  const images = t.app.images;
+  const images = fx.t.app.images;
   const realGet = images.get.bind(images);
   let deleted: Promise<{ statusCode: number }> | undefined;
   images.get = async (...args: Parameters<typeof images.get>) => {
     images.get = realGet;
-    deleted = t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo });
+    deleted = fx.t.inject({
+      method: 'DELETE',
+      url: `/image/v2/images/${img.id}`,
+      headers: fx.demo,
+    });
     return realGet(...args);
   };
-  const res = await t.inject({
+  const res = await fx.t.inject({
     method: 'POST',
-    url: `${base}/volumes`,
-    headers: demo,
+    url: `${vb()}/volumes`,
+    headers: fx.demo,
     payload: { volume: { size: 1, imageRef: img.id } },
   });
   images.get = realGet;
   assert.equal(res.statusCode, 202, res.body);
   assert.equal((await deleted!).statusCode, 204);
-  await t.app.tasks.idle();
-  const volume = await t.app.volumes.volumes.repo.findVolume(res.json().volume.id);
+  await fx.t.app.tasks.idle();
+  const volume = await fx.t.app.volumes.repo.findVolume(res.json().volume.id);
   assert.equal(volume?.row.status, 'available');
   assert.deepEqual(
-    await t.app.layers.readAt(volume!.row.head_layer!, 0, data.length),
+    await fx.t.app.layers.readAt(volume!.row.head_layer!, 0, data.length),
     data,
     'the file the volume reads was kept',
   );
 
   // Once the image is gone, a create from it is refused.
   assertFault(
-    await t.inject({
+    await fx.t.inject({
       method: 'POST',
-      url: `${base}/volumes`,
-      headers: demo,
+      url: `${vb()}/volumes`,
+      headers: fx.demo,
       payload: { volume: { size: 1, imageRef: img.id } },
     }),
     400,
@@ -426,27 +431,27 @@ test('an image deleted while a volume is being made from it: the delete waits, t
 
 test('an image file a volume still reads outlives its image, and goes with the last volume, without a restart', async () => {
   const img = (
-    await t.inject({
+    await fx.t.inject({
       method: 'POST',
       url: '/image/v2/images',
-      headers: demo,
+      headers: fx.demo,
       payload: { name: 'pinned', disk_format: 'raw', container_format: 'bare' },
     })
   ).json();
-  const put = await t.inject({
+  const put = await fx.t.inject({
     method: 'PUT',
     url: `/image/v2/images/${img.id}/file`,
-    headers: { ...demo, 'content-type': 'application/octet-stream' },
+    headers: { ...fx.demo, 'content-type': 'application/octet-stream' },
     payload: Buffer.alloc(4096, 7),
   });
   assert.equal(put.statusCode, 204);
   const imageFiles = () =>
-    fs.readdirSync(path.join(t.dataDir, 'images')).filter((f) => f !== '.tmp');
+    fs.readdirSync(path.join(fx.t.dataDir, 'images')).filter((f) => f !== '.tmp');
   const filesBefore = imageFiles();
   const vol = await createVolume({ imageRef: img.id });
   const snap = await createSnapshot(vol.id);
   assert.equal(
-    (await t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: demo }))
+    (await fx.t.inject({ method: 'DELETE', url: `/image/v2/images/${img.id}`, headers: fx.demo }))
       .statusCode,
     204,
   );
@@ -454,22 +459,22 @@ test('an image file a volume still reads outlives its image, and goes with the l
 
   assert.equal(
     (
-      await t.inject({
+      await fx.t.inject({
         method: 'DELETE',
-        url: `${base}/volumes/${vol.id}?cascade=true`,
-        headers: demo,
+        url: `${vb()}/volumes/${vol.id}?cascade=true`,
+        headers: fx.demo,
       })
     ).statusCode,
     202,
   );
-  await t.app.tasks.idle();
+  await fx.t.app.tasks.idle();
   assert.equal(
     imageFiles().length,
     filesBefore.length - 1,
     'the file went with the last layer that read it',
   );
   assert.equal(
-    (await t.inject({ method: 'GET', url: `${base}/snapshots/${snap.id}`, headers: demo }))
+    (await fx.t.inject({ method: 'GET', url: `${vb()}/snapshots/${snap.id}`, headers: fx.demo }))
       .statusCode,
     404,
   );
@@ -481,7 +486,7 @@ test('work interrupted by a crash settles after a restart: creating and deleting
   // What a crash leaves behind: rows moved to creating/deleting whose task rows were never run.
   const now = new Date().toISOString();
   const pending = {
-    ...(await t.db
+    ...(await fx.t.db
       .selectFrom('volumes')
       .selectAll()
       .where('id', '=', keep.id)
@@ -494,42 +499,43 @@ test('work interrupted by a crash settles after a restart: creating and deleting
     head_layer: null,
     created_at: now,
   };
-  await t.db.insertInto('volumes').values(fresh).execute();
-  await t.db
+  await fx.t.db.insertInto('volumes').values(fresh).execute();
+  await fx.t.db
     .insertInto('tasks')
     .values({ kind: 'volume.create', target_id: fresh.id, payload: '{}', created_at: now })
     .execute();
-  await t.db
+  await fx.t.db
     .updateTable('volumes')
     .set({ status: 'deleting' })
     .where('id', '=', doomed.id)
     .execute();
-  await t.db
+  await fx.t.db
     .insertInto('tasks')
     .values({ kind: 'volume.delete', target_id: doomed.id, payload: '{}', created_at: now })
     .execute();
 
   // And a head a crash left before its row was committed.
-  const orphan = await t.app.layers.createHead({ sizeBytes: 1024 ** 3 });
+  const orphan = await fx.t.app.layers.createHead({ sizeBytes: 1024 ** 3 });
 
-  await t.close();
-  t = await testApp(t.dataDir);
-  await t.app.tasks.idle();
-  assert.ok(!fs.existsSync(t.app.layers.pathOf(orphan)), 'the orphan head is swept at start-up');
-  const created = await t.inject({
+  await fx.t.close();
+  fx.t = await testApp(fx.t.dataDir);
+  await fx.t.app.tasks.idle();
+  assert.ok(!fs.existsSync(fx.t.app.layers.pathOf(orphan)), 'the orphan head is swept at start-up');
+  const created = await fx.t.inject({
     method: 'GET',
-    url: `${base}/volumes/${fresh.id}`,
-    headers: demo,
+    url: `${vb()}/volumes/${fresh.id}`,
+    headers: fx.demo,
   });
   assert.equal(created.json().volume.status, 'available');
   assert.equal(
-    (await t.inject({ method: 'GET', url: `${base}/volumes/${doomed.id}`, headers: demo }))
+    (await fx.t.inject({ method: 'GET', url: `${vb()}/volumes/${doomed.id}`, headers: fx.demo }))
       .statusCode,
     404,
   );
   assert.equal(
-    (await t.inject({ method: 'GET', url: `${base}/volumes/${keep.id}`, headers: demo })).json()
-      .volume.status,
+    (
+      await fx.t.inject({ method: 'GET', url: `${vb()}/volumes/${keep.id}`, headers: fx.demo })
+    ).json().volume.status,
     'available',
   );
   await checkNoDanglingLayers();

@@ -1,11 +1,14 @@
 import type { Db } from '../../store/db.js';
 import { BadRequest, Forbidden } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
-import { isoCinder, isoNow } from '../../util.js';
+import { isoNow } from '../../util.js';
 import type { TaskRunner } from '../../tasks/runner.js';
 import type { ImageService } from '../image/service.js';
-import { invalidInput, optText, parseBool, parseSize, type Volume } from './model.js';
-import type { VolumeService } from './volumes.js';
+import type { Quotas } from './quotas.js';
+import type { Volumes } from './volumes.js';
+import { invalidInput, invalidVolume } from './errors.js';
+import { moveVolume, type VolumeStatus } from './states.js';
+import type { UploadImage, Volume } from './types.js';
 
 /** VolumeStatus values an admin may set with os-reset_status. */
 const RESETTABLE = [
@@ -23,38 +26,24 @@ const RESETTABLE = [
   'error_extending',
 ];
 
-/** POST /volumes/{id}/action: the actions the workflow and Tempest use. */
+/** Cinder's text for an action refused by the volume's status. */
+export function wrongStatus(from: readonly string[], what: string, current: string): BadRequest {
+  return invalidVolume(
+    `Volume status must be ${from.join(' or ')} to ${what}, but current status is: ${current}.`,
+  );
+}
+
+/** POST /volumes/{id}/action: extend, bootable, reset, upload to image. */
 export class VolumeActions {
   constructor(
     private readonly db: Db,
     private readonly tasks: TaskRunner,
-    private readonly volumes: VolumeService,
+    private readonly volumes: Volumes,
     private readonly images: ImageService,
+    private readonly quotas: Quotas,
   ) {}
 
-  /** Moves a volume from one of `from` to `to` in one conditional UPDATE, with Cinder's 400 if not. */
-  private async move(
-    ex: Db,
-    volume: Volume,
-    from: string[],
-    to: string,
-    what: string,
-  ): Promise<void> {
-    const res = await ex
-      .updateTable('volumes')
-      .set({ status: to, updated_at: isoNow() })
-      .where('id', '=', volume.row.id)
-      .where('status', 'in', from)
-      .executeTakeFirst();
-    if (res.numUpdatedRows === 0n) {
-      throw new BadRequest(
-        `Invalid volume: Volume status must be ${from.join(' or ')} to ${what}, but current status is: ${volume.row.status}.`,
-      );
-    }
-  }
-
-  async extend(ctx: RequestContext, id: string, body: Record<string, unknown>): Promise<void> {
-    const newSize = parseSize(body.new_size);
+  async extend(ctx: RequestContext, id: string, newSize: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const volume = await this.volumes.get(ctx, id, trx);
       if (newSize <= volume.row.size) {
@@ -62,36 +51,17 @@ export class VolumeActions {
           `New size for extend must be greater than current size. (current: ${volume.row.size}, extended: ${newSize}).`,
         );
       }
-      await this.volumes.quotas.check(trx, volume.row.project_id, {
+      await this.quotas.check(trx, volume.row.project_id, {
         gigabytes: newSize - volume.row.size,
       });
-      await this.move(trx, volume, ['available'], 'extending', 'extend');
+      if (!(await moveVolume(trx, volume.row.id, 'extending', { from: ['available'] })))
+        throw wrongStatus(['available'], 'extend', volume.row.status);
       await this.tasks.enqueue(trx, 'volume.extend', volume.row.id, { newSize });
     });
     this.tasks.kick();
   }
 
-  async reserve(ctx: RequestContext, id: string): Promise<void> {
-    const volume = await this.volumes.get(ctx, id);
-    await this.move(this.db, volume, ['available'], 'attaching', 'reserve');
-  }
-
-  async unreserve(ctx: RequestContext, id: string): Promise<void> {
-    const volume = await this.volumes.get(ctx, id);
-    await this.db
-      .updateTable('volumes')
-      .set({ status: 'available', updated_at: isoNow() })
-      .where('id', '=', volume.row.id)
-      .where('status', '=', 'attaching')
-      .execute();
-  }
-
-  async detach(ctx: RequestContext, id: string): Promise<void> {
-    await this.volumes.get(ctx, id);
-  }
-
-  async setBootable(ctx: RequestContext, id: string, body: Record<string, unknown>): Promise<void> {
-    const bootable = parseBool(body.bootable, 'bootable');
+  async setBootable(ctx: RequestContext, id: string, bootable: boolean): Promise<void> {
     const volume = await this.volumes.get(ctx, id);
     await this.db
       .updateTable('volumes')
@@ -100,13 +70,34 @@ export class VolumeActions {
       .execute();
   }
 
-  async resetStatus(ctx: RequestContext, id: string, body: Record<string, unknown>): Promise<void> {
+  /**
+   * os-update_readonly_flag: Cinder keeps it in the admin metadata and shows it among the
+   * volume's metadata as "True"/"False"; here it is that metadata key.
+   */
+  async setReadonly(ctx: RequestContext, id: string, readonly: boolean): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const volume = await this.volumes.get(ctx, id, trx);
+      if (volume.row.status !== 'available')
+        throw invalidVolume(
+          `Volume ${volume.row.id} status must be available to update readonly flag, but current status is: ${volume.row.status}.`,
+        );
+      await trx
+        .insertInto('volume_metadata')
+        .values({ volume_id: volume.row.id, key: 'readonly', value: readonly ? 'True' : 'False' })
+        .onConflict((oc) =>
+          oc.columns(['volume_id', 'key']).doUpdateSet({ value: readonly ? 'True' : 'False' }),
+        )
+        .execute();
+    });
+  }
+
+  /** os-reset_status (admin): the one status write that ignores the transition table. */
+  async resetStatus(ctx: RequestContext, id: string, status: string | undefined): Promise<void> {
     if (!ctx.isAdmin)
       throw new Forbidden(
         "Policy doesn't allow volume_extension:volume_admin_actions:reset_status to be performed.",
       );
-    const status = optText(body.status, 'status');
-    if (status !== undefined && status !== null && !RESETTABLE.includes(status))
+    if (status !== undefined && !RESETTABLE.includes(status))
       throw invalidInput(`Invalid volume status: ${status}`);
     const volume = await this.volumes.get(ctx, id);
     if (status)
@@ -124,52 +115,32 @@ export class VolumeActions {
   async uploadImage(
     ctx: RequestContext,
     id: string,
-    body: Record<string, unknown>,
-  ): Promise<Record<string, unknown>> {
-    const name = optText(body.image_name, 'image_name');
-    if (!name) throw invalidInput("'image_name' is a required property");
-    const diskFormat = optText(body.disk_format, 'disk_format') ?? 'raw';
-    if (diskFormat !== 'raw' && diskFormat !== 'qcow2')
-      throw invalidInput(
-        `Invalid disk-format '${diskFormat}' specified. Allowed disk-formats are raw, qcow2.`,
-      );
-    const containerFormat = optText(body.container_format, 'container_format') ?? 'bare';
-    const force = body.force === undefined ? false : parseBool(body.force, 'force');
+    input: UploadImage,
+  ): Promise<{ volume: Volume; imageId: string }> {
     const volume = await this.volumes.get(ctx, id);
-    const from = force ? ['available', 'in-use'] : ['available'];
-    if (!from.includes(volume.row.status)) {
-      throw new BadRequest(
-        `Invalid volume: Volume ${volume.row.id} status must be ${from.join(' or ')}, but current status is: ${volume.row.status}.`,
+    const from: VolumeStatus[] = input.force ? ['available', 'in-use'] : ['available'];
+    const refused = () =>
+      invalidVolume(
+        `Volume ${volume.row.id} status must be ${from.join(' or ')}, but current status is: ${volume.row.status}.`,
       );
-    }
+    if (!from.includes(volume.row.status as VolumeStatus)) throw refused();
     const fields: Record<string, unknown> = {
-      name,
-      disk_format: diskFormat,
-      container_format: containerFormat,
+      name: input.imageName,
+      disk_format: input.diskFormat,
+      container_format: input.containerFormat,
     };
-    if (body.visibility !== undefined) fields.visibility = body.visibility;
-    if (body.protected !== undefined) fields.protected = parseBool(body.protected, 'protected');
+    if (input.visibility !== undefined) fields.visibility = input.visibility;
+    if (input.protected !== undefined) fields.protected = input.protected;
     const image = await this.images.create(ctx, fields);
     await this.db.transaction().execute(async (trx) => {
-      await this.move(trx, volume, from, 'uploading', 'upload to an image');
+      if (!(await moveVolume(trx, volume.row.id, 'uploading', { from }))) throw refused();
       await this.tasks.enqueue(trx, 'volume.upload', volume.row.id, {
         imageId: image.row.id,
-        diskFormat,
+        diskFormat: input.diskFormat,
         previousStatus: volume.row.status,
       });
     });
     this.tasks.kick();
-    return {
-      id: volume.row.id,
-      updated_at: isoCinder(isoNow()),
-      status: 'uploading',
-      display_description: volume.row.description,
-      size: volume.row.size,
-      volume_type: null,
-      image_id: image.row.id,
-      container_format: containerFormat,
-      disk_format: diskFormat,
-      image_name: name,
-    };
+    return { volume, imageId: image.row.id };
   }
 }

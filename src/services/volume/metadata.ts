@@ -2,18 +2,20 @@ import type { Db } from '../../store/db.js';
 import { BadRequest, NotFound } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
-import { parseMetadata } from './model.js';
-import type { VolumeService } from './volumes.js';
-import type { SnapshotService } from './snapshots.js';
+import type { VolumeRepo } from './volume.repo.js';
+import type { Volumes } from './volumes.js';
+import type { Snapshots } from './snapshots.js';
+import type { Metadata } from './types.js';
 
 export type MetaOwner = 'volume' | 'snapshot';
 
 /** /volumes/{id}/metadata and /snapshots/{id}/metadata: the same operations on two tables. */
-export class MetadataService {
+export class MetadataStore {
   constructor(
     private readonly db: Db,
-    private readonly volumes: VolumeService,
-    private readonly snapshots: SnapshotService,
+    private readonly repo: VolumeRepo,
+    private readonly volumes: Volumes,
+    private readonly snapshots: Snapshots,
   ) {}
 
   private async load(
@@ -36,10 +38,10 @@ export class MetadataService {
     metadata: Record<string, string>,
   ): Promise<void> {
     if (owner === 'volume') {
-      await this.volumes.repo.setVolumeMetadata(ex, 'volume_metadata', id, metadata);
+      await this.repo.setVolumeMetadata(ex, 'volume_metadata', id, metadata);
       await ex.updateTable('volumes').set({ updated_at: isoNow() }).where('id', '=', id).execute();
     } else {
-      await this.volumes.repo.setSnapshotMetadata(ex, id, metadata);
+      await this.repo.setSnapshotMetadata(ex, id, metadata);
       await ex
         .updateTable('snapshots')
         .set({ updated_at: isoNow() })
@@ -57,12 +59,9 @@ export class MetadataService {
     ctx: RequestContext,
     owner: MetaOwner,
     id: string,
-    body: unknown,
+    given: Metadata,
     replace: boolean,
   ): Promise<Record<string, string>> {
-    const given = parseMetadata(
-      (body as { metadata?: unknown } | undefined)?.metadata ?? body ?? {},
-    );
     return this.db.transaction().execute(async (trx) => {
       const current = await this.load(ctx, owner, id, trx);
       const next = replace ? given : { ...current.metadata, ...given };
@@ -83,14 +82,13 @@ export class MetadataService {
     owner: MetaOwner,
     id: string,
     key: string,
-    body: unknown,
+    meta: Metadata,
   ): Promise<Record<string, string>> {
-    const meta = parseMetadata((body as { meta?: unknown } | undefined)?.meta, 'meta');
     const keys = Object.keys(meta);
     if (keys.length !== 1 || keys[0] !== key) {
       throw new BadRequest('Request body and URI mismatch');
     }
-    await this.set(ctx, owner, id, { metadata: meta }, false);
+    await this.set(ctx, owner, id, meta, false);
     return meta;
   }
 

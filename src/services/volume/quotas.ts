@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import { BadRequest, OverLimit } from '../../errors.js';
 import { QuotaClasses } from '../../store/quota-classes.js';
+import { pyStr } from '../../http/pyrepr.js';
 
 /** Cinder's default quotas (cinder/quota.py); -1 means unlimited. */
 export const DEFAULT_QUOTAS = {
@@ -30,15 +31,18 @@ function overLimit(message: string): OverLimit {
   return err;
 }
 
-/** Checks new limits as Cinder does: integers from -1 up; names it does not know are ignored. */
-function validLimits(values: Record<string, unknown>): Partial<QuotaSet> {
+/**
+ * New limits as Cinder checks them: integers from -1 up, or strings of one; names it does not
+ * know are ignored. For the routes, which pass the typed result to the service.
+ */
+export function validLimits(values: Record<string, unknown>): Partial<QuotaSet> {
   const limits: Partial<QuotaSet> = {};
   for (const [key, value] of Object.entries(values)) {
-    if (!(key in DEFAULT_QUOTAS)) continue;
-    const n = typeof value === 'string' ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < -1) {
+    if (!Object.hasOwn(DEFAULT_QUOTAS, key)) continue;
+    const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < -1) {
       throw new BadRequest(
-        `Invalid input received: Quota limit ${String(value)} for ${key} must be an integer greater than or equal to -1.`,
+        `Invalid input received: Quota limit ${pyStr(value)} for ${key} must be an integer greater than or equal to -1.`,
       );
     }
     limits[key as QuotaResource] = n;
@@ -58,8 +62,8 @@ export class Quotas {
     return this.classes.read<QuotaSet>({ ...DEFAULT_QUOTAS }, className, ex);
   }
 
-  async setClass(className: string, values: Record<string, unknown>): Promise<void> {
-    await this.classes.write(className, validLimits(values));
+  async setClass(className: string, limits: Partial<QuotaSet>): Promise<void> {
+    await this.classes.write(className, limits);
   }
 
   async limits(projectId: string, ex: Db = this.db): Promise<QuotaSet> {
@@ -69,7 +73,8 @@ export class Quotas {
       .where('project_id', '=', projectId)
       .execute();
     const set = await this.classSet('default', ex);
-    for (const r of rows) if (r.resource in set) set[r.resource as QuotaResource] = r.hard_limit;
+    for (const r of rows)
+      if (Object.hasOwn(set, r.resource)) set[r.resource as QuotaResource] = r.hard_limit;
     return set;
   }
 
@@ -126,8 +131,13 @@ export class Quotas {
     }
   }
 
-  async set(projectId: string, values: Record<string, unknown>): Promise<void> {
-    for (const [key, n] of Object.entries(validLimits(values))) {
+  /** DELETE /os-quota-sets/{project}: back to the default class. */
+  async reset(projectId: string): Promise<void> {
+    await this.db.deleteFrom('quotas').where('project_id', '=', projectId).execute();
+  }
+
+  async set(projectId: string, limits: Partial<QuotaSet>): Promise<void> {
+    for (const [key, n] of Object.entries(limits)) {
       await this.db
         .insertInto('quotas')
         .values({ project_id: projectId, resource: key, hard_limit: n })

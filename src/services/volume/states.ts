@@ -25,17 +25,29 @@ export type VolumeStatus =
 
 export const VOLUME_TRANSITIONS: Transitions<VolumeStatus> = {
   creating: ['available', 'error', 'deleting'],
-  available: ['reserved', 'attaching', 'extending', 'uploading', 'deleting', 'maintenance'],
+  // os-attach may attach an available volume without a reserve first.
+  available: [
+    'reserved',
+    'attaching',
+    'in-use',
+    'extending',
+    'uploading',
+    'deleting',
+    'maintenance',
+  ],
+  // os-attach and os-complete may finish an attach from any step of it.
   reserved: ['attaching', 'in-use', 'available', 'deleting'],
-  attaching: ['in-use', 'available', 'error'],
-  'in-use': ['detaching', 'uploading', 'in-use', 'available', 'deleting'],
-  detaching: ['available', 'in-use'],
-  deleting: ['error_deleting'],
+  attaching: ['attaching', 'in-use', 'available', 'reserved', 'error', 'deleting'],
+  // A server attaching again (a migration) and detaches leave what the attachments give.
+  'in-use': ['detaching', 'uploading', 'in-use', 'reserved', 'attaching', 'available', 'deleting'],
+  detaching: ['available', 'in-use', 'deleting'],
+  // A force delete (admin) takes any status but attached; a plain one narrows to DELETABLE.
+  deleting: ['deleting', 'error_deleting'],
   error: ['deleting', 'available'],
   error_deleting: ['deleting'],
-  extending: ['available', 'error_extending'],
+  extending: ['available', 'error_extending', 'deleting'],
   error_extending: ['deleting', 'available'],
-  uploading: ['available', 'in-use'],
+  uploading: ['available', 'in-use', 'deleting'],
   maintenance: ['available', 'deleting'],
   error_restoring: ['deleting'],
   error_managing: ['deleting'],
@@ -46,7 +58,7 @@ export type SnapshotStatus = 'creating' | 'available' | 'deleting' | 'error' | '
 export const SNAPSHOT_TRANSITIONS: Transitions<SnapshotStatus> = {
   creating: ['available', 'error', 'deleting'],
   available: ['deleting'],
-  deleting: ['error_deleting'],
+  deleting: ['deleting', 'error_deleting'],
   error: ['deleting'],
   error_deleting: ['deleting'],
 };

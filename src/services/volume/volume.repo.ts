@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
 import type { SnapshotRow, VolumeRow } from '../../store/schema.js';
-import type { Snapshot, Volume } from './model.js';
+import { emptyMetadata, type Snapshot, type Volume } from './types.js';
 
 type MetaTable = 'volume_metadata' | 'volume_image_metadata';
 
@@ -32,8 +32,34 @@ export class VolumeRepo {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const byId = new Map<string, Volume>(
-      rows.map((row) => [row.id, { row, metadata: {}, imageMetadata: {} }]),
+      rows.map((row) => [
+        row.id,
+        {
+          row,
+          metadata: emptyMetadata(),
+          imageMetadata: emptyMetadata(),
+          typeName: '',
+          attachments: [],
+        },
+      ]),
     );
+    const typeIds = [...new Set(rows.map((r) => r.volume_type_id))];
+    const types = await ex
+      .selectFrom('volume_types')
+      .select(['id', 'name'])
+      .where('id', 'in', typeIds)
+      .execute();
+    const typeNames = new Map(types.map((t) => [t.id, t.name]));
+    for (const v of byId.values()) v.typeName = typeNames.get(v.row.volume_type_id) ?? '';
+    for (const a of await ex
+      .selectFrom('volume_attachments')
+      .selectAll()
+      .where('volume_id', 'in', ids)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()) {
+      byId.get(a.volume_id)!.attachments.push(a);
+    }
     for (const m of await ex
       .selectFrom('volume_metadata')
       .selectAll()
@@ -62,7 +88,9 @@ export class VolumeRepo {
 
   async hydrateSnapshots(rows: SnapshotRow[], ex: Db = this.db): Promise<Snapshot[]> {
     if (rows.length === 0) return [];
-    const byId = new Map<string, Snapshot>(rows.map((row) => [row.id, { row, metadata: {} }]));
+    const byId = new Map<string, Snapshot>(
+      rows.map((row) => [row.id, { row, metadata: emptyMetadata() }]),
+    );
     const meta = await ex
       .selectFrom('snapshot_metadata')
       .selectAll()
@@ -102,6 +130,7 @@ export class VolumeRepo {
   }
 
   async deleteVolume(ex: Db, id: string): Promise<void> {
+    await ex.deleteFrom('volume_attachments').where('volume_id', '=', id).execute();
     await ex.deleteFrom('volume_metadata').where('volume_id', '=', id).execute();
     await ex.deleteFrom('volume_image_metadata').where('volume_id', '=', id).execute();
     await ex.deleteFrom('volumes').where('id', '=', id).execute();

@@ -10,7 +10,7 @@ import { coalesced } from '../../tasks/coalesced.js';
 import type { ImageService } from '../image/service.js';
 import { waitingImageFiles, type VolumeRepo } from './volume.repo.js';
 import { moveSnapshot, moveVolume } from './states.js';
-import { GiB } from './model.js';
+import { GiB } from './types.js';
 
 export interface WorkerDeps {
   db: Db;

@@ -1,41 +1,105 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, NotFound } from '../../../errors.js';
-import { first, type Query } from '../../../http/query.js';
-import type { VolumeApi } from '../api.js';
+import { parse } from '../../../http/schema.js';
+import { boolFromString, envelope } from '../../../http/input.js';
+import type { VolumeService } from '../service.js';
 import { collectionLinks } from '../listing.js';
-import { atLeast, volumeSummaryView } from '../views/volume.view.js';
-import { volumeNotFound } from '../volumes.js';
+import { cinderViolation, invalidInput, missingElement, volumeNotFound } from '../errors.js';
+import { atLeast, volumeSummaryView, volumeView } from '../views/volume.view.js';
+import type { VolumeCreate, VolumeFilters, VolumeUpdate } from '../types.js';
+import { metadataFrom, sizeFrom } from './input.js';
+import { checkFilters, first, ListQuery, pagingFrom, scopeFrom } from './list-query.js';
+import {
+  DeleteQuery,
+  MULTIATTACH_REMOVED,
+  VOLUME_FILTERS,
+  VOLUME_SORT_KEYS,
+  VolumeCreateBody,
+  VolumeUpdateBody,
+} from './volumes.schemas.js';
 
 type Params = { project_id: string; id: string };
 
-function envelope(body: unknown, key: string): Record<string, unknown> {
-  const inner = (body as Record<string, unknown> | undefined)?.[key];
-  if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
-    throw new BadRequest(`Missing required element '${key}' in request body.`);
+function filtersFrom(q: ListQuery): VolumeFilters {
+  const bootable = first(q, 'bootable');
+  const metadata = first(q, 'metadata');
+  // Cinder reads the filter as a Python literal: a dict of strings, quoted either way.
+  let wanted: VolumeFilters['metadata'];
+  if (metadata !== undefined) {
+    try {
+      wanted = metadataFrom(JSON.parse(metadata.replaceAll("'", '"')) as unknown);
+    } catch {
+      throw invalidInput(`Invalid metadata filter: ${metadata}`);
+    }
   }
-  return inner as Record<string, unknown>;
+  return {
+    name: first(q, 'name') ?? first(q, 'display_name'),
+    status: first(q, 'status'),
+    availabilityZone: first(q, 'availability_zone'),
+    bootable: bootable === undefined ? undefined : boolFromString(bootable) === true,
+    metadata: wanted,
+  };
 }
 
-const truthy = (v: string | undefined): boolean =>
-  v !== undefined && ['true', '1', 'yes', 'True'].includes(v);
+function createInput(body: unknown): VolumeCreate {
+  const v = parse(
+    VolumeCreateBody,
+    envelope(body, 'volume', () => missingElement('volume')),
+    cinderViolation,
+  );
+  if (v.multiattach !== undefined && boolFromString(v.multiattach) === true)
+    throw new BadRequest(MULTIATTACH_REMOVED);
+  return {
+    name: v.name ?? v.display_name ?? null,
+    description: v.description ?? v.display_description ?? null,
+    size: v.size === undefined || v.size === null ? undefined : sizeFrom(v.size),
+    snapshotId: v.snapshot_id ?? undefined,
+    sourceVolid: v.source_volid ?? undefined,
+    imageRef: v.imageRef ?? undefined,
+    volumeType: v.volume_type ?? undefined,
+    availabilityZone: v.availability_zone ?? undefined,
+    metadata: metadataFrom(v.metadata),
+  };
+}
 
-/** /v3/{project_id}/volumes[/detail|/{id}|/{id}/action]. */
-export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
-  const url = (projectId: string, rest: string) =>
-    `${api.baseUrl()}/volume/v3/${projectId}/${rest}`;
+function updateInput(body: unknown): VolumeUpdate {
+  const v = parse(
+    VolumeUpdateBody,
+    envelope(body, 'volume', () => missingElement('volume')),
+    cinderViolation,
+  );
+  const input: VolumeUpdate = {};
+  if (v.name !== undefined || v.display_name !== undefined)
+    input.name = v.name ?? v.display_name ?? null;
+  if (v.description !== undefined || v.display_description !== undefined)
+    input.description = v.description ?? v.display_description ?? null;
+  if (v.metadata !== undefined) input.metadata = metadataFrom(v.metadata);
+  return input;
+}
 
+/** /v3/{project_id}/volumes[/detail|/summary|/{id}]. */
+export function volumeRoutes(
+  app: FastifyInstance,
+  service: VolumeService,
+  baseUrl: () => string,
+): void {
   for (const detail of [false, true]) {
     app.get<{ Params: Params }>(detail ? '/volumes/detail' : '/volumes', async (req) => {
+      // The router ignores trailing slashes, but `/volumes/` is a volume with an empty id.
       if (req.url.split('?')[0]!.endsWith('/'))
         throw new NotFound('The resource could not be found.');
-      const { volumes, paging } = await api.volumes.list(req.ctx, req.query as Query);
+      const q = parse(ListQuery, req.query, cinderViolation);
+      checkFilters(req.ctx, req.volumeMv, q, VOLUME_FILTERS);
+      const paging = pagingFrom(q, VOLUME_SORT_KEYS);
+      const volumes = await service.listVolumes(req.ctx, scopeFrom(q), filtersFrom(q), paging);
+      const base = baseUrl();
       const body: Record<string, unknown> = {
-        volumes: detail
-          ? await api.render(req.ctx, req.volumeMv, volumes)
-          : volumes.map((v) => volumeSummaryView(v, api.baseUrl())),
+        volumes: volumes.map((v) =>
+          detail ? volumeView(v, req.ctx, req.volumeMv, base) : volumeSummaryView(v, base),
+        ),
       };
       const links = collectionLinks(
-        url(req.params.project_id, detail ? 'volumes/detail' : 'volumes'),
+        `${base}/volume/v3/${req.params.project_id}/${detail ? 'volumes/detail' : 'volumes'}`,
         req.url.split('?')[1] ?? '',
         paging,
         volumes.length,
@@ -47,76 +111,40 @@ export function volumeRoutes(app: FastifyInstance, api: VolumeApi): void {
   }
 
   app.post<{ Params: Params }>('/volumes', async (req, reply) => {
-    const body = envelope(req.body, 'volume');
-    const volume = await api.volumes.create(req.ctx, body);
-    const [view] = await api.render(req.ctx, req.volumeMv, [volume], false);
-    return reply.code(202).send({ volume: view });
+    const volume = await service.createVolume(req.ctx, createInput(req.body));
+    return reply
+      .code(202)
+      .send({ volume: volumeView(volume, req.ctx, req.volumeMv, baseUrl(), false) });
   });
 
   // 3.12+: totals over the caller's volumes; before that `summary` is just an unknown id.
   app.get<{ Params: Params }>('/volumes/summary', async (req) => {
     if (!atLeast(req.volumeMv, 12)) throw volumeNotFound('summary');
-    const summary: Record<string, unknown> = await api.volumes.summary(req.ctx);
+    const summary: Record<string, unknown> = await service.volumeSummary(req.ctx);
     if (atLeast(req.volumeMv, 36)) summary.metadata = {};
     return { 'volume-summary': summary };
   });
 
-  app.get<{ Params: Params }>('/volumes/:id', async (req) => {
-    const [view] = await api.render(req.ctx, req.volumeMv, [
-      await api.volumes.get(req.ctx, req.params.id),
-    ]);
-    return { volume: view };
-  });
+  app.get<{ Params: Params }>('/volumes/:id', async (req) => ({
+    volume: volumeView(
+      await service.getVolume(req.ctx, req.params.id),
+      req.ctx,
+      req.volumeMv,
+      baseUrl(),
+    ),
+  }));
 
   app.put<{ Params: Params }>('/volumes/:id', async (req) => {
-    const volume = await api.volumes.update(req.ctx, req.params.id, envelope(req.body, 'volume'));
-    const [view] = await api.render(req.ctx, req.volumeMv, [volume], false);
-    return { volume: view };
+    const volume = await service.updateVolume(req.ctx, req.params.id, updateInput(req.body));
+    return { volume: volumeView(volume, req.ctx, req.volumeMv, baseUrl(), false) };
   });
 
   app.delete<{ Params: Params }>('/volumes/:id', async (req, reply) => {
-    const q = req.query as Query;
-    await api.volumes.delete(req.ctx, req.params.id, {
-      cascade: truthy(first(q, 'cascade')),
-      force: truthy(first(q, 'force')),
+    const q = parse(DeleteQuery, req.query, cinderViolation);
+    await service.deleteVolume(req.ctx, req.params.id, {
+      cascade: boolFromString(q.cascade) === true,
+      force: boolFromString(q.force) === true,
     });
     return reply.code(202).send();
-  });
-
-  app.post<{ Params: Params }>('/volumes/:id/action', async (req, reply) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    const [action, ...extra] = Object.keys(body ?? {});
-    if (!action || extra.length > 0) throw new BadRequest('There is no such action: None');
-    const args = (body![action] ?? {}) as Record<string, unknown>;
-    const id = req.params.id;
-    switch (action) {
-      case 'os-extend':
-        await api.actions.extend(req.ctx, id, args);
-        return reply.code(202).send();
-      case 'os-reserve':
-        await api.actions.reserve(req.ctx, id);
-        return reply.code(202).send();
-      case 'os-unreserve':
-        await api.actions.unreserve(req.ctx, id);
-        return reply.code(202).send();
-      case 'os-detach':
-        await api.actions.detach(req.ctx, id);
-        return reply.code(202).send();
-      case 'os-set_bootable':
-        await api.actions.setBootable(req.ctx, id, args);
-        return reply.code(200).send();
-      case 'os-reset_status':
-        await api.actions.resetStatus(req.ctx, id, args);
-        return reply.code(202).send();
-      case 'os-force_delete':
-        await api.volumes.delete(req.ctx, id, { cascade: false, force: true });
-        return reply.code(202).send();
-      case 'os-volume_upload_image':
-        return reply
-          .code(202)
-          .send({ 'os-volume_upload_image': await api.actions.uploadImage(req.ctx, id, args) });
-      default:
-        throw new BadRequest(`There is no such action: ${action}`);
-    }
   });
 }

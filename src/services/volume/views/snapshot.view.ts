@@ -1,5 +1,5 @@
 import { isoCinder } from '../../../util.js';
-import type { Snapshot } from '../model.js';
+import type { Snapshot } from '../types.js';
 import type { Microversion } from '../../../http/microversion.js';
 import { atLeast } from './volume.view.js';
 

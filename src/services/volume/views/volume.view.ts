@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../../context.js';
 import { isoCinder } from '../../../util.js';
-import { AVAILABILITY_ZONE, BACKEND_HOST, type Volume } from '../model.js';
+import { AVAILABILITY_ZONE, BACKEND_HOST, type Volume } from '../types.js';
 
 import { versionBelow, type Microversion } from '../../../http/microversion.js';
 
@@ -23,6 +23,24 @@ export function volumeSummaryView(v: Volume, base: string): Record<string, unkno
 }
 
 /**
+ * The volume's `attachments`: the attached ones only (cinder/api/v3/views/volumes.py); the
+ * host is shown to admins alone.
+ */
+function attachmentsView(v: Volume, ctx: RequestContext): Record<string, unknown>[] {
+  return v.attachments
+    .filter((a) => a.attach_status === 'attached')
+    .map((a) => ({
+      id: v.row.id,
+      attachment_id: a.id,
+      volume_id: v.row.id,
+      server_id: a.instance_uuid,
+      host_name: ctx.isAdmin ? a.attached_host : null,
+      device: a.mountpoint,
+      attached_at: a.attach_time ? isoCinder(a.attach_time) : null,
+    }));
+}
+
+/**
  * The volume record at the request's microversion. At 3.0 Tempest's schema allows no extra key,
  * so every later field is added only from the version that introduced it.
  */
@@ -31,13 +49,11 @@ export function volumeView(
   ctx: RequestContext,
   mv: Microversion,
   base: string,
-  typeName: string,
-  typeId: string,
   extensions = true,
 ): Record<string, unknown> {
   const r = v.row;
   const view: Record<string, unknown> = {
-    attachments: [],
+    attachments: attachmentsView(v, ctx),
     availability_zone: r.availability_zone ?? AVAILABILITY_ZONE,
     bootable: r.bootable ? 'true' : 'false',
     consistencygroup_id: null,
@@ -57,7 +73,7 @@ export function volumeView(
     status: r.status,
     updated_at: r.updated_at ? isoCinder(r.updated_at) : null,
     user_id: r.user_id,
-    volume_type: typeName,
+    volume_type: v.typeName,
   };
   if (extensions) view['os-vol-tenant-attr:tenant_id'] = r.project_id;
   if (extensions && Object.keys(v.imageMetadata).length > 0)
@@ -74,7 +90,7 @@ export function volumeView(
     view.service_uuid = null;
   }
   if (atLeast(mv, 61) && ctx.isAdmin) view.cluster_name = null;
-  if (atLeast(mv, 63)) view.volume_type_id = typeId;
+  if (atLeast(mv, 63)) view.volume_type_id = r.volume_type_id;
   if (atLeast(mv, 64)) view.encryption_key_id = null;
   if (atLeast(mv, 65)) view.consumes_quota = true;
   return view;
