@@ -85,7 +85,7 @@ export async function createApp(config: Config): Promise<App> {
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
   await http.register(volumePlugin, { prefix: '/volume', service: volumes, identity });
-  const compute = new ComputeService(db, identity.directory);
+  const compute = new ComputeService(db, { getProject: (id) => identity.projectById(id) });
   await compute.seed();
   await http.register(computePlugin, { prefix: '/compute', compute, identity });
   // Work that a crash interrupted resumes now.

@@ -128,7 +128,7 @@ function describe(error: ValueError, root: unknown): SchemaViolation {
     case ValueErrorType.ArrayMinItems:
       return { path, value: v, message: `${r} is too short`, schema: s };
     case ValueErrorType.StringPattern:
-      return { path, value: v, message: `${r} does not match '${String(s.pattern)}'`, schema: s };
+      return { path, value: v, message: `${r} does not match ${pyRepr(s.pattern)}`, schema: s };
     case ValueErrorType.IntegerMinimum:
     case ValueErrorType.NumberMinimum:
       return {

@@ -105,9 +105,9 @@ export function useApp(): AppFixture {
     fixture.t = await testApp();
     fixture.demo = { 'x-auth-token': await fixture.t.token('demo') };
     fixture.admin = { 'x-auth-token': await fixture.t.token('admin') };
-    const directory = fixture.t.app.identity.directory;
-    fixture.demoProject = (await directory.findProject('demo', 'default')).id;
-    fixture.adminProject = (await directory.findProject('admin', 'default')).id;
+    const identity = fixture.t.app.identity;
+    fixture.demoProject = (await identity.projectByName('demo', 'default')).id;
+    fixture.adminProject = (await identity.projectByName('admin', 'default')).id;
   });
   after(() => fixture.t.close());
   return fixture;

@@ -106,7 +106,7 @@ const QUERIES = [
 test('malformed input never gets a 5xx', async () => {
   const demo = { 'x-auth-token': await t.token('demo') };
   const admin = { 'x-auth-token': await t.token('admin') };
-  const project = (await t.app.identity.directory.findProject('demo', 'default')).id;
+  const project = (await t.app.identity.projectByName('demo', 'default')).id;
   const json = (payload: object) => ({ headers: demo, payload });
   const img = (
     await t.inject({

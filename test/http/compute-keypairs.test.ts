@@ -6,7 +6,7 @@ import { fingerprint } from '../../src/services/compute/key-material.js';
 
 const app = useApp();
 const c = '/compute/v2.1';
-const demoUser = async () => (await app.t.app.identity.directory.findUser('demo', 'default')).id;
+const demoUser = async () => (await app.t.app.identity.userByName('demo', 'default')).id;
 
 const mv = (version: string) => ({ 'openstack-api-version': `compute ${version}` });
 const create = (keypair: Record<string, unknown>, headers = app.demo) =>

@@ -4,7 +4,7 @@ import { assertFault, testApp, useApp } from '../helpers/app.js';
 
 const app = useApp();
 const c = '/compute/v2.1';
-const demoUser = async () => (await app.t.app.identity.directory.findUser('demo', 'default')).id;
+const demoUser = async () => (await app.t.app.identity.userByName('demo', 'default')).id;
 
 const mv = (version: string) => ({ 'openstack-api-version': `compute ${version}` });
 
