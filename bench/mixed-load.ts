@@ -33,6 +33,15 @@ const IMAGE_KIB = envInt('BENCH_IMAGE_KIB', 64);
 const WAIT_TIMEOUT = envInt('BENCH_WAIT_TIMEOUT', 60);
 const GRACE = envInt('BENCH_GRACE', 120);
 
+/** A figure read from /proc, or NaN once the server is gone (it may have crashed). */
+function ifAlive(read: () => number): number {
+  try {
+    return read();
+  } catch {
+    return NaN;
+  }
+}
+
 async function main(): Promise<boolean> {
   console.log(
     `mixed-load: ${CLIENTS} clients over ${PROJECTS} projects for ${DURATION} s, ` +
@@ -46,7 +55,11 @@ async function main(): Promise<boolean> {
   let server: Child | undefined;
   try {
     server = await startPocketstack(path.join(dir, 'data'), { POCKETSTACK_LOG_LEVEL: 'warn' });
-    const setupHttp = new Http(server.url, new Recorder(), stop.signal, 120_000);
+    if (new URL(server.url).hostname !== '127.0.0.1')
+      throw new Error(`the server listens on ${server.url}, not on loopback`);
+    // A server that dies would have every client fail as fast as it can loop: stop them all.
+    void server.exited.then(() => stop.abort(new Error('the server exited')));
+    const setupHttp = new Http(server.url, new Recorder(), stop, 120_000);
     let t0 = performance.now();
     const set = await prepare(setupHttp, PROJECTS, imagePayload(IMAGE_KIB));
     console.log(
@@ -54,7 +67,7 @@ async function main(): Promise<boolean> {
     );
 
     const rec = new Recorder();
-    const http = new Http(server.url, rec, stop.signal, WAIT_TIMEOUT * 1000);
+    const http = new Http(server.url, rec, stop, WAIT_TIMEOUT * 1000);
     const cpu0 = cpuSeconds(server.pid);
     const benchCpu0 = process.cpuUsage();
     t0 = performance.now();
@@ -81,13 +94,15 @@ async function main(): Promise<boolean> {
     await Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
     clearTimeout(watchdog);
     const seconds = (performance.now() - t0) / 1000;
-    const rss = rssMiB(server.pid);
-    const serverCpu = cpuSeconds(server.pid) - cpu0;
+    const pid = server.pid;
+    const rss = ifAlive(() => rssMiB(pid));
+    const serverCpu = ifAlive(() => cpuSeconds(pid) - cpu0);
     const benchCpu = process.cpuUsage(benchCpu0);
-    console.log(
-      `clients stopped ${fix(seconds - DURATION)} s after the deadline (operations in flight finish)`,
-    );
-    if (stop.signal.aborted) console.log(`stopped early: ${(stop.signal.reason as Error).message}`);
+    if (!stop.signal.aborted)
+      console.log(
+        `clients stopped ${fix(seconds - DURATION)} s after the deadline (operations in flight finish)`,
+      );
+    else console.log(`stopped early: ${(stop.signal.reason as Error).message}`);
     for (const u of unexpected.slice(0, 3)) console.log(`unexpected: ${u}`);
     console.log(
       `mixed-load results (server: RSS at the end ${fix(rss, 0)} MiB, ${fix(serverCpu)} CPU s; ` +

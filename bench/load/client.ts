@@ -34,14 +34,28 @@ export interface Answer {
   headers: Headers;
 }
 
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, a reset) is in its cause. */
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: { message?: string } };
+  return e.cause?.message ? `${e.message} (${e.cause.message})` : e.message;
+}
+
+/** Connection failures in a row (no answer at all) after which the server is taken for gone. */
+const DEAD_AFTER = 50;
+
 export class Http {
+  private readonly stop: AbortSignal;
+  private failuresInARow = 0;
+
   constructor(
     readonly url: string,
     private readonly rec: Recorder,
-    /** Aborted by the watchdog: every call in flight ends at once. */
-    private readonly stop: AbortSignal,
+    /** Aborted by the watchdog or here: every call in flight ends, and clients stop looping. */
+    private readonly abort: AbortController,
     private readonly waitTimeoutMs: number,
-  ) {}
+  ) {
+    this.stop = abort.signal;
+  }
 
   async call(kind: string, method: string, path: string, o: CallOptions): Promise<Answer> {
     const headers: Record<string, string> = { ...o.headers };
@@ -70,10 +84,14 @@ export class Http {
       resHeaders = res.headers;
       text = await res.text(); // read to the end, or the connection is not reused
     } catch (err) {
-      const detail = `${method} ${path}: ${(err as Error).message}`;
+      // A server that stopped answering would have every client fail as fast as it can loop.
+      if (!this.stop.aborted && ++this.failuresInARow >= DEAD_AFTER)
+        this.abort.abort(new Error(`the server stopped answering: ${describe(err)}`));
+      const detail = `${method} ${path}: ${describe(err)}`;
       this.rec.error(kind, cls, performance.now() - t0, detail);
       throw new Recorded(detail);
     }
+    this.failuresInARow = 0;
     const ms = performance.now() - t0;
     if (!o.expect.includes(status)) {
       const detail = `${method} ${path}: ${status} ${text}`;
