@@ -143,7 +143,10 @@ export class Http {
         throw new Recorded(detail);
       }
       if (now >= deadline || this.stop.aborted) {
-        const detail = `${path} still ${String(last)} after ${this.waitTimeoutMs} ms (want ${want})`;
+        const why = this.stop.aborted
+          ? 'when the load was stopped'
+          : `after ${this.waitTimeoutMs} ms`;
+        const detail = `${path} still ${String(last)} ${why} (want ${want})`;
         this.rec.error(kind, 'wait', now - t0, detail);
         throw new Recorded(detail);
       }

@@ -49,17 +49,6 @@ export class Recorder {
     if (k.samples.length < SAMPLES_PER_KIND) k.samples.push(detail.slice(0, 300));
   }
 
-  totals(cls: KindClass): { count: number; errors: number } {
-    let count = 0;
-    let errors = 0;
-    for (const k of this.kinds.values()) {
-      if (k.cls !== cls) continue;
-      count += k.ms.length;
-      errors += k.errors;
-    }
-    return { count, errors };
-  }
-
   /** Prints the per-kind tables and the verdict; returns whether the goal was met. */
   print(seconds: number): boolean {
     const header = `  ${'operation'.padEnd(40)} ${'count'.padStart(7)} ${'errors'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'p99/p50'.padStart(7)}`;
