@@ -16,6 +16,8 @@ export const MiB = 1024 * 1024;
 export interface Child {
   url: string;
   pid: number;
+  /** Settles when the process exits, for whatever reason (a bench that stops it included). */
+  exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,9 +49,11 @@ export async function spawnServer(
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     url,
     pid: child.pid!,
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
