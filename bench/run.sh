@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p .
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images startup volume-snapshots list-snapshots mixed-load)
+[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images startup volume-snapshots list-snapshots task-fairness mixed-load)
 for b in "${benches[@]}"; do
   echo
   node "dist/bench/$b.js"
