@@ -3,6 +3,7 @@ import { BadRequest, Forbidden } from '../../errors.js';
 import type { RequestContext } from '../../context.js';
 import { isoNow } from '../../util.js';
 import type { TaskRunner } from '../../tasks/runner.js';
+import type { NewImage } from '../image/model.js';
 import type { ImageService } from '../image/service.js';
 import type { Quotas } from './quotas.js';
 import type { Volumes } from './volumes.js';
@@ -124,7 +125,7 @@ export class VolumeActions {
         `Volume ${volume.row.id} status must be ${from.join(' or ')}, but current status is: ${volume.row.status}.`,
       );
     if (!from.includes(volume.row.status as VolumeStatus)) throw refused();
-    const fields: Record<string, unknown> = {
+    const fields: NewImage = {
       name: input.imageName,
       disk_format: input.diskFormat,
       container_format: input.containerFormat,
