@@ -94,7 +94,7 @@ export function checkResults(
     const skipped = skipsByReason.get(reason) ?? [];
     if (skipped.length !== count)
       problems.push(
-        `${skipped.length} skipped with "${reason}", expected ${count}:` +
+        `${skipped.length} skipped with "${reason}", expected ${count}` +
           skipped.map((s) => `\n  ${s.id}`).join(''),
       );
   }
