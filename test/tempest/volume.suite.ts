@@ -2,7 +2,8 @@
 // versions, limits), run by tempest.test.ts. Compute is off, so attach/server tests skip.
 import assert from 'node:assert/strict';
 import { COMMON_CONF, IMAGE_FORMATS_CONF } from './conf.js';
-import { adminSession, endpointOf, type SuiteContext, type TempestSuite } from './harness.js';
+import { adminSession, endpointOf } from './admin-session.js';
+import type { SuiteContext, TempestSuite } from './harness.js';
 import type { Expected } from './results.js';
 
 /** Exactly these modules of tempest.api.volume (the trailing \. keeps e.g. test_volumes_snapshots from matching _list). */
