@@ -1,4 +1,5 @@
-// Shared harness for running Debian's Tempest 33 against the real server (see image.test.ts, volume.test.ts).
+// Runs Debian's Tempest 33 against the real server: a server, a workspace and a private HOME per
+// suite, so suites can run at the same time (see tempest.test.ts).
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -6,38 +7,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, SYSTEM_PATH, type RunningServer } from '../helpers/server.js';
+import { ADMIN_PASSWORD, writeConfig } from './conf.js';
+import {
+  checkResults,
+  readResultsFile,
+  RESULTS_FILE,
+  SUBUNIT_TO_JSON,
+  type Expected,
+} from './results.js';
 
 export const TEMPEST = '/usr/bin/tempest';
-
-/** Formats Tempest may use for the images it creates: bare and raw first, as tests take the first. */
-export const IMAGE_FORMATS_CONF = `[image]
-container_formats = bare,ovf,ami,ari,aki,ova
-disk_formats = raw,qcow2,vhd,vmdk,vdi,iso,ami,ari,aki
-`;
-
-/** The tempest.conf sections every suite shares: dynamic credentials against our Keystone. */
-export const COMMON_CONF = `[DEFAULT]
-log_file = tempest.log
-
-[auth]
-use_dynamic_credentials = true
-create_isolated_networks = false
-admin_username = admin
-admin_password = @ADMIN_PASSWORD@
-admin_project_name = admin
-admin_domain_name = Default
-default_credentials_domain_name = Default
-
-[identity]
-auth_version = v3
-uri_v3 = http://127.0.0.1:@PORT@/identity/v3
-region = RegionOne
-v3_endpoint_type = public
-
-[identity-feature-enabled]
-api_v2 = false
-`;
-export const ADMIN_PASSWORD = 'admin';
 export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60_000;
 
 export interface RunResult {
@@ -46,21 +25,6 @@ export interface RunResult {
   output: string;
   timedOut: boolean;
   seconds: number;
-}
-
-export interface Totals {
-  ran: number;
-  passed: number;
-  skipped: number;
-  failed: number;
-  expectedFail: number;
-  unexpectedSuccess: number;
-}
-
-export interface TestLine {
-  name: string;
-  status: 'ok' | 'FAILED' | 'SKIPPED';
-  reason: string;
 }
 
 /** Runs a command with the system PATH and a private HOME, capturing stdout+stderr interleaved. */
@@ -96,45 +60,6 @@ export function run(
   });
 }
 
-/** Parses the "Totals" block that tempest run (subunit-trace) prints at the end. */
-export function parseTotals(output: string): Totals | undefined {
-  const block = output.slice(output.lastIndexOf('Totals'));
-  const num = (label: string): number | undefined => {
-    const m = new RegExp(`^\\s*-?\\s*${label}:\\s*(\\d+)`, 'm').exec(block);
-    return m ? Number(m[1]) : undefined;
-  };
-  const ran = /^Ran:\s*(\d+)\s+tests?/m.exec(block);
-  const passed = num('Passed');
-  const failed = num('Failed');
-  if (!ran || passed === undefined || failed === undefined) return undefined;
-  return {
-    ran: Number(ran[1]),
-    passed,
-    skipped: num('Skipped') ?? 0,
-    failed,
-    expectedFail: num('Expected Fail') ?? 0,
-    unexpectedSuccess: num('Unexpected Success') ?? 0,
-  };
-}
-
-/**
- * Per-test result lines from subunit-trace, e.g.
- *   {0} tempest.api.image.v2.test_images.X.test_y [0.5s] ... ok
- *   {1} setUpClass (tempest.api.image.v2.test_images.ImportImagesTest) ... SKIPPED: Image import is not enabled
- */
-export function parseTestLines(output: string): TestLine[] {
-  const lines: TestLine[] = [];
-  const re = /^\{\d+\}\s+(.+?)(?:\s+\[[\d.]+s\])?\s+\.\.\.\s+(ok|FAILED|SKIPPED)(?::\s*(.*))?$/gm;
-  for (const m of output.matchAll(re)) {
-    lines.push({
-      name: m[1]!.replace(/\[[^\]]*\]$/, '').trim(),
-      status: m[2] as TestLine['status'],
-      reason: (m[3] ?? '').trim(),
-    });
-  }
-  return lines;
-}
-
 /** Server log lines (pino JSON) whose response status is >= 400, compacted for reading. */
 export function errorLogLines(server: RunningServer): string[] {
   const out: string[] = [];
@@ -160,71 +85,6 @@ export function errorLogLines(server: RunningServer): string[] {
   return out;
 }
 
-/** Fills @NAME@ placeholders (ADMIN_PASSWORD, PORT, WORKSPACE and any extras) and writes etc/tempest.conf. */
-export function writeConfig(
-  workspace: string,
-  template: string,
-  vars: Record<string, string>,
-): void {
-  let conf = template;
-  for (const [k, v] of Object.entries(vars)) conf = conf.replaceAll(`@${k}@`, v);
-  const leftover = /@[A-Z_]+@/.exec(conf);
-  assert.equal(
-    leftover,
-    null,
-    `unfilled placeholder ${leftover?.[0]} in the tempest.conf template`,
-  );
-  // Log to the workspace (appending, safe with several workers) instead of cwd.
-  conf = conf.replace(
-    /^log_file\s*=.*$/m,
-    `log_file = tempest.log\nlog_dir = ${path.join(workspace, 'logs')}`,
-  );
-  fs.mkdirSync(path.join(workspace, 'lock'), { recursive: true });
-  fs.mkdirSync(path.join(workspace, 'logs'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, 'etc', 'tempest.conf'), conf);
-  // etc/logging.conf (copied by `tempest init`) would override log_file and truncate per worker.
-  fs.rmSync(path.join(workspace, 'etc', 'logging.conf'), { force: true });
-}
-
-/** Gets a project-scoped token for admin/admin and the catalog, for preparing fixtures before the run. */
-export async function adminSession(
-  server: RunningServer,
-): Promise<{ token: string; catalog: CatalogEntry[] }> {
-  const res = await fetch(new URL('/identity/v3/auth/tokens', server.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: 'admin', domain: { name: 'Default' }, password: ADMIN_PASSWORD },
-          },
-        },
-        scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-      },
-    }),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 201, `admin token request failed: ${res.status} ${text}`);
-  const token = res.headers.get('x-subject-token');
-  assert.ok(token, 'no X-Subject-Token on the admin token response');
-  const body = JSON.parse(text) as { token: { catalog?: CatalogEntry[] } };
-  return { token, catalog: body.token.catalog ?? [] };
-}
-
-export interface CatalogEntry {
-  type: string;
-  endpoints: { interface: string; url: string }[];
-}
-
-/** The public endpoint URL of a catalog service type. */
-export function endpointOf(catalog: CatalogEntry[], type: string): string {
-  const ep = catalog.find((s) => s.type === type)?.endpoints.find((e) => e.interface === 'public');
-  assert.ok(ep, `no public ${type} endpoint in the catalog`);
-  return ep.url.replace(/\/$/, '');
-}
-
 export interface SuiteContext {
   server: RunningServer;
   port: string;
@@ -232,6 +92,8 @@ export interface SuiteContext {
 }
 
 export interface TempestSuite {
+  /** Names the suite in diagnostics and in the test's name. */
+  name: string;
   /** tempest.conf with @ADMIN_PASSWORD@, @PORT@, @WORKSPACE@ and any placeholders returned by prepare(). */
   confTemplate: string;
   regex: string;
@@ -240,26 +102,27 @@ export interface TempestSuite {
   timeoutMs?: number;
   /** Creates fixtures on the running server (e.g. an image for [compute] image_ref); returns extra placeholders. */
   prepare?: (ctx: SuiteContext) => Promise<Record<string, string>>;
-  /**
-   * When given, every skip reason must match one of these: a skip for any other reason (a missing
-   * microversion, an unexpected feature probe) fails the run instead of passing quietly.
-   */
-  allowedSkipReasons?: RegExp[];
+  /** The exact passes and the only skips allowed: more skips or fewer passes fail the suite. */
+  expected: Expected;
 }
 
 /**
  * Starts a server, creates a tempest workspace with a private HOME, writes tempest.conf, runs
- * `tempest run`, reports totals and skips as diagnostics, and asserts that nothing failed.
+ * `tempest run`, reads each test's status and skip reason from stestr's subunit stream, and
+ * asserts the run is exactly the suite's expected one: no failure, `expected.passed` passes,
+ * and only the skips it allows.
  *
  * Environment: POCKETSTACK_TEMPEST_REGEX overrides the suite's regex (to rerun a few tests while
- * triaging); POCKETSTACK_TEMPEST_KEEP=1 keeps the workspace and server data even when the run passed.
- * The workspace keeps tempest-output.txt, server.log, etc/tempest.conf and logs/tempest.log.
+ * triaging; the counts are then not checked, failures and skip reasons still are);
+ * POCKETSTACK_TEMPEST_KEEP=1 keeps the workspace and server data even when the run passed.
+ * The workspace keeps tempest-output.txt, subunit-results.json, server.log, etc/tempest.conf and
+ * logs/tempest.log.
  */
 export async function runTempestSuite(t: TestContext, suite: TempestSuite): Promise<void> {
   const timeoutMs = suite.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const regex = process.env.POCKETSTACK_TEMPEST_REGEX || suite.regex;
   const keep = process.env.POCKETSTACK_TEMPEST_KEEP === '1';
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-tempest-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pocketstack-tempest-${suite.name}-`));
   const home = path.join(tmp, 'home');
   const workspace = path.join(tmp, 'workspace');
   fs.mkdirSync(home);
@@ -295,30 +158,34 @@ export async function runTempestSuite(t: TestContext, suite: TempestSuite): Prom
     const args = ['run', '--concurrency', String(suite.concurrency ?? 2), '--regex', regex];
     if (suite.excludeRegex) args.push('--exclude-regex', suite.excludeRegex);
     const result = await run(TEMPEST, args, { cwd: workspace, home, timeoutMs });
-    const out = result.output;
-    fs.writeFileSync(path.join(workspace, 'tempest-output.txt'), out);
-    const totals = parseTotals(out);
-    const lines = parseTestLines(out);
-    const failures = lines.filter((l) => l.status === 'FAILED').map((l) => l.name);
-    const skips = lines.filter((l) => l.status === 'SKIPPED');
+    fs.writeFileSync(path.join(workspace, 'tempest-output.txt'), result.output);
+    const resultsFile = RESULTS_FILE(workspace);
+    const decode = await run('/usr/bin/python3', ['-c', SUBUNIT_TO_JSON, resultsFile], {
+      cwd: workspace,
+      home,
+      timeoutMs: 120_000,
+    });
+    const results = readResultsFile(resultsFile) ?? [];
+    const count = (status: string): number => results.filter((r) => r.status === status).length;
+    const problems = checkResults(results, suite.expected, { counts: regex === suite.regex });
 
     t.diagnostic(
-      `tempest run took ${result.seconds.toFixed(1)}s, exit ${result.code ?? result.signal}`,
+      `${suite.name}: tempest run took ${result.seconds.toFixed(1)}s, exit ${result.code ?? result.signal}; ` +
+        `${count('success')} passed, ${count('skip')} skipped, ` +
+        `${results.length - count('success') - count('skip')} other`,
     );
-    if (totals) t.diagnostic(`totals: ${JSON.stringify(totals)}`);
-    for (const s of skips) t.diagnostic(`skipped: ${s.name}: ${s.reason || '(no reason)'}`);
-    for (const f of failures) t.diagnostic(`FAILED: ${f}`);
+    for (const s of results.filter((r) => r.status === 'skip'))
+      t.diagnostic(`${suite.name} skipped: ${s.id}: ${s.reason || '(no reason)'}`);
+    for (const p of problems) t.diagnostic(`${suite.name} PROBLEM: ${p}`);
 
     const dump = (): string => {
       const parts = [
-        `tempest run exit=${result.code ?? result.signal} timedOut=${result.timedOut} after ${result.seconds.toFixed(0)}s`,
+        `[${suite.name}] tempest run exit=${result.code ?? result.signal} timedOut=${result.timedOut} after ${result.seconds.toFixed(0)}s`,
+        `workspace: ${workspace} (etc/tempest.conf, logs/tempest.log, tempest-output.txt, subunit-results.json, server.log)`,
       ];
-      parts.push(
-        `workspace: ${workspace} (etc/tempest.conf, logs/tempest.log, tempest-output.txt, server.log)`,
-      );
-      if (failures.length)
-        parts.push(`failing tests (${failures.length}):\n  ${failures.join('\n  ')}`);
-      parts.push(`--- tail of tempest output ---\n${out.slice(-30_000)}`);
+      if (problems.length)
+        parts.push(`differences from the expected run:\n  ${problems.join('\n  ')}`);
+      parts.push(`--- tail of tempest output ---\n${result.output.slice(-30_000)}`);
       const errs = errorLogLines(server);
       parts.push(
         `--- server log lines with status >= 400 (${errs.length}) ---\n${errs.slice(-200).join('\n')}`,
@@ -328,26 +195,14 @@ export async function runTempestSuite(t: TestContext, suite: TempestSuite): Prom
 
     try {
       assert.equal(result.timedOut, false, `tempest run timed out after ${timeoutMs / 1000}s`);
-      assert.ok(totals, 'no Totals block in tempest output');
-      assert.equal(totals.failed, 0, `${totals.failed} tempest test(s) failed`);
-      assert.deepEqual(failures, [], 'tempest reported FAILED tests');
-      assert.ok(totals.passed > 0, 'no tempest test passed');
+      assert.equal(decode.code, 0, `reading stestr's subunit stream failed:\n${decode.output}`);
+      assert.ok(results.length > 0, 'the subunit stream holds no test');
+      assert.deepEqual(
+        problems,
+        [],
+        `${suite.name}: the Tempest run differs from the expected one`,
+      );
       assert.equal(result.code, 0, 'tempest run exited non-zero');
-      const unexplained = skips.filter((s) => !s.reason).map((s) => s.name);
-      assert.deepEqual(unexplained, [], 'skipped tests without a skip reason');
-      if (totals.skipped > 0)
-        assert.ok(skips.length > 0, 'Totals report skips but no SKIPPED lines were found');
-      if (suite.allowedSkipReasons) {
-        const allowed = suite.allowedSkipReasons;
-        const unexpected = skips
-          .filter((s) => !allowed.some((re) => re.test(s.reason)))
-          .map((s) => `${s.name}: ${s.reason}`);
-        assert.deepEqual(
-          unexpected,
-          [],
-          'tests skipped for a reason that is not a configuration choice',
-        );
-      }
     } catch (err) {
       console.error(dump());
       throw err;
