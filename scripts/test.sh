@@ -11,7 +11,11 @@ fi
 tiers=${TIERS:-unit,http,client,tempest}
 files=()
 for tier in ${tiers//,/ }; do
-  while IFS= read -r f; do files+=("$f"); done < <(find "dist/test/$tier" -name '*.test.js' 2>/dev/null | sort)
+  # Only compiled tests whose source still exists: tsc leaves the output of deleted files behind.
+  while IFS= read -r f; do
+    src=${f#dist/}
+    [ -f "${src%.js}.ts" ] && files+=("$f")
+  done < <(find "dist/test/$tier" -name '*.test.js' 2>/dev/null | sort)
 done
 if [ ${#files[@]} -eq 0 ]; then
   echo "no test files found for tiers: $tiers" >&2
