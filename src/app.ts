@@ -66,7 +66,7 @@ export async function createApp(config: Config): Promise<App> {
   const images = new ImageService(db, files, () => imageFilesInUse(db, layers));
 
   const http = createHttpServer({ logLevel: config.logLevel });
-  const tasks = new TaskRunner(db, http.log);
+  const tasks = new TaskRunner(db, http.log, { concurrency: config.taskWorkers });
   const volumes = new VolumeService(db, tasks, images);
   await volumes.defaultType();
   const volumeWork = registerVolumeWorkers({

@@ -12,6 +12,8 @@ export interface Config {
   demoPassword: string;
   tokenTtlSeconds: number;
   logLevel: string;
+  /** Background tasks (volume creates, snapshots, uploads) run at once, on different volumes. */
+  taskWorkers: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +71,12 @@ export const OPTIONS = [
     def: 'info',
     help: 'fatal, error, warn, info, debug or silent',
   },
+  {
+    flag: 'task-workers',
+    env: 'POCKETSTACK_TASK_WORKERS',
+    def: '4',
+    help: 'background tasks run at once, each on a different volume',
+  },
 ] as const;
 
 export type OptionName = (typeof OPTIONS)[number]['flag'];
@@ -92,6 +100,9 @@ export function loadConfig(flags: Partial<Record<OptionName, string>>, env: Sour
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(get('log-level')))
     throw new ConfigError(`invalid log level: ${get('log-level')}`);
+  const taskWorkers = Number(get('task-workers'));
+  if (!Number.isInteger(taskWorkers) || taskWorkers < 1 || taskWorkers > 64)
+    throw new ConfigError(`invalid number of task workers (1 to 64): ${get('task-workers')}`);
   for (const name of ['admin-password', 'demo-password'] as const) {
     if (!get(name)) throw new ConfigError(`${name} must not be empty`);
   }
@@ -105,5 +116,6 @@ export function loadConfig(flags: Partial<Record<OptionName, string>>, env: Sour
     demoPassword: get('demo-password'),
     tokenTtlSeconds: ttl,
     logLevel: get('log-level'),
+    taskWorkers,
   };
 }
