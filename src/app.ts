@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { openSqlite, type Db } from './store/db.js';
+import { openSqlite } from './store/db.js';
 import { createHttpServer } from './http/server.js';
 import { IdentityService } from './services/identity/service.js';
 import { identityPlugin } from './services/identity/plugin.js';
@@ -30,7 +30,6 @@ const SERVICES: CatalogService[] = [
 
 export interface App {
   http: FastifyInstance;
-  db: Db;
   identity: IdentityService;
   images: ImageService;
   volumes: VolumeService;
@@ -100,7 +99,6 @@ export async function createApp(config: Config): Promise<App> {
 
   return {
     http,
-    db,
     identity,
     images,
     volumes,
