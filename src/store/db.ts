@@ -11,6 +11,7 @@ import * as m005 from './migrations/005-keypairs.js';
 import * as m006 from './migrations/006-volume-attachments.js';
 import * as m007 from './migrations/007-task-scopes.js';
 import * as m008 from './migrations/008-layer-refs.js';
+import * as m009 from './migrations/009-layer-roots.js';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-volume-attachments': m006,
   '007-task-scopes': m007,
   '008-layer-refs': m008,
+  '009-layer-roots': m009,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */
