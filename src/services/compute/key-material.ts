@@ -11,7 +11,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { withCpuSlot } from '../../cpu-slots.js';
 import { BadRequest } from '../../errors.js';
 
 /** Nova's answer to a public key it cannot read. */
@@ -98,19 +97,12 @@ function sshString(b: Buffer): Buffer {
 const mpint = (b: Buffer): Buffer =>
   sshString(b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 
-/**
- * Generated on the thread pool: an RSA key takes ~100 ms, too long to hold the event loop; in
- * one of the slots heavy crypto shares, so that file operations still find threads (cpu-slots.ts).
- */
+/** Generated on the thread pool: an RSA key takes ~100 ms, too long to hold the event loop. */
 function newRsaKey(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-  return withCpuSlot(
-    'rsa',
-    () =>
-      new Promise((resolve, reject) =>
-        generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) =>
-          err ? reject(err) : resolve({ publicKey, privateKey }),
-        ),
-      ),
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) =>
+      err ? reject(err) : resolve({ publicKey, privateKey }),
+    ),
   );
 }
 

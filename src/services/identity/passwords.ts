@@ -1,20 +1,14 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { withCpuSlot } from '../../cpu-slots.js';
 
 // scrypt cost: N=2^14, r=8 (the parameters RFC 7914 suggests for interactive logins).
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
-/** On the thread pool, in one of the slots heavy crypto shares (cpu-slots.ts). */
 function derive(password: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return withCpuSlot(
-    'password',
-    () =>
-      new Promise((resolve, reject) =>
-        scrypt(password, salt, KEY_LENGTH, { ...opts, maxmem: 64 * 1024 * 1024 }, (err, key) =>
-          err ? reject(err) : resolve(key),
-        ),
-      ),
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, KEY_LENGTH, { ...opts, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 
