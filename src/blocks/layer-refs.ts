@@ -23,6 +23,18 @@ export interface LayerIndex {
   ids(): Promise<Set<string>>;
   /** Every external name some layer reads. */
   externals(): Promise<Set<string>>;
+  /** What every layer with a row reads: the sweep marks from this instead of the headers. */
+  all(): Promise<Map<string, LayerRef>>;
+  /** What one layer reads; undefined when it has no row. */
+  refOf(id: string): Promise<LayerRef | undefined>;
+  /** Whether some layer with a row reads this layer, or this external name. */
+  isRead(target: { layerId: string } | { external: string }): Promise<boolean>;
+}
+
+function refOfRow(row: { backing_layer: string | null; external_file: string | null }): LayerRef {
+  if (row.backing_layer !== null) return { layerId: row.backing_layer };
+  if (row.external_file !== null) return { external: row.external_file };
+  return null;
 }
 
 /** The index as rows of `layer_refs` (migration 008). */
@@ -70,6 +82,35 @@ export class SqlLayerIndex implements LayerIndex {
       .execute();
     return new Set(rows.map((r) => r.external_file!));
   }
+
+  async all(): Promise<Map<string, LayerRef>> {
+    const rows = await this.db.selectFrom('layer_refs').selectAll().execute();
+    return new Map(rows.map((r) => [r.layer_id, refOfRow(r)]));
+  }
+
+  async refOf(id: string): Promise<LayerRef | undefined> {
+    const row = await this.db
+      .selectFrom('layer_refs')
+      .selectAll()
+      .where('layer_id', '=', id)
+      .executeTakeFirst();
+    return row && refOfRow(row);
+  }
+
+  async isRead(target: { layerId: string } | { external: string }): Promise<boolean> {
+    // Both columns are indexed (migration 008): one index probe.
+    const row = await this.db
+      .selectFrom('layer_refs')
+      .select('layer_id')
+      .where(
+        'layerId' in target ? 'backing_layer' : 'external_file',
+        '=',
+        'layerId' in target ? target.layerId : target.external,
+      )
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
 }
 
 /** The same in memory: for a store without a database (tests, tools). */
@@ -94,5 +135,23 @@ export class MemoryLayerIndex implements LayerIndex {
     const out = new Set<string>();
     for (const ref of this.refs.values()) if (ref && 'external' in ref) out.add(ref.external);
     return Promise.resolve(out);
+  }
+
+  all(): Promise<Map<string, LayerRef>> {
+    return Promise.resolve(new Map(this.refs));
+  }
+
+  refOf(id: string): Promise<LayerRef | undefined> {
+    return Promise.resolve(this.refs.get(id));
+  }
+
+  isRead(target: { layerId: string } | { external: string }): Promise<boolean> {
+    for (const ref of this.refs.values()) {
+      if (ref && 'layerId' in ref && 'layerId' in target && ref.layerId === target.layerId)
+        return Promise.resolve(true);
+      if (ref && 'external' in ref && 'external' in target && ref.external === target.external)
+        return Promise.resolve(true);
+    }
+    return Promise.resolve(false);
   }
 }

@@ -2,6 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { LayerNotFound } from './layer-errors.js';
 import { LAYER_NAME, TEMP_PREFIX, type LayerFiles } from './layer-files.js';
+import type { LayerRef } from './layer-refs.js';
 
 export interface SweepOptions {
   /**
@@ -55,6 +56,11 @@ export async function sweep(
   // was committed before the roots are read below.
   const pending = files.pending();
   const rootIds = typeof roots === 'function' ? await roots() : roots;
+  // What each layer reads comes from the index (one query), not from its header: a row is
+  // written before its file appears, so every listed layer has one unless it predates the index
+  // (reconciled at start-up) or this store keeps its index in memory; those read their header.
+  const refs = await files.index.all();
+  const backing = (id: string) => backingOf(files, id, refs);
 
   const live = new Set<string>();
   const liveExternal = new Set<string>();
@@ -63,9 +69,9 @@ export async function sweep(
     // A pending layer created after the listing is followed too: what it reads stays.
     while (id !== null && (layers.has(id) || pending.has(id)) && !live.has(id)) {
       live.add(id);
-      const backing = await backingOf(files, id);
-      if (backing && 'path' in backing) liveExternal.add(backing.path);
-      id = backing && 'layerId' in backing ? backing.layerId : null;
+      const under = await backing(id);
+      if (under && 'path' in under) liveExternal.add(under.path);
+      id = under && 'layerId' in under ? under.layerId : null;
     }
   }
 
@@ -74,8 +80,8 @@ export async function sweep(
   for (const id of layers) {
     if (live.has(id)) continue;
     // Only for the report: a header that cannot be read does not stop the removal.
-    const backing = await backingOf(files, id).catch(() => null);
-    if (backing && 'path' in backing) dropped.add(backing.path);
+    const under = await backing(id).catch(() => null);
+    if (under && 'path' in under) dropped.add(under.path);
     await fsp.rm(files.pathOf(id), { force: true });
     removed.push(id);
   }
@@ -87,11 +93,72 @@ export async function sweep(
   return { removed: removed.sort(), released: [...dropped].filter((p) => !liveExternal.has(p)) };
 }
 
-/** What a layer is backed by: another layer, an external file, or null (none, or removed meanwhile). */
+/**
+ * Removes the given layers, which rows just stopped referencing, and then the layers under them,
+ * each only if nothing keeps it: no root (`rooted` reports which of the ids a row references),
+ * no open `creating` scope, no layer reading it. The work is the length of the chains freed,
+ * whatever the size of the store; garbage nobody released (a crash) is the full sweep's.
+ *
+ * Safe beside tasks in parallel for the same reasons as the sweep: the pending set is read before
+ * the roots, so a layer whose scope closes meanwhile has committed its row before the roots are
+ * read; a layer made on top of a released one writes its index row before its file, and a layer
+ * is only removed after its own readers' rows are gone. Releases must not run concurrently with
+ * each other (the caller serialises them) or with a full sweep's removal of the same layers
+ * (harmless: removal is idempotent).
+ */
+export async function release(
+  files: LayerFiles,
+  ids: Iterable<string>,
+  rooted: (ids: string[]) => Promise<Set<string>>,
+): Promise<SweepResult> {
+  const removed: string[] = [];
+  const dropped = new Set<string>();
+  const queue = [...ids];
+  const seen = new Set<string>();
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (files.pending().has(id)) continue;
+    if ((await rooted([id])).has(id)) continue;
+    if (await files.index.isRead({ layerId: id })) continue;
+    const ref = await files.index.refOf(id);
+    // No row: a layer from before the index. Its header says what it reads; gone means nothing.
+    const under =
+      ref !== undefined
+        ? targetOf(files, ref)
+        : await backingOf(files, id, new Map()).catch(() => null);
+    await fsp.rm(files.pathOf(id), { force: true });
+    await files.index.remove([id]);
+    removed.push(id);
+    if (under && 'layerId' in under) queue.push(under.layerId);
+    if (under && 'path' in under) dropped.add(under.path);
+  }
+  const released: string[] = [];
+  for (const p of dropped) {
+    // The index keeps external names as LayerFiles.refOf writes them: relative, no './'.
+    if (!(await files.index.isRead({ external: path.relative(files.realDir, p) })))
+      released.push(p);
+  }
+  return { removed: removed.sort(), released };
+}
+
+function targetOf(files: LayerFiles, ref: LayerRef): { layerId: string } | { path: string } | null {
+  if (ref === null) return null;
+  if ('layerId' in ref) return ref;
+  return { path: path.resolve(files.realDir, ref.external) };
+}
+
+/**
+ * What a layer is backed by: another layer, an external file, or null (none, or removed
+ * meanwhile). From the index when it has the layer's row, else from the header.
+ */
 async function backingOf(
   files: LayerFiles,
   id: string,
+  refs: Map<string, LayerRef>,
 ): Promise<{ layerId: string } | { path: string } | null> {
+  const ref = refs.get(id);
+  if (ref !== undefined) return targetOf(files, ref);
   const header = await files.header(id).catch((err: unknown) => {
     if (err instanceof LayerNotFound) return null;
     throw err;

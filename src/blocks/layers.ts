@@ -11,7 +11,13 @@ import {
   type LayerStoreOptions,
 } from './layer-files.js';
 import * as io from './layer-io.js';
-import { reconcileIndex, sweep, type SweepOptions, type SweepResult } from './layer-sweep.js';
+import {
+  reconcileIndex,
+  release,
+  sweep,
+  type SweepOptions,
+  type SweepResult,
+} from './layer-sweep.js';
 import { emptyQcow2 } from './qcow2-create.js';
 
 export * from './layer-errors.js';
@@ -51,6 +57,7 @@ export interface LayerChain {
  */
 export class LayerStore {
   private readonly files: LayerFiles;
+  private releasing: Promise<unknown> = Promise.resolve();
 
   constructor(dir: string, opts: LayerStoreOptions = {}) {
     this.files = new LayerFiles(dir, opts);
@@ -243,6 +250,20 @@ export class LayerStore {
     opts?: SweepOptions,
   ): Promise<SweepResult> {
     return sweep(this.files, roots, opts);
+  }
+
+  /**
+   * Removes layers rows no longer reference, and the layers under them that nothing else keeps:
+   * the cost of a delete is the chain it frees, not the store (see layer-sweep.ts). `rooted`
+   * tells which of some ids a row still references. Releases run one at a time.
+   */
+  release(
+    ids: Iterable<string>,
+    rooted: (ids: string[]) => Promise<Set<string>>,
+  ): Promise<SweepResult> {
+    const run = this.releasing.then(() => release(this.files, ids, rooted));
+    this.releasing = run.catch(() => undefined);
+    return run;
   }
 
   /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import { checkpointInBackground } from './checkpoint.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-identity-and-images.js';
 import * as m002 from './migrations/002-volumes.js';
@@ -11,6 +12,7 @@ import * as m005 from './migrations/005-keypairs.js';
 import * as m006 from './migrations/006-volume-attachments.js';
 import * as m007 from './migrations/007-task-scopes.js';
 import * as m008 from './migrations/008-layer-refs.js';
+import * as m009 from './migrations/009-layer-roots.js';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-volume-attachments': m006,
   '007-task-scopes': m007,
   '008-layer-refs': m008,
+  '009-layer-roots': m009,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */
@@ -35,7 +38,9 @@ export async function openSqlite(file: string): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const statements = cachingStatements(sqlite);
+  const stopCheckpoints =
+    file === ':memory:' ? () => undefined : checkpointInBackground(sqlite, file);
+  const statements = cachingStatements(sqlite, stopCheckpoints);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   arrayReaders.set(db, { read: statements.readArrays, inTransaction: () => sqlite.inTransaction });
   await migrate(db);
@@ -67,7 +72,10 @@ export async function withArrayReader<T>(db: Db, work: (read: ReadArrays) => T):
  * statement to completion synchronously; the cache is bounded because SQL text with inlined
  * list lengths (`in (?, ?, ...)`) varies.
  */
-function cachingStatements(sqlite: SQLite.Database): {
+function cachingStatements(
+  sqlite: SQLite.Database,
+  beforeClose: () => void,
+): {
   close(): void;
   prepare(sql: string): SQLite.Statement;
   readArrays: ReadArrays;
@@ -87,7 +95,10 @@ function cachingStatements(sqlite: SQLite.Database): {
   // Array mode is a setting of the statement, so array reads keep statements of their own.
   const arrays = cache();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      beforeClose();
+      sqlite.close();
+    },
     prepare: cache(),
     readArrays: (text, params) =>
       arrays(text)

@@ -131,3 +131,45 @@ test('start-up fills the index for layers written before it existed, and drops r
   assert.deepEqual(await store.reconcileIndex(), { added: 0, dropped: 0 });
   assert.ok(root);
 });
+
+test('a release removes only the chain nothing else keeps, and reports the image files it let go', async (t) => {
+  const { images, store } = await setup(t);
+  const image = path.join(images, 'file-3');
+  await fsp.writeFile(image, Buffer.alloc(64 * 1024, 3));
+  const real = await fsp.realpath(image);
+  // base (on the image file, sealed by the snapshot) <- head, and a clone head on it too.
+  const base = await store.createHead({
+    sizeBytes: 1 * MiB,
+    backing: { path: image, format: 'raw' },
+  });
+  const { sealedId, newHeadId: head } = await store.snapshot(base);
+  const clone = await store.createHead({ sizeBytes: 1 * MiB, backing: { layerId: sealedId } });
+  const unrelated = await store.createHead({ sizeBytes: 1 * MiB });
+  const rows = new Set([head, clone, unrelated]);
+  const rooted = async (ids: string[]) => new Set(ids.filter((id) => rows.has(id)));
+
+  // A layer a row still references stays, and so does one another layer reads.
+  assert.deepEqual(await store.release([head, sealedId], rooted), { removed: [], released: [] });
+  rows.delete(head);
+  assert.deepEqual(await store.release([head], rooted), { removed: [head], released: [] });
+  assert.equal(await store.virtualSize(sealedId), 1 * MiB, 'the clone still reads it');
+  rows.delete(clone);
+  const last = await store.release([clone], rooted);
+  assert.equal(sealedId, base);
+  assert.deepEqual(last.removed, [clone, base].sort());
+  assert.deepEqual(last.released, [real]);
+  assert.deepEqual(await store.externalsInUse(), new Set());
+  assert.equal(
+    await store.virtualSize(unrelated),
+    1 * MiB,
+    'what it was not given is not its business',
+  );
+});
+
+test('a release leaves a layer made in a creating scope that is still open', async (t) => {
+  const { store } = await setup(t);
+  await store.creating(async () => {
+    const head = await store.createHead({ sizeBytes: 1 * MiB });
+    assert.deepEqual((await store.release([head], async () => new Set())).removed, []);
+  });
+});

@@ -141,6 +141,22 @@ export class VolumeRepo {
     await ex.deleteFrom('snapshots').where('id', '=', id).execute();
   }
 
+  /** Which of these layers a volume or snapshot row points at (LayerStore.release). */
+  async rootedAmong(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const heads = await this.db
+      .selectFrom('volumes')
+      .select('head_layer as layer')
+      .where('head_layer', 'in', ids)
+      .execute();
+    const snaps = await this.db
+      .selectFrom('snapshots')
+      .select('layer')
+      .where('layer', 'in', ids)
+      .execute();
+    return new Set([...heads, ...snaps].map((r) => r.layer!));
+  }
+
   /** Every layer a row points at: the roots of the layer store's mark-and-sweep. */
   async layerRoots(): Promise<string[]> {
     const heads = await this.db

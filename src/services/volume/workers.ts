@@ -61,17 +61,30 @@ async function snapshotScope(ex: Db, id: string): Promise<TaskScope> {
  * row that references it: a sweep after another volume's delete leaves it alone meanwhile.
  */
 export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void> } {
-  const sweep = coalesced(async () => {
-    // Roots are read after the directory is listed (see layer-sweep.ts), hence a function.
-    const { released } = await d.layers.sweep(() => d.repo.layerRoots(), { graceMs: 0 });
-    // Image files only removed layers read go, unless an image row, a layer created since the
-    // listing, or a waiting volume create still has them.
+  // Image files only removed layers read go, unless an image row, a layer created since, or a
+  // waiting volume create still has them.
+  const releaseImageFiles = async (released: string[]): Promise<void> => {
     if (released.length > 0)
       await d.images.releaseFiles(
         released.map((p) => path.basename(p)),
         await imageFilesInUse(d.db, d.layers),
       );
+  };
+  // The full mark-and-sweep: at start-up and after a task failed midway (its layers may be
+  // garbage no row ever referenced). Roots are read after the directory is listed (see
+  // layer-sweep.ts), hence a function.
+  const sweep = coalesced(async () => {
+    const { released } = await d.layers.sweep(() => d.repo.layerRoots(), { graceMs: 0 });
+    await releaseImageFiles(released);
   });
+  // After a delete: only the layers its rows referenced, and what they alone kept, whatever the
+  // number of layers in the store.
+  const release = async (layers: (string | null)[]): Promise<void> => {
+    const ids = layers.filter((l): l is string => l !== null);
+    if (ids.length === 0) return;
+    const { released } = await d.layers.release(ids, (some) => d.repo.rootedAmong(some));
+    await releaseImageFiles(released);
+  };
 
   d.tasks.register('volume.create', {
     async scope(ex, id, payload) {
@@ -86,6 +99,7 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
     async run(id, payload) {
       const volume = await d.repo.findVolume(id);
       if (!volume || volume.row.status !== 'creating') return;
+      let orphan: string | undefined;
       await d.layers.creating(async () => {
         let backing: Backing | undefined;
         if (typeof payload.snapshotId === 'string') {
@@ -113,15 +127,19 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
         const head =
           volume.row.head_layer ??
           (await d.layers.createHead({ sizeBytes: volume.row.size * GiB, backing }));
-        // Not moved: the volume went to `deleting` meanwhile; its head is garbage for the sweep.
-        await moveVolume(d.db, id, 'available', {
+        const moved = await moveVolume(d.db, id, 'available', {
           from: ['creating'],
           fields: { head_layer: head },
         });
+        // Not moved: the volume went to `deleting` meanwhile and its delete found no head; the
+        // new head is garbage (released once this scope has closed).
+        if (!moved && head !== volume.row.head_layer) orphan = head;
       });
+      if (orphan) await release([orphan]);
     },
     async fail(id) {
       await moveVolume(d.db, id, 'error', { from: ['creating'] });
+      await sweep();
     },
   });
 
@@ -152,14 +170,23 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
     },
     async fail(id) {
       await moveSnapshot(d.db, id, 'error', { from: ['creating'] });
+      await sweep();
     },
   });
 
   d.tasks.register('snapshot.delete', {
     scope: (ex, id) => snapshotScope(ex, id),
     async run(id) {
-      await d.db.transaction().execute((trx) => d.repo.deleteSnapshot(trx, id));
-      await sweep();
+      const layer = await d.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('snapshots')
+          .select('layer')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        await d.repo.deleteSnapshot(trx, id);
+        return row?.layer ?? null;
+      });
+      await release([layer]);
     },
     async fail(id) {
       await moveSnapshot(d.db, id, 'error_deleting', { from: ['deleting'] });
@@ -169,18 +196,24 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
   d.tasks.register('volume.delete', {
     scope: (ex, id) => volumeScope(ex, id),
     async run(id) {
-      await d.db.transaction().execute(async (trx) => {
+      const layers = await d.db.transaction().execute(async (trx) => {
         // Cascade: the snapshots were moved to `deleting` together with the volume.
         const snaps = await trx
           .selectFrom('snapshots')
-          .select('id')
+          .select(['id', 'layer'])
           .where('volume_id', '=', id)
           .where('status', '=', 'deleting')
           .execute();
         for (const s of snaps) await d.repo.deleteSnapshot(trx, s.id);
+        const volume = await trx
+          .selectFrom('volumes')
+          .select('head_layer')
+          .where('id', '=', id)
+          .executeTakeFirst();
         await d.repo.deleteVolume(trx, id);
+        return [volume?.head_layer ?? null, ...snaps.map((s) => s.layer)];
       });
-      await sweep();
+      await release(layers);
     },
     async fail(id) {
       await moveVolume(d.db, id, 'error_deleting', { from: ['deleting'] });
