@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     const volB = `/volume/v3/${await projectOf(url, admin)}`;
     for (const vol of [volA, volB]) {
       const project = vol.split('/').pop()!;
-      await api(url, admin, 'PUT', `${vol}/os-quota-sets/${project}`, {
+      // Cinder's URL names the caller's (admin's) own project.
+      await api(url, admin, 'PUT', `${volB}/os-quota-sets/${project}`, {
         quota_set: { gigabytes: -1, volumes: -1, snapshots: -1 },
       });
     }

@@ -80,7 +80,13 @@ async function main(): Promise<void> {
       })
     ).token.project.id as string;
     const vol = `/volume/v3/${project}`;
-    await api(url, admin, 'PUT', `/volume/v3/${project}/os-quota-sets/${project}`, {
+    const adminProject = (
+      await api(url, admin, 'GET', '/identity/v3/auth/tokens', undefined, {
+        'x-subject-token': admin,
+      })
+    ).token.project.id as string;
+    // Cinder's URL names the caller's own project; the quota set named is the demo project's.
+    await api(url, admin, 'PUT', `/volume/v3/${adminProject}/os-quota-sets/${project}`, {
       quota_set: { gigabytes: -1, volumes: -1, snapshots: -1 },
     });
 
