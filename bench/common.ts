@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks: starting servers, tokens, temp dirs, numbers.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,6 +103,30 @@ export async function createImage(url: string, tok: string, name: string): Promi
   });
   if (res.status !== 201) throw new Error(`create image failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * A raw image of `mib` MiB of random bytes, written to `file` and uploaded by streaming it;
+ * returns the image id once the upload is done (the image is then active).
+ */
+export async function randomRawImage(
+  url: string,
+  tok: string,
+  file: string,
+  mib: number,
+): Promise<string> {
+  const fd = fs.openSync(file, 'w');
+  for (let i = 0; i < mib; i++) fs.writeSync(fd, randomBytes(MiB));
+  fs.closeSync(fd);
+  const image = await createImage(url, tok, 'data');
+  const up = await fetch(`${url}/image/v2/images/${image}/file`, {
+    method: 'PUT',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream' },
+    body: fs.createReadStream(file) as unknown as BodyInit,
+    duplex: 'half',
+  } as RequestInit);
+  if (up.status !== 204) throw new Error(`image upload failed: ${up.status}`);
+  return image;
 }
 
 /**

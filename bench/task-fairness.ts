@@ -2,7 +2,6 @@
 // (admin's project) while an upload-to-image of volume A (demo's project, BENCH_IMAGE_MIB of
 // data, 1 GiB by default) runs completes about as fast as when nothing else runs. Reports the
 // median snapshot create -> available time idle and during the upload, and their ratio.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -10,11 +9,11 @@ import {
   fix,
   machineNote,
   median,
-  MiB,
   removeDir,
   startPocketstack,
   tempDir,
   token,
+  randomRawImage,
 } from './common.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
@@ -76,23 +75,7 @@ async function main(): Promise<void> {
 
     // Volume A holds the data (from a raw image of random bytes); volume B is small and empty.
     const file = path.join(dir, 'data.raw');
-    const fd = fs.openSync(file, 'w');
-    for (let i = 0; i < DATA_MIB; i++) fs.writeSync(fd, randomBytes(MiB));
-    fs.closeSync(fd);
-    const image = (
-      await api(url, demo, 'POST', '/image/v2/images', {
-        name: 'data',
-        disk_format: 'raw',
-        container_format: 'bare',
-      })
-    ).id as string;
-    const up = await fetch(`${url}/image/v2/images/${image}/file`, {
-      method: 'PUT',
-      headers: { 'x-auth-token': demo, 'content-type': 'application/octet-stream' },
-      body: fs.createReadStream(file) as unknown as BodyInit,
-      duplex: 'half',
-    } as RequestInit);
-    if (up.status !== 204) throw new Error(`image upload failed: ${up.status}`);
+    const image = await randomRawImage(url, demo, file, DATA_MIB);
     fs.rmSync(file);
     const sizeGiB = Math.ceil(DATA_MIB / 1024);
     const a = (

@@ -6,7 +6,6 @@
 // The data: each volume is created from a 1 GiB raw image of random bytes, so reading it back
 // returns 1 GiB of data through its layer chain (there is no guest to write with before compute).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -14,11 +13,11 @@ import {
   fix,
   machineNote,
   median,
-  MiB,
   removeDir,
   startPocketstack,
   tempDir,
   token,
+  randomRawImage,
 } from './common.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
@@ -92,22 +91,7 @@ async function main(): Promise<void> {
 
     // The data, as a raw image.
     const file = path.join(dir, 'data.raw');
-    const fd = fs.openSync(file, 'w');
-    for (let i = 0; i < DATA_MIB; i++) fs.writeSync(fd, randomBytes(MiB));
-    fs.closeSync(fd);
-    const image = (
-      await api(url, demo, 'POST', '/image/v2/images', {
-        name: 'data',
-        disk_format: 'raw',
-        container_format: 'bare',
-      })
-    ).id as string;
-    const up = await fetch(`${url}/image/v2/images/${image}/file`, {
-      method: 'PUT',
-      headers: { 'x-auth-token': demo, 'content-type': 'application/octet-stream' },
-      body: fs.readFileSync(file),
-    });
-    if (up.status !== 204) throw new Error(`upload failed: ${up.status}`);
+    const image = await randomRawImage(url, demo, file, DATA_MIB);
 
     const volumeStatus = (id: string) => async () =>
       (await api(url, demo, 'GET', `${vol}/volumes/${id}`)).volume.status as string;
