@@ -1,7 +1,8 @@
 // One project's long task must not hold another's short one (issue 7): a snapshot of volume B
 // (admin's project) while an upload-to-image of volume A (demo's project, BENCH_IMAGE_MIB of
 // data, 1 GiB by default) runs completes about as fast as when nothing else runs. Reports the
-// median snapshot create -> available time idle and during the upload, and their ratio.
+// median snapshot create -> available time idle and during the upload, their ratio, and the
+// slowest snapshot started during the upload.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -105,36 +106,29 @@ async function main(): Promise<void> {
     const idle: number[] = [];
     for (let i = 0; i < ROUNDS; i++) idle.push(await snapshotB());
 
-    // Upload A to an image; snapshot B over and over while the upload has not finished. Only
-    // snapshots that became available before the upload did count.
+    // Each round uploads A to an image and takes one snapshot of B 100 ms into it, so every
+    // measured snapshot starts while the upload runs; one that a runner queues behind the upload
+    // shows the upload's length.
     const busy: number[] = [];
-    let uploads = 0;
     let uploadMs = 0;
-    while (busy.length < ROUNDS && uploads < 5) {
-      uploads++;
+    for (let round = 0; round < ROUNDS; round++) {
       const t0 = performance.now();
       const res = await api(url, demo, 'POST', `${volA}/volumes/${a}/action`, {
-        'os-volume_upload_image': { image_name: `up-${uploads}`, disk_format: 'raw' },
+        'os-volume_upload_image': { image_name: `up-${round}`, disk_format: 'raw' },
       });
       const imageId = res['os-volume_upload_image'].image_id as string;
       const imageStatus = async () =>
         (await api(url, demo, 'GET', `/image/v2/images/${imageId}`)).status as string;
-      let done = false;
       // Polled slowly: the snapshot's own polling is what is measured.
       const finished = until(imageStatus, 'active', 100).then(() => {
-        done = true;
         uploadMs = performance.now() - t0;
       });
       await new Promise((r) => setTimeout(r, 100)); // inside the flatten, not at its start
-      while (!done && busy.length < ROUNDS) {
-        const ms = await snapshotB();
-        if (!done) busy.push(ms);
-      }
+      busy.push(await snapshotB());
       await finished;
       await until(volumeStatus(volA, demo, a), 'available');
       await api(url, demo, 'DELETE', `/image/v2/images/${imageId}`);
     }
-    if (busy.length === 0) throw new Error('the upload finished before any snapshot: more data');
 
     const mi = median(idle);
     const mb = median(busy);
@@ -143,6 +137,10 @@ async function main(): Promise<void> {
     console.log(`  idle                               ${fix(mi).padStart(9)} ms  (${each(idle)})`);
     console.log(`  during upload of A                 ${fix(mb).padStart(9)} ms  (${each(busy)})`);
     console.log(`  upload of A to image               ${fix(uploadMs).padStart(9)} ms`);
+    const worst = Math.max(...busy);
+    console.log(
+      `  slowest snapshot during the upload ${fix(worst).padStart(9)} ms  (${fix(worst / mi, 2)}x idle)`,
+    );
     console.log(
       `  ratio during / idle = ${fix(mb / mi, 2)}x  goal <= ${GOAL}x  ${mb / mi <= GOAL ? 'PASS' : 'MISS'}`,
     );
