@@ -6,7 +6,8 @@
 # Quick run: BENCH_IMAGE_MIB=64 BENCH_ROUNDS=1 BENCH_DURATION=3 BENCH_STARTUP_RUNS=3 npm run bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx tsc -p .
+# tsc, then TypeBox bundled into one module (src/vendor/typebox.ts says why).
+npm run --silent build
 benches=("$@")
 [ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images startup volume-snapshots list-snapshots task-fairness mixed-load)
 for b in "${benches[@]}"; do

@@ -1,10 +1,16 @@
-import { Kind, type Static, type TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import {
+  Kind,
+  TypeCompiler,
+  ValueErrorType,
+  type Static,
+  type TSchema,
+  type TypeCheck,
+  type ValueError,
+} from '../vendor/typebox.js';
 import type { DomainError } from '../errors.js';
 import { pyRepr } from './pyrepr.js';
 
-export { Type, type Static, type TSchema } from '@sinclair/typebox';
+export { Type, type Static, type TSchema } from '../vendor/typebox.js';
 
 /**
  * One schema violation, described as Python's jsonschema describes it, so that each service can

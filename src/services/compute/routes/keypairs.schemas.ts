@@ -1,5 +1,5 @@
 import { pyRepr } from '../../../http/pyrepr.js';
-import type { TString } from '@sinclair/typebox';
+import type { TString } from '../../../vendor/typebox.js';
 import { Type, type TSchema } from '../../../http/schema.js';
 import type { Microversion } from '../../../http/microversion.js';
 import { NonNegativeIntParam, StringParam } from './parse.js';

@@ -1,4 +1,4 @@
-import type { TObject } from '@sinclair/typebox';
+import type { TObject } from '../../../vendor/typebox.js';
 import { Type, type TSchema } from '../../../http/schema.js';
 import type { Microversion } from '../../../http/microversion.js';
 import { QUOTA_RESOURCES, type QuotaResource } from '../quotas.js';

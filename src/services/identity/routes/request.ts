@@ -1,4 +1,4 @@
-import { Kind } from '@sinclair/typebox';
+import { Kind } from '../../../vendor/typebox.js';
 import { BadRequest } from '../../../errors.js';
 import { boolFromString, isJsonObject } from '../../../http/input.js';
 import { parse, type SchemaViolation, type Static, type TSchema } from '../../../http/schema.js';
