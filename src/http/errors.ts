@@ -9,12 +9,10 @@ export class InternalError extends DomainError {
 /** Turns a domain error into this service's wire body. */
 export type ErrorRenderer = (err: DomainError, req: FastifyRequest) => unknown;
 
-/** Maps Fastify's own failures (bad JSON, wrong media type, body too large) to domain errors. */
+/** Maps Fastify's own failures (wrong media type, body too large) to domain errors; JSON bodies
+ * are parsed by http/json-body.ts, which throws domain errors itself. */
 function fromFastify(err: FastifyError): DomainError | undefined {
   switch (err.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new BadRequest('Malformed request body: ' + err.message);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new UnsupportedMediaType('Unsupported Content-Type');

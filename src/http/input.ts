@@ -20,9 +20,6 @@ export function envelope(body: unknown, key: string, missing: () => DomainError)
 const TRUE_STRINGS = ['1', 't', 'true', 'on', 'y', 'yes'];
 const FALSE_STRINGS = ['0', 'f', 'false', 'off', 'n', 'no'];
 
-/** The words oslo's bool_from_string accepts, for messages that list them. */
-export const BOOL_STRINGS = [...TRUE_STRINGS, ...FALSE_STRINGS];
-
 /**
  * oslo_utils.strutils.bool_from_string, which every OpenStack service uses for flags in bodies
  * and query strings: a boolean as it is; a string or number compared, trimmed and lower-cased,

@@ -1,10 +1,6 @@
 import { BadRequest } from '../../errors.js';
-import { renderFault } from '../../http/faults.js';
 import { pyStr } from '../../http/pyrepr.js';
 import type { SchemaViolation, TSchema } from '../../http/schema.js';
-
-/** Nova's error body: {"<faultName>": {"code", "message"}}, shared with Cinder. */
-export const renderComputeFault = renderFault;
 
 /**
  * A schema option: the text a field gives instead of jsonschema's, for the fields whose text
