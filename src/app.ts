@@ -17,12 +17,15 @@ import { imageFilesInUse, registerVolumeWorkers } from './services/volume/worker
 import { volumePlugin } from './services/volume/plugin.js';
 import { computePlugin } from './services/compute/plugin.js';
 import { ComputeService } from './services/compute/service.js';
+import { NetworkService } from './services/network/service.js';
+import { networkPlugin } from './services/network/plugin.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
   { type: 'identity', name: 'keystone', path: '/identity' },
   { type: 'image', name: 'glance', path: '/image' },
   { type: 'compute', name: 'nova', path: '/compute/v2.1' },
+  { type: 'network', name: 'neutron', path: '/network' },
   // Tempest looks for volumev3; the SDK and OSC accept either.
   { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/{project_id}' },
   { type: 'block-storage', name: 'cinder', path: '/volume/v3/{project_id}' },
@@ -33,6 +36,7 @@ export interface App {
   identity: IdentityService;
   images: ImageService;
   volumes: VolumeService;
+  network: NetworkService;
   tasks: TaskRunner;
   layers: LayerStore;
   /** Public base URL, e.g. http://127.0.0.1:8080; known for sure only after listen(). */
@@ -87,6 +91,8 @@ export async function createApp(config: Config): Promise<App> {
   const compute = new ComputeService(db, { getProject: (id) => identity.projectById(id) });
   await compute.seed();
   await http.register(computePlugin, { prefix: '/compute', compute, identity });
+  const network = new NetworkService(db);
+  await http.register(networkPlugin, { prefix: '/network', network, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
 
@@ -102,6 +108,7 @@ export async function createApp(config: Config): Promise<App> {
     identity,
     images,
     volumes,
+    network,
     tasks,
     layers,
     baseUrl: () => baseUrl,

@@ -13,6 +13,7 @@ import * as m006 from './migrations/006-volume-attachments.js';
 import * as m007 from './migrations/007-task-scopes.js';
 import * as m008 from './migrations/008-layer-refs.js';
 import * as m009 from './migrations/009-layer-roots.js';
+import * as m010 from './migrations/010-network.js';
 
 export type Db = Kysely<Database>;
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-task-scopes': m007,
   '008-layer-refs': m008,
   '009-layer-roots': m009,
+  '010-network': m010,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

@@ -1,11 +1,12 @@
 import type { Generated } from 'kysely';
+import type { NetworkTables } from './network-schema.js';
 
 /**
  * Row types of every table, as Kysely sees them. Booleans are stored as 0/1 integers and
  * timestamps as ISO-8601 text in UTC with milliseconds, so SQLite and PostgreSQL store the same
  * values and text order is time order.
  */
-export interface Database {
+export interface Database extends NetworkTables {
   domains: DomainRow;
   projects: ProjectRow;
   users: UserRow;

@@ -1,0 +1,21 @@
+import type { Db } from '../../store/db.js';
+import { Networks } from './networks.js';
+import { Subnets } from './subnets.js';
+import { Ports } from './ports.js';
+
+/**
+ * Neutron's domain: the only way into the network service, for its routes, for Nova (ports of
+ * servers) and for Heat. Each aggregate is reached through its own object (`network.ports`),
+ * whose methods take the caller's context and typed input and own policy and invariants.
+ */
+export class NetworkService {
+  readonly networks: Networks;
+  readonly subnets: Subnets;
+  readonly ports: Ports;
+
+  constructor(db: Db) {
+    this.networks = new Networks(db);
+    this.subnets = new Subnets(db, this.networks);
+    this.ports = new Ports(db, this.networks);
+  }
+}
