@@ -11,6 +11,8 @@ import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './l
 import type { Networks } from './networks.js';
 import { checkQuota } from './quotas.js';
 import { bumpRevision, type Standard } from './standard.js';
+import { setPortGroups } from './port-security-groups.js';
+import type { SecurityGroups } from './security-groups.js';
 
 export interface FixedIp {
   subnet_id: string;
@@ -105,6 +107,7 @@ export class Ports {
   constructor(
     private readonly db: Db,
     private readonly networks: Networks,
+    private readonly groups: SecurityGroups,
   ) {}
 
   private async withRelations(rows: PortRow[]): Promise<Port[]> {
@@ -155,61 +158,63 @@ export class Ports {
    * every address it asked for, or nothing is written.
    */
   async create(ctx: RequestContext, projectId: string, input: PortInput): Promise<Port> {
-    const id = randomUUID();
-    await this.db.transaction().execute(async (tx) => {
+    const id = await this.db.transaction().execute(async (tx) => {
       const network = await this.networks.row(ctx, input.network_id ?? '', tx);
-      await checkQuota(tx, projectId, 'port');
-      const mac = input.mac_address?.toLowerCase() ?? randomMac();
-      const clash = await tx
-        .selectFrom('ports')
-        .select('id')
-        .where('network_id', '=', network.id)
-        .where('mac_address', '=', mac)
-        .executeTakeFirst();
-      if (clash) throw macInUse(mac, network.id);
-      const now = isoNow();
-      await tx
-        .insertInto('ports')
-        .values({
-          id,
-          project_id: projectId,
-          network_id: network.id,
-          name: input.name ?? '',
-          description: input.description ?? '',
-          mac_address: mac,
-          admin_state_up: input.admin_state_up === false ? 0 : 1,
-          status: 'DOWN',
-          device_id: input.device_id ?? '',
-          device_owner: input.device_owner ?? '',
-          port_security_enabled:
-            (input.port_security_enabled ?? network.port_security_enabled === 1) ? 1 : 0,
-          binding_host_id: input.binding_host_id ?? '',
-          binding_vnic_type: input.binding_vnic_type ?? 'normal',
-          binding_vif_type: 'unbound',
-          binding_profile: JSON.stringify(input.binding_profile ?? {}),
-          binding_vif_details: JSON.stringify({}),
-          allowed_address_pairs: JSON.stringify(
-            (input.allowed_address_pairs ?? []).map((p) => ({
-              ip_address: p.ip_address,
-              mac_address: p.mac_address ?? mac,
-            })),
-          ),
-          extra_dhcp_opts: JSON.stringify(input.extra_dhcp_opts ?? []),
-          dns_name: input.dns_name ?? '',
-          revision_number: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await this.allocate(tx, network, id, input.fixed_ips);
-      for (const group of input.security_groups ?? []) {
-        await tx
-          .insertInto('port_security_groups')
-          .values({ port_id: id, security_group_id: group })
-          .execute();
-      }
+      return this.insert(tx, network, projectId, input);
     });
     return this.get(ctx, id);
+  }
+
+  /**
+   * Writes a port, its addresses and its groups inside the caller's transaction, for the port
+   * API and for the ports other resources own (router interfaces and gateways, floating IPs).
+   */
+  async insert(tx: Db, network: NetworkRow, projectId: string, input: PortInput): Promise<string> {
+    const id = randomUUID();
+    await checkQuota(tx, projectId, 'port');
+    const mac = input.mac_address?.toLowerCase() ?? randomMac();
+    const clash = await tx
+      .selectFrom('ports')
+      .select('id')
+      .where('network_id', '=', network.id)
+      .where('mac_address', '=', mac)
+      .executeTakeFirst();
+    if (clash) throw macInUse(mac, network.id);
+    const now = isoNow();
+    const row = {
+      id,
+      project_id: projectId,
+      network_id: network.id,
+      name: input.name ?? '',
+      description: input.description ?? '',
+      mac_address: mac,
+      admin_state_up: input.admin_state_up === false ? 0 : 1,
+      status: 'DOWN',
+      device_id: input.device_id ?? '',
+      device_owner: input.device_owner ?? '',
+      port_security_enabled:
+        (input.port_security_enabled ?? network.port_security_enabled === 1) ? 1 : 0,
+      binding_host_id: input.binding_host_id ?? '',
+      binding_vnic_type: input.binding_vnic_type ?? 'normal',
+      binding_vif_type: 'unbound',
+      binding_profile: JSON.stringify(input.binding_profile ?? {}),
+      binding_vif_details: JSON.stringify({}),
+      allowed_address_pairs: JSON.stringify(
+        (input.allowed_address_pairs ?? []).map((p) => ({
+          ip_address: p.ip_address,
+          mac_address: p.mac_address ?? mac,
+        })),
+      ),
+      extra_dhcp_opts: JSON.stringify(input.extra_dhcp_opts ?? []),
+      dns_name: input.dns_name ?? '',
+      revision_number: 0,
+      created_at: now,
+      updated_at: now,
+    };
+    await tx.insertInto('ports').values(row).execute();
+    await this.allocate(tx, network, id, input.fixed_ips);
+    await setPortGroups(tx, row, input.security_groups, (t, p) => this.groups.defaultGroup(t, p));
+    return id;
   }
 
   /** Allocates the port's fixed IPs on its network's subnets. */
@@ -283,13 +288,9 @@ export class Ports {
         await this.allocate(tx, network, id, input.fixed_ips);
       }
       if (input.security_groups !== undefined) {
-        await tx.deleteFrom('port_security_groups').where('port_id', '=', id).execute();
-        for (const group of input.security_groups) {
-          await tx
-            .insertInto('port_security_groups')
-            .values({ port_id: id, security_group_id: group })
-            .execute();
-        }
+        await setPortGroups(tx, row, input.security_groups, (t, p) =>
+          this.groups.defaultGroup(t, p),
+        );
       }
       await bumpRevision(tx, 'ports', row, set, ifMatch);
     });

@@ -2,6 +2,7 @@ import type { Db } from '../../store/db.js';
 import { Networks } from './networks.js';
 import { Subnets } from './subnets.js';
 import { Ports } from './ports.js';
+import { SecurityGroups } from './security-groups.js';
 
 /**
  * Neutron's domain: the only way into the network service, for its routes, for Nova (ports of
@@ -12,10 +13,12 @@ export class NetworkService {
   readonly networks: Networks;
   readonly subnets: Subnets;
   readonly ports: Ports;
+  readonly securityGroups: SecurityGroups;
 
   constructor(db: Db) {
     this.networks = new Networks(db);
     this.subnets = new Subnets(db, this.networks);
-    this.ports = new Ports(db, this.networks);
+    this.securityGroups = new SecurityGroups(db);
+    this.ports = new Ports(db, this.networks, this.securityGroups);
   }
 }
