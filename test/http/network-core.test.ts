@@ -227,3 +227,64 @@ test('lists page with limit and marker and link to the next page', async () => {
     ['pg2', 'pg3'],
   );
 });
+
+test('list queries are checked as Neutron checks them', async () => {
+  assertNeutronError(
+    await get('networks?bogus=1&name=x'),
+    400,
+    'HTTPBadRequest',
+    "['bogus'] is invalid attribute for filtering",
+  );
+  assertNeutronError(
+    await get('networks?sort_key=name'),
+    400,
+    'HTTPBadRequest',
+    'The number of sort_keys and sort_dirs must be same',
+  );
+  assertNeutronError(
+    await get('networks?sort_key=__proto__&sort_dir=asc'),
+    400,
+    'HTTPBadRequest',
+    "['__proto__'] is invalid attribute for sort_keys",
+  );
+  assertNeutronError(
+    await get('networks?sort_key=name&sort_dir=up'),
+    400,
+    'HTTPBadRequest',
+    "['up'] is invalid value for sort_dirs, valid value is 'asc' and 'desc'",
+  );
+  assertNeutronError(
+    await get('networks?limit=-1'),
+    400,
+    'BadRequest',
+    "Bad limit request: Limit must be an integer 0 or greater and not '-1'.",
+  );
+  assertNeutronError(
+    await get('networks?limit=1&marker=00000000-0000-0000-0000-000000000000'),
+    404,
+    'NetworkNotFound',
+  );
+  assertNeutronError(
+    await get('networks?tenant_id=a&project_id=b'),
+    400,
+    'TenantIdProjectIdFilterConflict',
+    'Both tenant_id and project_id passed as filters.',
+  );
+  const many = Array.from({ length: 1200 }, (_, i) => `name=n${i}`).join('&');
+  assert.equal((await get(`networks?${many}`)).statusCode, 200);
+});
+
+test('a full page links to the next and the previous page as Neutron does', async () => {
+  await makeNetwork('links-1');
+  await makeNetwork('links-2');
+  const body = (await get('networks?limit=1&sort_key=id&sort_dir=asc')).json();
+  assert.equal(body.networks.length, 1);
+  const id = body.networks[0].id;
+  assert.deepEqual(
+    body.networks_links.map((l: any) => [l.rel, new URL(l.href).search]),
+    [
+      ['next', `?limit=1&sort_key=id&sort_dir=asc&marker=${id}`],
+      ['previous', `?limit=1&sort_key=id&sort_dir=asc&marker=${id}&page_reverse=True`],
+    ],
+  );
+});

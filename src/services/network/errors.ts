@@ -53,7 +53,7 @@ export function notFound(resource: NotFoundResource, id: string): NeutronFault {
   return new NeutronFault(404, type, text(id));
 }
 
-type NotFoundResource = keyof typeof NOT_FOUND;
+export type NotFoundResource = keyof typeof NOT_FOUND;
 
 const NOT_FOUND = {
   network: { type: 'NetworkNotFound', text: (id: string) => `Network ${id} could not be found.` },

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../store/db.js';
+import { notFound, type NotFoundResource } from './errors.js';
 import { afterMarkerSql, orderBySql, type KeysetColumn, type SortDir } from '../../store/keyset.js';
 
 export interface TagFilters {
@@ -37,13 +38,15 @@ export const NO_QUERY: ListQuery = {
 /** How a resource's attributes live in its table: attribute name -> trusted SQL column. */
 export interface TableSpec {
   table: string;
+  /** Whose NotFound a marker that names no row gets. */
+  resource: NotFoundResource;
   /** Filterable and sortable attributes; booleans are stored 0/1 and compared so. */
   columns: Readonly<Record<string, { column: string; bool?: boolean }>>;
 }
 
 export interface Page<R> {
   rows: R[];
-  /** More rows follow in the direction read. */
+  /** The page is full: more rows may follow. */
   more: boolean;
 }
 
@@ -93,7 +96,8 @@ export async function listRows<R>(
       Record<string, unknown>
     >`select * from ${sql.table(spec.table)} where id = ${query.marker}`.execute(db);
     const row = marker.rows[0];
-    if (row) {
+    if (!row) throw notFound(spec.resource, query.marker);
+    {
       const keyset: KeysetColumn[] = order.map((o) => ({
         expr: o.expr,
         dir: o.dir,
@@ -112,16 +116,13 @@ export async function listRows<R>(
     }
   }
   const whereSql = conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
-  const limitSql = query.limit !== null ? sql`limit ${query.limit + 1}` : sql``;
+  const limitSql = query.limit !== null ? sql`limit ${query.limit}` : sql``;
   const result =
     await sql<R>`select t.* from ${sql.table(spec.table)} t ${whereSql} order by ${sql.raw(orderBySql(order))} ${limitSql}`.execute(
       db,
     );
-  let rows = result.rows;
-  const more = query.limit !== null && rows.length > query.limit;
-  if (more) rows = rows.slice(0, query.limit!);
-  if (flip) rows = rows.reverse();
-  return { rows, more };
+  const rows = flip ? result.rows.reverse() : result.rows;
+  return { rows, more: query.limit !== null && rows.length === query.limit };
 }
 
 /** Tags of many resources at once: id -> sorted tags. */

@@ -43,11 +43,19 @@ export interface NetworkInput {
   dns_domain?: string;
 }
 
+/** Ports that go with their network instead of keeping it in use (Neutron's AUTO_DELETE_PORT_OWNERS). */
+const AUTO_DELETED_OWNERS = [
+  'network:dhcp',
+  'network:distributed',
+  'network:floatingip_agent_gateway',
+];
+
 /** DevStack's ML2/OVS tenant networks: VXLAN, whose overhead leaves an MTU of 1450. */
 export const DEFAULT_MTU = 1450;
 
 export const NETWORK_TABLE: TableSpec = {
   table: 'networks',
+  resource: 'network',
   columns: {
     id: { column: 'id' },
     name: { column: 'name' },
@@ -228,13 +236,13 @@ export class Networks {
         .selectFrom('ports')
         .select('id')
         .where('network_id', '=', id)
-        .where('device_owner', '!=', 'network:dhcp')
-        .limit(1)
-        .executeTakeFirst();
-      if (used) {
+        .where('device_owner', 'not in', AUTO_DELETED_OWNERS)
+        .orderBy('id')
+        .execute();
+      if (used.length > 0) {
         throw conflict(
           'NetworkInUse',
-          `Unable to complete operation on network ${id}. There are one or more ports still in use on the network.`,
+          `Unable to complete operation on network ${id}. There are one or more ports still in use on the network, id for these ports is: ${used.map((p) => p.id).join(',')}.`,
         );
       }
       const subnets = tx.selectFrom('subnets').select('id').where('network_id', '=', id);

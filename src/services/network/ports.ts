@@ -68,6 +68,7 @@ export interface PortInput {
 
 export const PORT_TABLE: TableSpec = {
   table: 'ports',
+  resource: 'port',
   columns: {
     id: { column: 'id' },
     name: { column: 'name' },

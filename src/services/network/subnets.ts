@@ -64,6 +64,7 @@ export interface SubnetInput {
 
 export const SUBNET_TABLE: TableSpec = {
   table: 'subnets',
+  resource: 'subnet',
   columns: {
     id: { column: 'id' },
     name: { column: 'name' },

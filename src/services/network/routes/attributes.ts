@@ -34,13 +34,18 @@ const PROJECT_KEYS = ['project_id', 'tenant_id'];
 
 /** The resource's body: `{"network": {...}}` must hold an object under its key. */
 function bodyOf(body: unknown, resource: string): Record<string, unknown> {
-  if (!isJsonObject(body) || Object.keys(body).length === 0) {
+  if (
+    body === undefined ||
+    body === null ||
+    (isJsonObject(body) && Object.keys(body).length === 0)
+  ) {
     throw badRequest('Resource body required');
   }
+  if (!isJsonObject(body)) throw badRequest('Body contains invalid data');
   const inner = Object.hasOwn(body, resource) ? body[resource] : undefined;
   if (inner === undefined) throw badRequest(`Unable to find '${resource}' in request body`);
   if (!isJsonObject(inner)) {
-    throw badRequest(`Invalid input for ${resource}. Reason: Body must be a JSON object.`);
+    throw badRequest(`Object '${resource}' contains invalid data`);
   }
   return inner;
 }
@@ -75,12 +80,12 @@ function ownerOf(ctx: RequestContext, fields: Record<string, unknown>): string {
     }
   }
   if (named.length === 2 && named[0] !== named[1]) {
-    throw badRequest('project_id and tenant_id do not match');
+    throw badRequest("'project_id' and 'tenant_id' do not match");
   }
   const project = (named[0] as string | undefined) ?? ctx.projectId ?? '';
   if (project !== ctx.projectId && !ctx.isAdmin) {
     throw badRequest(
-      "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin privileges",
+      "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges",
     );
   }
   return project;
@@ -90,7 +95,7 @@ function forbidSetting(name: string, resource: string): NeutronFault {
   return new NeutronFault(
     403,
     'PolicyNotAuthorized',
-    `(rule:create_${resource}:${name}) is disallowed by policy`,
+    `(rule:create_${resource} and rule:create_${resource}:${name}) is disallowed by policy`,
   );
 }
 
@@ -142,7 +147,7 @@ export function parseUpdate(
       throw new NeutronFault(
         403,
         'PolicyNotAuthorized',
-        `(rule:update_${resource}:${name}) is disallowed by policy`,
+        `(rule:update_${resource} and rule:update_${resource}:${name}) is disallowed by policy`,
       );
     }
     fields[name] = checkValue(name, attr, raw);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Query } from '../../../http/query.js';
 import type { ListQuery } from '../listing.js';
-import { badRequest } from '../errors.js';
+import { NeutronFault } from '../errors.js';
 import { selectFields } from '../views/common.js';
 import { pageLinks } from './list-query.js';
 
@@ -16,7 +16,13 @@ export function ifMatchOf(req: FastifyRequest): number | undefined {
   const m = /revision_number=(\S*)/.exec(text);
   if (!m) return undefined;
   const n = /^\d{1,15}$/.test(m[1]!) ? Number(m[1]) : NaN;
-  if (Number.isNaN(n)) throw badRequest(`Invalid If-Match header: ${text.slice(0, 100)}`);
+  if (Number.isNaN(n)) {
+    throw new NeutronFault(
+      400,
+      'BadRequest',
+      'Bad if-match request: Revision number etag must be in the format of revision_number=<int>.',
+    );
+  }
   return n;
 }
 
@@ -41,7 +47,7 @@ export function listBody<T extends { id: string }>(
   const links = pageLinks(collectionUrl(req, baseUrl), req.query as Query, q, {
     firstId: page.rows[0]?.id,
     lastId: page.rows.at(-1)?.id,
-    more: page.more,
+    count: page.rows.length,
   });
   if (links.length > 0) body[`${collection}_links`] = links;
   return body;

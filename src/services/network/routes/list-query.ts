@@ -1,8 +1,8 @@
 import { queryInt } from '../../../http/input.js';
-import { pyStr } from '../../../http/pyrepr.js';
+import { pyRepr, pyStr } from '../../../http/pyrepr.js';
 import type { Query } from '../../../http/query.js';
 import type { ListQuery, TagFilters } from '../listing.js';
-import { badRequest } from '../errors.js';
+import { badRequest, NeutronFault } from '../errors.js';
 import type { AttributeMap } from './attributes.js';
 
 /** Query parameters that are not filters (neutron/api/api_common.py). */
@@ -37,6 +37,7 @@ export function parseListQuery(
   const filters = new Map<string, unknown[]>();
   const extra = new Map<string, string[]>();
   const tags: TagFilters = {};
+  const invalid: string[] = [];
   for (const [name, raw] of Object.entries(query)) {
     if (CONTROL.has(name)) continue;
     const values = listOf(raw);
@@ -50,10 +51,21 @@ export function parseListQuery(
     }
     const attr = Object.hasOwn(map, name) ? map[name] : undefined;
     const convert = attr?.filter;
-    if (!convert) throw badRequest(`[${pyStr(name)}] is invalid attribute for filtering`);
+    if (!convert) {
+      invalid.push(name);
+      continue;
+    }
     filters.set(
       name,
       values.map((v) => convert(v)),
+    );
+  }
+  if (invalid.length > 0) throw badRequest(`${pyRepr(invalid)} is invalid attribute for filtering`);
+  if (filters.has('tenant_id') && filters.has('project_id')) {
+    throw new NeutronFault(
+      400,
+      'TenantIdProjectIdFilterConflict',
+      'Both tenant_id and project_id passed as filters.',
     );
   }
   return {
@@ -69,21 +81,18 @@ export function parseListQuery(
 function sortOf(query: Query, map: AttributeMap): ListQuery['sort'] {
   const keys = listOf(query.sort_key);
   const dirs = listOf(query.sort_dir);
-  if (dirs.length > 0 && keys.length !== dirs.length) {
+  if (keys.length !== dirs.length) {
     throw badRequest('The number of sort_keys and sort_dirs must be same');
   }
-  return keys.map((key, i) => {
-    if (!Object.hasOwn(map, key) || !map[key]!.sort) {
-      throw badRequest(`${pyStr(key)} is an invalid attribute for sort_key`);
-    }
-    const dir = dirs[i] ?? 'asc';
-    if (dir !== 'asc' && dir !== 'desc') {
-      throw badRequest(
-        `${pyStr(dir)} is an invalid value for sort_dir, valid value is 'asc' and 'desc'`,
-      );
-    }
-    return { key, dir };
-  });
+  const badKeys = keys.filter((key) => !Object.hasOwn(map, key) || !map[key]!.sort);
+  if (badKeys.length > 0) throw badRequest(`${pyRepr(badKeys)} is invalid attribute for sort_keys`);
+  const badDirs = dirs.filter((d) => d !== 'asc' && d !== 'desc');
+  if (badDirs.length > 0) {
+    throw badRequest(
+      `${pyRepr(badDirs)} is invalid value for sort_dirs, valid value is 'asc' and 'desc'`,
+    );
+  }
+  return keys.map((key, i) => ({ key, dir: (dirs[i] ?? 'asc') as 'asc' | 'desc' }));
 }
 
 function pageOf(query: Query): Pick<ListQuery, 'limit' | 'marker' | 'pageReverse'> {
@@ -92,7 +101,11 @@ function pageOf(query: Query): Pick<ListQuery, 'limit' | 'marker' | 'pageReverse
   if (limitText !== undefined) {
     const n = queryInt(limitText);
     if (n === null || n < 0) {
-      throw badRequest(`Limit must be an integer 0 or greater and not '${pyStr(limitText)}'`);
+      throw new NeutronFault(
+        400,
+        'BadRequest',
+        `Bad limit request: Limit must be an integer 0 or greater and not '${pyStr(limitText)}'.`,
+      );
     }
     limit = n === 0 ? null : Math.min(n, MAX_LIMIT);
   }
@@ -105,35 +118,31 @@ function pageOf(query: Query): Pick<ListQuery, 'limit' | 'marker' | 'pageReverse
 }
 
 /**
- * `<collection>_links`: next when the page was full and more rows followed, previous when the
- * request had a marker (neutron/api/api_common.py).
+ * `<collection>_links` as Neutron builds them (neutron/api/api_common.py): a full page links to
+ * the next one (even when nothing follows), and a forward page links back; each link is the
+ * request's own query without its marker, plus the marker of the page's last (or first) row.
  */
 export function pageLinks(
   url: string,
   query: Query,
   q: ListQuery,
-  page: { firstId?: string; lastId?: string; more: boolean },
+  page: { firstId?: string; lastId?: string; count: number },
 ): { rel: string; href: string }[] {
   if (q.limit === null) return [];
-  const base = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (k === 'limit' || k === 'marker' || k === 'page_reverse') continue;
-    for (const item of listOf(v)) base.append(k, item);
-  }
-  const href = (marker: string, reverse: boolean): string => {
-    const p = new URLSearchParams(base);
-    p.set('limit', String(q.limit));
-    p.set('marker', marker);
-    if (reverse) p.set('page_reverse', 'True');
+  const short = page.count < q.limit;
+  const href = (marker: string | undefined, reverse: boolean): string => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (k === 'marker' || (k === 'page_reverse' && !reverse)) continue;
+      if (k === 'page_reverse') continue;
+      for (const item of listOf(v)) p.append(k, item);
+    }
+    if (marker !== undefined) p.append('marker', marker);
+    if (reverse) p.append('page_reverse', 'True');
     return `${url}?${p.toString()}`;
   };
   const links: { rel: string; href: string }[] = [];
-  const forward = !q.pageReverse;
-  if (forward ? page.more : q.marker !== null) {
-    if (page.lastId) links.push({ rel: 'next', href: href(page.lastId, false) });
-  }
-  if (forward ? q.marker !== null : page.more) {
-    if (page.firstId) links.push({ rel: 'previous', href: href(page.firstId, true) });
-  }
+  if (!(short && !q.pageReverse)) links.push({ rel: 'next', href: href(page.lastId, false) });
+  if (!(short && q.pageReverse)) links.push({ rel: 'previous', href: href(page.firstId, true) });
   return links;
 }
