@@ -288,3 +288,25 @@ test('a full page links to the next and the previous page as Neutron does', asyn
     ],
   );
 });
+
+test('bulk creates answer in request order, and are all or nothing', async () => {
+  const res = await post('networks', { networks: [{ name: 'bulk-1' }, {}] });
+  assert.equal(res.statusCode, 201, res.body);
+  const made = res.json().networks;
+  assert.equal(made.length, 2);
+  assert.equal(made[0].name, 'bulk-1');
+  assert.equal(made[1].name, '');
+  const bad = await post('networks', { networks: [{ name: 'bulk-ok' }, { mtu: 'x' }] });
+  assertNeutronError(bad, 400, 'InvalidInput');
+  const bad2 = await post('networks', {
+    networks: [{ name: 'bulk-undo' }, { name: 'y', 'router:external': true }],
+  });
+  assert.equal(bad2.statusCode, 403);
+  assert.deepEqual((await get('networks?name=bulk-undo')).json().networks, []);
+  assertNeutronError(
+    await post('networks', { networks: [] }),
+    400,
+    'HTTPBadRequest',
+    'Resources required',
+  );
+});

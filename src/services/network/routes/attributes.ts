@@ -99,6 +99,26 @@ function forbidSetting(name: string, resource: string): NeutronFault {
   );
 }
 
+/** A POST body with one resource (`{"network": {...}}`) or a bulk of them (`{"networks": [...]}`). */
+export function parseCreateMany(
+  ctx: RequestContext,
+  resource: string,
+  collection: string,
+  map: AttributeMap,
+  body: unknown,
+): { items: { fields: Record<string, unknown>; projectId: string }[]; bulk: boolean } {
+  if (isJsonObject(body) && Object.hasOwn(body, collection) && !Object.hasOwn(body, resource)) {
+    const list = body[collection];
+    if (!Array.isArray(list)) throw badRequest('Body contains invalid data');
+    if (list.length === 0) throw badRequest('Resources required');
+    return {
+      items: list.map((item) => parseCreate(ctx, resource, map, { [resource]: item })),
+      bulk: true,
+    };
+  }
+  return { items: [parseCreate(ctx, resource, map, body)], bulk: false };
+}
+
 /**
  * A POST body: known attributes only, each converted and validated, defaults filled in, and
  * the owning project resolved. Returns the attributes by name and the project.

@@ -58,3 +58,22 @@ export function fieldsOf(req: FastifyRequest): string[] {
   const v = (req.query as Query).fields;
   return (v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((f) => f !== '');
 }
+
+/**
+ * Creates every resource of a (bulk) POST in order. Neutron's bulk create is all or nothing:
+ * when one fails, the ones already made are deleted again before the error is answered.
+ */
+export async function createAll<T extends { id: string }>(
+  items: { fields: Record<string, unknown>; projectId: string }[],
+  create: (item: { fields: Record<string, unknown>; projectId: string }) => Promise<T>,
+  undo: (id: string) => Promise<void>,
+): Promise<T[]> {
+  const made: T[] = [];
+  try {
+    for (const item of items) made.push(await create(item));
+  } catch (err) {
+    for (const m of made.reverse()) await undo(m.id).catch(() => undefined);
+    throw err;
+  }
+  return made;
+}

@@ -4,8 +4,8 @@ import type { NetworkInput } from '../networks.js';
 import type { NetworkService } from '../service.js';
 import { networkView } from '../views/network.view.js';
 import { selectFields } from '../views/common.js';
-import { parseCreate, parseUpdate } from './attributes.js';
-import { fieldsOf, ifMatchOf, listBody } from './common.js';
+import { parseCreateMany, parseUpdate } from './attributes.js';
+import { createAll, fieldsOf, ifMatchOf, listBody } from './common.js';
 import { parseListQuery } from './list-query.js';
 import { NETWORK_ATTRIBUTES } from './networks.attributes.js';
 
@@ -38,9 +38,20 @@ export function networkRoutes(
   baseUrl: () => string,
 ): void {
   app.post('/v2.0/networks', async (req, reply) => {
-    const { fields, projectId } = parseCreate(req.ctx, 'network', NETWORK_ATTRIBUTES, req.body);
-    const created = await network.networks.create(req.ctx, projectId, networkInput(fields));
-    return reply.code(201).send({ network: networkView(created, req.ctx) });
+    const { items, bulk } = parseCreateMany(
+      req.ctx,
+      'network',
+      'networks',
+      NETWORK_ATTRIBUTES,
+      req.body,
+    );
+    const made = await createAll(
+      items,
+      (i) => network.networks.create(req.ctx, i.projectId, networkInput(i.fields)),
+      (id) => network.networks.delete(req.ctx, id),
+    );
+    const views = made.map((n) => networkView(n, req.ctx));
+    return reply.code(201).send(bulk ? { networks: views } : { network: views[0] });
   });
 
   app.get('/v2.0/networks', async (req) => {

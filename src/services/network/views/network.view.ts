@@ -16,13 +16,14 @@ export function networkView(n: Network, ctx: RequestContext): Record<string, unk
     ipv4_address_scope: null,
     ipv6_address_scope: null,
     'router:external': n.external,
-    is_default: n.is_default,
     mtu: n.mtu,
     port_security_enabled: n.port_security_enabled,
     dns_domain: n.dns_domain,
     l2_adjacency: true,
     ...standardView(n),
   };
+  // `is_default` belongs to external networks (auto-allocated-topology); others do not show it.
+  if (n.external) view.is_default = n.is_default;
   if (ctx.isAdmin) {
     view['provider:network_type'] = n.network_type;
     view['provider:physical_network'] = n.physical_network;
