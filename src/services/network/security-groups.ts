@@ -4,9 +4,10 @@ import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { SecurityGroupRow, SecurityGroupRuleRow } from '../../store/network-schema.js';
 import { isoNow } from '../../util.js';
-import { conflict, notFound, type NeutronFault } from './errors.js';
+import { conflict, notFound } from './errors.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
 import { checkQuota } from './quotas.js';
+import { checkPortGroups, groupInUse, securityGroupInUse } from './security-group-ports.js';
 import { newRule, SecurityGroupRules } from './security-group-rules.js';
 import { bumpRevision, type Standard } from './standard.js';
 
@@ -26,21 +27,12 @@ export interface SecurityGroupInput {
 
 export const SECURITY_GROUP_TABLE: TableSpec = {
   table: 'security_groups',
-  columns: {
-    id: { column: 'id' },
-    name: { column: 'name' },
-    description: { column: 'description' },
-    project_id: { column: 'project_id' },
-    tenant_id: { column: 'project_id' },
-    revision_number: { column: 'revision_number' },
-    created_at: { column: 'created_at' },
-    updated_at: { column: 'updated_at' },
-  },
+  columns: Object.fromEntries(
+    ['id', 'name', 'description', 'project_id', 'revision_number', 'created_at', 'updated_at']
+      .map((c) => [c, { column: c }])
+      .concat([['tenant_id', { column: 'project_id' }]]),
+  ),
 };
-
-export function securityGroupInUse(id: string): NeutronFault {
-  return conflict('SecurityGroupInUse', `Security Group ${id} in use.`);
-}
 
 /**
  * The project a list is for, when it makes the project's default group: the project filter's
@@ -82,12 +74,17 @@ export class SecurityGroups {
     await checkQuota(tx, projectId, 'security_group_rule', 4);
     // Per ethertype, as Neutron writes them: members of the group may reach each other; all
     // traffic out is allowed.
-    await this.insertGroup(tx, id, projectId, 'default', 'Default security group', true, [
-      newRule(id, projectId, { direction: 'ingress', ethertype: 'IPv4', remote_group_id: id }),
-      newRule(id, projectId, { direction: 'egress', ethertype: 'IPv4' }),
-      newRule(id, projectId, { direction: 'ingress', ethertype: 'IPv6', remote_group_id: id }),
-      newRule(id, projectId, { direction: 'egress', ethertype: 'IPv6' }),
-    ]);
+    const group = { id, project_id: projectId, stateful: 1 };
+    await this.insertGroup(
+      tx,
+      { ...group, name: 'default', description: 'Default security group' },
+      [
+        newRule(id, projectId, { direction: 'ingress', ethertype: 'IPv4', remote_group_id: id }),
+        newRule(id, projectId, { direction: 'egress', ethertype: 'IPv4' }),
+        newRule(id, projectId, { direction: 'ingress', ethertype: 'IPv6', remote_group_id: id }),
+        newRule(id, projectId, { direction: 'egress', ethertype: 'IPv6' }),
+      ],
+    );
     return id;
   }
 
@@ -97,16 +94,18 @@ export class SecurityGroups {
    */
   async ensureDefault(ctx: RequestContext, projectId: string | null): Promise<string | null> {
     if (projectId === null || (projectId !== ctx.projectId && !ctx.isAdmin)) return null;
+    const found = await this.db
+      .selectFrom('default_security_groups')
+      .select('security_group_id')
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    if (found) return found.security_group_id;
     return this.db.transaction().execute((tx) => this.defaultGroup(tx, projectId));
   }
 
   private async insertGroup(
     tx: Db,
-    id: string,
-    projectId: string,
-    name: string,
-    description: string,
-    stateful: boolean,
+    group: Pick<SecurityGroupRow, 'id' | 'project_id' | 'name' | 'description' | 'stateful'>,
     rules: SecurityGroupRuleRow[],
   ): Promise<void> {
     const now = isoNow();
@@ -114,11 +113,7 @@ export class SecurityGroups {
     await tx
       .insertInto('security_groups')
       .values({
-        id,
-        project_id: projectId,
-        name,
-        description,
-        stateful: stateful ? 1 : 0,
+        ...group,
         revision_number: 1,
         created_at: now,
         updated_at: now,
@@ -190,30 +185,19 @@ export class SecurityGroups {
       await checkQuota(tx, projectId, 'security_group');
       await this.defaultGroup(tx, projectId);
       await checkQuota(tx, projectId, 'security_group_rule', 2);
-      await this.insertGroup(
-        tx,
+      const group = {
         id,
-        projectId,
-        input.name ?? '',
-        input.description ?? '',
-        input.stateful !== false,
-        [
-          newRule(id, projectId, { direction: 'egress', ethertype: 'IPv4' }),
-          newRule(id, projectId, { direction: 'egress', ethertype: 'IPv6' }),
-        ],
-      );
+        project_id: projectId,
+        name: input.name ?? '',
+        description: input.description ?? '',
+        stateful: input.stateful === false ? 0 : 1,
+      };
+      await this.insertGroup(tx, group, [
+        newRule(id, projectId, { direction: 'egress', ethertype: 'IPv4' }),
+        newRule(id, projectId, { direction: 'egress', ethertype: 'IPv6' }),
+      ]);
     });
     return this.get(ctx, id);
-  }
-
-  private async inUse(tx: Db, id: string): Promise<boolean> {
-    const bound = await tx
-      .selectFrom('port_security_groups')
-      .select('port_id')
-      .where('security_group_id', '=', id)
-      .limit(1)
-      .executeTakeFirst();
-    return bound !== undefined;
   }
 
   async update(
@@ -227,7 +211,7 @@ export class SecurityGroups {
       const set: Partial<SecurityGroupRow> = {};
       if (input.stateful !== undefined && input.stateful !== (row.stateful === 1)) {
         // Ports in the group were set up for the other kind of filtering.
-        if (await this.inUse(tx, id)) throw securityGroupInUse(id);
+        if (await groupInUse(tx, id)) throw securityGroupInUse(id);
         set.stateful = input.stateful ? 1 : 0;
       }
       if (input.name !== undefined) {
@@ -253,7 +237,7 @@ export class SecurityGroups {
   async delete(ctx: RequestContext, id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const row = await this.row(ctx, id, tx);
-      if (await this.inUse(tx, id)) throw securityGroupInUse(id);
+      if (await groupInUse(tx, id)) throw securityGroupInUse(id);
       if (row.name === 'default' && !ctx.isAdmin) {
         throw conflict(
           'SecurityGroupCannotRemoveDefault',
@@ -270,33 +254,6 @@ export class SecurityGroups {
     });
   }
 
-  /**
-   * The groups a port of `projectId` may be put in: each must exist and be the project's (an
-   * admin may use any), else SecurityGroupNotFound naming the missing ones; stateful and
-   * stateless groups do not mix on one port.
-   */
-  async checkPortGroups(
-    tx: Db,
-    ctx: RequestContext,
-    projectId: string,
-    ids: readonly string[],
-  ): Promise<void> {
-    if (ids.length === 0) return;
-    const rows = await tx
-      .selectFrom('security_groups')
-      .select(['id', 'project_id', 'stateful'])
-      .where('id', 'in', [...ids])
-      .execute();
-    const usable = new Map(
-      rows.filter((r) => ctx.isAdmin || r.project_id === projectId).map((r) => [r.id, r]),
-    );
-    const missing = [...new Set(ids)].filter((g) => !usable.has(g));
-    if (missing.length > 0) throw notFound('security_group', missing.join(', '));
-    if (new Set([...usable.values()].map((r) => r.stateful)).size > 1) {
-      throw conflict(
-        'SecurityGroupConflict',
-        'Error Cannot apply both stateful and stateless security groups on the same port at the same time while attempting the operation.',
-      );
-    }
-  }
+  /** For ports: see checkPortGroups. */
+  readonly checkPortGroups = checkPortGroups;
 }
