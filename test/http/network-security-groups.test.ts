@@ -31,7 +31,15 @@ function assertNeutronError(res: any, status: number, type: string, message?: st
   assert.equal(body.detail, '');
 }
 
+// The tests make more groups than the default quota of 10 allows one project.
+let demoQuota: Promise<unknown> | undefined;
+
 async function makeGroup(name: string, headers?: Headers, extra = {}): Promise<any> {
+  demoQuota ??= app.t.db
+    .insertInto('network_quotas')
+    .values({ project_id: app.demoProject, resource: 'security_group', hard_limit: 100 })
+    .execute();
+  await demoQuota;
   const res = await post('security-groups', { security_group: { name, ...extra } }, headers);
   assert.equal(res.statusCode, 201, res.body);
   return res.json().security_group;
@@ -87,6 +95,33 @@ test('a project gets one default group with four rules when it first lists group
   assert.deepEqual(fields.security_group, { name: 'default', id: g.id });
   const root = (await get('')).json().resources.map((r: any) => r.collection);
   assert.ok(root.includes('security-groups') && root.includes('security-group-rules'));
+});
+
+test('lists page with links, and a marker that is not there is not found', async () => {
+  for (const name of ['page-a', 'page-b', 'page-c']) await makeGroup(name);
+  const first = (await get('security-groups?limit=2&sort_key=name&sort_dir=desc')).json();
+  assert.equal(first.security_groups.length, 2);
+  const next = first.security_groups_links.find((l: any) => l.rel === 'next');
+  assert.match(next.href, /\/v2\.0\/security-groups\?/);
+  const params = new URL(next.href).searchParams;
+  assert.equal(params.get('limit'), '2');
+  assert.equal(params.get('marker'), first.security_groups[1].id);
+  const ruleIds = (await get('security-group-rules?limit=1')).json();
+  assert.equal(ruleIds.security_group_rules.length, 1);
+  assert.ok(ruleIds.security_group_rules_links.length > 0);
+  const missing = randomUUID();
+  assertNeutronError(
+    await get(`security-groups?marker=${missing}`),
+    404,
+    'SecurityGroupNotFound',
+    `Security group ${missing} does not exist`,
+  );
+  assertNeutronError(
+    await get(`security-group-rules?marker=${missing}`),
+    404,
+    'SecurityGroupRuleNotFound',
+    `Security group rule ${missing} does not exist`,
+  );
 });
 
 test('concurrent first requests of a new project make exactly one default group', async () => {

@@ -129,6 +129,7 @@ export class SecurityGroupRules {
 
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<SecurityGroupRuleRow>> {
     await this.groups.ensureDefault(ctx, listedProject(ctx, query));
+    if (query.marker !== null) await this.row(ctx, query.marker, this.db);
     const p = ctx.projectId ?? '';
     const scope = ctx.isAdmin
       ? null

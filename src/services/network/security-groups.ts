@@ -158,6 +158,7 @@ export class SecurityGroups {
 
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<SecurityGroup>> {
     await this.ensureDefault(ctx, listedProject(ctx, query));
+    if (query.marker !== null) await this.row(ctx, query.marker);
     // No group is shared (there is no RBAC for groups here): shared=true matches none.
     const shared = query.filters.get('shared');
     const where = shared && !shared.includes(false) ? [sql`0 = 1`] : [];
