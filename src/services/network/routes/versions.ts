@@ -6,6 +6,8 @@ const COLLECTIONS: [string, string][] = [
   ['subnet', 'subnets'],
   ['subnetpool', 'subnetpools'],
   ['port', 'ports'],
+  ['security_group', 'security-groups'],
+  ['security_group_rule', 'security-group-rules'],
 ];
 
 /** `GET /` and `GET /v2.0`, without a token, as Neutron answers them. */
