@@ -4,7 +4,12 @@ import { requireToken } from '../../http/auth.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NetworkService } from './service.js';
 import { renderNetworkError } from './errors.js';
-import { versionRoutes } from './routes/versions.js';
+import { apiRootRoutes, versionRoutes } from './routes/versions.js';
+import { quotaRoutes } from './routes/quotas.js';
+import { tagRoutes } from './routes/tags.js';
+import { extensionRoutes } from './routes/extensions.js';
+import { agentRoutes } from './routes/agents.js';
+import { availabilityZoneRoutes } from './routes/availability-zones.js';
 import { networkRoutes } from './routes/networks.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { portRoutes } from './routes/ports.js';
@@ -17,11 +22,17 @@ export async function networkPlugin(
   const { network, identity } = opts;
   const baseUrl = (): string => identity.baseUrl();
   installErrorHandling(app, renderNetworkError);
-  versionRoutes(app, () => identity.baseUrl());
+  versionRoutes(app, baseUrl);
   await app.register(async (authed) => {
     authed.addHook('onRequest', requireToken(identity));
     networkRoutes(authed, network, baseUrl);
     subnetRoutes(authed, network, baseUrl);
     portRoutes(authed, network, baseUrl);
+    apiRootRoutes(authed, baseUrl);
+    quotaRoutes(authed, network);
+    tagRoutes(authed, network);
+    extensionRoutes(authed, network);
+    agentRoutes(authed, network, baseUrl);
+    availabilityZoneRoutes(authed, network);
   });
 }
