@@ -688,3 +688,33 @@ test('hostile input on these routes gets 4xx, never a 500', async () => {
   );
   assert.equal((await get(`agents?limit=99999999999999999999999`, app.admin)).statusCode, 200);
 });
+
+test('deep, prototype-keyed and non-JSON bodies on every write route here are a 400', async () => {
+  const net = await makeNetwork('hostile-bodies');
+  const [agent] = (await get('agents', app.admin)).json().agents;
+  const routes = [
+    `quotas/${app.demoProject}`,
+    `networks/${net.id}/tags`,
+    `networks/${net.id}/tags/x`,
+    `agents/${agent.id}`,
+  ];
+  const bodies = [
+    '['.repeat(100_000) + ']'.repeat(100_000),
+    '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000),
+    '{"__proto__": {"isAdmin": true}}',
+    '{"constructor": {"prototype": {"x": 1}}}',
+    '{"tags": [',
+  ];
+  for (const url of routes) {
+    for (const payload of bodies) {
+      const res = await app.t.inject({
+        method: 'PUT',
+        url: `${n}/${url}`,
+        headers: { ...app.admin, 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(res.statusCode, 400, `PUT ${url}: ${res.body.slice(0, 200)}`);
+      assert.equal(res.json().NeutronError.detail, '');
+    }
+  }
+});
