@@ -480,6 +480,8 @@ test('tag bodies and tags are checked with Neutron texts', async () => {
   const many = Array.from({ length: 2000 }, (_, i) => `t${i}`);
   assert.equal((await put(base, { tags: many })).statusCode, 200);
   assert.equal((await get(base)).json().tags.length, 2000);
+  assert.equal((await put(base, { tags: ['only'] })).statusCode, 200);
+  assert.deepEqual((await get(base)).json().tags, ['only']);
 });
 
 test('extensions: each alias shows what the list shows; unknown ones are not found', async () => {

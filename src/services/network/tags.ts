@@ -141,11 +141,11 @@ export class Tags {
       const removed = [...current].filter((t) => !wanted.has(t));
       const added = [...wanted].filter((t) => !current.has(t));
       if (removed.length === 0 && added.length === 0) return;
-      if (removed.length > 0) {
+      for (let i = 0; i < removed.length; i += 400) {
         await tx
           .deleteFrom('network_tags')
           .where('resource_id', '=', id)
-          .where('tag', 'in', removed)
+          .where('tag', 'in', removed.slice(i, i + 400))
           .execute();
       }
       await this.insert(tx, id, added);
