@@ -19,6 +19,7 @@ import { computePlugin } from './services/compute/plugin.js';
 import { ComputeService } from './services/compute/service.js';
 import { NetworkService } from './services/network/service.js';
 import { networkPlugin } from './services/network/plugin.js';
+import { createNetworkDefaults } from './services/network/bootstrap.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
@@ -92,6 +93,13 @@ export async function createApp(config: Config): Promise<App> {
   await compute.seed();
   await http.register(computePlugin, { prefix: '/compute', compute, identity });
   const network = new NetworkService(db);
+  // DevStack's external network and demo's private network, on the first start only.
+  await createNetworkDefaults(network, {
+    external: config.externalNetwork,
+    adminProjectId: (await identity.projectByName('admin', 'default')).id,
+    demoProjectId: (await identity.projectByName('demo', 'default')).id,
+    markerFile: path.join(config.dataDir, 'network-defaults.json'),
+  });
   await http.register(networkPlugin, { prefix: '/network', network, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();

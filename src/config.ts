@@ -1,4 +1,12 @@
 import path from 'node:path';
+import {
+  contains,
+  formatAddress,
+  formatCidr,
+  parseAddress,
+  parseCidr,
+  usableRange,
+} from './services/network/ip.js';
 
 /** The one validated configuration object; nothing else reads the environment. */
 export interface Config {
@@ -14,6 +22,18 @@ export interface Config {
   logLevel: string;
   /** Background tasks (volume creates, snapshots, uploads) run at once, on different volumes. */
   taskWorkers: number;
+  /** The external network made at first start (DevStack's `public`). */
+  externalNetwork: ExternalNetworkConfig;
+}
+
+export interface ExternalNetworkConfig {
+  name: string;
+  /** Canonical IPv4 CIDR, e.g. 127.100.0.0/24. */
+  cidr: string;
+  gateway: string;
+  /** The floating IP pool: first and last address. */
+  poolStart: string;
+  poolEnd: string;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +97,30 @@ export const OPTIONS = [
     def: '4',
     help: 'background tasks run at once, each on a different volume',
   },
+  {
+    flag: 'external-network',
+    env: 'POCKETSTACK_EXTERNAL_NETWORK',
+    def: 'ext-net',
+    help: 'name of the external network made at first start',
+  },
+  {
+    flag: 'external-cidr',
+    env: 'POCKETSTACK_EXTERNAL_CIDR',
+    def: '127.100.0.0/24',
+    help: 'IPv4 range of the external network (loopback: bindable here, routed nowhere)',
+  },
+  {
+    flag: 'external-gateway',
+    env: 'POCKETSTACK_EXTERNAL_GATEWAY',
+    def: '',
+    help: "external subnet's gateway (default its first address)",
+  },
+  {
+    flag: 'external-pool',
+    env: 'POCKETSTACK_EXTERNAL_POOL',
+    def: '',
+    help: 'floating IP pool START-END inside the range (default all but the gateway)',
+  },
 ] as const;
 
 export type OptionName = (typeof OPTIONS)[number]['flag'];
@@ -117,5 +161,64 @@ export function loadConfig(flags: Partial<Record<OptionName, string>>, env: Sour
     tokenTtlSeconds: ttl,
     logLevel: get('log-level'),
     taskWorkers,
+    externalNetwork: externalNetworkOf(get),
+  };
+}
+
+/**
+ * The external network's options: an IPv4 CIDR without host bits, with room for a gateway and a
+ * pool; a gateway inside it; a pool inside it, in order and not holding the gateway.
+ */
+function externalNetworkOf(get: (name: OptionName) => string): ExternalNetworkConfig {
+  const name = get('external-network');
+  if (!name || name.length > 255) {
+    throw new ConfigError(`invalid external network name (1 to 255 characters): ${name}`);
+  }
+  const text = get('external-cidr');
+  const cidr = parseCidr(text);
+  if (!cidr || cidr.version !== 4 || cidr.hostBits || cidr.prefixlen > 30) {
+    throw new ConfigError(
+      `invalid external CIDR (an IPv4 network of /30 or larger, e.g. 127.100.0.0/24): ${text}`,
+    );
+  }
+  const usable = usableRange(cidr);
+  const inside = (label: string, value: string): bigint => {
+    const a = parseAddress(value);
+    if (!a || !contains(cidr, a) || a.value < usable.first || a.value > usable.last) {
+      throw new ConfigError(`${label} must be a usable address of ${formatCidr(cidr)}: ${value}`);
+    }
+    return a.value;
+  };
+  const show = (value: bigint) => formatAddress({ version: 4, value });
+  const gateway = get('external-gateway')
+    ? inside('external gateway', get('external-gateway'))
+    : usable.first;
+  let first: bigint;
+  let last: bigint;
+  const pool = get('external-pool');
+  if (pool) {
+    const parts = pool.split('-');
+    if (parts.length !== 2) throw new ConfigError(`invalid external pool (START-END): ${pool}`);
+    first = inside('external pool start', parts[0]!.trim());
+    last = inside('external pool end', parts[1]!.trim());
+    if (first > last) throw new ConfigError(`external pool start is after its end: ${pool}`);
+    if (gateway >= first && gateway <= last) {
+      throw new ConfigError(`external pool ${pool} holds the gateway ${show(gateway)}`);
+    }
+  } else {
+    // The usable range without the gateway: the longer side of it.
+    const below = gateway - usable.first;
+    const above = usable.last - gateway;
+    if (below === 0n && above === 0n) {
+      throw new ConfigError(`external CIDR ${text} has no room for a pool`);
+    }
+    [first, last] = above >= below ? [gateway + 1n, usable.last] : [usable.first, gateway - 1n];
+  }
+  return {
+    name,
+    cidr: formatCidr(cidr),
+    gateway: show(gateway),
+    poolStart: show(first),
+    poolEnd: show(last),
   };
 }

@@ -61,7 +61,14 @@ describe('POST /v3/auth/tokens', () => {
     assert.match(token.expires_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
     assert.equal(token.audit_ids[0].length, 22);
     const types = token.catalog.map((s: { type: string }) => s.type).sort();
-    assert.deepEqual(types, ['block-storage', 'compute', 'identity', 'image', 'volumev3']);
+    assert.deepEqual(types, [
+      'block-storage',
+      'compute',
+      'identity',
+      'image',
+      'network',
+      'volumev3',
+    ]);
     for (const service of token.catalog) {
       assert.deepEqual(service.endpoints.map((e: { interface: string }) => e.interface).sort(), [
         'admin',

@@ -4,7 +4,12 @@ import { requireToken } from '../../http/auth.js';
 import type { IdentityService } from '../identity/service.js';
 import type { NetworkService } from './service.js';
 import { renderNetworkError } from './errors.js';
-import { versionRoutes } from './routes/versions.js';
+import { apiRootRoutes, versionRoutes } from './routes/versions.js';
+import { quotaRoutes } from './routes/quotas.js';
+import { tagRoutes } from './routes/tags.js';
+import { extensionRoutes } from './routes/extensions.js';
+import { agentRoutes } from './routes/agents.js';
+import { availabilityZoneRoutes } from './routes/availability-zones.js';
 import { networkRoutes } from './routes/networks.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { portRoutes } from './routes/ports.js';
@@ -19,7 +24,7 @@ export async function networkPlugin(
   const { network, identity } = opts;
   const baseUrl = (): string => identity.baseUrl();
   installErrorHandling(app, renderNetworkError);
-  versionRoutes(app, () => identity.baseUrl());
+  versionRoutes(app, baseUrl);
   await app.register(async (authed) => {
     authed.addHook('onRequest', requireToken(identity));
     networkRoutes(authed, network, baseUrl);
@@ -27,5 +32,11 @@ export async function networkPlugin(
     portRoutes(authed, network, baseUrl);
     securityGroupRoutes(authed, network, baseUrl);
     securityGroupRuleRoutes(authed, network, baseUrl);
+    apiRootRoutes(authed, baseUrl);
+    quotaRoutes(authed, network);
+    tagRoutes(authed, network);
+    extensionRoutes(authed, network);
+    agentRoutes(authed, network, baseUrl);
+    availabilityZoneRoutes(authed, network);
   });
 }

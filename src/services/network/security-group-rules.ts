@@ -27,6 +27,7 @@ export interface RuleInput {
 
 export const SECURITY_GROUP_RULE_TABLE: TableSpec = {
   table: 'security_group_rules',
+  resource: 'security_group_rule',
   columns: Object.fromEntries(
     [
       'id',

@@ -27,6 +27,7 @@ export interface SecurityGroupInput {
 
 export const SECURITY_GROUP_TABLE: TableSpec = {
   table: 'security_groups',
+  resource: 'security_group',
   columns: Object.fromEntries(
     ['id', 'name', 'description', 'project_id', 'revision_number', 'created_at', 'updated_at']
       .map((c) => [c, { column: c }])

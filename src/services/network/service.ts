@@ -1,8 +1,19 @@
+import os from 'node:os';
 import type { Db } from '../../store/db.js';
 import { Networks } from './networks.js';
 import { Subnets } from './subnets.js';
 import { Ports } from './ports.js';
 import { SecurityGroups } from './security-groups.js';
+import { Quotas } from './quotas.js';
+import { Tags } from './tags.js';
+import { Agents } from './agents.js';
+import { AvailabilityZones } from './availability-zones.js';
+import { Extensions } from './extensions.js';
+
+export interface NetworkServiceOptions {
+  /** The host the agents report from; DevStack's is the node's hostname. */
+  agentHost?: string;
+}
 
 /**
  * Neutron's domain: the only way into the network service, for its routes, for Nova (ports of
@@ -14,11 +25,19 @@ export class NetworkService {
   readonly subnets: Subnets;
   readonly ports: Ports;
   readonly securityGroups: SecurityGroups;
+  readonly quotas: Quotas;
+  readonly tags: Tags;
+  readonly agents: Agents;
+  readonly availabilityZones = new AvailabilityZones();
+  readonly extensions = new Extensions();
 
-  constructor(db: Db) {
+  constructor(db: Db, opts: NetworkServiceOptions = {}) {
     this.networks = new Networks(db);
     this.subnets = new Subnets(db, this.networks);
     this.securityGroups = new SecurityGroups(db);
     this.ports = new Ports(db, this.networks, this.securityGroups);
+    this.quotas = new Quotas(db);
+    this.tags = new Tags(db, this);
+    this.agents = new Agents(db, opts.agentHost ?? os.hostname());
   }
 }

@@ -1,5 +1,5 @@
 import { boolFromString, queryInt } from '../../../http/input.js';
-import { pyRepr, pyStr } from '../../../http/pyrepr.js';
+import { pyStr } from '../../../http/pyrepr.js';
 import { formatCidr, parseAddress, parseCidr } from '../ip.js';
 import { invalidInput } from '../errors.js';
 
@@ -48,7 +48,8 @@ export function uuidList(v: unknown): string | undefined {
 
 export function values(allowed: readonly unknown[]): Validator {
   return (v) =>
-    allowed.includes(v) ? undefined : `${pyStr(v)} is not in ${pyRepr(allowed as unknown[])}`;
+    // neutron-lib 3.1 prints the literal "valid_values" when an attribute gives no display text.
+    allowed.includes(v) ? undefined : `${pyStr(v)} is not in valid_values`;
 }
 
 export function range(min: number, max: number): Validator {

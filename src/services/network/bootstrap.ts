@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import { systemContext, type RequestContext } from '../../context.js';
+import type { ExternalNetworkConfig } from '../../config.js';
+import type { NetworkService } from './service.js';
+
+export interface DefaultRouterRequest {
+  /** The demo project's context; the router is the project's own. */
+  ctx: RequestContext;
+  projectId: string;
+  externalNetworkId: string;
+  /** `private-subnet`, to attach as the router's interface. */
+  subnetId: string;
+}
+
+export interface NetworkDefaultsOptions {
+  external: ExternalNetworkConfig;
+  adminProjectId: string;
+  demoProjectId: string;
+  /** Written once the defaults exist: later starts leave the network service as users left it. */
+  markerFile: string;
+  /**
+   * Makes DevStack's `router1` for the demo project: gateway on the external network, an
+   * interface on `private-subnet`. Supplied by the composition root once routers exist.
+   */
+  createDefaultRouter?: (req: DefaultRouterRequest) => Promise<void>;
+}
+
+/** DevStack's names and its default tenant range (lib/neutron_plugins/services/l3: FIXED_RANGE). */
+export const DEFAULTS = {
+  externalSubnet: 'public-subnet',
+  privateNetwork: 'private',
+  privateSubnet: 'private-subnet',
+  privateCidr: '10.0.0.0/26',
+} as const;
+
+/**
+ * What `stack.sh` leaves a new DevStack with, made on the first start of an empty data
+ * directory: the external network (admin's, router:external, the default one, flat on
+ * `public`) with a subnet whose pool gives floating IPs and router gateways, and for `demo` a
+ * `private` network, `private-subnet` and `router1`.
+ *
+ * Runs once: the marker file records that it ran, so a user who deletes a default does not get
+ * it back at the next start. Each step first looks for its resource by name, so a start that
+ * crashed half way completes the rest and makes nothing twice.
+ */
+export async function createNetworkDefaults(
+  network: NetworkService,
+  opts: NetworkDefaultsOptions,
+): Promise<void> {
+  if (fs.existsSync(opts.markerFile)) return;
+  const admin = systemContext(opts.adminProjectId, 'pocketstack');
+  const demo = systemContext(opts.demoProjectId, 'pocketstack');
+  const ext = opts.external;
+
+  const externalId = await ensureNetwork(network, admin, opts.adminProjectId, ext.name, () =>
+    network.networks.create(admin, opts.adminProjectId, {
+      name: ext.name,
+      external: true,
+      is_default: true,
+      shared: false,
+      network_type: 'flat',
+      physical_network: 'public',
+      mtu: 1500,
+    }),
+  );
+  await ensureSubnet(network, admin, externalId, DEFAULTS.externalSubnet, () =>
+    network.subnets.create(admin, opts.adminProjectId, {
+      network_id: externalId,
+      name: DEFAULTS.externalSubnet,
+      ip_version: 4,
+      cidr: ext.cidr,
+      gateway_ip: ext.gateway,
+      allocation_pools: [{ start: ext.poolStart, end: ext.poolEnd }],
+      // DevStack's public subnet has no DHCP (and Neutron refuses DHCP on loopback ranges).
+      enable_dhcp: false,
+    }),
+  );
+
+  const privateId = await ensureNetwork(
+    network,
+    demo,
+    opts.demoProjectId,
+    DEFAULTS.privateNetwork,
+    () => network.networks.create(demo, opts.demoProjectId, { name: DEFAULTS.privateNetwork }),
+  );
+  const subnetId = await ensureSubnet(network, demo, privateId, DEFAULTS.privateSubnet, () =>
+    network.subnets.create(demo, opts.demoProjectId, {
+      network_id: privateId,
+      name: DEFAULTS.privateSubnet,
+      ip_version: 4,
+      cidr: DEFAULTS.privateCidr,
+    }),
+  );
+
+  // router1: a separate step, wired in by whoever builds routers (DevStack makes it last).
+  if (opts.createDefaultRouter) {
+    await opts.createDefaultRouter({
+      ctx: demo,
+      projectId: opts.demoProjectId,
+      externalNetworkId: externalId,
+      subnetId,
+    });
+  }
+
+  fs.writeFileSync(
+    opts.markerFile,
+    JSON.stringify({ externalNetworkId: externalId, privateNetworkId: privateId }) + '\n',
+  );
+}
+
+async function ensureNetwork(
+  network: NetworkService,
+  ctx: RequestContext,
+  projectId: string,
+  name: string,
+  create: () => Promise<{ id: string }>,
+): Promise<string> {
+  const found = await network.networks.list(
+    ctx,
+    filterQuery({ name: [name], project_id: [projectId] }),
+  );
+  return found.rows[0]?.id ?? (await create()).id;
+}
+
+async function ensureSubnet(
+  network: NetworkService,
+  ctx: RequestContext,
+  networkId: string,
+  name: string,
+  create: () => Promise<{ id: string }>,
+): Promise<string> {
+  const found = await network.subnets.list(
+    ctx,
+    filterQuery({ name: [name], network_id: [networkId] }),
+  );
+  return found.rows[0]?.id ?? (await create()).id;
+}
+
+function filterQuery(filters: Record<string, string[]>) {
+  return {
+    filters: new Map(Object.entries(filters)),
+    extra: new Map(),
+    tags: {},
+    sort: [],
+    limit: 1,
+    marker: null,
+    pageReverse: false,
+    fields: [],
+  };
+}
