@@ -69,3 +69,9 @@ export const rps = (l: Load): number => l.requests / l.seconds;
 /** Server and generator CPU as a share of one core. */
 export const cpu = (l: Load): string =>
   `server ${fix((100 * l.serverCpu) / l.seconds, 0)}%, generator ${fix((100 * l.generatorCpu) / l.seconds, 0)}%`;
+
+/**
+ * Server CPU per request, in ms: unlike requests/s, it does not depend on how much of a core the
+ * server got, so it stays comparable when other work on the machine starves one of the two.
+ */
+export const cpuMsPerRequest = (l: Load): number => (1000 * l.serverCpu) / l.requests;

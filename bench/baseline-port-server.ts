@@ -1,9 +1,11 @@
 // Port list baseline: a bare Fastify + better-sqlite3 server over ROWS ports of one project, each
 // with one fixed IP and one security group, answering the page shapes of GET
 // /network/v2.0/ports?limit=100: the first 100 by id, and the 100 after a marker id (keyset).
-// The tables have pocketstack's columns and indexes (migration 010), and each port is shown with
-// the same attributes as a member sees them, links included, so both serialise the same JSON.
-// No auth, no hooks, no logging: the floor for the stack.
+// The tables have pocketstack's columns (migration 010), and each port is shown with the same
+// attributes as a member sees them, links included, so both serialise the same JSON. As a floor
+// should, it has the index its page query needs: (project_id, id), so a page reads 100 index
+// entries in order instead of sorting the project's ports (migration 010 indexes project_id
+// alone). No auth, no hooks, no logging: the floor for the stack.
 // Usage: node dist/bench/baseline-port-server.js DBFILE [ROWS]
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -26,7 +28,7 @@ db.exec(`CREATE TABLE IF NOT EXISTS ports (
   binding_vif_details TEXT NOT NULL, allowed_address_pairs TEXT NOT NULL,
   extra_dhcp_opts TEXT NOT NULL, dns_name TEXT NOT NULL, revision_number INTEGER NOT NULL,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (network_id, mac_address));
-  CREATE INDEX IF NOT EXISTS ports_project ON ports (project_id);
+  CREATE INDEX IF NOT EXISTS ports_project_id ON ports (project_id, id);
   CREATE TABLE IF NOT EXISTS ip_allocations (subnet_id TEXT NOT NULL, ip_key TEXT NOT NULL,
   ip_address TEXT NOT NULL, network_id TEXT NOT NULL, port_id TEXT NOT NULL,
   PRIMARY KEY (subnet_id, ip_key));

@@ -10,11 +10,12 @@
 // each, serialised to JSON of the same attributes (the sizes are printed). Both are driven in ABBA
 // order (bench/abba.ts says why and how).
 import path from 'node:path';
-import { CONNECTIONS, compare, cpu, rps } from './abba.js';
+import { CONNECTIONS, compare, type Load, cpu, cpuMsPerRequest, rps } from './abba.js';
 import {
   envInt,
   fix,
   machineNote,
+  pct,
   removeDir,
   report,
   ROOT,
@@ -92,6 +93,10 @@ async function main(): Promise<void> {
     console.log(
       `  p99 latency: first page ${psFirst.p99} ms (baseline ${bFirst.p99} ms), marker page ${psMarker.p99} ms (baseline ${bMarker.p99} ms)`,
     );
+    const perRequest = (l: Load, b: Load): string =>
+      `pocketstack ${fix(cpuMsPerRequest(l), 2)}, baseline ${fix(cpuMsPerRequest(b), 2)}: on equal CPU, ${pct(cpuMsPerRequest(b), cpuMsPerRequest(l))} of the baseline's rate`;
+    console.log(`  server CPU ms per request: first page ${perRequest(psFirst, bFirst)}`);
+    console.log(`                             marker page ${perRequest(psMarker, bMarker)}`);
     console.log(`  first page body: pocketstack ${sizes[0]} bytes, baseline ${sizes[1]} bytes`);
     console.log(
       '  CPU as a share of one core (a server well under 100% was starved, or not the bottleneck):',
