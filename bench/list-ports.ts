@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     const ps = await startPocketstack(dataDir);
     servers.push(ps);
     const tok = await token(ps.url);
-    await setPortQuota(ps.url, dataDir, await projectOf(ps.url, tok), count);
+    // Room beside them for the ports a data directory starts with (routers of the default topology).
+    await setPortQuota(ps.url, dataDir, await projectOf(ps.url, tok), count + 100);
     const { networkId } = await networkWithSubnet(ps.url, tok, 'bench', '10.0.0.0/16');
     const t0 = performance.now();
     const ids = await populatePorts(ps.url, tok, networkId, count, 4);

@@ -35,6 +35,44 @@ export async function projectOf(url: string, tok: string): Promise<string> {
   return ((await res.json()) as Json).token.project.id as string;
 }
 
+/**
+ * A new project `name` in which user demo is a member, and a token of demo's scoped to it: a
+ * second project as a member sees it, for measures that must not share demo's port count.
+ */
+export async function memberProject(url: string, name: string): Promise<string> {
+  const admin = await token(url, 'admin');
+  const project = (
+    await api(url, admin, 'POST', '/identity/v3/projects', {
+      project: { name, domain_id: 'default' },
+    })
+  ).project as Json;
+  const user = ((await api(url, admin, 'GET', '/identity/v3/users?name=demo')).users as Json[])[0]!;
+  const role = (
+    (await api(url, admin, 'GET', '/identity/v3/roles?name=member')).roles as Json[]
+  )[0]!;
+  await api(
+    url,
+    admin,
+    'PUT',
+    `/identity/v3/projects/${project.id}/users/${user.id}/roles/${role.id}`,
+  );
+  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: 'demo', domain: { name: 'Default' }, password: 'demo' } },
+        },
+        scope: { project: { id: project.id } },
+      },
+    }),
+  });
+  if (res.status !== 201) throw new Error(`auth failed: ${res.status} ${await res.text()}`);
+  return res.headers.get('x-subject-token')!;
+}
+
 /** A network and one IPv4 subnet on it (Neutron's default pool: the CIDR minus gateway). */
 export async function networkWithSubnet(
   url: string,
