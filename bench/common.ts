@@ -68,9 +68,10 @@ export async function spawnServer(
 export function startPocketstack(
   dataDir: string,
   env: Record<string, string> = {},
+  bin = BIN,
 ): Promise<Child> {
   return spawnServer(
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
+    [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir],
     env,
   );
 }

@@ -5,14 +5,10 @@
 // the same two page shapes over 10,000 rows of the same columns, driven by the same load
 // generator and connections.
 //
-// The load generator (autocannon) runs in this process; each server under test is its own
-// process. On a 2-core machine that is one core each, so the figures are per-core server rates.
-// This machine's speed drifts over seconds (shared host), so each server's time is split in two
-// halves run in ABBA order (pocketstack, baseline, baseline, pocketstack) and summed.
+// Both are driven in ABBA order (bench/abba.ts says why and how).
 import path from 'node:path';
-import autocannon from 'autocannon';
+import { CONNECTIONS, compare, cpu, rps } from './abba.js';
 import {
-  cpuSeconds,
   envInt,
   fix,
   machineNote,
@@ -27,67 +23,6 @@ import {
   type Child,
 } from './common.js';
 
-const CONNECTIONS = 16;
-
-interface Load {
-  requests: number;
-  seconds: number;
-  /** Worst p99 latency (ms) of the slices. */
-  p99: number;
-  /** CPU seconds of the server and of the load generator (this process). */
-  serverCpu: number;
-  generatorCpu: number;
-}
-
-interface Target {
-  server: Child;
-  headers: Record<string, string>;
-  path: () => string;
-}
-
-function run(t: Target, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
-    url: t.server.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: t.headers,
-    requests: [{ setupRequest: (req) => ({ ...req, path: t.path() }) }],
-  });
-}
-
-/** One measured slice, added to `acc`. */
-async function slice(t: Target, seconds: number, acc: Load): Promise<void> {
-  const cpu0 = cpuSeconds(t.server.pid);
-  const gen0 = process.cpuUsage();
-  const r = await run(t, seconds);
-  const gen = process.cpuUsage(gen0);
-  if (r.errors || r.timeouts || r.non2xx)
-    throw new Error(
-      `${t.server.url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`,
-    );
-  acc.requests += r.requests.total;
-  acc.seconds += r.duration;
-  acc.p99 = Math.max(acc.p99, r.latency.p99);
-  acc.serverCpu += cpuSeconds(t.server.pid) - cpu0;
-  acc.generatorCpu += (gen.user + gen.system) / 1e6;
-}
-
-/** Warm both up (JIT, SQLite page cache) unmeasured, then ABBA slices of half the duration. */
-async function compare(a: Target, b: Target, duration: number): Promise<[Load, Load]> {
-  const la: Load = { requests: 0, seconds: 0, p99: 0, serverCpu: 0, generatorCpu: 0 };
-  const lb: Load = { ...la };
-  await run(a, 2);
-  await run(b, 2);
-  await slice(a, duration / 2, la);
-  await slice(b, duration / 2, lb);
-  await slice(b, duration / 2, lb);
-  await slice(a, duration / 2, la);
-  return [la, lb];
-}
-
-const rps = (l: Load): number => l.requests / l.seconds;
-const cpu = (l: Load): string =>
-  `server ${fix((100 * l.serverCpu) / l.seconds, 0)}%, generator ${fix((100 * l.generatorCpu) / l.seconds, 0)}%`;
 const pick = (ids: string[]): string => ids[Math.floor(Math.random() * ids.length)]!;
 
 async function main(): Promise<void> {
