@@ -89,7 +89,10 @@ export async function listRows<R>(
     .map((s) => {
       const column = s.key === 'id' ? 'id' : spec.columns[s.key]!.column;
       const dir: SortDir = flip ? (s.dir === 'asc' ? 'desc' : 'asc') : s.dir;
-      return { column, expr: `coalesce(${q(column)}, '')`, dir };
+      // The id is never null: ordering by the bare column lets the (project_id, id) index
+      // serve the page instead of a sort of every row the caller may see.
+      const expr = column === 'id' ? q(column) : `coalesce(${q(column)}, '')`;
+      return { column, expr, dir };
     });
   if (query.marker !== null) {
     const marker = await sql<

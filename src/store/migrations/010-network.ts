@@ -25,7 +25,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('networks_project').on('networks').column('project_id').execute();
+  // A member's page is a range of this index: its project's rows in id order.
+  await db.schema
+    .createIndex('networks_project_id')
+    .on('networks')
+    .columns(['project_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('subnetpools')
@@ -71,6 +76,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('subnets_network').on('subnets').column('network_id').execute();
+  await db.schema
+    .createIndex('subnets_project_id')
+    .on('subnets')
+    .columns(['project_id', 'id'])
+    .execute();
 
   // IP address management. Addresses are keyed by a fixed-width hex text of their 128-bit value
   // (IPv4 too), so text order is address order and ranges compare in SQL on both databases.
@@ -140,7 +150,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .addUniqueConstraint('ports_network_mac', ['network_id', 'mac_address'])
     .execute();
-  await db.schema.createIndex('ports_project').on('ports').column('project_id').execute();
+  // A member's page is a range of this index: its project's rows in id order.
+  await db.schema
+    .createIndex('ports_project_id')
+    .on('ports')
+    .columns(['project_id', 'id'])
+    .execute();
   await db.schema.createIndex('ports_device').on('ports').column('device_id').execute();
 
   await db.schema
@@ -154,10 +169,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .execute();
+  // A member's page is a range of this index: its project's rows in id order.
   await db.schema
-    .createIndex('security_groups_project')
+    .createIndex('security_groups_project_id')
     .on('security_groups')
-    .column('project_id')
+    .columns(['project_id', 'id'])
     .execute();
   // One default group per project, even when two first requests race to make it.
   await db.schema
