@@ -8,6 +8,8 @@ import { versionRoutes } from './routes/versions.js';
 import { networkRoutes } from './routes/networks.js';
 import { subnetRoutes } from './routes/subnets.js';
 import { portRoutes } from './routes/ports.js';
+import { routerRoutes } from './routes/routers.js';
+import { floatingIpRoutes } from './routes/floatingips.js';
 
 /** Neutron v2.0 under /network. */
 export async function networkPlugin(
@@ -23,5 +25,7 @@ export async function networkPlugin(
     networkRoutes(authed, network, baseUrl);
     subnetRoutes(authed, network, baseUrl);
     portRoutes(authed, network, baseUrl);
+    routerRoutes(authed, network, baseUrl);
+    floatingIpRoutes(authed, network, baseUrl);
   });
 }

@@ -3,6 +3,8 @@ import { Networks } from './networks.js';
 import { Subnets } from './subnets.js';
 import { Ports } from './ports.js';
 import { SecurityGroups } from './security-groups.js';
+import { Routers } from './routers.js';
+import { FloatingIps } from './floating-ips.js';
 
 /**
  * Neutron's domain: the only way into the network service, for its routes, for Nova (ports of
@@ -14,11 +16,15 @@ export class NetworkService {
   readonly subnets: Subnets;
   readonly ports: Ports;
   readonly securityGroups: SecurityGroups;
+  readonly routers: Routers;
+  readonly floatingIps: FloatingIps;
 
   constructor(db: Db) {
     this.networks = new Networks(db);
     this.subnets = new Subnets(db, this.networks);
     this.securityGroups = new SecurityGroups(db);
     this.ports = new Ports(db, this.networks, this.securityGroups);
+    this.routers = new Routers(db, this.networks, this.ports);
+    this.floatingIps = new FloatingIps(db, this.networks, this.ports);
   }
 }
