@@ -10,6 +10,7 @@ import { subnetRoutes } from './routes/subnets.js';
 import { portRoutes } from './routes/ports.js';
 import { routerRoutes } from './routes/routers.js';
 import { floatingIpRoutes } from './routes/floatingips.js';
+import { autoTopologyRoutes } from './routes/auto-allocated-topology.js';
 
 /** Neutron v2.0 under /network. */
 export async function networkPlugin(
@@ -27,5 +28,6 @@ export async function networkPlugin(
     portRoutes(authed, network, baseUrl);
     routerRoutes(authed, network, baseUrl);
     floatingIpRoutes(authed, network, baseUrl);
+    autoTopologyRoutes(authed, network);
   });
 }

@@ -5,6 +5,7 @@ import { Ports } from './ports.js';
 import { SecurityGroups } from './security-groups.js';
 import { Routers } from './routers.js';
 import { FloatingIps } from './floating-ips.js';
+import { AutoTopology } from './auto-topology.js';
 
 /**
  * Neutron's domain: the only way into the network service, for its routes, for Nova (ports of
@@ -18,6 +19,7 @@ export class NetworkService {
   readonly securityGroups: SecurityGroups;
   readonly routers: Routers;
   readonly floatingIps: FloatingIps;
+  readonly autoTopology: AutoTopology;
 
   constructor(db: Db) {
     this.networks = new Networks(db);
@@ -26,5 +28,6 @@ export class NetworkService {
     this.ports = new Ports(db, this.networks, this.securityGroups);
     this.routers = new Routers(db, this.networks, this.ports);
     this.floatingIps = new FloatingIps(db, this.networks, this.ports);
+    this.autoTopology = new AutoTopology(db, this.networks, this.subnets, this.routers);
   }
 }
