@@ -59,8 +59,6 @@ export const ROUTER_TABLE: TableSpec = {
     tenant_id: { column: 'project_id' },
     admin_state_up: { column: 'admin_state_up', bool: true },
     status: { column: 'status' },
-    distributed: { column: 'distributed', bool: true },
-    ha: { column: 'ha', bool: true },
     revision_number: { column: 'revision_number' },
     created_at: { column: 'created_at' },
     updated_at: { column: 'updated_at' },

@@ -10,7 +10,7 @@ export const FLOATINGIP_ATTRIBUTES: AttributeMap = {
   subnet_id: { post: true, validate: uuidOrNone },
   floating_network_id: { post: true, required: true, validate: uuid, ...TEXT },
   router_id: { ...TEXT },
-  port_id: { post: true, put: true, validate: uuidOrNone, ...TEXT },
+  port_id: { post: true, put: true, validate: uuidOrNone, filter: textFilter },
   fixed_ip_address: { post: true, put: true, validate: ipAddressOrNone, ...TEXT },
   status: { ...TEXT },
   port_details: {},
