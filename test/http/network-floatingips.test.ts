@@ -320,3 +320,22 @@ test('a port deleted under its floating IP leaves it unassociated; admin creates
   assert.equal(shown.port_details, null);
   assert.equal((await c.del(`floatingips/${fip.id}`)).statusCode, 204, 'the member deletes it');
 });
+
+test('deleting an external network takes its unassociated floating IPs with it', async () => {
+  const ext = await c.external('172.24.25.0/24');
+  const fip = (
+    await c.post('floatingips', { floatingip: { floating_network_id: ext.net.id } }, app.admin)
+  ).json().floatingip;
+  const listed = await c.get(`floatingips?floating_network_id=${ext.net.id}`, app.admin);
+  assert.deepEqual(
+    listed.json().floatingips.map((f: any) => f.id),
+    [fip.id],
+  );
+  assert.equal((await c.del(`networks/${ext.net.id}`, app.admin)).statusCode, 204);
+  assertNeutronError(await c.get(`floatingips/${fip.id}`, app.admin), 404, 'FloatingIPNotFound');
+
+  const t = await topology('10.100.7.0/28', '172.24.26.0/24');
+  const p = await c.port(t.net.id);
+  await c.post('floatingips', { floatingip: { floating_network_id: t.ext.net.id, port_id: p.id } });
+  assertNeutronError(await c.del(`networks/${t.ext.net.id}`, app.admin), 409, 'NetworkInUse');
+});

@@ -305,12 +305,21 @@ export async function disassociatePort(tx: Db, portId: string): Promise<void> {
     .execute();
 }
 
-/** For the networks aggregate, inside its delete: an external network's floating IPs go with it. */
-export async function deleteNetworkFloatingIps(tx: Db, networkId: string): Promise<void> {
+/**
+ * For the networks aggregate, inside its delete (external_net_db's delete_disassociated_floatingips):
+ * the unassociated floating IPs of a network go with it; an associated one keeps it in use.
+ */
+export async function deleteDisassociatedFloatingIps(tx: Db, networkId: string): Promise<void> {
   const rows = await tx
     .selectFrom('floatingips')
     .select(['id', 'floating_port_id'])
     .where('floating_network_id', '=', networkId)
+    .where((eb) =>
+      eb.or([
+        eb('fixed_port_id', 'is', null),
+        eb('fixed_port_id', 'not in', eb.selectFrom('ports').select('id')),
+      ]),
+    )
     .execute();
   for (const r of rows) {
     await deleteServicePort(tx, r.floating_port_id);
