@@ -339,3 +339,27 @@ test('deleting an external network takes its unassociated floating IPs with it',
   await c.post('floatingips', { floatingip: { floating_network_id: t.ext.net.id, port_id: p.id } });
   assertNeutronError(await c.del(`networks/${t.ext.net.id}`, app.admin), 409, 'NetworkInUse');
 });
+
+test('the floatingip quota: OverQuota at the limit, and nothing taken', async () => {
+  const ext = await c.external('172.24.27.0/24');
+  await app.t.db
+    .insertInto('network_quotas')
+    .values({ project_id: app.demoProject, resource: 'floatingip', hard_limit: 0 })
+    .onConflict((oc) => oc.columns(['project_id', 'resource']).doUpdateSet({ hard_limit: 0 }))
+    .execute();
+  try {
+    assertNeutronError(
+      await c.post('floatingips', { floatingip: { floating_network_id: ext.net.id } }),
+      409,
+      'OverQuota',
+      "Quota exceeded for resources: ['floatingip'].",
+    );
+    assert.deepEqual((await c.get(`ports?network_id=${ext.net.id}`, app.admin)).json().ports, []);
+  } finally {
+    await app.t.db
+      .deleteFrom('network_quotas')
+      .where('project_id', '=', app.demoProject)
+      .where('resource', '=', 'floatingip')
+      .execute();
+  }
+});
