@@ -14,6 +14,7 @@ import * as m007 from './migrations/007-task-scopes.js';
 import * as m008 from './migrations/008-layer-refs.js';
 import * as m009 from './migrations/009-layer-roots.js';
 import * as m010 from './migrations/010-network.js';
+import * as m011 from './migrations/011-auto-allocated-topology.js';
 
 export type Db = Kysely<Database>;
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-layer-refs': m008,
   '009-layer-roots': m009,
   '010-network': m010,
+  '011-auto-allocated-topology': m011,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

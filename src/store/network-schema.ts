@@ -19,6 +19,7 @@ export interface NetworkTables {
   floatingips: FloatingIpRow;
   network_tags: NetworkTagRow;
   network_quotas: NetworkQuotaRow;
+  auto_allocated_topologies: AutoAllocatedTopologyRow;
 }
 
 /** Neutron's standard attributes. */
@@ -182,4 +183,11 @@ export interface NetworkQuotaRow {
   project_id: string;
   resource: string;
   hard_limit: number;
+}
+
+/** Migration 011: a project's get-me-a-network topology. */
+export interface AutoAllocatedTopologyRow {
+  project_id: string;
+  network_id: string;
+  router_id: string | null;
 }

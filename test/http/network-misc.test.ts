@@ -89,6 +89,25 @@ test('defaults are made once: a deleted default stays deleted after a restart', 
   const admin = { 'x-auth-token': await t.token('admin') };
   const list = await t.inject({ method: 'GET', url: `${n}/networks?name=private`, headers: admin });
   const [priv] = list.json().networks;
+  const routers = await t.inject({
+    method: 'GET',
+    url: `${n}/routers?name=router1`,
+    headers: admin,
+  });
+  const [router1] = routers.json().routers;
+  const detached = await t.inject({
+    method: 'PUT',
+    url: `${n}/routers/${router1.id}/remove_router_interface`,
+    headers: admin,
+    payload: { subnet_id: priv.subnets[0] },
+  });
+  assert.equal(detached.statusCode, 200);
+  const routerGone = await t.inject({
+    method: 'DELETE',
+    url: `${n}/routers/${router1.id}`,
+    headers: admin,
+  });
+  assert.equal(routerGone.statusCode, 204);
   const gone = await t.inject({
     method: 'DELETE',
     url: `${n}/networks/${priv.id}`,
@@ -106,6 +125,12 @@ test('defaults are made once: a deleted default stays deleted after a restart', 
     again.json().networks.map((x: any) => x.name),
     ['ext-net'],
   );
+  const noRouters = await t.inject({
+    method: 'GET',
+    url: `${n}/routers`,
+    headers: { 'x-auth-token': await t.token('admin') },
+  });
+  assert.deepEqual(noRouters.json().routers, []);
   await t.close();
 });
 

@@ -3,26 +3,12 @@ import { systemContext, type RequestContext } from '../../context.js';
 import type { ExternalNetworkConfig } from '../../config.js';
 import type { NetworkService } from './service.js';
 
-export interface DefaultRouterRequest {
-  /** The demo project's context; the router is the project's own. */
-  ctx: RequestContext;
-  projectId: string;
-  externalNetworkId: string;
-  /** `private-subnet`, to attach as the router's interface. */
-  subnetId: string;
-}
-
 export interface NetworkDefaultsOptions {
   external: ExternalNetworkConfig;
   adminProjectId: string;
   demoProjectId: string;
   /** Written once the defaults exist: later starts leave the network service as users left it. */
   markerFile: string;
-  /**
-   * Makes DevStack's `router1` for the demo project: gateway on the external network, an
-   * interface on `private-subnet`. Supplied by the composition root once routers exist.
-   */
-  createDefaultRouter?: (req: DefaultRouterRequest) => Promise<void>;
 }
 
 /** DevStack's names and its default tenant range (lib/neutron_plugins/services/l3: FIXED_RANGE). */
@@ -31,6 +17,7 @@ export const DEFAULTS = {
   privateNetwork: 'private',
   privateSubnet: 'private-subnet',
   privateCidr: '10.0.0.0/26',
+  router: 'router1',
 } as const;
 
 /**
@@ -92,14 +79,18 @@ export async function createNetworkDefaults(
     }),
   );
 
-  // router1: a separate step, wired in by whoever builds routers (DevStack makes it last).
-  if (opts.createDefaultRouter) {
-    await opts.createDefaultRouter({
-      ctx: demo,
-      projectId: opts.demoProjectId,
-      externalNetworkId: externalId,
-      subnetId,
+  // router1 last, as DevStack makes it: a gateway on the external network and an interface on
+  // private-subnet, so demo's ports can have floating IPs from the first start.
+  const routers = await network.routers.list(
+    demo,
+    filterQuery({ name: [DEFAULTS.router], project_id: [opts.demoProjectId] }),
+  );
+  if (routers.rows.length === 0) {
+    const router = await network.routers.create(demo, opts.demoProjectId, {
+      name: DEFAULTS.router,
+      external_gateway_info: { network_id: externalId },
     });
+    await network.routers.addInterface(demo, router.id, { subnet_id: subnetId });
   }
 
   fs.writeFileSync(

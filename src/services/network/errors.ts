@@ -63,7 +63,7 @@ const NOT_FOUND = {
     text: (id: string) => `Subnet pool ${id} could not be found.`,
   },
   port: { type: 'PortNotFound', text: (id: string) => `Port ${id} could not be found.` },
-  router: { type: 'RouterNotFound', text: (id: string) => `Router ${id} could not be found.` },
+  router: { type: 'RouterNotFound', text: (id: string) => `Router ${id} could not be found` },
   floatingip: {
     type: 'FloatingIPNotFound',
     text: (id: string) => `Floating IP ${id} could not be found`,

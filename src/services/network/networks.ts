@@ -5,6 +5,7 @@ import type { Db } from '../../store/db.js';
 import type { NetworkRow } from '../../store/network-schema.js';
 import { isoNow } from '../../util.js';
 import { conflict, notFound } from './errors.js';
+import { deleteDisassociatedFloatingIps } from './floating-ips.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
 import { checkQuota } from './quotas.js';
 import { bumpRevision, type Standard } from './standard.js';
@@ -231,7 +232,8 @@ export class Networks {
    */
   async delete(ctx: RequestContext, id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      await this.ownRow(ctx, id, tx);
+      const network = await this.ownRow(ctx, id, tx);
+      if (network.external === 1) await deleteDisassociatedFloatingIps(tx, id);
       const used = await tx
         .selectFrom('ports')
         .select('id')

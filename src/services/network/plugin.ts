@@ -15,6 +15,9 @@ import { subnetRoutes } from './routes/subnets.js';
 import { portRoutes } from './routes/ports.js';
 import { securityGroupRoutes } from './routes/security-groups.js';
 import { securityGroupRuleRoutes } from './routes/security-group-rules.js';
+import { routerRoutes } from './routes/routers.js';
+import { floatingIpRoutes } from './routes/floatingips.js';
+import { autoTopologyRoutes } from './routes/auto-allocated-topology.js';
 
 /** Neutron v2.0 under /network. */
 export async function networkPlugin(
@@ -38,5 +41,8 @@ export async function networkPlugin(
     extensionRoutes(authed, network);
     agentRoutes(authed, network, baseUrl);
     availabilityZoneRoutes(authed, network);
+    routerRoutes(authed, network, baseUrl);
+    floatingIpRoutes(authed, network, baseUrl);
+    autoTopologyRoutes(authed, network);
   });
 }

@@ -9,6 +9,9 @@ import { Tags } from './tags.js';
 import { Agents } from './agents.js';
 import { AvailabilityZones } from './availability-zones.js';
 import { Extensions } from './extensions.js';
+import { Routers } from './routers.js';
+import { FloatingIps } from './floating-ips.js';
+import { AutoTopology } from './auto-topology.js';
 
 export interface NetworkServiceOptions {
   /** The host the agents report from; DevStack's is the node's hostname. */
@@ -30,6 +33,9 @@ export class NetworkService {
   readonly agents: Agents;
   readonly availabilityZones = new AvailabilityZones();
   readonly extensions = new Extensions();
+  readonly routers: Routers;
+  readonly floatingIps: FloatingIps;
+  readonly autoTopology: AutoTopology;
 
   constructor(db: Db, opts: NetworkServiceOptions = {}) {
     this.networks = new Networks(db);
@@ -39,5 +45,8 @@ export class NetworkService {
     this.quotas = new Quotas(db);
     this.tags = new Tags(db, this);
     this.agents = new Agents(db, opts.agentHost ?? os.hostname());
+    this.routers = new Routers(db, this.networks, this.ports);
+    this.floatingIps = new FloatingIps(db, this.networks, this.ports);
+    this.autoTopology = new AutoTopology(db, this.networks, this.subnets, this.routers);
   }
 }
