@@ -158,3 +158,104 @@ export function keyOf(value: bigint): string {
 export function valueOfKey(key: string): bigint {
   return BigInt(`0x${key}`);
 }
+
+/** A MAC address as six octets; null when it is not `aa:bb:cc:dd:ee:ff` (or `-` separated). */
+function macOctets(mac: string): number[] | null {
+  if (!/^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(mac)) return null;
+  return mac.split(/[:-]/).map((h) => parseInt(h, 16));
+}
+
+/**
+ * The modified EUI-64 address a SLAAC host takes on a prefix (RFC 4291 appendix A), as
+ * oslo.utils' get_ipv6_addr_by_EUI64 computes it: the MAC split by ff:fe, its universal/local
+ * bit flipped, added to the prefix's network address.
+ */
+export function eui64(prefix: Cidr, mac: string): bigint | null {
+  const m = macOctets(mac);
+  if (!m || prefix.version !== 6) return null;
+  const iid = [m[0]! ^ 0x02, m[1]!, m[2]!, 0xff, 0xfe, m[3]!, m[4]!, m[5]!].reduce(
+    (acc, b) => (acc << 8n) | BigInt(b),
+    0n,
+  );
+  return (prefix.network + iid) & allOnes(6);
+}
+
+/** netaddr's IPNetwork.is_multicast(): the network address is a multicast one. */
+export function isMulticast(c: Cidr): boolean {
+  return c.version === 4 ? c.network >> 28n === 0xen : c.network >> 120n === 0xffn;
+}
+
+/** netaddr's IPNetwork.is_loopback(): the whole CIDR lies in 127.0.0.0/8 or is ::1/128. */
+export function isLoopback(c: Cidr): boolean {
+  if (c.version === 6) return c.prefixlen === 128 && c.network === 1n;
+  return c.prefixlen >= 8 && c.network >> 24n === 127n;
+}
+
+/** The CIDRs that exactly cover [first, last], largest first from the low end (netaddr's
+ * iprange_to_cidrs). */
+export function rangeToCidrs(first: bigint, last: bigint, version: IpVersion): Cidr[] {
+  const bits = BITS[version];
+  const out: Cidr[] = [];
+  let start = first;
+  while (start <= last) {
+    let size = 0;
+    while (
+      size < bits &&
+      (start & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
+      start + (1n << BigInt(size + 1)) - 1n <= last
+    ) {
+      size++;
+    }
+    out.push({ version, network: start, prefixlen: bits - size });
+    start += 1n << BigInt(size);
+  }
+  return out;
+}
+
+/** The width of an address of a version, in bits. */
+export function bitsOf(version: IpVersion): number {
+  return BITS[version];
+}
+
+/** An inclusive range of addresses of one version. */
+export interface Range {
+  first: bigint;
+  last: bigint;
+}
+
+/** Sorts and joins overlapping or adjacent ranges (what netaddr's IPSet.compact() leaves). */
+export function mergeRanges(ranges: readonly Range[]): Range[] {
+  const sorted = [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const out: Range[] = [];
+  for (const r of sorted) {
+    const prev = out.at(-1);
+    if (prev && r.first <= prev.last + 1n) {
+      if (r.last > prev.last) prev.last = r.last;
+    } else {
+      out.push({ ...r });
+    }
+  }
+  return out;
+}
+
+/** `from` minus `minus`, both merged first. */
+export function subtractRanges(from: readonly Range[], minus: readonly Range[]): Range[] {
+  const cut = mergeRanges(minus);
+  const out: Range[] = [];
+  for (const r of mergeRanges(from)) {
+    let start = r.first;
+    for (const c of cut) {
+      if (c.last < start || c.first > r.last) continue;
+      if (c.first > start) out.push({ first: start, last: c.first - 1n });
+      start = c.last + 1n;
+      if (start > r.last) break;
+    }
+    if (start <= r.last) out.push({ first: start, last: r.last });
+  }
+  return out;
+}
+
+/** The range a CIDR spans. */
+export function rangeOf(c: Cidr): Range {
+  return { first: c.network, last: lastOf(c) };
+}

@@ -15,6 +15,7 @@ import { subnetRoutes } from './routes/subnets.js';
 import { portRoutes } from './routes/ports.js';
 import { securityGroupRoutes } from './routes/security-groups.js';
 import { securityGroupRuleRoutes } from './routes/security-group-rules.js';
+import { subnetPoolRoutes } from './routes/subnetpools.js';
 
 /** Neutron v2.0 under /network. */
 export async function networkPlugin(
@@ -38,5 +39,6 @@ export async function networkPlugin(
     extensionRoutes(authed, network);
     agentRoutes(authed, network, baseUrl);
     availabilityZoneRoutes(authed, network);
+    subnetPoolRoutes(authed, network, baseUrl);
   });
 }
