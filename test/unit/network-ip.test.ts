@@ -7,14 +7,12 @@ import {
   isLoopback,
   isMulticast,
   lastOf,
-  mergeRanges,
   overlaps,
   parseAddress,
   parseCidr,
-  rangeToCidrs,
-  subtractRanges,
   usableRange,
 } from '../../src/services/network/ip.js';
+import { mergeRanges, rangeToCidrs, subtractRanges } from '../../src/services/network/ip-ranges.js';
 
 const v6 = (text: string) => parseAddress(text)!.value;
 const fmt6 = (value: bigint) => formatAddress({ version: 6, value });

@@ -7,7 +7,7 @@ import { isoNow } from '../../util.js';
 import { conflict, invalidInput, NeutronFault, notFound } from './errors.js';
 import { contains, parseAddress, parseCidr } from './ip.js';
 import { allocateAddress, allocateNext, fixedIpsOf, releasePort } from './ipam.js';
-import { allocateEui64, isAutoAddress } from './ipam.js';
+import { allocateEui64, isAutoAddress } from './ipam-auto.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
 import type { Networks } from './networks.js';
 import { checkQuota } from './quotas.js';

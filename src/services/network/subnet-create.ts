@@ -5,7 +5,8 @@ import type { NetworkRow, SubnetPoolRow } from '../../store/network-schema.js';
 import { isoNow } from '../../util.js';
 import { invalidInput, NeutronFault } from './errors.js';
 import { formatAddress, formatCidr, overlaps, parseAddress, parseCidr, type Cidr } from './ip.js';
-import { allocateEui64, isAutoAddress, setPools, type Pool } from './ipam.js';
+import { setPools, type Pool } from './ipam.js';
+import { allocateEui64, isAutoAddress } from './ipam-auto.js';
 import { checkQuota } from './quotas.js';
 import {
   checkGatewayOutOfPools,
@@ -16,6 +17,7 @@ import {
   type HostRoute,
 } from './subnet-rules.js';
 import type { SubnetPools } from './subnetpools.js';
+import { allocateFromPool } from './subnetpool-alloc.js';
 
 /** A create, converted and validated attribute by attribute; the subnet as a whole is checked here. */
 export interface SubnetInput {
@@ -118,7 +120,7 @@ export async function insertSubnet(
       !cidr && gw
         ? parseCidr(`${input.gateway_ip!}/${input.prefixlen ?? pool.default_prefixlen}`)
         : null;
-    const chosen = await pools.allocate(tx, pool, {
+    const chosen = await allocateFromPool(tx, pool, {
       projectId,
       cidr: cidr ?? around ?? undefined,
       prefixlen: input.prefixlen,

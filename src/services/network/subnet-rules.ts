@@ -11,7 +11,8 @@ import {
   type Cidr,
   type IpVersion,
 } from './ip.js';
-import { isAutoAddress, type Pool } from './ipam.js';
+import type { Pool } from './ipam.js';
+import { isAutoAddress } from './ipam-auto.js';
 
 /**
  * The checks Neutron makes of a subnet as a whole (neutron/db/db_base_plugin_v2.py

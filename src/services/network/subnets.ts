@@ -3,18 +3,14 @@ import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { NetworkRow, SubnetRow } from '../../store/network-schema.js';
 import { conflict, NeutronFault, notFound } from './errors.js';
-import { formatAddress, parseAddress, parseCidr, type IpVersion } from './ip.js';
-import { isAutoAddress, setPools } from './ipam.js';
+import type { IpVersion } from './ip.js';
+import { isAutoAddress } from './ipam-auto.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
 import type { Networks } from './networks.js';
-import { bumpRevision, type Standard } from './standard.js';
+import type { Standard } from './standard.js';
 import { insertSubnet, type SubnetInput } from './subnet-create.js';
-import {
-  checkGatewayOutOfPools,
-  checkPools,
-  validateSubnet,
-  type HostRoute,
-} from './subnet-rules.js';
+import { updateSubnet } from './subnet-update.js';
+import type { HostRoute } from './subnet-rules.js';
 import type { SubnetPools } from './subnetpools.js';
 
 export type { HostRoute } from './subnet-rules.js';
@@ -65,8 +61,6 @@ const ROUTER_INTERFACE_OWNERS = [
   'network:ha_router_replicated_interface',
   'network:router_interface_distributed',
 ];
-/** Router ports: their hold on the gateway address blocks changing it (ROUTER_PORT_OWNERS). */
-const ROUTER_PORT_OWNERS = [...ROUTER_INTERFACE_OWNERS, 'network:router_gateway'];
 /** Ports that never keep a subnet in use (AUTO_DELETE_PORT_OWNERS). */
 const AUTO_DELETED_OWNERS = [
   'network:dhcp',
@@ -199,74 +193,9 @@ export class Subnets {
   ): Promise<Subnet> {
     await this.db.transaction().execute(async (tx) => {
       const row = await this.ownRow(ctx, id, 'update_subnet', tx);
-      const version = row.ip_version as IpVersion;
-      const cidr = parseCidr(row.cidr)!;
-      validateSubnet(
-        { ...input, id, ip_version: version, cidr: row.cidr },
-        {
-          enable_dhcp: row.enable_dhcp === 1,
-          ipv6_ra_mode: row.ipv6_ra_mode,
-          ipv6_address_mode: row.ipv6_address_mode,
-        },
-      );
-      const gateway =
-        input.gateway_ip === undefined
-          ? row.gateway_ip
-          : input.gateway_ip === null
-            ? null
-            : formatAddress(parseAddress(input.gateway_ip)!);
-      if (input.gateway_ip !== undefined && gateway !== row.gateway_ip && row.gateway_ip) {
-        await this.checkGatewayFree(tx, row);
-      }
-      const pools = input.allocation_pools && checkPools(cidr, input.allocation_pools);
-      if (gateway !== null && (gateway !== row.gateway_ip || pools)) {
-        const current = await tx
-          .selectFrom('subnet_allocation_pools')
-          .select(['first_key', 'last_key'])
-          .where('subnet_id', '=', id)
-          .execute();
-        const inForce =
-          pools ??
-          current.map((p) => ({
-            first: BigInt(`0x${p.first_key}`),
-            last: BigInt(`0x${p.last_key}`),
-          }));
-        checkGatewayOutOfPools(parseAddress(gateway)!.value, inForce, version);
-      }
-      const set: Partial<SubnetRow> = {};
-      if (input.name !== undefined) set.name = input.name;
-      if (input.description !== undefined) set.description = input.description;
-      if (input.enable_dhcp !== undefined) set.enable_dhcp = input.enable_dhcp ? 1 : 0;
-      if (input.dns_nameservers !== undefined) {
-        set.dns_nameservers = JSON.stringify(input.dns_nameservers);
-      }
-      if (input.host_routes !== undefined) set.host_routes = JSON.stringify(input.host_routes);
-      if (input.service_types !== undefined) {
-        set.service_types = JSON.stringify(input.service_types);
-      }
-      if (input.gateway_ip !== undefined) set.gateway_ip = gateway;
-      if (pools) await setPools(tx, id, version, pools);
-      await bumpRevision(tx, 'subnets', row, set, ifMatch);
+      await updateSubnet(tx, row, input, ifMatch);
     });
     return this.get(ctx, id);
-  }
-
-  /** GatewayIpInUse: a router port holds the current gateway address. */
-  private async checkGatewayFree(tx: Db, row: SubnetRow): Promise<void> {
-    const holder = await tx
-      .selectFrom('ip_allocations as a')
-      .innerJoin('ports as p', 'p.id', 'a.port_id')
-      .select('p.id')
-      .where('a.subnet_id', '=', row.id)
-      .where('a.ip_address', '=', row.gateway_ip!)
-      .where('p.device_owner', 'in', ROUTER_PORT_OWNERS)
-      .executeTakeFirst();
-    if (holder) {
-      throw conflict(
-        'GatewayIpInUse',
-        `Current gateway ip ${row.gateway_ip!} already in use by port ${holder.id}. Unable to update.`,
-      );
-    }
   }
 
   /**
