@@ -634,6 +634,18 @@ test('subnet pool rules: prefixes, bounds, defaults and who may set what', async
     "Invalid input for prefixes. Reason: Duplicate items in the list: '10.0.0.0/8'.",
   );
   fault(
+    await make({ prefixes: ['10.0.0.1'] }),
+    400,
+    'HTTPBadRequest',
+    "Invalid input for prefixes. Reason: '10.0.0.1' isn't a recognized IP subnet cidr, '10.0.0.1/32' is recommended.",
+  );
+  fault(
+    await make({ prefixes: 'x' }),
+    400,
+    'HTTPBadRequest',
+    "Invalid input for prefixes. Reason: 'x' is not a list.",
+  );
+  fault(
     await make({ prefixes: ['10.0.0.0/8'], is_default: true }),
     403,
     'PolicyNotAuthorized',

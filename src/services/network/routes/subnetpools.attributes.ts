@@ -1,10 +1,10 @@
 import { pyStr } from '../../../http/pyrepr.js';
+import { formatAddress, parseAddress, parseCidr } from '../ip.js';
 import type { AttributeMap } from './attributes.js';
 import {
   boolFilter,
   intFilter,
   string,
-  subnetCidr,
   textFilter,
   toBoolean,
   toInt,
@@ -27,6 +27,17 @@ const notEmpty: Validator = (v) => {
 const nonNegative: Validator = (v) =>
   typeof v === 'number' && v < 0 ? `'${v}' should be non-negative` : undefined;
 
+/** validate_subnet: a CIDR (host bits are accepted and dropped later); a bare address gets
+ * its single-host CIDR as the hint. */
+const subnetText: Validator = (v) => {
+  const a = parseAddress(v);
+  if (a) {
+    const hint = `${formatAddress(a)}/${a.version === 4 ? 32 : 128}`;
+    return `'${v as string}' isn't a recognized IP subnet cidr, '${hint}' is recommended`;
+  }
+  return parseCidr(v) ? undefined : `'${pyStr(v)}' is not a valid IP subnet`;
+};
+
 /** validate_subnet_list: a list of unique subnet CIDRs (host bits allowed, as validate_subnet
  * allows them on input). */
 const subnetList: Validator = (v) => {
@@ -41,9 +52,8 @@ const subnetList: Validator = (v) => {
     return `Duplicate items in the list: '${dups.map((d) => pyStr(d)).join(', ')}'`;
   }
   for (const item of v) {
-    const reason = subnetCidr(item);
-    if (reason && !reason.includes("isn't a recognized")) return reason;
-    if (reason && typeof item === 'string' && !item.includes('/')) return reason;
+    const reason = subnetText(item);
+    if (reason) return reason;
   }
   return undefined;
 };
