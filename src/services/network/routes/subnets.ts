@@ -1,38 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isJsonObject } from '../../../http/input.js';
+import type { FastifyInstance } from 'fastify';
 import type { Query } from '../../../http/query.js';
-import { badRequest } from '../errors.js';
 import type { NetworkService } from '../service.js';
 import type { SubnetInput } from '../subnets.js';
 import { subnetView } from '../views/subnet.view.js';
 import { selectFields } from '../views/common.js';
-import { parseCreate, parseUpdate } from './attributes.js';
+import { parseCreateMany, parseUpdate } from './attributes.js';
 import { fieldsOf, ifMatchOf, listBody } from './common.js';
 import { parseListQuery } from './list-query.js';
 import { SUBNET_ATTRIBUTES } from './subnets.attributes.js';
 
 type Params = { id: string };
-
-/**
- * The subnets a POST asks for: `{"subnet": {...}}`, or Neutron's bulk form
- * `{"subnets": [{...}, ...]}`, each parsed as a single create is.
- */
-function createsOf(req: FastifyRequest): { projectId: string; input: SubnetInput }[] {
-  const body = req.body;
-  if (isJsonObject(body) && Object.hasOwn(body, 'subnets') && !Object.hasOwn(body, 'subnet')) {
-    const items = body.subnets;
-    if (!Array.isArray(items)) throw badRequest('Body contains invalid data');
-    if (items.length === 0) throw badRequest('Resources required');
-    return items.map((item) => {
-      const { fields, projectId } = parseCreate(req.ctx, 'subnet', SUBNET_ATTRIBUTES, {
-        subnet: item,
-      });
-      return { projectId, input: fields as SubnetInput };
-    });
-  }
-  const { fields, projectId } = parseCreate(req.ctx, 'subnet', SUBNET_ATTRIBUTES, body);
-  return [{ projectId, input: fields as SubnetInput }];
-}
 
 /** /v2.0/subnets */
 export function subnetRoutes(
@@ -41,8 +18,15 @@ export function subnetRoutes(
   baseUrl: () => string,
 ): void {
   app.post('/v2.0/subnets', async (req, reply) => {
-    const bulk = isJsonObject(req.body) && Object.hasOwn(req.body, 'subnets');
-    const created = await network.subnets.createBulk(req.ctx, createsOf(req));
+    const { items, bulk } = parseCreateMany(
+      req.ctx,
+      'subnet',
+      'subnets',
+      SUBNET_ATTRIBUTES,
+      req.body,
+    );
+    const creates = items.map((i) => ({ projectId: i.projectId, input: i.fields as SubnetInput }));
+    const created = await network.subnets.createBulk(req.ctx, creates);
     if (bulk) return reply.code(201).send({ subnets: created.map(subnetView) });
     return reply.code(201).send({ subnet: subnetView(created[0]!) });
   });
