@@ -430,7 +430,16 @@ test('visibility: subnets of shared networks yes, of an external network no, oth
     `Tenant ${app.demoProject} not allowed to create subnet on this network`,
   );
   fault(await post('subnets', subnetBody(priv, '172.28.0.0/24')), 404, 'NetworkNotFound');
-  const mine = await makeSubnet(shared, '172.30.1.0/24');
+  fault(
+    await post('subnets', subnetBody(shared, '172.30.1.0/24')),
+    403,
+    'PolicyNotAuthorized',
+    'rule:create_subnet is disallowed by policy',
+  );
+  const own = await makeNetwork();
+  const mine = await makeSubnet(own, '172.30.1.0/24');
+  const adminsOnMine = await makeSubnet(own, '172.30.2.0/24', {}, app.admin);
+  fault(await get(`subnets/${adminsOnMine.id}`), 404, 'SubnetNotFound');
   assert.equal((await del(`subnets/${mine.id}`)).statusCode, 204);
 });
 

@@ -148,19 +148,21 @@ export class Subnets {
   }
 
   /**
-   * The network a caller may add a subnet to (Neutron's ownership hook): one it cannot see is
-   * not found, one it sees but neither owns nor shares (an external network) is forbidden.
+   * The network a caller may add a subnet to: one it cannot see is not found (Neutron's
+   * ownership hook); one it sees but does not own is the hook's 403 for an external network
+   * and create_subnet's policy (admin or network owner) for a shared one.
    */
   private async networkFor(ctx: RequestContext, id: string, db: Db): Promise<NetworkRow> {
     const network = await this.networks.row(ctx, id, db);
-    if (!ctx.isAdmin && network.project_id !== ctx.projectId && !network.shared) {
+    if (ctx.isAdmin || network.project_id === ctx.projectId) return network;
+    if (!network.shared) {
       throw new NeutronFault(
         403,
         'HTTPForbidden',
         `Tenant ${ctx.projectId ?? ''} not allowed to create subnet on this network`,
       );
     }
-    return network;
+    throw forbidden('create_subnet');
   }
 
   async create(ctx: RequestContext, projectId: string, input: SubnetInput): Promise<Subnet> {
