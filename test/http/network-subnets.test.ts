@@ -400,6 +400,8 @@ test('visibility: subnets of shared networks yes, of an external network no, oth
   const privSub = await makeSubnet(priv, '172.29.0.0/24', {}, app.admin);
   assert.deepEqual((await get(`subnets?network_id=${ext}`)).json().subnets, []);
   assert.equal((await get(`subnets?network_id=${shared}`)).json().subnets.length, 1);
+  const sharedOnly = (await get('subnets?shared=True')).json().subnets;
+  assert.ok(sharedOnly.length > 0 && sharedOnly.every((x: any) => x.network_id === shared));
   fault(
     await get(`subnets/${extSub.id}`),
     404,

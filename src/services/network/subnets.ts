@@ -143,7 +143,12 @@ export class Subnets {
     const scope = ctx.isAdmin
       ? null
       : sql`(t.project_id = ${ctx.projectId ?? ''} or t.network_id in (select id from networks where shared = 1))`;
-    const page = await listRows<SubnetRow>(this.db, SUBNET_TABLE, query, scope);
+    // `shared` is a filter but not a column: a subnet is shared when its network is.
+    const shared = (query.filters.get('shared') ?? []).map((v) => (v ? 1 : 0));
+    const where = shared.length
+      ? [sql`t.network_id in (select id from networks where shared in (${sql.join(shared)}))`]
+      : [];
+    const page = await listRows<SubnetRow>(this.db, SUBNET_TABLE, query, scope, where);
     return { rows: await this.withRelations(page.rows), more: page.more };
   }
 

@@ -191,6 +191,8 @@ export const SUBNET_ATTRIBUTES: AttributeMap = {
     convert: noneToEmptyList,
     validate: listOf(string(255)),
   },
+  /** Not shown; filters on the network being shared. */
+  shared: { filter: boolFilter },
   project_id: { ...TEXT },
   tenant_id: { ...TEXT },
   revision_number: { filter: intFilter, sort: true },
