@@ -128,7 +128,8 @@ test('subnet create with pools, DNS, gateway and no DHCP; IPv6; set, unset, dele
   assert.equal(v6.ipv6_address_mode, 'slaac');
   await ok(['subnet', 'set', '--dns-nameserver', '1.1.1.1', '--name', 'sub-a2', 'sub-a']);
   const shown = await json(['subnet', 'show', 'sub-a2']);
-  assert.deepEqual(shown.dns_nameservers, ['8.8.8.8', '1.1.1.1']);
+  // OSC sends the new servers first, then the old ones; Neutron keeps the order sent.
+  assert.deepEqual(shown.dns_nameservers, ['1.1.1.1', '8.8.8.8']);
   await ok(['subnet', 'unset', '--dns-nameserver', '8.8.8.8', 'sub-a2']);
   assert.deepEqual((await json(['subnet', 'show', 'sub-a2'])).dns_nameservers, ['1.1.1.1']);
   const overlap = await openstack(server, [

@@ -120,9 +120,9 @@ test('a subnet gets the first address as gateway and the rest as its pool', asyn
   assert.equal(s.gateway_ip, '10.1.0.1');
   assert.deepEqual(s.allocation_pools, [{ start: '10.1.0.2', end: '10.1.0.254' }]);
   const v6 = await makeSubnet(net, '2001:db8::/64');
-  assert.equal(v6.gateway_ip, '2001:db8::1');
+  assert.equal(v6.gateway_ip, '2001:db8::');
   assert.deepEqual(v6.allocation_pools, [
-    { start: '2001:db8::2', end: '2001:db8::ffff:ffff:ffff:ffff' },
+    { start: '2001:db8::1', end: '2001:db8::ffff:ffff:ffff:ffff' },
   ]);
   const shown = (await get(`networks/${net}`)).json().network;
   assert.deepEqual(shown.subnets, [s.id, v6.id]);

@@ -68,7 +68,7 @@ test('the first start makes DevStack defaults: ext-net with a loopback pool, dem
   assert.equal(ext[0].shared, false);
   assert.equal(ext[0]['provider:network_type'], 'flat');
   assert.equal(ext[0].mtu, 1500);
-  const [sub] = (await get(`subnets?network_id=${ext[0].id}`)).json().subnets;
+  const [sub] = (await get(`subnets?network_id=${ext[0].id}`, app.admin)).json().subnets;
   assert.equal(sub.name, 'public-subnet');
   assert.equal(sub.cidr, '127.100.0.0/24');
   assert.equal(sub.gateway_ip, '127.100.0.1');

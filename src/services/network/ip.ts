@@ -158,3 +158,40 @@ export function keyOf(value: bigint): string {
 export function valueOfKey(key: string): bigint {
   return BigInt(`0x${key}`);
 }
+
+/** A MAC address as six octets; null when it is not `aa:bb:cc:dd:ee:ff` (or `-` separated). */
+function macOctets(mac: string): number[] | null {
+  if (!/^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(mac)) return null;
+  return mac.split(/[:-]/).map((h) => parseInt(h, 16));
+}
+
+/**
+ * The modified EUI-64 address a SLAAC host takes on a prefix (RFC 4291 appendix A), as
+ * oslo.utils' get_ipv6_addr_by_EUI64 computes it: the MAC split by ff:fe, its universal/local
+ * bit flipped, added to the prefix's network address.
+ */
+export function eui64(prefix: Cidr, mac: string): bigint | null {
+  const m = macOctets(mac);
+  if (!m || prefix.version !== 6) return null;
+  const iid = [m[0]! ^ 0x02, m[1]!, m[2]!, 0xff, 0xfe, m[3]!, m[4]!, m[5]!].reduce(
+    (acc, b) => (acc << 8n) | BigInt(b),
+    0n,
+  );
+  return (prefix.network + iid) & allOnes(6);
+}
+
+/** netaddr's IPNetwork.is_multicast(): the network address is a multicast one. */
+export function isMulticast(c: Cidr): boolean {
+  return c.version === 4 ? c.network >> 28n === 0xen : c.network >> 120n === 0xffn;
+}
+
+/** netaddr's IPNetwork.is_loopback(): the whole CIDR lies in 127.0.0.0/8 or is ::1/128. */
+export function isLoopback(c: Cidr): boolean {
+  if (c.version === 6) return c.prefixlen === 128 && c.network === 1n;
+  return c.prefixlen >= 8 && c.network >> 24n === 127n;
+}
+
+/** The width of an address of a version, in bits. */
+export function bitsOf(version: IpVersion): number {
+  return BITS[version];
+}

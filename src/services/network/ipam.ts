@@ -42,18 +42,20 @@ export async function setPools(
       })
       .execute();
   }
-  const used = (
-    await tx
+  // Each pool minus what is allocated inside it, read in address order by the primary key: a
+  // walk over the pool's allocations, not over every address of the subnet.
+  for (const p of sorted) {
+    const used = await tx
       .selectFrom('ip_allocations')
       .select('ip_key')
       .where('subnet_id', '=', subnetId)
+      .where('ip_key', '>=', keyOf(p.first))
+      .where('ip_key', '<=', keyOf(p.last))
       .orderBy('ip_key')
-      .execute()
-  ).map((r) => valueOfKey(r.ip_key));
-  for (const p of sorted) {
+      .execute();
     let start = p.first;
-    for (const ip of used) {
-      if (ip < start || ip > p.last) continue;
+    for (const { ip_key } of used) {
+      const ip = valueOfKey(ip_key);
       if (ip > start) await insertRange(tx, subnetId, start, ip - 1n);
       start = ip + 1n;
     }

@@ -18,6 +18,7 @@ import { securityGroupRuleRoutes } from './routes/security-group-rules.js';
 import { routerRoutes } from './routes/routers.js';
 import { floatingIpRoutes } from './routes/floatingips.js';
 import { autoTopologyRoutes } from './routes/auto-allocated-topology.js';
+import { subnetPoolRoutes } from './routes/subnetpools.js';
 
 /** Neutron v2.0 under /network. */
 export async function networkPlugin(
@@ -44,5 +45,6 @@ export async function networkPlugin(
     routerRoutes(authed, network, baseUrl);
     floatingIpRoutes(authed, network, baseUrl);
     autoTopologyRoutes(authed, network);
+    subnetPoolRoutes(authed, network, baseUrl);
   });
 }

@@ -7,6 +7,7 @@ import { isoNow } from '../../util.js';
 import { conflict, invalidInput, NeutronFault, notFound } from './errors.js';
 import { contains, parseAddress, parseCidr } from './ip.js';
 import { allocateAddress, allocateNext, fixedIpsOf, releasePort } from './ipam.js';
+import { allocateEui64, isAutoAddress } from './ipam-auto.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
 import type { Networks } from './networks.js';
 import { checkQuota } from './quotas.js';
@@ -227,7 +228,7 @@ export class Ports {
   ): Promise<void> {
     const subnets = await tx
       .selectFrom('subnets')
-      .select(['id', 'network_id', 'ip_version', 'cidr', 'ipv6_address_mode'])
+      .select(['id', 'network_id', 'ip_version', 'cidr', 'ipv6_address_mode', 'ipv6_ra_mode'])
       .where('network_id', '=', network.id)
       .orderBy('created_at')
       .orderBy('id')
@@ -236,7 +237,10 @@ export class Ports {
       // One address from every IPv4 subnet that has one free, as Neutron does on a port create
       // without fixed_ips; an exhausted subnet fails the create.
       for (const subnet of subnets) {
-        if (subnet.ip_version === 6 && subnet.ipv6_address_mode === 'slaac') continue;
+        if (isAutoAddress(subnet)) {
+          await allocateEui64(tx, subnet, portId);
+          continue;
+        }
         if ((await allocateNext(tx, subnet, portId)) === null) throw exhausted(network.id);
       }
       return;
@@ -253,6 +257,10 @@ export class Ports {
         throw invalidInput(
           `IP address ${req.ip_address ?? ''} is not a valid IP for any of the subnets on the specified network`,
         );
+      }
+      if (req.ip_address === undefined && isAutoAddress(subnet)) {
+        await allocateEui64(tx, subnet, portId);
+        continue;
       }
       if (req.ip_address === undefined) {
         if ((await allocateNext(tx, subnet, portId)) === null) throw exhausted(network.id);

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Db } from '../../store/db.js';
 import { Networks } from './networks.js';
 import { Subnets } from './subnets.js';
+import { SubnetPools } from './subnetpools.js';
 import { Ports } from './ports.js';
 import { SecurityGroups } from './security-groups.js';
 import { Quotas } from './quotas.js';
@@ -26,6 +27,7 @@ export interface NetworkServiceOptions {
 export class NetworkService {
   readonly networks: Networks;
   readonly subnets: Subnets;
+  readonly subnetpools: SubnetPools;
   readonly ports: Ports;
   readonly securityGroups: SecurityGroups;
   readonly quotas: Quotas;
@@ -39,7 +41,8 @@ export class NetworkService {
 
   constructor(db: Db, opts: NetworkServiceOptions = {}) {
     this.networks = new Networks(db);
-    this.subnets = new Subnets(db, this.networks);
+    this.subnetpools = new SubnetPools(db);
+    this.subnets = new Subnets(db, this.networks, this.subnetpools);
     this.securityGroups = new SecurityGroups(db);
     this.ports = new Ports(db, this.networks, this.securityGroups);
     this.quotas = new Quotas(db);

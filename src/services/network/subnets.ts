@@ -1,31 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
-import type { SubnetRow } from '../../store/network-schema.js';
-import { isoNow } from '../../util.js';
-import { conflict, invalidInput, NeutronFault, notFound } from './errors.js';
-import {
-  contains,
-  formatAddress,
-  formatCidr,
-  overlaps,
-  parseAddress,
-  parseCidr,
-  usableRange,
-  type Cidr,
-  type IpVersion,
-} from './ip.js';
-import { setPools, type Pool } from './ipam.js';
+import type { NetworkRow, SubnetRow } from '../../store/network-schema.js';
+import { conflict, NeutronFault, notFound } from './errors.js';
+import type { IpVersion } from './ip.js';
+import { isAutoAddress } from './ipam-auto.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
 import type { Networks } from './networks.js';
-import { checkQuota } from './quotas.js';
-import { bumpRevision, type Standard } from './standard.js';
+import type { Standard } from './standard.js';
+import { insertSubnet, type SubnetInput } from './subnet-create.js';
+import { updateSubnet } from './subnet-update.js';
+import type { HostRoute } from './subnet-rules.js';
+import type { SubnetPools } from './subnetpools.js';
 
-export interface HostRoute {
-  destination: string;
-  nexthop: string;
-}
+export type { HostRoute } from './subnet-rules.js';
+export type { SubnetInput } from './subnet-create.js';
 
 export interface Subnet extends Standard {
   network_id: string;
@@ -41,25 +30,6 @@ export interface Subnet extends Standard {
   host_routes: HostRoute[];
   service_types: string[];
   allocation_pools: { start: string; end: string }[];
-}
-
-/** A create, converted and validated attribute by attribute; the subnet as a whole is checked here. */
-export interface SubnetInput {
-  network_id?: string;
-  name?: string;
-  description?: string;
-  ip_version?: IpVersion;
-  cidr?: string;
-  /** undefined: the first address; null: no gateway. */
-  gateway_ip?: string | null;
-  allocation_pools?: { start: string; end: string }[];
-  enable_dhcp?: boolean;
-  dns_nameservers?: string[];
-  host_routes?: HostRoute[];
-  ipv6_ra_mode?: string | null;
-  ipv6_address_mode?: string | null;
-  subnetpool_id?: string | null;
-  service_types?: string[];
 }
 
 export const SUBNET_TABLE: TableSpec = {
@@ -85,75 +55,39 @@ export const SUBNET_TABLE: TableSpec = {
   },
 };
 
-/** IPRange's str(), as Neutron's pool texts print it. */
-function poolText(p: Pool, version: IpVersion): string {
-  return `${formatAddress({ version, value: p.first })}-${formatAddress({ version, value: p.last })}`;
-}
+/** Owners whose ports keep a subnet in use and hold its gateway (ROUTER_INTERFACE_OWNERS). */
+const ROUTER_INTERFACE_OWNERS = [
+  'network:router_interface',
+  'network:ha_router_replicated_interface',
+  'network:router_interface_distributed',
+];
+/** Ports that never keep a subnet in use (AUTO_DELETE_PORT_OWNERS). */
+const AUTO_DELETED_OWNERS = [
+  'network:dhcp',
+  'network:distributed',
+  'network:floatingip_agent_gateway',
+];
 
-/** The pools a create or update asks for, checked against the CIDR and each other. */
-function checkPools(cidr: Cidr, pools: { start: string; end: string }[]): Pool[] {
-  const out: Pool[] = [];
-  const text = formatCidr(cidr);
-  for (const p of pools) {
-    const start = parseAddress(p.start);
-    const end = parseAddress(p.end);
-    const pool = `${p.start}-${p.end}`;
-    if (!start || !end || start.version !== end.version || start.value > end.value) {
-      throw new NeutronFault(
-        400,
-        'InvalidAllocationPool',
-        `The allocation pool ${pool} is not valid.`,
-      );
-    }
-    if (!contains(cidr, start) || !contains(cidr, end)) {
-      throw new NeutronFault(
-        400,
-        'OutOfBoundsAllocationPool',
-        `The allocation pool ${pool} spans beyond the subnet cidr ${text}.`,
-      );
-    }
-    out.push({ first: start.value, last: end.value });
-  }
-  const sorted = [...out].sort((a, b) => (a.first < b.first ? -1 : 1));
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.first <= sorted[i - 1]!.last) {
-      const [a, b] = [poolText(sorted[i - 1]!, cidr.version), poolText(sorted[i]!, cidr.version)];
-      throw new NeutronFault(
-        400,
-        'OverlappingAllocationPools',
-        `Found overlapping allocation pools: ${a} and ${b} for subnet ${text}.`,
-      );
-    }
-  }
-  return out;
-}
-
-/** The default pool: the usable addresses minus the gateway (which splits it if inside). */
-function defaultPools(cidr: Cidr, gateway: bigint | null): Pool[] {
-  const { first, last } = usableRange(cidr);
-  if (first > last) return [];
-  if (gateway === null || gateway < first || gateway > last) return [{ first, last }];
-  return [
-    ...(gateway > first ? [{ first, last: gateway - 1n }] : []),
-    ...(gateway < last ? [{ first: gateway + 1n, last }] : []),
-  ];
+function forbidden(action: string): NeutronFault {
+  return new NeutronFault(403, 'PolicyNotAuthorized', `rule:${action} is disallowed by policy`);
 }
 
 export class Subnets {
   constructor(
     private readonly db: Db,
     private readonly networks: Networks,
+    private readonly pools: SubnetPools,
   ) {}
 
   private async withRelations(rows: SubnetRow[]): Promise<Subnet[]> {
     const ids = rows.map((r) => r.id);
     const tags = await tagsOf(this.db, ids);
     const pools = new Map<string, { start: string; end: string }[]>(ids.map((id) => [id, []]));
-    if (ids.length > 0) {
+    for (let i = 0; i < ids.length; i += 500) {
       const found = await this.db
         .selectFrom('subnet_allocation_pools')
         .select(['subnet_id', 'first_ip', 'last_ip'])
-        .where('subnet_id', 'in', ids)
+        .where('subnet_id', 'in', ids.slice(i, i + 500))
         .orderBy('first_key')
         .execute();
       for (const p of found) pools.get(p.subnet_id)?.push({ start: p.first_ip, end: p.last_ip });
@@ -170,15 +104,34 @@ export class Subnets {
     }));
   }
 
-  /** A subnet the caller may see: its own, or one on a network it may see (shared). */
+  /**
+   * A subnet the caller may see: its own, or one on a shared network. A member sees an
+   * external network but not its subnets unless it is also shared, as in Neutron (external
+   * access does not extend to subnets).
+   */
   async row(ctx: RequestContext, id: string, db: Db = this.db): Promise<SubnetRow> {
     const row = await db.selectFrom('subnets').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('subnet', id);
-    if (!ctx.isAdmin && row.project_id !== ctx.projectId) {
-      await this.networks.row(ctx, row.network_id, db).catch(() => {
-        throw notFound('subnet', id);
-      });
-    }
+    if (ctx.isAdmin || row.project_id === ctx.projectId) return row;
+    const net = await db
+      .selectFrom('networks')
+      .select('shared')
+      .where('id', '=', row.network_id)
+      .executeTakeFirst();
+    if (!net?.shared) throw notFound('subnet', id);
+    return row;
+  }
+
+  /** A subnet the caller may change: its own or its network owner's (Neutron's policy). */
+  private async ownRow(ctx: RequestContext, id: string, action: string, db: Db) {
+    const row = await this.row(ctx, id, db);
+    if (ctx.isAdmin || row.project_id === ctx.projectId) return row;
+    const net = await db
+      .selectFrom('networks')
+      .select('project_id')
+      .where('id', '=', row.network_id)
+      .executeTakeFirst();
+    if (net?.project_id !== ctx.projectId) throw forbidden(action);
     return row;
   }
 
@@ -189,87 +142,54 @@ export class Subnets {
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<Subnet>> {
     const scope = ctx.isAdmin
       ? null
-      : sql`(t.project_id = ${ctx.projectId ?? ''} or t.network_id in (select id from networks where shared = 1 or external = 1))`;
-    const page = await listRows<SubnetRow>(this.db, SUBNET_TABLE, query, scope);
+      : sql`(t.project_id = ${ctx.projectId ?? ''} or t.network_id in (select id from networks where shared = 1))`;
+    // `shared` is a filter but not a column: a subnet is shared when its network is.
+    const shared = (query.filters.get('shared') ?? []).map((v) => (v ? 1 : 0));
+    const where = shared.length
+      ? [sql`t.network_id in (select id from networks where shared in (${sql.join(shared)}))`]
+      : [];
+    const page = await listRows<SubnetRow>(this.db, SUBNET_TABLE, query, scope, where);
     return { rows: await this.withRelations(page.rows), more: page.more };
   }
 
+  /**
+   * The network a caller may add a subnet to: one it cannot see is not found (Neutron's
+   * ownership hook); one it sees but does not own is the hook's 403 for an external network
+   * and create_subnet's policy (admin or network owner) for a shared one.
+   */
+  private async networkFor(ctx: RequestContext, id: string, db: Db): Promise<NetworkRow> {
+    const network = await this.networks.row(ctx, id, db);
+    if (ctx.isAdmin || network.project_id === ctx.projectId) return network;
+    if (!network.shared) {
+      throw new NeutronFault(
+        403,
+        'HTTPForbidden',
+        `Tenant ${ctx.projectId ?? ''} not allowed to create subnet on this network`,
+      );
+    }
+    throw forbidden('create_subnet');
+  }
+
   async create(ctx: RequestContext, projectId: string, input: SubnetInput): Promise<Subnet> {
-    const id = randomUUID();
-    await this.db.transaction().execute(async (tx) => {
-      const network = await this.networks.row(ctx, input.network_id ?? '', tx);
-      if (!ctx.isAdmin && network.project_id !== ctx.projectId && !network.shared) {
-        throw notFound('network', network.id);
+    return (await this.createBulk(ctx, [{ projectId, input }]))[0]!;
+  }
+
+  /** Creates subnets in one transaction (Neutron's bulk create): all of them or none. */
+  async createBulk(
+    ctx: RequestContext,
+    items: { projectId: string; input: SubnetInput }[],
+  ): Promise<Subnet[]> {
+    const ids = await this.db.transaction().execute(async (tx) => {
+      const out: string[] = [];
+      for (const { projectId, input } of items) {
+        const network = await this.networkFor(ctx, input.network_id ?? '', tx);
+        out.push(await insertSubnet(tx, ctx, this.pools, network, projectId, input));
       }
-      const cidr = parseCidr(input.cidr);
-      if (!cidr) throw invalidInput('A cidr must be specified in the absence of a subnet pool');
-      const version = input.ip_version ?? cidr.version;
-      if (cidr.version !== version) {
-        throw invalidInput('Cidr and IP version mismatch');
-      }
-      const siblings = await tx
-        .selectFrom('subnets')
-        .select(['cidr'])
-        .where('network_id', '=', network.id)
-        .execute();
-      for (const s of siblings) {
-        if (overlaps(cidr, parseCidr(s.cidr)!)) {
-          throw invalidInput(
-            `Requested subnet with cidr: ${formatCidr(cidr)} for network: ${network.id} overlaps with another subnet`,
-          );
-        }
-      }
-      let gateway: bigint | null = null;
-      if (input.gateway_ip === undefined) {
-        gateway = usableRange(cidr).first;
-      } else if (input.gateway_ip !== null) {
-        const g = parseAddress(input.gateway_ip)!;
-        if (g.version !== version)
-          throw invalidInput(`Gateway IP version inconsistent with allocation pool version`);
-        gateway = g.value;
-      }
-      const pools = input.allocation_pools
-        ? checkPools(cidr, input.allocation_pools)
-        : defaultPools(cidr, gateway);
-      if (gateway !== null) {
-        for (const p of pools) {
-          if (gateway >= p.first && gateway <= p.last) {
-            throw conflict(
-              'GatewayConflictWithAllocationPools',
-              `Gateway ip ${formatAddress({ version, value: gateway })} conflicts with allocation pool ${poolText(p, version)}`,
-            );
-          }
-        }
-      }
-      await checkQuota(tx, projectId, 'subnet');
-      const now = isoNow();
-      await tx
-        .insertInto('subnets')
-        .values({
-          id,
-          project_id: projectId,
-          network_id: network.id,
-          name: input.name ?? '',
-          description: input.description ?? '',
-          ip_version: version,
-          cidr: formatCidr(cidr),
-          gateway_ip: gateway === null ? null : formatAddress({ version, value: gateway }),
-          enable_dhcp: input.enable_dhcp === false ? 0 : 1,
-          ipv6_ra_mode: input.ipv6_ra_mode ?? null,
-          ipv6_address_mode: input.ipv6_address_mode ?? null,
-          subnetpool_id: input.subnetpool_id ?? null,
-          dns_nameservers: JSON.stringify(input.dns_nameservers ?? []),
-          host_routes: JSON.stringify(input.host_routes ?? []),
-          service_types: JSON.stringify(input.service_types ?? []),
-          revision_number: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await setPools(tx, id, version, pools);
-      await bumpRevision(tx, 'networks', network, {});
+      return out;
     });
-    return this.get(ctx, id);
+    const rows = await this.db.selectFrom('subnets').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map((await this.withRelations(rows)).map((s) => [s.id, s]));
+    return ids.map((id) => byId.get(id)!);
   }
 
   async update(
@@ -279,43 +199,32 @@ export class Subnets {
     ifMatch?: number,
   ): Promise<Subnet> {
     await this.db.transaction().execute(async (tx) => {
-      const row = await this.row(ctx, id, tx);
-      if (!ctx.isAdmin && row.project_id !== ctx.projectId) throw notFound('subnet', id);
-      const set: Partial<SubnetRow> = {};
-      if (input.name !== undefined) set.name = input.name;
-      if (input.description !== undefined) set.description = input.description;
-      if (input.enable_dhcp !== undefined) set.enable_dhcp = input.enable_dhcp ? 1 : 0;
-      if (input.dns_nameservers !== undefined) {
-        set.dns_nameservers = JSON.stringify(input.dns_nameservers);
-      }
-      if (input.host_routes !== undefined) set.host_routes = JSON.stringify(input.host_routes);
-      const cidr = parseCidr(row.cidr)!;
-      if (input.gateway_ip !== undefined) {
-        set.gateway_ip =
-          input.gateway_ip === null ? null : formatAddress(parseAddress(input.gateway_ip)!);
-      }
-      if (input.allocation_pools !== undefined) {
-        await setPools(tx, id, cidr.version, checkPools(cidr, input.allocation_pools));
-      }
-      await bumpRevision(tx, 'subnets', row, set, ifMatch);
+      const row = await this.ownRow(ctx, id, 'update_subnet', tx);
+      await updateSubnet(tx, row, input, ifMatch);
     });
     return this.get(ctx, id);
   }
 
-  /** Deletes a subnet unless a port other than the network's own holds an address on it. */
+  /**
+   * Deletes a subnet unless a router interface, or (on a subnet whose addresses are not
+   * automatic) a port other than the network's own, holds an address on it. Ports on an
+   * SLAAC or DHCPv6-stateless subnet simply lose that address, as in Neutron.
+   */
   async delete(ctx: RequestContext, id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      const row = await this.row(ctx, id, tx);
-      if (!ctx.isAdmin && row.project_id !== ctx.projectId) throw notFound('subnet', id);
-      const used = await tx
+      const row = await this.ownRow(ctx, id, 'delete_subnet', tx);
+      const holders = tx
         .selectFrom('ip_allocations as a')
         .innerJoin('ports as p', 'p.id', 'a.port_id')
         .select('p.id')
-        .where('a.subnet_id', '=', id)
-        .where('p.device_owner', '!=', 'network:dhcp')
-        .limit(1)
+        .where('a.subnet_id', '=', id);
+      const router = await holders
+        .where('p.device_owner', 'in', ROUTER_INTERFACE_OWNERS)
         .executeTakeFirst();
-      if (used) {
+      const user = isAutoAddress(row)
+        ? undefined
+        : await holders.where('p.device_owner', 'not in', AUTO_DELETED_OWNERS).executeTakeFirst();
+      if (router || user) {
         throw conflict(
           'SubnetInUse',
           `Unable to complete operation on subnet ${id}: One or more ports have an IP allocation from this subnet.`,

@@ -4,7 +4,7 @@ import type { NetworkService } from '../service.js';
 import type { SubnetInput } from '../subnets.js';
 import { subnetView } from '../views/subnet.view.js';
 import { selectFields } from '../views/common.js';
-import { parseCreate, parseUpdate } from './attributes.js';
+import { parseCreateMany, parseUpdate } from './attributes.js';
 import { fieldsOf, ifMatchOf, listBody } from './common.js';
 import { parseListQuery } from './list-query.js';
 import { SUBNET_ATTRIBUTES } from './subnets.attributes.js';
@@ -18,9 +18,17 @@ export function subnetRoutes(
   baseUrl: () => string,
 ): void {
   app.post('/v2.0/subnets', async (req, reply) => {
-    const { fields, projectId } = parseCreate(req.ctx, 'subnet', SUBNET_ATTRIBUTES, req.body);
-    const created = await network.subnets.create(req.ctx, projectId, fields as SubnetInput);
-    return reply.code(201).send({ subnet: subnetView(created) });
+    const { items, bulk } = parseCreateMany(
+      req.ctx,
+      'subnet',
+      'subnets',
+      SUBNET_ATTRIBUTES,
+      req.body,
+    );
+    const creates = items.map((i) => ({ projectId: i.projectId, input: i.fields as SubnetInput }));
+    const created = await network.subnets.createBulk(req.ctx, creates);
+    if (bulk) return reply.code(201).send({ subnets: created.map(subnetView) });
+    return reply.code(201).send({ subnet: subnetView(created[0]!) });
   });
 
   app.get('/v2.0/subnets', async (req) => {

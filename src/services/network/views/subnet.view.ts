@@ -1,6 +1,7 @@
 import type { Subnet } from '../subnets.js';
 import { standardView } from './common.js';
 
+/** A subnet as Neutron shows it (no segment_id: this deployment has no segments plugin). */
 export function subnetView(s: Subnet): Record<string, unknown> {
   return {
     id: s.id,
@@ -17,8 +18,6 @@ export function subnetView(s: Subnet): Record<string, unknown> {
     ipv6_address_mode: s.ipv6_address_mode,
     subnetpool_id: s.subnetpool_id,
     service_types: s.service_types,
-    segment_id: null,
-    dns_publish_fixed_ip: false,
     ...standardView(s),
   };
 }
