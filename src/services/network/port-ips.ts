@@ -1,0 +1,292 @@
+import type { Db } from '../../store/db.js';
+import type { SubnetRow } from '../../store/network-schema.js';
+import { conflict, invalidInput, NeutronFault, notFound } from './errors.js';
+import { contains, formatAddress, lastOf, parseAddress, parseCidr } from './ip.js';
+import { allocateAddress, allocateNext, release } from './ipam.js';
+
+/**
+ * A port's fixed IPs as Neutron's IPAM backend reads a request
+ * (neutron/db/ipam_pluggable_backend.py, ipam_backend_mixin.py): which subnet each entry means,
+ * whether its address may be had, and on update which addresses change. Runs inside the
+ * port's transaction; the addresses themselves come from ipam.ts.
+ */
+export interface FixedIpRequest {
+  subnet_id?: string;
+  ip_address?: string;
+}
+
+export interface PortForIps {
+  id: string;
+  network_id: string;
+  device_owner: string;
+  mac_address: string;
+}
+
+type Subnet = Pick<SubnetRow, 'id' | 'network_id' | 'ip_version' | 'cidr' | 'ipv6_address_mode'>;
+
+/** A resolved request: one subnet, with or without a wanted address. */
+interface Wanted {
+  subnet: Subnet;
+  ip?: string;
+}
+
+interface Held {
+  subnet_id: string;
+  ip_address: string;
+  ip_key: string;
+}
+
+const ROUTER_INTERFACE_OWNERS = [
+  'network:router_interface',
+  'network:ha_router_replicated_interface',
+  'network:router_interface_distributed',
+];
+const ROUTER_INTERFACE_OWNERS_SNAT = [
+  ...ROUTER_INTERFACE_OWNERS,
+  'network:router_centralized_snat',
+];
+const ROUTER_PORT_OWNERS = [...ROUTER_INTERFACE_OWNERS_SNAT, 'network:router_gateway'];
+
+/** SLAAC and DHCPv6-stateless subnets give every port its EUI-64 address. */
+function autoAddress(s: Subnet): boolean {
+  return s.ip_version === 6 && ['slaac', 'dhcpv6-stateless'].includes(s.ipv6_address_mode ?? '');
+}
+
+/** neutron/ipam/utils.py check_subnet_ip: in the subnet, and not its network (or v4 broadcast). */
+function validOnSubnet(s: Subnet, ip: string, owner: string): boolean {
+  const net = parseCidr(s.cidr)!;
+  const a = parseAddress(ip);
+  if (!a || !contains(net, a)) return false;
+  if (net.version === 6)
+    return [...ROUTER_PORT_OWNERS, ''].includes(owner) || a.value !== net.network;
+  return a.value !== net.network && a.value !== lastOf(net);
+}
+
+/** The EUI-64 address of a MAC in a /64 (the U/L bit flipped, ff:fe in the middle). */
+export function eui64(cidr: string, mac: string): string {
+  const net = parseCidr(cidr)!;
+  const b = mac.split(':').map((h) => BigInt(parseInt(h, 16)));
+  const iid = [b[0]! ^ 2n, b[1]!, b[2]!, 0xffn, 0xfen, b[3]!, b[4]!, b[5]!].reduce(
+    (acc, x) => (acc << 8n) | x,
+    0n,
+  );
+  return formatAddress({ version: 6, value: net.network | iid });
+}
+
+export async function subnetsOf(tx: Db, networkId: string): Promise<Subnet[]> {
+  return tx
+    .selectFrom('subnets')
+    .select(['id', 'network_id', 'ip_version', 'cidr', 'ipv6_address_mode'])
+    .where('network_id', '=', networkId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** _get_subnet_for_fixed_ip and _test_fixed_ips_for_port: each entry to a subnet of the network. */
+async function resolve(
+  tx: Db,
+  port: PortForIps,
+  subnets: Subnet[],
+  requests: FixedIpRequest[],
+): Promise<Wanted[]> {
+  const out: Wanted[] = [];
+  for (const req of requests) {
+    if (subnets.length === 0) throw invalidInput('IP allocation requires subnets for network');
+    let subnet: Subnet | undefined;
+    if (req.subnet_id !== undefined) {
+      subnet = subnets.find((s) => s.id === req.subnet_id);
+      if (!subnet) {
+        const exists = await tx
+          .selectFrom('subnets')
+          .select('id')
+          .where('id', '=', req.subnet_id)
+          .executeTakeFirst();
+        if (!exists) throw notFound('subnet', req.subnet_id);
+        throw invalidInput(
+          `Failed to create port on network ${port.network_id}, because fixed_ips included invalid subnet ${req.subnet_id}`,
+        );
+      }
+      if (req.ip_address !== undefined && !validOnSubnet(subnet, req.ip_address, port.device_owner))
+        throw new NeutronFault(
+          400,
+          'InvalidIpForSubnet',
+          `IP address ${req.ip_address} is not a valid IP for the specified subnet.`,
+        );
+    } else if (req.ip_address === undefined) {
+      throw invalidInput('IP allocation requires subnet_id or ip_address');
+    } else {
+      const ip = req.ip_address;
+      subnet = subnets.find((s) => validOnSubnet(s, ip, port.device_owner));
+      if (!subnet)
+        throw new NeutronFault(
+          400,
+          'InvalidIpForNetwork',
+          `IP address ${ip} is not a valid IP for any of the subnets on the specified network.`,
+        );
+    }
+    const routerInterface = ROUTER_INTERFACE_OWNERS.includes(port.device_owner);
+    if (req.ip_address !== undefined) {
+      const ip = formatAddress(parseAddress(req.ip_address)!);
+      if (autoAddress(subnet) && !routerInterface && ip !== eui64(subnet.cidr, port.mac_address))
+        throw new NeutronFault(
+          400,
+          'AllocationOnAutoAddressSubnet',
+          `IPv6 address ${req.ip_address} cannot be directly assigned to a port on subnet ${subnet.id} as the subnet is configured for automatic addresses`,
+        );
+      out.push({ subnet, ip });
+    } else if (ROUTER_INTERFACE_OWNERS_SNAT.includes(port.device_owner) || !autoAddress(subnet)) {
+      out.push({ subnet });
+    }
+  }
+  return out;
+}
+
+function alreadyAllocated(ip: string, subnetId: string): NeutronFault {
+  return conflict(
+    'IpAddressAlreadyAllocated',
+    `IP address ${ip} already allocated in subnet ${subnetId}`,
+  );
+}
+
+export function exhausted(networkId: string): NeutronFault {
+  return conflict(
+    'IpAddressGenerationFailure',
+    `No more IP addresses available on network ${networkId}.`,
+  );
+}
+
+/**
+ * Allocates what was resolved, specific addresses first (they may be the next free ones), then
+ * one address from each group of subnets: the first subnet of a group that has one free.
+ */
+async function take(tx: Db, port: PortForIps, wanted: (Wanted | Subnet[])[]): Promise<void> {
+  const specific = wanted.filter((w): w is Wanted => !Array.isArray(w) && w.ip !== undefined);
+  for (const w of specific) {
+    const value = parseAddress(w.ip)!.value;
+    if (!(await allocateAddress(tx, w.subnet, value, port.id)))
+      throw alreadyAllocated(w.ip!, w.subnet.id);
+  }
+  for (const w of wanted) {
+    if (!Array.isArray(w) && w.ip !== undefined) continue;
+    const group = Array.isArray(w) ? w : [w.subnet];
+    let got = false;
+    for (const s of group) if ((got = (await allocateNext(tx, s, port.id)) !== null)) break;
+    if (!got) throw exhausted(port.network_id);
+  }
+}
+
+/** The EUI-64 addresses of a port on the network's auto-address subnets not yet handled. */
+function autoAddresses(port: PortForIps, subnets: Subnet[], handled: Set<string>): Wanted[] {
+  if (ROUTER_INTERFACE_OWNERS_SNAT.includes(port.device_owner)) return [];
+  return subnets
+    .filter((s) => autoAddress(s) && !handled.has(s.id))
+    .map((s) => ({ subnet: s, ip: eui64(s.cidr, port.mac_address) }));
+}
+
+/**
+ * A new port's addresses. Without fixed_ips: one from the IPv4 subnets and one from the
+ * stateful IPv6 subnets, plus the EUI-64 address on each auto-address subnet; `[]`: none.
+ */
+export async function allocateForNewPort(
+  tx: Db,
+  port: PortForIps,
+  requests: FixedIpRequest[] | undefined,
+): Promise<void> {
+  const subnets = await subnetsOf(tx, port.network_id);
+  const wanted: (Wanted | Subnet[])[] = [];
+  if (requests === undefined) {
+    const v4 = subnets.filter((s) => s.ip_version === 4);
+    const v6 = subnets.filter((s) => s.ip_version === 6 && !autoAddress(s));
+    for (const group of [v4, v6]) if (group.length > 0) wanted.push(group);
+    wanted.push(...autoAddresses(port, subnets, new Set()));
+  } else {
+    wanted.push(...(await resolve(tx, port, subnets, requests)));
+    wanted.push(...autoAddresses(port, subnets, new Set()));
+  }
+  await take(tx, port, wanted);
+}
+
+async function heldBy(tx: Db, portId: string): Promise<Held[]> {
+  return tx
+    .selectFrom('ip_allocations')
+    .select(['subnet_id', 'ip_address', 'ip_key'])
+    .where('port_id', '=', portId)
+    .orderBy('ip_key')
+    .execute();
+}
+
+/**
+ * A fixed_ips update (_get_changed_ips_for_port): an address asked for again is kept, a
+ * subnet asked for without an address keeps the port's address there, and only the rest is
+ * released or allocated. Auto-address (EUI-64) addresses stay unless their subnet is asked
+ * with another address. Returns whether the addresses changed, with IPv4 ones named apart
+ * for the router-port rule.
+ */
+export async function updateFixedIps(
+  tx: Db,
+  port: PortForIps,
+  requests: FixedIpRequest[],
+  refuseV4Change: boolean,
+): Promise<boolean> {
+  const original = await heldBy(tx, port.id);
+  const subnets = await subnetsOf(tx, port.network_id);
+  const byIp = new Map(original.map((o) => [o.ip_address, o]));
+  const canonical = requests.map((r) =>
+    r.ip_address === undefined
+      ? r
+      : { ...r, ip_address: formatAddress(parseAddress(r.ip_address)!) },
+  );
+  const add: FixedIpRequest[] = [];
+  const kept: Held[] = [];
+  for (const r of canonical) {
+    if (r.ip_address === undefined) continue;
+    const o = byIp.get(r.ip_address);
+    if (o) {
+      byIp.delete(r.ip_address);
+      kept.push(o);
+    } else add.push(r);
+  }
+  const bySubnet = new Map<string, Held[]>();
+  for (const o of byIp.values())
+    bySubnet.set(o.subnet_id, [...(bySubnet.get(o.subnet_id) ?? []), o]);
+  for (const r of canonical) {
+    if (r.ip_address !== undefined) continue;
+    const o = r.subnet_id === undefined ? undefined : bySubnet.get(r.subnet_id)?.pop();
+    if (o) kept.push(o);
+    else add.push(r);
+  }
+  const remove: Held[] = [];
+  for (const o of [...bySubnet.values()].flat()) {
+    const s = subnets.find((x) => x.id === o.subnet_id);
+    const auto =
+      s !== undefined &&
+      autoAddress(s) &&
+      !ROUTER_INTERFACE_OWNERS_SNAT.includes(port.device_owner);
+    (auto ? kept : remove).push(o);
+  }
+  if (refuseV4Change) {
+    const v4 = (ip: string | undefined, subnetId: string | undefined): boolean =>
+      ip !== undefined
+        ? parseAddress(ip)?.version === 4
+        : subnets.find((s) => s.id === subnetId)?.ip_version === 4;
+    if (
+      [
+        ...remove.map((o) => v4(o.ip_address, o.subnet_id)),
+        ...add.map((r) => v4(r.ip_address, r.subnet_id)),
+      ].some(Boolean)
+    )
+      throw new NeutronFault(
+        400,
+        'BadRequest',
+        `Bad ports request: IP updates for port ${port.id} are not allowed.`,
+      );
+  }
+  const wanted = await resolve(tx, port, subnets, add);
+  for (const o of remove) await release(tx, o.subnet_id, o.ip_key);
+  const handled = new Set(
+    [...wanted, ...kept, ...remove].map((w) => ('subnet' in w ? w.subnet.id : w.subnet_id)),
+  );
+  await take(tx, port, [...wanted, ...autoAddresses(port, subnets, handled)]);
+  return add.length > 0 || remove.length > 0;
+}

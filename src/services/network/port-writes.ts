@@ -1,0 +1,316 @@
+import { sql } from 'kysely';
+import type { RequestContext } from '../../context.js';
+import type { Db } from '../../store/db.js';
+import type { PortRow } from '../../store/network-schema.js';
+import { isoNow } from '../../util.js';
+import { conflict, NeutronFault } from './errors.js';
+import { releasePort } from './ipam.js';
+import { updateFixedIps } from './port-ips.js';
+import { enforcePortPolicy } from './port-policy.js';
+import { checkGroups, setPortGroups, trustedOwner } from './port-security-groups.js';
+import type { PortInput } from './ports.js';
+import type { SecurityGroups } from './security-groups.js';
+import { bumpRevision, revisionFailed } from './standard.js';
+
+/** What ML2/OVS shows for a port bound on a host (neutron/plugins/ml2/drivers/openvswitch). */
+const OVS_VIF_DETAILS = {
+  port_filter: true,
+  connectivity: 'l2',
+  ovs_hybrid_plug: false,
+  datapath_type: 'system',
+  bridge_name: 'br-int',
+};
+
+/** Router ports whose IPv4 addresses the port API may not change (l3-port-ip-change-not-allowed). */
+const IP_UPDATE_NOT_ALLOWED = [
+  'network:router_interface',
+  'network:router_ha_interface',
+  'network:ha_router_replicated_interface',
+  'network:router_centralized_snat',
+  'network:router_interface_distributed',
+];
+const ROUTER_OWNERS = [
+  'network:router_interface',
+  'network:ha_router_replicated_interface',
+  'network:router_interface_distributed',
+  'network:router_gateway',
+];
+
+/**
+ * A port's binding. No agent runs here, so a host is all binding takes: bound on a host, a
+ * port shows what ML2/OVS shows once bound and is ACTIVE while administratively up; unbound,
+ * it is DOWN with vif_type `unbound`, as Neutron shows a port nothing has plugged.
+ */
+export function bindingOf(
+  host: string,
+  adminUp: boolean,
+): Pick<PortRow, 'status' | 'binding_vif_type' | 'binding_vif_details'> {
+  if (host === '')
+    return { status: 'DOWN', binding_vif_type: 'unbound', binding_vif_details: '{}' };
+  return {
+    status: adminUp ? 'ACTIVE' : 'DOWN',
+    binding_vif_type: 'ovs',
+    binding_vif_details: JSON.stringify(OVS_VIF_DETAILS),
+  };
+}
+
+function pairsNeedPortSecurity(): NeutronFault {
+  return conflict(
+    'AddressPairAndPortSecurityRequired',
+    'Port Security must be enabled in order to have allowed address pairs on a port.',
+  );
+}
+
+function groupsNeedPortSecurity(): NeutronFault {
+  return new NeutronFault(
+    400,
+    'PortSecurityAndIPRequiredForSecurityGroups',
+    'Port security must be enabled and port must have an IP address in order to use security groups.',
+  );
+}
+
+/**
+ * A new port's groups (ml2 _portsec_ext_port_create_processing, then the groups): with port
+ * security, the ones named or else the project's default group (none for `network:*` ports);
+ * without it, address pairs and groups are refused.
+ */
+export async function applyGroups(
+  tx: Db,
+  sgs: SecurityGroups,
+  port: PortRow,
+  isAdmin: boolean,
+  input: PortInput,
+): Promise<void> {
+  const secured = port.port_security_enabled === 1;
+  if (!secured && (input.allowed_address_pairs?.length ?? 0) > 0) throw pairsNeedPortSecurity();
+  if (!secured && (input.security_groups?.length ?? 0) > 0) throw groupsNeedPortSecurity();
+  let groups: string[] = [];
+  if (secured && !trustedOwner(port.device_owner)) {
+    if (input.security_groups === undefined) {
+      groups = [await sgs.defaultGroup(tx, port.project_id)];
+    } else {
+      await checkGroups(tx, isAdmin, port.project_id, input.security_groups);
+      groups = input.security_groups;
+    }
+  }
+  await setPortGroups(tx, port.id, groups);
+}
+
+async function exists(tx: Db, table: 'routers' | 'floatingips', id: string): Promise<boolean> {
+  const row = await tx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** DeviceIDNotOwnedByTenant: a member may not claim another project's router as a device. */
+async function checkRouterDevice(
+  tx: Db,
+  ctx: RequestContext,
+  owner: string,
+  deviceId: string,
+  projectId: string,
+): Promise<void> {
+  if (ctx.isAdmin || deviceId === '' || !ROUTER_OWNERS.slice(0, 3).includes(owner)) return;
+  const router = await tx
+    .selectFrom('routers')
+    .select('project_id')
+    .where('id', '=', deviceId)
+    .executeTakeFirst();
+  if (router && router.project_id !== projectId) {
+    throw conflict(
+      'DeviceIDNotOwnedByTenant',
+      `The following device_id ${deviceId} is not owned by your tenant or matches another tenants router.`,
+    );
+  }
+}
+
+/** A MAC change (_check_mac_update_allowed): not for network-owned or bound ports. */
+async function newMac(tx: Db, row: PortRow, owner: string, wanted: string): Promise<string> {
+  const mac = wanted.toLowerCase();
+  if (mac === row.mac_address) return mac;
+  if (owner.startsWith('network:')) {
+    throw conflict(
+      'UnsupportedPortDeviceOwner',
+      `Operation mac address update is not supported for device_owner ${owner} on port ${row.id}.`,
+    );
+  }
+  if (!['unbound', 'binding_failed'].includes(row.binding_vif_type)) {
+    throw conflict(
+      'PortBound',
+      `Unable to complete operation on port ${row.id}, port is already bound, port type: ${row.binding_vif_type}, old_mac ${row.mac_address}, new_mac ${mac}.`,
+    );
+  }
+  const clash = await tx
+    .selectFrom('ports')
+    .select('id')
+    .where('network_id', '=', row.network_id)
+    .where('mac_address', '=', mac)
+    .executeTakeFirst();
+  if (clash) {
+    throw conflict(
+      'MacAddressInUse',
+      `Unable to complete operation for network ${row.network_id}. The mac address ${mac} is in use.`,
+    );
+  }
+  return mac;
+}
+
+type DhcpOpt = { opt_name: string; opt_value: string | null; ip_version: number };
+
+/** extra_dhcp_opts on update: by name and IP version, a value replaces, null removes. */
+function mergeDhcpOpts(current: DhcpOpt[], given: DhcpOpt[]): DhcpOpt[] {
+  const out = [...current];
+  for (const o of given) {
+    const i = out.findIndex((c) => c.opt_name === o.opt_name && c.ip_version === o.ip_version);
+    if (o.opt_value === null) {
+      if (i >= 0) out.splice(i, 1);
+    } else if (i >= 0) out[i] = o;
+    else out.push(o);
+  }
+  return out;
+}
+
+/** A port update, in Neutron's order: policy, device and MAC, addresses, port security. */
+export async function updatePort(
+  tx: Db,
+  ctx: RequestContext,
+  sgs: SecurityGroups,
+  row: PortRow,
+  input: PortInput,
+  ifMatch: number | undefined,
+): Promise<void> {
+  if (ifMatch !== undefined && ifMatch !== row.revision_number) {
+    throw revisionFailed(ifMatch, row.revision_number);
+  }
+  const network = await tx
+    .selectFrom('networks')
+    .select(['project_id', 'shared'])
+    .where('id', '=', row.network_id)
+    .executeTakeFirstOrThrow();
+  enforcePortPolicy(ctx, 'update_port', input, network, row.project_id);
+  const set: Partial<PortRow> = {};
+  const owner = input.device_owner ?? row.device_owner;
+  const deviceId = input.device_id ?? row.device_id;
+  if (input.device_owner !== undefined || (owner !== '' && deviceId !== row.device_id)) {
+    await checkRouterDevice(tx, ctx, owner, deviceId, row.project_id);
+  }
+  const mac = input.mac_address ? await newMac(tx, row, owner, input.mac_address) : row.mac_address;
+  if (mac !== row.mac_address) set.mac_address = mac;
+  if (input.fixed_ips !== undefined) {
+    const refuseV4 =
+      IP_UPDATE_NOT_ALLOWED.includes(owner) && (await exists(tx, 'routers', row.device_id));
+    const port = { id: row.id, network_id: row.network_id, device_owner: owner, mac_address: mac };
+    await updateFixedIps(tx, port, input.fixed_ips, refuseV4);
+  }
+  const secured = input.port_security_enabled ?? row.port_security_enabled === 1;
+  const pairs = input.allowed_address_pairs;
+  if (!secured) {
+    if (pairs !== undefined ? pairs.length > 0 : row.allowed_address_pairs !== '[]') {
+      throw pairsNeedPortSecurity();
+    }
+    if ((input.security_groups?.length ?? 0) > 0) throw groupsNeedPortSecurity();
+    if (input.security_groups === undefined) {
+      const bound = await tx
+        .selectFrom('port_security_groups')
+        .select('port_id')
+        .where('port_id', '=', row.id)
+        .executeTakeFirst();
+      if (bound) {
+        throw conflict(
+          'PortSecurityPortHasSecurityGroup',
+          'Port has security group associated. Cannot disable port security or IP address until security group is removed.',
+        );
+      }
+    }
+  }
+  if (input.port_security_enabled !== undefined) set.port_security_enabled = secured ? 1 : 0;
+  if (pairs !== undefined) {
+    set.allowed_address_pairs = JSON.stringify(
+      pairs.map((p) => ({ ip_address: p.ip_address, mac_address: p.mac_address ?? mac })),
+    );
+  }
+  if (input.security_groups !== undefined) {
+    await checkGroups(tx, ctx.isAdmin, row.project_id, input.security_groups);
+    await setPortGroups(tx, row.id, input.security_groups);
+  }
+  if (input.name !== undefined) set.name = input.name;
+  if (input.description !== undefined) set.description = input.description;
+  if (input.device_id !== undefined) set.device_id = input.device_id;
+  if (input.device_owner !== undefined) set.device_owner = input.device_owner;
+  if (input.admin_state_up !== undefined) set.admin_state_up = input.admin_state_up ? 1 : 0;
+  if (input.binding_vnic_type !== undefined) set.binding_vnic_type = input.binding_vnic_type;
+  if (input.binding_profile !== undefined) {
+    set.binding_profile = JSON.stringify(input.binding_profile ?? {});
+  }
+  if (input.extra_dhcp_opts !== undefined) {
+    const current = JSON.parse(row.extra_dhcp_opts) as DhcpOpt[];
+    set.extra_dhcp_opts = JSON.stringify(
+      mergeDhcpOpts(current, input.extra_dhcp_opts as DhcpOpt[]),
+    );
+  }
+  if (input.binding_host_id !== undefined || input.admin_state_up !== undefined) {
+    const host = input.binding_host_id ?? row.binding_host_id;
+    const up = input.admin_state_up ?? row.admin_state_up === 1;
+    const b = bindingOf(host, up);
+    set.binding_host_id = host;
+    set.binding_vif_type = b.binding_vif_type;
+    set.binding_vif_details = b.binding_vif_details;
+    // Ports routers and floating IPs own keep the status their owner gave them.
+    if (!trustedOwner(owner)) set.status = b.status;
+  }
+  await bumpRevision(tx, 'ports', row, set, ifMatch);
+}
+
+/**
+ * Deletes a port: not one a router or floating IP owns while its owner exists
+ * (ServicePortInUse); a floating IP on it is disassociated in the same transaction, unless it
+ * is another project's and the caller no admin (FipAssociated).
+ */
+export async function deletePort(
+  tx: Db,
+  ctx: RequestContext,
+  row: PortRow,
+  ifMatch: number | undefined,
+): Promise<void> {
+  if (ifMatch !== undefined && ifMatch !== row.revision_number) {
+    throw revisionFailed(ifMatch, row.revision_number);
+  }
+  const fipPort = row.device_owner === 'network:floatingip';
+  if (fipPort || ROUTER_OWNERS.includes(row.device_owner)) {
+    if (await exists(tx, fipPort ? 'floatingips' : 'routers', row.device_id)) {
+      throw conflict(
+        'ServicePortInUse',
+        `Port ${row.id} cannot be deleted directly via the port API: has device owner ${row.device_owner}.`,
+      );
+    }
+  }
+  const fips = await tx
+    .selectFrom('floatingips')
+    .select('project_id')
+    .where('fixed_port_id', '=', row.id)
+    .execute();
+  if (!ctx.isAdmin && fips.some((f) => f.project_id !== ctx.projectId)) {
+    throw conflict(
+      'FipAssociated',
+      `Unable to complete the operation on port "${row.id}" because the port still has an associated floating IP.`,
+    );
+  }
+  if (fips.length > 0) {
+    await tx
+      .updateTable('floatingips')
+      .set({
+        fixed_port_id: null,
+        fixed_ip_address: null,
+        router_id: null,
+        status: 'DOWN',
+        revision_number: sql<number>`revision_number + 1`,
+        updated_at: isoNow(),
+      })
+      .where('fixed_port_id', '=', row.id)
+      .execute();
+  }
+  await releasePort(tx, row.id);
+  await tx.deleteFrom('port_security_groups').where('port_id', '=', row.id).execute();
+  await tx.deleteFrom('network_tags').where('resource_id', '=', row.id).execute();
+  await tx.deleteFrom('router_ports').where('port_id', '=', row.id).execute();
+  await tx.deleteFrom('ports').where('id', '=', row.id).execute();
+}
