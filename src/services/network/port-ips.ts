@@ -2,7 +2,7 @@ import type { Db } from '../../store/db.js';
 import type { SubnetRow } from '../../store/network-schema.js';
 import { conflict, invalidInput, NeutronFault, notFound } from './errors.js';
 import { contains, formatAddress, lastOf, parseAddress, parseCidr } from './ip.js';
-import { allocateAddress, allocateNext, release } from './ipam.js';
+import { allocateAddress, allocateNext } from './ipam.js';
 
 /**
  * A port's fixed IPs as Neutron's IPAM backend reads a request
@@ -22,33 +22,30 @@ export interface PortForIps {
   mac_address: string;
 }
 
-type Subnet = Pick<SubnetRow, 'id' | 'network_id' | 'ip_version' | 'cidr' | 'ipv6_address_mode'>;
+export type Subnet = Pick<
+  SubnetRow,
+  'id' | 'network_id' | 'ip_version' | 'cidr' | 'ipv6_address_mode'
+>;
 
 /** A resolved request: one subnet, with or without a wanted address. */
-interface Wanted {
+export interface Wanted {
   subnet: Subnet;
   ip?: string;
 }
 
-interface Held {
-  subnet_id: string;
-  ip_address: string;
-  ip_key: string;
-}
-
-const ROUTER_INTERFACE_OWNERS = [
+export const ROUTER_INTERFACE_OWNERS = [
   'network:router_interface',
   'network:ha_router_replicated_interface',
   'network:router_interface_distributed',
 ];
-const ROUTER_INTERFACE_OWNERS_SNAT = [
+export const ROUTER_INTERFACE_OWNERS_SNAT = [
   ...ROUTER_INTERFACE_OWNERS,
   'network:router_centralized_snat',
 ];
 const ROUTER_PORT_OWNERS = [...ROUTER_INTERFACE_OWNERS_SNAT, 'network:router_gateway'];
 
 /** SLAAC and DHCPv6-stateless subnets give every port its EUI-64 address. */
-function autoAddress(s: Subnet): boolean {
+export function autoAddress(s: Subnet): boolean {
   return s.ip_version === 6 && ['slaac', 'dhcpv6-stateless'].includes(s.ipv6_address_mode ?? '');
 }
 
@@ -84,7 +81,7 @@ export async function subnetsOf(tx: Db, networkId: string): Promise<Subnet[]> {
 }
 
 /** _get_subnet_for_fixed_ip and _test_fixed_ips_for_port: each entry to a subnet of the network. */
-async function resolve(
+export async function resolve(
   tx: Db,
   port: PortForIps,
   subnets: Subnet[],
@@ -160,7 +157,7 @@ export function exhausted(networkId: string): NeutronFault {
  * Allocates what was resolved, specific addresses first (they may be the next free ones), then
  * one address from each group of subnets: the first subnet of a group that has one free.
  */
-async function take(tx: Db, port: PortForIps, wanted: (Wanted | Subnet[])[]): Promise<void> {
+export async function take(tx: Db, port: PortForIps, wanted: (Wanted | Subnet[])[]): Promise<void> {
   const specific = wanted.filter((w): w is Wanted => !Array.isArray(w) && w.ip !== undefined);
   for (const w of specific) {
     const value = parseAddress(w.ip)!.value;
@@ -177,7 +174,7 @@ async function take(tx: Db, port: PortForIps, wanted: (Wanted | Subnet[])[]): Pr
 }
 
 /** The EUI-64 addresses of a port on the network's auto-address subnets not yet handled. */
-function autoAddresses(port: PortForIps, subnets: Subnet[], handled: Set<string>): Wanted[] {
+export function autoAddresses(port: PortForIps, subnets: Subnet[], handled: Set<string>): Wanted[] {
   if (ROUTER_INTERFACE_OWNERS_SNAT.includes(port.device_owner)) return [];
   return subnets
     .filter((s) => autoAddress(s) && !handled.has(s.id))
@@ -205,88 +202,4 @@ export async function allocateForNewPort(
     wanted.push(...autoAddresses(port, subnets, new Set()));
   }
   await take(tx, port, wanted);
-}
-
-async function heldBy(tx: Db, portId: string): Promise<Held[]> {
-  return tx
-    .selectFrom('ip_allocations')
-    .select(['subnet_id', 'ip_address', 'ip_key'])
-    .where('port_id', '=', portId)
-    .orderBy('ip_key')
-    .execute();
-}
-
-/**
- * A fixed_ips update (_get_changed_ips_for_port): an address asked for again is kept, a
- * subnet asked for without an address keeps the port's address there, and only the rest is
- * released or allocated. Auto-address (EUI-64) addresses stay unless their subnet is asked
- * with another address. Returns whether the addresses changed, with IPv4 ones named apart
- * for the router-port rule.
- */
-export async function updateFixedIps(
-  tx: Db,
-  port: PortForIps,
-  requests: FixedIpRequest[],
-  refuseV4Change: boolean,
-): Promise<boolean> {
-  const original = await heldBy(tx, port.id);
-  const subnets = await subnetsOf(tx, port.network_id);
-  const byIp = new Map(original.map((o) => [o.ip_address, o]));
-  const canonical = requests.map((r) =>
-    r.ip_address === undefined
-      ? r
-      : { ...r, ip_address: formatAddress(parseAddress(r.ip_address)!) },
-  );
-  const add: FixedIpRequest[] = [];
-  const kept: Held[] = [];
-  for (const r of canonical) {
-    if (r.ip_address === undefined) continue;
-    const o = byIp.get(r.ip_address);
-    if (o) {
-      byIp.delete(r.ip_address);
-      kept.push(o);
-    } else add.push(r);
-  }
-  const bySubnet = new Map<string, Held[]>();
-  for (const o of byIp.values())
-    bySubnet.set(o.subnet_id, [...(bySubnet.get(o.subnet_id) ?? []), o]);
-  for (const r of canonical) {
-    if (r.ip_address !== undefined) continue;
-    const o = r.subnet_id === undefined ? undefined : bySubnet.get(r.subnet_id)?.pop();
-    if (o) kept.push(o);
-    else add.push(r);
-  }
-  const remove: Held[] = [];
-  for (const o of [...bySubnet.values()].flat()) {
-    const s = subnets.find((x) => x.id === o.subnet_id);
-    const auto =
-      s !== undefined &&
-      autoAddress(s) &&
-      !ROUTER_INTERFACE_OWNERS_SNAT.includes(port.device_owner);
-    (auto ? kept : remove).push(o);
-  }
-  if (refuseV4Change) {
-    const v4 = (ip: string | undefined, subnetId: string | undefined): boolean =>
-      ip !== undefined
-        ? parseAddress(ip)?.version === 4
-        : subnets.find((s) => s.id === subnetId)?.ip_version === 4;
-    if (
-      [
-        ...remove.map((o) => v4(o.ip_address, o.subnet_id)),
-        ...add.map((r) => v4(r.ip_address, r.subnet_id)),
-      ].some(Boolean)
-    )
-      throw new NeutronFault(
-        400,
-        'BadRequest',
-        `Bad ports request: IP updates for port ${port.id} are not allowed.`,
-      );
-  }
-  const wanted = await resolve(tx, port, subnets, add);
-  for (const o of remove) await release(tx, o.subnet_id, o.ip_key);
-  const handled = new Set(
-    [...wanted, ...kept, ...remove].map((w) => ('subnet' in w ? w.subnet.id : w.subnet_id)),
-  );
-  await take(tx, port, [...wanted, ...autoAddresses(port, subnets, handled)]);
-  return add.length > 0 || remove.length > 0;
 }

@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { PortRow } from '../../store/network-schema.js';
-import { isoNow } from '../../util.js';
 import { conflict, NeutronFault } from './errors.js';
-import { releasePort } from './ipam.js';
-import { updateFixedIps } from './port-ips.js';
+import { exists } from './port-delete.js';
+import { updateFixedIps } from './port-ip-update.js';
+import { ROUTER_INTERFACE_OWNERS } from './port-ips.js';
 import { enforcePortPolicy } from './port-policy.js';
 import { checkGroups, setPortGroups, trustedOwner } from './port-security-groups.js';
 import type { PortInput } from './ports.js';
@@ -28,12 +27,6 @@ const IP_UPDATE_NOT_ALLOWED = [
   'network:ha_router_replicated_interface',
   'network:router_centralized_snat',
   'network:router_interface_distributed',
-];
-const ROUTER_OWNERS = [
-  'network:router_interface',
-  'network:ha_router_replicated_interface',
-  'network:router_interface_distributed',
-  'network:router_gateway',
 ];
 
 /**
@@ -96,11 +89,6 @@ export async function applyGroups(
   await setPortGroups(tx, port.id, groups);
 }
 
-async function exists(tx: Db, table: 'routers' | 'floatingips', id: string): Promise<boolean> {
-  const row = await tx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** DeviceIDNotOwnedByTenant: a member may not claim another project's router as a device. */
 async function checkRouterDevice(
   tx: Db,
@@ -109,7 +97,7 @@ async function checkRouterDevice(
   deviceId: string,
   projectId: string,
 ): Promise<void> {
-  if (ctx.isAdmin || deviceId === '' || !ROUTER_OWNERS.slice(0, 3).includes(owner)) return;
+  if (ctx.isAdmin || deviceId === '' || !ROUTER_INTERFACE_OWNERS.includes(owner)) return;
   const router = await tx
     .selectFrom('routers')
     .select('project_id')
@@ -258,59 +246,4 @@ export async function updatePort(
     if (!trustedOwner(owner)) set.status = b.status;
   }
   await bumpRevision(tx, 'ports', row, set, ifMatch);
-}
-
-/**
- * Deletes a port: not one a router or floating IP owns while its owner exists
- * (ServicePortInUse); a floating IP on it is disassociated in the same transaction, unless it
- * is another project's and the caller no admin (FipAssociated).
- */
-export async function deletePort(
-  tx: Db,
-  ctx: RequestContext,
-  row: PortRow,
-  ifMatch: number | undefined,
-): Promise<void> {
-  if (ifMatch !== undefined && ifMatch !== row.revision_number) {
-    throw revisionFailed(ifMatch, row.revision_number);
-  }
-  const fipPort = row.device_owner === 'network:floatingip';
-  if (fipPort || ROUTER_OWNERS.includes(row.device_owner)) {
-    if (await exists(tx, fipPort ? 'floatingips' : 'routers', row.device_id)) {
-      throw conflict(
-        'ServicePortInUse',
-        `Port ${row.id} cannot be deleted directly via the port API: has device owner ${row.device_owner}.`,
-      );
-    }
-  }
-  const fips = await tx
-    .selectFrom('floatingips')
-    .select('project_id')
-    .where('fixed_port_id', '=', row.id)
-    .execute();
-  if (!ctx.isAdmin && fips.some((f) => f.project_id !== ctx.projectId)) {
-    throw conflict(
-      'FipAssociated',
-      `Unable to complete the operation on port "${row.id}" because the port still has an associated floating IP.`,
-    );
-  }
-  if (fips.length > 0) {
-    await tx
-      .updateTable('floatingips')
-      .set({
-        fixed_port_id: null,
-        fixed_ip_address: null,
-        router_id: null,
-        status: 'DOWN',
-        revision_number: sql<number>`revision_number + 1`,
-        updated_at: isoNow(),
-      })
-      .where('fixed_port_id', '=', row.id)
-      .execute();
-  }
-  await releasePort(tx, row.id);
-  await tx.deleteFrom('port_security_groups').where('port_id', '=', row.id).execute();
-  await tx.deleteFrom('network_tags').where('resource_id', '=', row.id).execute();
-  await tx.deleteFrom('router_ports').where('port_id', '=', row.id).execute();
-  await tx.deleteFrom('ports').where('id', '=', row.id).execute();
 }
