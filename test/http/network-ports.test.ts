@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { addAutoAddresses, eui64 } from '../../src/services/network/port-ips.js';
 import { useApp } from '../helpers/app.js';
 
 const app = useApp();
@@ -711,4 +712,26 @@ test('concurrent creates asking for one address: exactly one wins, the rest get 
   );
   assert.equal(macs.filter((r) => r.statusCode === 201).length, 1);
   for (const r of macs.filter((x) => x.statusCode !== 201)) assertError(r, 409, 'MacAddressInUse');
+});
+
+test('a SLAAC subnet added later gives ports on the network their EUI-64 address', async () => {
+  const net = await makeNetwork();
+  const port = await makePort({ network_id: net, mac_address: 'fa:16:3e:00:ab:01' });
+  const iface = await makePort({ network_id: net, device_owner: 'network:router_interface' });
+  const id = await makeSubnet(net, '2001:db8:7::/64', {
+    ipv6_ra_mode: 'slaac',
+    ipv6_address_mode: 'slaac',
+  });
+  const subnet = await app.t.db
+    .selectFrom('subnets')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  // What the subnet create does inside its transaction (idempotent if it already did).
+  await addAutoAddresses(app.t.db, subnet);
+  assert.deepEqual(ips((await get(`ports/${port.id}`)).json().port), [
+    '2001:db8:7:0:f816:3eff:fe00:ab01',
+  ]);
+  assert.deepEqual((await get(`ports/${iface.id}`)).json().port.fixed_ips, []);
+  assert.equal(eui64('2001:db8:7::/64', 'fa:16:3e:00:ab:01'), '2001:db8:7:0:f816:3eff:fe00:ab01');
 });

@@ -203,3 +203,22 @@ export async function allocateForNewPort(
   }
   await take(tx, port, wanted);
 }
+
+/**
+ * A new SLAAC or DHCPv6-stateless subnet gives the ports already on its network their EUI-64
+ * address there (add_auto_addrs_on_network_ports); router interface ports get none. For the
+ * subnet create, inside its transaction. An address already taken is left to its holder.
+ */
+export async function addAutoAddresses(tx: Db, subnet: Subnet): Promise<void> {
+  if (!autoAddress(subnet)) return;
+  const ports = await tx
+    .selectFrom('ports')
+    .select(['id', 'mac_address', 'device_owner'])
+    .where('network_id', '=', subnet.network_id)
+    .execute();
+  for (const p of ports) {
+    if (ROUTER_INTERFACE_OWNERS_SNAT.includes(p.device_owner)) continue;
+    const value = parseAddress(eui64(subnet.cidr, p.mac_address))!.value;
+    await allocateAddress(tx, subnet, value, p.id);
+  }
+}
