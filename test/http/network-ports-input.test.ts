@@ -218,3 +218,25 @@ test('a thousand filter values are one query, a thousand unknown filters one 400
   const many = Array.from({ length: 1001 }, () => ({ subnet_id: randomUUID() }));
   assertError(await post({ port: { network_id: net, fixed_ips: many } }), 400, 'InvalidInput');
 });
+
+test('long lists are read in one pass', async () => {
+  const net = await network();
+  const tags = Array.from({ length: 100_000 }, (_, i) => `t${i}`);
+  assertError(
+    await post({ port: { network_id: net, tags: [...tags, 't5'] } }),
+    400,
+    'HTTPBadRequest',
+    "Invalid input for tags. Reason: Duplicate items in the list: 't5'.",
+  );
+  const port = (await post({ port: { network_id: net } })).json().port;
+  const opts = Array.from({ length: 50_000 }, (_, i) => ({ opt_name: `o${i}`, opt_value: 'v' }));
+  const res = await put(port.id, { port: { extra_dhcp_opts: opts } });
+  assert.equal(res.statusCode, 200, res.body.slice(0, 200));
+  assert.equal(res.json().port.extra_dhcp_opts.length, 50_000);
+  const groups = Array.from({ length: 20_000 }, () => randomUUID());
+  assertError(
+    await put(port.id, { port: { security_groups: groups } }),
+    404,
+    'SecurityGroupNotFound',
+  );
+});

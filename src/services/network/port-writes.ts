@@ -146,15 +146,14 @@ type DhcpOpt = { opt_name: string; opt_value: string | null; ip_version: number 
 
 /** extra_dhcp_opts on update: by name and IP version, a value replaces, null removes. */
 function mergeDhcpOpts(current: DhcpOpt[], given: DhcpOpt[]): DhcpOpt[] {
-  const out = [...current];
+  // Keyed once, so that a long list costs one pass, not one scan per option.
+  const byKey = new Map(current.map((c) => [JSON.stringify([c.opt_name, c.ip_version]), c]));
   for (const o of given) {
-    const i = out.findIndex((c) => c.opt_name === o.opt_name && c.ip_version === o.ip_version);
-    if (o.opt_value === null) {
-      if (i >= 0) out.splice(i, 1);
-    } else if (i >= 0) out[i] = o;
-    else out.push(o);
+    const key = JSON.stringify([o.opt_name, o.ip_version]);
+    if (o.opt_value === null) byKey.delete(key);
+    else byKey.set(key, o);
   }
-  return out;
+  return [...byKey.values()];
 }
 
 /** A port update, in Neutron's order: policy, device and MAC, addresses, port security. */

@@ -174,9 +174,12 @@ const dictOrNone: Validator = (v) =>
 const uniqueStrings: Validator = (v) => {
   const bad = listOf(string(255))(v);
   if (bad) return bad;
-  const list = v as string[];
-  const dup = list.find((t, i) => list.indexOf(t) !== i);
-  return dup === undefined ? undefined : `Duplicate items in the list: '${pyStr(dup)}'`;
+  const seen = new Set<string>();
+  for (const t of v as string[]) {
+    if (seen.has(t)) return `Duplicate items in the list: '${pyStr(t)}'`;
+    seen.add(t);
+  }
+  return undefined;
 };
 
 /** Neutron's port attributes (port, binding, port-security, allowed-address-pairs, ...). */
