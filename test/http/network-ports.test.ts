@@ -735,3 +735,120 @@ test('a SLAAC subnet added later gives ports on the network their EUI-64 address
   assert.deepEqual((await get(`ports/${iface.id}`)).json().port.fixed_ips, []);
   assert.equal(eui64('2001:db8:7::/64', 'fa:16:3e:00:ab:01'), '2001:db8:7:0:f816:3eff:fe00:ab01');
 });
+
+async function makeRouter(project: string): Promise<string> {
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  await app.t.db
+    .insertInto('routers')
+    .values({
+      id,
+      project_id: project,
+      name: 'r',
+      description: '',
+      admin_state_up: 1,
+      status: 'ACTIVE',
+      gw_network_id: null,
+      gw_port_id: null,
+      enable_snat: 1,
+      routes: '[]',
+      distributed: 0,
+      ha: 0,
+      az_hints: '[]',
+      revision_number: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+test('router ports: IPv4 addresses fixed, MAC fixed, and no claiming another project router', async () => {
+  const net = await makeNetwork();
+  const s = await makeSubnet(net, '10.110.0.0/24');
+  const router = await makeRouter(app.demoProject);
+  const owner = 'network:router_interface';
+  const iface = await makePort({
+    network_id: net,
+    device_id: router,
+    device_owner: owner,
+    fixed_ips: [{ subnet_id: s, ip_address: '10.110.0.1' }],
+  });
+  // The same subnet again keeps the address: nothing changes, so nothing is refused.
+  const same = await put(`ports/${iface.id}`, { port: { fixed_ips: [{ subnet_id: s }] } });
+  assert.equal(same.statusCode, 200, same.body);
+  assert.deepEqual(ips(same.json().port), ['10.110.0.1']);
+  assertError(
+    await put(`ports/${iface.id}`, { port: { fixed_ips: [{ ip_address: '10.110.0.9' }] } }),
+    400,
+    'BadRequest',
+    `Bad ports request: IP updates for port ${iface.id} are not allowed.`,
+  );
+  assertError(
+    await put(`ports/${iface.id}`, { port: { mac_address: 'fa:16:3e:00:00:55' } }, app.admin),
+    409,
+    'UnsupportedPortDeviceOwner',
+    `Operation mac address update is not supported for device_owner ${owner} on port ${iface.id}.`,
+  );
+  const theirs = await makeRouter(app.adminProject);
+  assertError(
+    await post('ports', { port: { network_id: net, device_id: theirs, device_owner: owner } }),
+    409,
+    'DeviceIDNotOwnedByTenant',
+    `The following device_id ${theirs} is not owned by your tenant or matches another tenants router.`,
+  );
+  const fipPort = await makePort({
+    network_id: net,
+    device_id: randomUUID(),
+    device_owner: 'network:floatingip',
+  });
+  assert.equal((await del(`ports/${fipPort.id}`)).statusCode, 204, 'no such floating IP');
+});
+
+test("a network's owner sees and deletes others' ports on it, but does not update them", async () => {
+  const net = await makeNetwork();
+  const theirs = await makePort({ network_id: net, name: 'admins' }, app.admin);
+  assert.equal(theirs.project_id, app.adminProject);
+  assert.equal((await get(`ports/${theirs.id}`)).statusCode, 200);
+  const listed = (await get(`ports?network_id=${net}`)).json().ports;
+  assert.ok(listed.some((p: any) => p.id === theirs.id));
+  assertError(
+    await put(`ports/${theirs.id}`, { port: { name: 'x' } }),
+    403,
+    'PolicyNotAuthorized',
+    'rule:update_port is disallowed by policy',
+  );
+  assert.equal((await del(`ports/${theirs.id}`)).statusCode, 204);
+  const shared = await makeNetwork({ shared: true }, app.admin);
+  await makeSubnet(shared, '10.111.0.0/24', {}, app.admin);
+  const mine = await makePort({ network_id: shared });
+  assertError(
+    await put(`ports/${mine.id}`, { port: { fixed_ips: [] } }),
+    403,
+    'PolicyNotAuthorized',
+    '(rule:update_port and rule:update_port:fixed_ips) is disallowed by policy',
+  );
+  const renamed = await put(`ports/${mine.id}`, { port: { name: 'fine' } });
+  assert.equal(renamed.statusCode, 200, renamed.body);
+});
+
+test('more filters and sorting: admin_state_up as Tempest sends it, project, status, MAC order', async () => {
+  const net = await makeNetwork();
+  const up = await makePort({ network_id: net, mac_address: 'fa:16:3e:00:00:b2' });
+  const down = await makePort({
+    network_id: net,
+    admin_state_up: false,
+    mac_address: 'fa:16:3e:00:00:b1',
+  });
+  const idsOf = async (q: string) =>
+    ((await get(`ports?network_id=${net}&${q}`)).json().ports as any[]).map((p) => p.id);
+  assert.deepEqual(await idsOf('admin_state_up=False'), [down.id]);
+  assert.deepEqual(await idsOf('admin_state_up=True'), [up.id]);
+  assert.deepEqual(
+    await idsOf(`project_id=${app.demoProject}&status=DOWN&sort_key=mac_address&sort_dir=asc`),
+    [down.id, up.id],
+  );
+  assert.deepEqual(await idsOf(`tenant_id=${app.adminProject}`), []);
+  assertError(await get('ports?admin_state_up=maybe'), 400, 'InvalidInput');
+  assertError(await get('ports?sort_key=fixed_ips&sort_dir=asc'), 400, 'HTTPBadRequest');
+});

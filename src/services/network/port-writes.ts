@@ -90,7 +90,7 @@ export async function applyGroups(
 }
 
 /** DeviceIDNotOwnedByTenant: a member may not claim another project's router as a device. */
-async function checkRouterDevice(
+export async function checkRouterDevice(
   tx: Db,
   ctx: RequestContext,
   owner: string,

@@ -12,7 +12,7 @@ import { PORT_TABLE, portConditions, portScope } from './port-list.js';
 import { enforcePortPolicy } from './port-policy.js';
 import { groupsOf } from './port-security-groups.js';
 import { deletePort } from './port-delete.js';
-import { applyGroups, bindingOf, updatePort } from './port-writes.js';
+import { applyGroups, bindingOf, checkRouterDevice, updatePort } from './port-writes.js';
 import { checkQuota } from './quotas.js';
 import type { SecurityGroups } from './security-groups.js';
 import type { Standard } from './standard.js';
@@ -171,6 +171,8 @@ export class Ports {
           );
         }
         enforcePortPolicy(ctx, 'create_port', input, network, projectId);
+        const owner = input.device_owner ?? '';
+        if (owner !== '') await checkRouterDevice(tx, ctx, owner, input.device_id ?? '', projectId);
         made.push(await this.write(tx, network, projectId, input, ctx.isAdmin));
       }
       return made;
