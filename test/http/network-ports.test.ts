@@ -852,3 +852,15 @@ test('more filters and sorting: admin_state_up as Tempest sends it, project, sta
   assertError(await get('ports?admin_state_up=maybe'), 400, 'InvalidInput');
   assertError(await get('ports?sort_key=fixed_ips&sort_dir=asc'), 400, 'HTTPBadRequest');
 });
+
+test('an address asked for again in another spelling is the same address', async () => {
+  const net = await makeNetwork();
+  const s = await makeSubnet(net, '2001:db8:9::/64');
+  const port = await makePort({ network_id: net, fixed_ips: [{ ip_address: '2001:db8:9::5' }] });
+  assert.deepEqual(port.fixed_ips, [{ subnet_id: s, ip_address: '2001:db8:9::5' }]);
+  const res = await put(`ports/${port.id}`, {
+    port: { fixed_ips: [{ ip_address: '2001:DB8:9:0::5' }] },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(res.json().port.fixed_ips, port.fixed_ips);
+});

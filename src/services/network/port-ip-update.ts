@@ -33,8 +33,8 @@ async function heldBy(tx: Db, portId: string): Promise<Held[]> {
  * A fixed_ips update (_get_changed_ips_for_port): an address asked for again is kept, a
  * subnet asked for without an address keeps the port's address there, and only the rest is
  * released or allocated. Auto-address (EUI-64) addresses stay unless their subnet is asked
- * with another address. Returns whether the addresses changed, with IPv4 ones named apart
- * for the router-port rule.
+ * with another address. `refuseV4Change` is the rule for router interface ports: any IPv4
+ * address added or released is refused. Returns whether any address changed.
  */
 export async function updateFixedIps(
   tx: Db,
@@ -45,11 +45,11 @@ export async function updateFixedIps(
   const original = await heldBy(tx, port.id);
   const subnets = await subnetsOf(tx, port.network_id);
   const byIp = new Map(original.map((o) => [o.ip_address, o]));
-  const canonical = requests.map((r) =>
-    r.ip_address === undefined
-      ? r
-      : { ...r, ip_address: formatAddress(parseAddress(r.ip_address)!) },
-  );
+  // Addresses as the allocations print them, so that `2001:DB8::5` finds `2001:db8::5`.
+  const canonical = requests.map((r) => {
+    const a = r.ip_address === undefined ? null : parseAddress(r.ip_address);
+    return a ? { ...r, ip_address: formatAddress(a) } : r;
+  });
   const add: FixedIpRequest[] = [];
   const kept: Held[] = [];
   for (const r of canonical) {

@@ -56,7 +56,8 @@ function validOnSubnet(s: Subnet, ip: string, owner: string): boolean {
   if (!a || !contains(net, a)) return false;
   if (net.version === 6)
     return [...ROUTER_PORT_OWNERS, ''].includes(owner) || a.value !== net.network;
-  return a.value !== net.network && a.value !== lastOf(net);
+  // netaddr gives a /31 or /32 no broadcast address.
+  return a.value !== net.network && (net.prefixlen >= 31 || a.value !== lastOf(net));
 }
 
 /** The EUI-64 address of a MAC in a /64 (the U/L bit flipped, ff:fe in the middle). */
