@@ -864,3 +864,36 @@ test('an address asked for again in another spelling is the same address', async
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json().port.fixed_ips, port.fixed_ips);
 });
+
+test('extra DHCP options: stored with their IP version, merged by name on update', async () => {
+  const port = await makePort({
+    network_id: await makeNetwork(),
+    extra_dhcp_opts: [
+      { opt_name: 'bootfile-name', opt_value: 'pxelinux.0' },
+      { opt_name: 'tftp-server', opt_value: null },
+      { opt_name: 'server-ip-address', opt_value: '10.0.0.1', ip_version: '6' },
+    ],
+  });
+  assert.deepEqual(port.extra_dhcp_opts, [
+    { opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 },
+    { opt_name: 'server-ip-address', opt_value: '10.0.0.1', ip_version: 6 },
+  ]);
+  const res = await put(`ports/${port.id}`, {
+    port: {
+      extra_dhcp_opts: [
+        { opt_name: 'bootfile-name', opt_value: 'grub.efi' },
+        { opt_name: 'server-ip-address', opt_value: null, ip_version: 6 },
+      ],
+    },
+  });
+  assert.deepEqual(res.json().port.extra_dhcp_opts, [
+    { opt_name: 'bootfile-name', opt_value: 'grub.efi', ip_version: 4 },
+  ]);
+  assertError(
+    await post('ports', {
+      port: { network_id: port.network_id, extra_dhcp_opts: [{ opt_name: '' }] },
+    }),
+    400,
+    'HTTPBadRequest',
+  );
+});

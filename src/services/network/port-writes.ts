@@ -142,10 +142,13 @@ async function newMac(tx: Db, row: PortRow, owner: string, wanted: string): Prom
   return mac;
 }
 
-type DhcpOpt = { opt_name: string; opt_value: string | null; ip_version: number };
+export type DhcpOpt = { opt_name: string; opt_value: string | null; ip_version: number };
 
-/** extra_dhcp_opts on update: by name and IP version, a value replaces, null removes. */
-function mergeDhcpOpts(current: DhcpOpt[], given: DhcpOpt[]): DhcpOpt[] {
+/**
+ * extra_dhcp_opts: by name and IP version, a value replaces, null removes (on create, a null
+ * is simply not stored).
+ */
+export function mergeDhcpOpts(current: DhcpOpt[], given: DhcpOpt[]): DhcpOpt[] {
   // Keyed once, so that a long list costs one pass, not one scan per option.
   const byKey = new Map(current.map((c) => [JSON.stringify([c.opt_name, c.ip_version]), c]));
   for (const o of given) {
@@ -160,7 +163,6 @@ function mergeDhcpOpts(current: DhcpOpt[], given: DhcpOpt[]): DhcpOpt[] {
 export async function updatePort(
   tx: Db,
   ctx: RequestContext,
-  sgs: SecurityGroups,
   row: PortRow,
   input: PortInput,
   ifMatch: number | undefined,

@@ -12,7 +12,14 @@ import { PORT_TABLE, portConditions, portScope } from './port-list.js';
 import { enforcePortPolicy } from './port-policy.js';
 import { groupsOf } from './port-security-groups.js';
 import { deletePort } from './port-delete.js';
-import { applyGroups, bindingOf, checkRouterDevice, updatePort } from './port-writes.js';
+import {
+  applyGroups,
+  bindingOf,
+  checkRouterDevice,
+  mergeDhcpOpts,
+  updatePort,
+  type DhcpOpt,
+} from './port-writes.js';
 import { checkQuota } from './quotas.js';
 import type { SecurityGroups } from './security-groups.js';
 import type { Standard } from './standard.js';
@@ -227,7 +234,9 @@ export class Ports {
       allowed_address_pairs: JSON.stringify(
         pairs.map((p) => ({ ip_address: p.ip_address, mac_address: p.mac_address ?? mac })),
       ),
-      extra_dhcp_opts: JSON.stringify(input.extra_dhcp_opts ?? []),
+      extra_dhcp_opts: JSON.stringify(
+        mergeDhcpOpts([], (input.extra_dhcp_opts ?? []) as DhcpOpt[]),
+      ),
       dns_name: '',
       revision_number: 0,
       created_at: now,
@@ -244,7 +253,7 @@ export class Ports {
 
   async update(ctx: RequestContext, id: string, input: PortInput, ifMatch?: number): Promise<Port> {
     await this.db.transaction().execute(async (tx) => {
-      await updatePort(tx, ctx, this.groups, await this.row(ctx, id, tx), input, ifMatch);
+      await updatePort(tx, ctx, await this.row(ctx, id, tx), input, ifMatch);
     });
     return this.get(ctx, id);
   }
