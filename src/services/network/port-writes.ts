@@ -3,6 +3,7 @@ import type { Db } from '../../store/db.js';
 import type { PortRow } from '../../store/network-schema.js';
 import { conflict, NeutronFault } from './errors.js';
 import { exists } from './port-delete.js';
+import { newMac } from './port-mac.js';
 import { updateFixedIps } from './port-ip-update.js';
 import { ROUTER_INTERFACE_OWNERS } from './port-ips.js';
 import { enforcePortPolicy } from './port-policy.js';
@@ -109,37 +110,6 @@ export async function checkRouterDevice(
       `The following device_id ${deviceId} is not owned by your tenant or matches another tenants router.`,
     );
   }
-}
-
-/** A MAC change (_check_mac_update_allowed): not for network-owned or bound ports. */
-async function newMac(tx: Db, row: PortRow, owner: string, wanted: string): Promise<string> {
-  const mac = wanted.toLowerCase();
-  if (mac === row.mac_address) return mac;
-  if (owner.startsWith('network:')) {
-    throw conflict(
-      'UnsupportedPortDeviceOwner',
-      `Operation mac address update is not supported for device_owner ${owner} on port ${row.id}.`,
-    );
-  }
-  if (!['unbound', 'binding_failed'].includes(row.binding_vif_type)) {
-    throw conflict(
-      'PortBound',
-      `Unable to complete operation on port ${row.id}, port is already bound, port type: ${row.binding_vif_type}, old_mac ${row.mac_address}, new_mac ${mac}.`,
-    );
-  }
-  const clash = await tx
-    .selectFrom('ports')
-    .select('id')
-    .where('network_id', '=', row.network_id)
-    .where('mac_address', '=', mac)
-    .executeTakeFirst();
-  if (clash) {
-    throw conflict(
-      'MacAddressInUse',
-      `Unable to complete operation for network ${row.network_id}. The mac address ${mac} is in use.`,
-    );
-  }
-  return mac;
 }
 
 export type DhcpOpt = { opt_name: string; opt_value: string | null; ip_version: number };

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { NetworkRow, PortRow } from '../../store/network-schema.js';
 import { isoNow } from '../../util.js';
-import { conflict, NeutronFault, notFound } from './errors.js';
+import { NeutronFault, notFound } from './errors.js';
+import { macInUse, macTaken, randomMac } from './port-mac.js';
 import { fixedIpsOf } from './ipam.js';
 import { listRows, tagsOf, type ListQuery, type Page } from './listing.js';
 import type { Networks } from './networks.js';
@@ -76,29 +77,6 @@ export interface PortInput {
   allowed_address_pairs?: { ip_address: string; mac_address?: string }[];
   extra_dhcp_opts?: unknown[];
   tags?: string[];
-}
-
-/** OpenStack's base MAC, fa:16:3e, and three random octets. */
-export function randomMac(): string {
-  const tail = [...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'));
-  return ['fa', '16', '3e', ...tail].join(':');
-}
-
-export function macInUse(mac: string, networkId: string): NeutronFault {
-  return conflict(
-    'MacAddressInUse',
-    `Unable to complete operation for network ${networkId}. The mac address ${mac} is in use.`,
-  );
-}
-
-async function macTaken(tx: Db, networkId: string, mac: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('ports')
-    .select('id')
-    .where('network_id', '=', networkId)
-    .where('mac_address', '=', mac)
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 export class Ports {
@@ -184,9 +162,16 @@ export class Ports {
       }
       return made;
     });
-    const rows = await this.db.selectFrom('ports').selectAll().where('id', 'in', ids).execute();
-    const ports = await this.withRelations(rows);
-    return ids.map((id) => ports.find((p) => p.id === id)!);
+    const byId = new Map<string, Port>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('ports')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const p of await this.withRelations(rows)) byId.set(p.id, p);
+    }
+    return ids.map((id) => byId.get(id)!);
   }
 
   /**
