@@ -2,7 +2,13 @@ import type { RequestContext } from '../../../context.js';
 import type { Port } from '../ports.js';
 import { standardView } from './common.js';
 
-/** A port as Neutron shows it; `binding:*` only to admins (Neutron's default policy). */
+/**
+ * A port as a Zed DevStack (ML2/OVS) shows it: the core attributes and those of the
+ * extensions it loads (security-group, port-security, allowed-address-pairs, extra_dhcp_opt,
+ * binding). `binding:host_id`, `binding:profile`, `binding:vif_type` and `binding:vif_details`
+ * are for admins only (Neutron's default policy drops them for others); `binding:vnic_type`
+ * is for everyone.
+ */
 export function portView(p: Port, ctx: RequestContext): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: p.id,
@@ -18,24 +24,14 @@ export function portView(p: Port, ctx: RequestContext): Record<string, unknown> 
     port_security_enabled: p.port_security_enabled,
     allowed_address_pairs: p.allowed_address_pairs,
     extra_dhcp_opts: p.extra_dhcp_opts,
-    dns_name: p.dns_name,
-    dns_assignment: p.fixed_ips.map((ip) => ({
-      ip_address: ip.ip_address,
-      hostname: `host-${ip.ip_address.replace(/[.:]/g, '-')}`,
-      fqdn: `host-${ip.ip_address.replace(/[.:]/g, '-')}.openstacklocal.`,
-    })),
-    ip_allocation: 'immediate',
-    propagate_uplink_status: false,
+    'binding:vnic_type': p.binding_vnic_type,
     ...standardView(p),
   };
   if (ctx.isAdmin) {
     view['binding:host_id'] = p.binding_host_id;
-    view['binding:vnic_type'] = p.binding_vnic_type;
     view['binding:profile'] = p.binding_profile;
     view['binding:vif_type'] = p.binding_vif_type;
     view['binding:vif_details'] = p.binding_vif_details;
-  } else {
-    view['binding:vnic_type'] = p.binding_vnic_type;
   }
   return view;
 }
