@@ -191,7 +191,9 @@ export class Ports {
     isAdmin: boolean,
   ): Promise<string> {
     const id = randomUUID();
-    await checkQuota(tx, projectId, 'port');
+    // Router gateway and floating IP ports belong to no project (Neutron leaves them
+    // project-less): they count against nobody's quota.
+    if (projectId !== '') await checkQuota(tx, projectId, 'port');
     let mac = input.mac_address?.toLowerCase();
     if (mac !== undefined && (await macTaken(tx, network.id, mac))) throw macInUse(mac, network.id);
     while (mac === undefined || (await macTaken(tx, network.id, mac))) mac = randomMac();
