@@ -52,6 +52,14 @@ function fault(res: any, status: number, type: string, message?: string): void {
 
 const invalid = (reason: string) => `Invalid input for operation: ${reason}.`;
 
+/** No subnet pool is the default of its family (start-up makes DevStack's two). */
+async function clearDefaultPools(): Promise<void> {
+  const pools = (await get('subnetpools?is_default=true', app.admin)).json().subnetpools;
+  for (const p of pools) {
+    await put(`subnetpools/${p.id}`, { subnetpool: { is_default: false } }, app.admin);
+  }
+}
+
 test('create: defaults, host bits dropped, IPv6 gateway on the network address, no gateway', async () => {
   const net = await makeNetwork();
   const s = await makeSubnet(net, '10.10.0.77/24', { name: 's1' });
@@ -234,6 +242,7 @@ test('a subnet as a whole is checked with Neutron types and texts', async () => 
     'BadRequest',
     'Bad subnets request: a subnetpool must be specified in the absence of a cidr.',
   );
+  await clearDefaultPools();
   fault(
     await post('subnets', {
       subnet: { network_id: net, ip_version: 4, use_default_subnetpool: true },
@@ -662,6 +671,7 @@ test('subnet pool rules: prefixes, bounds, defaults and who may set what', async
     'PolicyNotAuthorized',
     '(rule:create_subnetpool and rule:create_subnetpool:is_default) is disallowed by policy',
   );
+  await clearDefaultPools();
   const v6 = await make({ prefixes: ['2001:db8::/32'], is_default: true, shared: true }, app.admin);
   assert.equal(v6.statusCode, 201, v6.body);
   assert.deepEqual(

@@ -17,6 +17,11 @@ export const DEFAULTS = {
   privateNetwork: 'private',
   privateSubnet: 'private-subnet',
   privateCidr: '10.0.0.0/26',
+  poolV4: 'shared-default-subnetpool-v4',
+  poolV4Prefix: '10.0.0.0/22',
+  poolV6: 'shared-default-subnetpool-v6',
+  /** DevStack draws a random ULA /56; a fixed one keeps every data directory alike. */
+  poolV6Prefix: 'fd7c:a1e5:0ce0::/56',
   router: 'router1',
 } as const;
 
@@ -63,6 +68,27 @@ export async function createNetworkDefaults(
     }),
   );
 
+  // DevStack's default subnet pools (lib/neutron_plugins/services/l3): shared, the default of
+  // their family, so `private-subnet` and get-me-a-network (auto-allocated topology) draw on them.
+  const poolV4 = await ensurePool(network, admin, DEFAULTS.poolV4, () =>
+    network.subnetpools.create(admin, opts.adminProjectId, {
+      name: DEFAULTS.poolV4,
+      prefixes: [DEFAULTS.poolV4Prefix],
+      default_prefixlen: 26,
+      shared: true,
+      is_default: true,
+    }),
+  );
+  await ensurePool(network, admin, DEFAULTS.poolV6, () =>
+    network.subnetpools.create(admin, opts.adminProjectId, {
+      name: DEFAULTS.poolV6,
+      prefixes: [DEFAULTS.poolV6Prefix],
+      default_prefixlen: 64,
+      shared: true,
+      is_default: true,
+    }),
+  );
+
   const privateId = await ensureNetwork(
     network,
     demo,
@@ -76,6 +102,7 @@ export async function createNetworkDefaults(
       name: DEFAULTS.privateSubnet,
       ip_version: 4,
       cidr: DEFAULTS.privateCidr,
+      subnetpool_id: poolV4,
     }),
   );
 
@@ -110,6 +137,16 @@ async function ensureNetwork(
     ctx,
     filterQuery({ name: [name], project_id: [projectId] }),
   );
+  return found.rows[0]?.id ?? (await create()).id;
+}
+
+async function ensurePool(
+  network: NetworkService,
+  ctx: RequestContext,
+  name: string,
+  create: () => Promise<{ id: string }>,
+): Promise<string> {
+  const found = await network.subnetpools.list(ctx, filterQuery({ name: [name] }));
   return found.rows[0]?.id ?? (await create()).id;
 }
 
