@@ -326,7 +326,18 @@ test('routers, interfaces and floating IPs; a port no router reaches cannot get 
   await ok(['floating', 'ip', 'unset', '--port', fip.id]);
   assert.equal((await json(['floating', 'ip', 'show', fip.id])).port_id, null);
 
-  const extra = await json(['port', 'create', '--network', 'l3-net', 'l3-extra']);
+  // A port on another subnet: a router has at most one interface per subnet.
+  await ok(['network', 'create', 'l3-net2']);
+  await ok([
+    'subnet',
+    'create',
+    '--network',
+    'l3-net2',
+    '--subnet-range',
+    '10.11.0.0/24',
+    'l3-sub2',
+  ]);
+  const extra = await json(['port', 'create', '--network', 'l3-net2', 'l3-extra']);
   await ok(['router', 'add', 'port', 'l3-router', extra.id]);
   const busy = await openstack(server, ['router', 'delete', 'l3-router']);
   assert.notEqual(busy.code, 0);
@@ -335,7 +346,7 @@ test('routers, interfaces and floating IPs; a port no router reaches cannot get 
   await ok(['floating', 'ip', 'delete', fip.id]);
   await ok(['router', 'delete', 'l3-router']);
   await ok(['port', 'delete', 'l3-port']);
-  await ok(['network', 'delete', 'l3-net']);
+  await ok(['network', 'delete', 'l3-net', 'l3-net2']);
 });
 
 test('agents, availability zones, extensions and auto-allocated topology', async () => {

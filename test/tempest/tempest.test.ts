@@ -6,8 +6,9 @@ import { computeSuite } from './compute.suite.js';
 import { DEFAULT_RUN_TIMEOUT_MS, runTempestSuite, type TempestSuite } from './harness.js';
 import { imageSuite } from './image.suite.js';
 import { volumeSuite } from './volume.suite.js';
+import { networkSuite } from './network.suite.js';
 
-const SUITES: TempestSuite[] = [imageSuite, volumeSuite, computeSuite];
+const SUITES: TempestSuite[] = [imageSuite, volumeSuite, computeSuite, networkSuite];
 /** Beyond a suite's own run timeout: server start, tempest init and reading the results. */
 const SET_UP_MS = 5 * 60_000;
 

@@ -54,6 +54,7 @@ const EXTENSIONS: [alias: string, name: string, description: string, updated: st
   ['standard-attr-tag', `Tag support for resources with standard attribute: ${TAGGED}`, 'Enables to set tag on resources with standard attribute.', '2017-01-01T00:00:00-00:00'], // tags
   ['standard-attr-timestamp', 'Resource timestamps', 'Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.', '2016-09-12T10:00:00-00:00'], // every resource
   ['stateful-security-group', 'Stateful security group', 'Indicates if the security group is stateful or not', '2019-11-26T09:00:00-00:00'], // security groups
+  ['tag', 'Tag support', 'Enables to set tag on resources.', '2016-01-01T00:00:00-00:00'], // tags on networks (Zed folded it into standard-attr-tag; Tempest's TagsTest asks for it)
   ['subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a subnet pool', '2015-03-30T10:00:00-00:00'], // subnet pools
 ];
 
