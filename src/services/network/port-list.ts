@@ -3,6 +3,7 @@ import type { RequestContext } from '../../context.js';
 import { pyStr } from '../../http/pyrepr.js';
 import { invalidInput } from './errors.js';
 import type { TableSpec } from './listing.js';
+import type { Db } from '../../store/db.js';
 
 /** How port attributes filter and sort: attribute -> column of `ports`. */
 export const PORT_TABLE: TableSpec = {
@@ -30,11 +31,22 @@ export const PORT_TABLE: TableSpec = {
 
 /**
  * Who sees a port (get_port): an admin, the port's project, and the owner of its network.
- * Over alias `t`.
+ * Over alias `t`. Most projects own no network that holds another project's ports; for them the
+ * condition is the project alone, which the (project_id, id) index serves page by page, where
+ * the "or its network's owner" form makes SQLite read and sort every port the caller may see.
  */
-export function portScope(ctx: RequestContext): RawBuilder<unknown> | null {
+export async function portScope(db: Db, ctx: RequestContext): Promise<RawBuilder<unknown> | null> {
   if (ctx.isAdmin) return null;
   const me = ctx.projectId ?? '';
+  const foreign = await db
+    .selectFrom('networks as n')
+    .innerJoin('ports as p', 'p.network_id', 'n.id')
+    .select('p.id')
+    .where('n.project_id', '=', me)
+    .where((eb) => eb.or([eb('p.project_id', '<', me), eb('p.project_id', '>', me)]))
+    .limit(1)
+    .executeTakeFirst();
+  if (!foreign) return sql`t.project_id = ${me}`;
   return sql`(t.project_id = ${me} or t.network_id in (select n.id from networks n where n.project_id = ${me}))`;
 }
 

@@ -128,7 +128,13 @@ export class Ports {
 
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<Port>> {
     const where = portConditions(query.extra);
-    const page = await listRows<PortRow>(this.db, PORT_TABLE, query, portScope(ctx), where);
+    const page = await listRows<PortRow>(
+      this.db,
+      PORT_TABLE,
+      query,
+      await portScope(this.db, ctx),
+      where,
+    );
     return { rows: await this.withRelations(page.rows), more: page.more };
   }
 

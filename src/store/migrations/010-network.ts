@@ -157,6 +157,12 @@ export async function up(db: Db): Promise<void> {
     .columns(['project_id', 'id'])
     .execute();
   await db.schema.createIndex('ports_device').on('ports').column('device_id').execute();
+  // Does a project's network hold other projects' ports? Two index seeks per network.
+  await db.schema
+    .createIndex('ports_network_project')
+    .on('ports')
+    .columns(['network_id', 'project_id'])
+    .execute();
 
   await db.schema
     .createTable('security_groups')
