@@ -27,8 +27,21 @@ function writeRoutes(project: string): Array<[string, string]> {
     ['POST', '/compute/v2.1/flavors'],
     ['POST', '/compute/v2.1/os-keypairs'],
     ['PUT', `/compute/v2.1/os-quota-sets/${project}`],
+    ...NETWORK_COLLECTIONS.map((c): [string, string] => ['POST', `/network/v2.0/${c}`]),
+    ['PUT', `/network/v2.0/quotas/${project}`],
   ];
 }
+
+const NETWORK_COLLECTIONS = [
+  'networks',
+  'subnets',
+  'subnetpools',
+  'ports',
+  'security-groups',
+  'security-group-rules',
+  'routers',
+  'floatingips',
+];
 
 test('a body nested 100,000 levels deep is a 400 on every route, before or after auth', async () => {
   for (const [method, url] of writeRoutes(f.demoProject)) {
@@ -75,6 +88,7 @@ test('application/octet-stream on a JSON route is refused, with or without a bod
       // Keystone reads the media type itself and answers 400 (with a body, "Expecting to find
       // application/json in Content-Type header"; without, its own check of the missing body);
       // Nova, Cinder and Glance answer 415.
+      // Neutron, like Nova, Cinder and Glance, answers 415.
       const expected = url.startsWith('/identity/') ? 400 : 415;
       assert.equal(res.statusCode, expected, `${method} ${url}: ${res.body}`);
     }
@@ -100,6 +114,15 @@ test('values whose toString is not a function, and prototype names as keys, get 
     { user: { name: 'u', password: poison } },
     { auth: { identity: { methods: ['password'], password: { user: { name: poison } } } } },
     { auth: { identity: { methods: poison } } },
+    { network: { name: poison, mtu: poison, 'router:external': poison } },
+    { subnet: { network_id: poison, cidr: poison, ip_version: poison } },
+    { subnet: { allocation_pools: [{ start: poison, end: poison }], dns_nameservers: [poison] } },
+    { port: { network_id: poison, fixed_ips: [{ ip_address: poison }], name: poison } },
+    { security_group_rule: { security_group_id: poison, protocol: poison } },
+    { router: { external_gateway_info: { network_id: poison } } },
+    { floatingip: { floating_network_id: poison, port_id: poison } },
+    { subnetpool: { prefixes: [poison], default_prefixlen: poison } },
+    { quota: { network: poison } },
   ];
   const failures: string[] = [];
   for (const [method, url] of writeRoutes(f.demoProject)) {
@@ -138,6 +161,9 @@ test('huge integers, prototype sort keys and a thousand filters on lists get no 
     '/compute/v2.1/os-keypairs',
     '/identity/v3/projects',
     '/identity/v3/users',
+    ...NETWORK_COLLECTIONS.map((c) => `/network/v2.0/${c}`),
+    '/network/v2.0/agents',
+    '/network/v2.0/quotas',
   ];
   const many = Array.from({ length: 1200 }, (_, i) => `f${i}=${i}`).join('&');
   const queries = [
