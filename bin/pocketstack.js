@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled TypeScript in dist/.
-import('../dist/src/cli/main.js').then((m) => m.main(process.argv.slice(2)));
+// Thin launcher: the CLI is compiled TypeScript, bundled into one module (scripts/build.sh).
+import('../dist/src/bundle/pocketstack.js').then((m) => m.main(process.argv.slice(2)));

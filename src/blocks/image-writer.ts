@@ -81,7 +81,10 @@ const IDLE_MS = 30_000;
 
 class PooledWorker {
   readonly jobs = new Map<number, WriteJob>();
-  private readonly worker = new Worker(new URL('./image-writer.worker.js', import.meta.url));
+  // Relative to dist/src/<dir>/, so that the launcher's bundle (dist/src/bundle/) finds it too.
+  private readonly worker = new Worker(
+    new URL('../blocks/image-writer.worker.js', import.meta.url),
+  );
   private idleTimer?: NodeJS.Timeout;
   private gone = false;
 

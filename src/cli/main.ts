@@ -8,7 +8,7 @@ import { cloudsYaml, openrc } from './clouds.js';
 const USAGE = `Usage: pocketstack <command> [options]
 
 Commands:
-  serve            serve the cloud (Keystone, Glance, Cinder) on one port
+  serve            serve the cloud (Keystone, Glance, Cinder, Nova, Neutron) on one port
   openrc [--admin] print OS_* variables for the demo (or admin) account
   help             show this text
 

@@ -27,7 +27,9 @@ export function checkpointInBackground(sqlite: SQLite.Database, file: string): (
     if (sqlite.open) sqlite.pragma('wal_autocheckpoint = 1000');
   };
   const start = (): Worker => {
-    const w = new Worker(new URL('./checkpoint.worker.js', import.meta.url), {
+    // Relative to dist/src/<dir>/: right from this module and from the launcher's bundle
+    // (dist/src/bundle/), which sits at the same depth (scripts/build.sh).
+    const w = new Worker(new URL('../store/checkpoint.worker.js', import.meta.url), {
       workerData: { file },
     });
     w.unref();

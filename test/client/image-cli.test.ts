@@ -300,6 +300,7 @@ describe('identity commands', () => {
       'compute',
       'identity',
       'image',
+      'network',
       'volumev3',
     ]);
     const image = catalog.find((c) => c.Type === 'image')!;
