@@ -185,7 +185,7 @@ export class Agents {
 
   /** An admin sees every agent; for anyone else the list is empty (get_agent is admin-only). */
   async list(ctx: RequestContext, query: ListQuery = NO_QUERY): Promise<Page<Agent>> {
-    if (!ctx.isAdmin) return { rows: [], more: false };
+    if (!ctx.isAdmin) return { rows: [] };
     return pageInMemory(await this.all(), query, agentNotFound);
   }
 

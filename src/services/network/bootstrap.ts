@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { systemContext, type RequestContext } from '../../context.js';
 import type { ExternalNetworkConfig } from '../../config.js';
+import { NO_QUERY, type ListQuery } from './listing.js';
 import type { NetworkService } from './service.js';
 
 export interface NetworkDefaultsOptions {
@@ -164,15 +165,7 @@ async function ensureSubnet(
   return found.rows[0]?.id ?? (await create()).id;
 }
 
-function filterQuery(filters: Record<string, string[]>) {
-  return {
-    filters: new Map(Object.entries(filters)),
-    extra: new Map(),
-    tags: {},
-    sort: [],
-    limit: 1,
-    marker: null,
-    pageReverse: false,
-    fields: [],
-  };
+/** The first row named so: a list query of one page of one. */
+function filterQuery(filters: Record<string, string[]>): ListQuery {
+  return { ...NO_QUERY, filters: new Map(Object.entries(filters)), limit: 1 };
 }

@@ -156,7 +156,7 @@ export class FloatingIps {
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<FloatingIp>> {
     const scope = ctx.isAdmin ? null : sql`t.project_id = ${ctx.projectId ?? ''}`;
     const page = await listRows<FloatingIpRow>(this.db, FLOATINGIP_TABLE, query, scope);
-    return { rows: await this.withRelations(page.rows), more: page.more };
+    return { rows: await this.withRelations(page.rows) };
   }
 
   /**
@@ -301,7 +301,11 @@ export class FloatingIps {
 export async function disassociatePort(tx: Db, portId: string): Promise<void> {
   await tx
     .updateTable('floatingips')
-    .set(associationColumns(null))
+    .set({
+      ...associationColumns(null),
+      revision_number: sql<number>`revision_number + 1`,
+      updated_at: isoNow(),
+    })
     .where('fixed_port_id', '=', portId)
     .execute();
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db.js';
+import { ROUTER_INTERFACE_OWNERS_SNAT } from './device-owners.js';
 import { conflict } from './errors.js';
 import { eui64, formatAddress, parseCidr } from './ip.js';
 import { allocateAddress } from './ipam.js';
@@ -12,14 +13,6 @@ export function isAutoAddress(subnet: {
   const auto = ['slaac', 'dhcpv6-stateless'];
   return auto.includes(subnet.ipv6_address_mode ?? '') || auto.includes(subnet.ipv6_ra_mode ?? '');
 }
-
-/** Router ports take no automatic address (Neutron's ROUTER_INTERFACE_OWNERS_SNAT). */
-const NO_AUTO_ADDRESS_OWNERS = [
-  'network:router_interface',
-  'network:ha_router_replicated_interface',
-  'network:router_interface_distributed',
-  'network:router_centralized_snat',
-];
 
 /**
  * Records the EUI-64 address of an auto-address subnet for a port already written in this
@@ -36,7 +29,7 @@ export async function allocateEui64(
     .select(['mac_address', 'device_owner'])
     .where('id', '=', portId)
     .executeTakeFirst();
-  if (!port || NO_AUTO_ADDRESS_OWNERS.includes(port.device_owner)) return null;
+  if (!port || ROUTER_INTERFACE_OWNERS_SNAT.includes(port.device_owner)) return null;
   const value = eui64(parseCidr(subnet.cidr)!, port.mac_address);
   if (value === null) return null;
   const ip = formatAddress({ version: 6, value });

@@ -46,8 +46,6 @@ export interface TableSpec {
 
 export interface Page<R> {
   rows: R[];
-  /** The page is full: more rows may follow. */
-  more: boolean;
 }
 
 const q = (column: string) => `t.${column}`;
@@ -125,7 +123,7 @@ export async function listRows<R>(
       db,
     );
   const rows = flip ? result.rows.reverse() : result.rows;
-  return { rows, more: query.limit !== null && rows.length === query.limit };
+  return { rows };
 }
 
 /** Tags of many resources at once: id -> sorted tags. */

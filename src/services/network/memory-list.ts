@@ -30,7 +30,6 @@ export function pageInMemory<T extends Record<string, unknown>>(
       ? out.filter((r) => compare(r, at) < 0)
       : out.filter((r) => compare(r, at) > 0);
   }
-  if (q.limit === null) return { rows: out, more: false };
-  const more = out.length > q.limit;
-  return { rows: q.pageReverse ? out.slice(-q.limit) : out.slice(0, q.limit), more };
+  if (q.limit === null) return { rows: out };
+  return { rows: q.pageReverse ? out.slice(-q.limit) : out.slice(0, q.limit) };
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { NetworkRow } from '../../store/network-schema.js';
 import { isoNow } from '../../util.js';
+import { AUTO_DELETE_PORT_OWNERS } from './device-owners.js';
 import { conflict, notFound } from './errors.js';
 import { deleteDisassociatedFloatingIps } from './floating-ips.js';
 import { listRows, tagsOf, type ListQuery, type Page, type TableSpec } from './listing.js';
@@ -44,13 +45,6 @@ export interface NetworkInput {
   dns_domain?: string;
 }
 
-/** Ports that go with their network instead of keeping it in use (Neutron's AUTO_DELETE_PORT_OWNERS). */
-const AUTO_DELETED_OWNERS = [
-  'network:dhcp',
-  'network:distributed',
-  'network:floatingip_agent_gateway',
-];
-
 /** DevStack's ML2/OVS tenant networks: VXLAN, whose overhead leaves an MTU of 1450. */
 export const DEFAULT_MTU = 1450;
 
@@ -69,6 +63,7 @@ export const NETWORK_TABLE: TableSpec = {
     'router:external': { column: 'external', bool: true },
     is_default: { column: 'is_default', bool: true },
     mtu: { column: 'mtu' },
+    dns_domain: { column: 'dns_domain' },
     port_security_enabled: { column: 'port_security_enabled', bool: true },
     'provider:network_type': { column: 'network_type' },
     'provider:physical_network': { column: 'physical_network' },
@@ -141,7 +136,7 @@ export class Networks {
 
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<Network>> {
     const page = await listRows<NetworkRow>(this.db, NETWORK_TABLE, query, networkScope(ctx));
-    return { rows: await this.withRelations(page.rows), more: page.more };
+    return { rows: await this.withRelations(page.rows) };
   }
 
   async create(ctx: RequestContext, projectId: string, input: NetworkInput): Promise<Network> {
@@ -238,7 +233,7 @@ export class Networks {
         .selectFrom('ports')
         .select('id')
         .where('network_id', '=', id)
-        .where('device_owner', 'not in', AUTO_DELETED_OWNERS)
+        .where('device_owner', 'not in', AUTO_DELETE_PORT_OWNERS)
         .orderBy('id')
         .execute();
       if (used.length > 0) {

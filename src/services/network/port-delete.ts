@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { PortRow } from '../../store/network-schema.js';
-import { isoNow } from '../../util.js';
 import { conflict } from './errors.js';
+import { disassociatePort } from './floating-ips.js';
 import { releasePort } from './ipam.js';
-import { ROUTER_INTERFACE_OWNERS } from './port-ips.js';
+import { ROUTER_INTERFACE_OWNERS } from './device-owners.js';
 import { revisionFailed } from './standard.js';
 
 /** Owners whose ports the port API may not delete while the owner exists. */
@@ -54,20 +53,7 @@ export async function deletePort(
       `Unable to complete the operation on port "${row.id}" because the port still has an associated floating IP.`,
     );
   }
-  if (fips.length > 0) {
-    await tx
-      .updateTable('floatingips')
-      .set({
-        fixed_port_id: null,
-        fixed_ip_address: null,
-        router_id: null,
-        status: 'DOWN',
-        revision_number: sql<number>`revision_number + 1`,
-        updated_at: isoNow(),
-      })
-      .where('fixed_port_id', '=', row.id)
-      .execute();
-  }
+  if (fips.length > 0) await disassociatePort(tx, row.id);
   await releasePort(tx, row.id);
   await tx.deleteFrom('port_security_groups').where('port_id', '=', row.id).execute();
   await tx.deleteFrom('network_tags').where('resource_id', '=', row.id).execute();

@@ -6,12 +6,12 @@ import {
   autoAddress,
   autoAddresses,
   resolve,
-  ROUTER_INTERFACE_OWNERS_SNAT,
   subnetsOf,
   take,
   type FixedIpRequest,
   type PortForIps,
 } from './port-ips.js';
+import { ROUTER_INTERFACE_OWNERS_SNAT } from './device-owners.js';
 
 /** An address a port holds. */
 interface Held {

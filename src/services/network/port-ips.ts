@@ -10,6 +10,8 @@ import {
   parseCidr,
 } from './ip.js';
 import { allocateAddress, allocateNext } from './ipam.js';
+import { isAutoAddress } from './ipam-auto.js';
+import { ROUTER_INTERFACE_OWNERS, ROUTER_INTERFACE_OWNERS_SNAT } from './device-owners.js';
 
 /**
  * A port's fixed IPs as Neutron's IPAM backend reads a request
@@ -31,7 +33,7 @@ export interface PortForIps {
 
 export type Subnet = Pick<
   SubnetRow,
-  'id' | 'network_id' | 'ip_version' | 'cidr' | 'ipv6_address_mode'
+  'id' | 'network_id' | 'ip_version' | 'cidr' | 'ipv6_address_mode' | 'ipv6_ra_mode'
 >;
 
 /** A resolved request: one subnet, with or without a wanted address. */
@@ -40,21 +42,10 @@ export interface Wanted {
   ip?: string;
 }
 
-export const ROUTER_INTERFACE_OWNERS = [
-  'network:router_interface',
-  'network:ha_router_replicated_interface',
-  'network:router_interface_distributed',
-];
-export const ROUTER_INTERFACE_OWNERS_SNAT = [
-  ...ROUTER_INTERFACE_OWNERS,
-  'network:router_centralized_snat',
-];
 const ROUTER_PORT_OWNERS = [...ROUTER_INTERFACE_OWNERS_SNAT, 'network:router_gateway'];
 
-/** SLAAC and DHCPv6-stateless subnets give every port its EUI-64 address. */
-export function autoAddress(s: Subnet): boolean {
-  return s.ip_version === 6 && ['slaac', 'dhcpv6-stateless'].includes(s.ipv6_address_mode ?? '');
-}
+/** SLAAC and DHCPv6-stateless subnets give every port its EUI-64 address (ipam-auto.ts). */
+export const autoAddress = (s: Subnet): boolean => s.ip_version === 6 && isAutoAddress(s);
 
 /** neutron/ipam/utils.py check_subnet_ip: in the subnet, and not its network (or v4 broadcast). */
 function validOnSubnet(s: Subnet, ip: string, owner: string): boolean {
@@ -75,7 +66,7 @@ export function eui64(cidr: string, mac: string): string {
 export async function subnetsOf(tx: Db, networkId: string): Promise<Subnet[]> {
   return tx
     .selectFrom('subnets')
-    .select(['id', 'network_id', 'ip_version', 'cidr', 'ipv6_address_mode'])
+    .select(['id', 'network_id', 'ip_version', 'cidr', 'ipv6_address_mode', 'ipv6_ra_mode'])
     .where('network_id', '=', networkId)
     .orderBy('created_at')
     .orderBy('id')

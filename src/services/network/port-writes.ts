@@ -5,7 +5,7 @@ import { conflict, NeutronFault } from './errors.js';
 import { exists } from './port-delete.js';
 import { newMac } from './port-mac.js';
 import { updateFixedIps } from './port-ip-update.js';
-import { ROUTER_INTERFACE_OWNERS } from './port-ips.js';
+import { ROUTER_INTERFACE_OWNERS } from './device-owners.js';
 import { enforcePortPolicy } from './port-policy.js';
 import { checkGroups, setPortGroups, trustedOwner } from './port-security-groups.js';
 import type { PortInput } from './ports.js';

@@ -135,7 +135,7 @@ export class Ports {
       await portScope(this.db, ctx),
       where,
     );
-    return { rows: await this.withRelations(page.rows), more: page.more };
+    return { rows: await this.withRelations(page.rows) };
   }
 
   async create(ctx: RequestContext, projectId: string, input: PortInput): Promise<Port> {

@@ -2,7 +2,6 @@ import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { RouterRow } from '../../store/network-schema.js';
 import { conflict } from './errors.js';
-import { contains, parseAddress, parseCidr } from './ip.js';
 import type { Networks } from './networks.js';
 import type { FixedIpRequest, Ports } from './ports.js';
 import { checkRoutes, checkSubnetOverlaps, type Route } from './router-checks.js';
@@ -112,10 +111,4 @@ export async function refuseIfFloatingIps(tx: Db, router: RouterRow): Promise<vo
       `Gateway cannot be updated for router ${router.id}, since a gateway to external network ${router.gw_network_id ?? ''} is required by one or more floating IPs.`,
     );
   }
-}
-
-/** Whether an address lies in one of the CIDRs. */
-export function inAnyCidr(ip: string, cidrs: string[]): boolean {
-  const a = parseAddress(ip);
-  return a !== null && cidrs.some((c) => contains(parseCidr(c)!, a));
 }

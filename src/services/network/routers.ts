@@ -125,7 +125,7 @@ export class Routers {
   async list(ctx: RequestContext, query: ListQuery): Promise<Page<Router>> {
     const scope = ctx.isAdmin ? null : sql`t.project_id = ${ctx.projectId ?? ''}`;
     const page = await listRows<RouterRow>(this.db, ROUTER_TABLE, query, scope);
-    return { rows: await this.withRelations(page.rows), more: page.more };
+    return { rows: await this.withRelations(page.rows) };
   }
 
   /** Creates a router and, when asked, its gateway port: both or neither. */

@@ -170,7 +170,7 @@ export class SecurityGroups {
       this.scope(ctx),
       where,
     );
-    return { rows: await this.withRelations(page.rows), more: page.more };
+    return { rows: await this.withRelations(page.rows) };
   }
 
   /**

@@ -111,7 +111,7 @@ export class SubnetPools {
       this.db,
       page.rows.map((r) => r.id),
     );
-    return { rows: page.rows.map((r) => toPool(r, tags.get(r.id)!)), more: page.more };
+    return { rows: page.rows.map((r) => toPool(r, tags.get(r.id)!)) };
   }
 
   /** The default pool of a version the caller may use (use_default_subnetpool). */

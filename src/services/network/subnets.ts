@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { AUTO_DELETE_PORT_OWNERS, ROUTER_INTERFACE_OWNERS } from './device-owners.js';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { NetworkRow, SubnetRow } from '../../store/network-schema.js';
@@ -54,19 +55,6 @@ export const SUBNET_TABLE: TableSpec = {
     updated_at: { column: 'updated_at' },
   },
 };
-
-/** Owners whose ports keep a subnet in use and hold its gateway (ROUTER_INTERFACE_OWNERS). */
-const ROUTER_INTERFACE_OWNERS = [
-  'network:router_interface',
-  'network:ha_router_replicated_interface',
-  'network:router_interface_distributed',
-];
-/** Ports that never keep a subnet in use (AUTO_DELETE_PORT_OWNERS). */
-const AUTO_DELETED_OWNERS = [
-  'network:dhcp',
-  'network:distributed',
-  'network:floatingip_agent_gateway',
-];
 
 function forbidden(action: string): NeutronFault {
   return new NeutronFault(403, 'PolicyNotAuthorized', `rule:${action} is disallowed by policy`);
@@ -149,7 +137,7 @@ export class Subnets {
       ? [sql`t.network_id in (select id from networks where shared in (${sql.join(shared)}))`]
       : [];
     const page = await listRows<SubnetRow>(this.db, SUBNET_TABLE, query, scope, where);
-    return { rows: await this.withRelations(page.rows), more: page.more };
+    return { rows: await this.withRelations(page.rows) };
   }
 
   /**
@@ -223,7 +211,9 @@ export class Subnets {
         .executeTakeFirst();
       const user = isAutoAddress(row)
         ? undefined
-        : await holders.where('p.device_owner', 'not in', AUTO_DELETED_OWNERS).executeTakeFirst();
+        : await holders
+            .where('p.device_owner', 'not in', AUTO_DELETE_PORT_OWNERS)
+            .executeTakeFirst();
       if (router || user) {
         throw conflict(
           'SubnetInUse',

@@ -38,7 +38,7 @@ export function listBody<T extends { id: string }>(
   baseUrl: string,
   collection: string,
   q: ListQuery,
-  page: { rows: T[]; more: boolean },
+  page: { rows: T[] },
   view: (item: T) => Record<string, unknown>,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {

@@ -124,7 +124,8 @@ export const ROUTER_ATTRIBUTES: AttributeMap = {
   ha: { post: true, put: true, convert: toBooleanIfNotNone },
   availability_zone_hints: { post: true, convert: noneToEmptyList, validate: azHints },
   availability_zones: {},
-  flavor_id: { post: true, validate: uuidOrNone, ...TEXT },
+  // Not a filter or sort key: there are no router flavors, so the value is always null.
+  flavor_id: { post: true, validate: uuidOrNone },
   project_id: { ...TEXT },
   tenant_id: { ...TEXT },
   revision_number: { filter: intFilter, sort: true },

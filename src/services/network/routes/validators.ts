@@ -75,8 +75,6 @@ export const subnetCidr: Validator = (v) => {
   return undefined;
 };
 
-export const subnetCidrOrNone: Validator = (v) => (v === null ? undefined : subnetCidr(v));
-
 export function listOf(each: Validator): Validator {
   return (v) => {
     if (!Array.isArray(v)) return `'${pyStr(v)}' is not a list`;
@@ -95,10 +93,6 @@ export function toBoolean(v: unknown): boolean {
   const b = typeof v === 'string' ? boolFromString(v) : null;
   if (b === null) throw invalidInput(`'${pyStr(v)}' cannot be converted to boolean`);
   return b;
-}
-
-export function toBooleanOrNone(v: unknown): boolean | null {
-  return v === null ? null : toBoolean(v);
 }
 
 /** convert_to_int: integers and strings of digits. */
