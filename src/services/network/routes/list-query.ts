@@ -113,7 +113,8 @@ function pageOf(query: Query): Pick<ListQuery, 'limit' | 'marker' | 'pageReverse
   return {
     limit,
     marker: listOf(query.marker)[0] ?? null,
-    pageReverse: reverse !== undefined && /^(true|1|yes|on|y|t)$/i.test(reverse),
+    // api_common.get_page_reverse: only "true", in any case.
+    pageReverse: reverse?.toLowerCase() === 'true',
   };
 }
 
@@ -133,8 +134,7 @@ export function pageLinks(
   const href = (marker: string | undefined, reverse: boolean): string => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {
-      if (k === 'marker' || (k === 'page_reverse' && !reverse)) continue;
-      if (k === 'page_reverse') continue;
+      if (k === 'marker' || k === 'page_reverse') continue;
       for (const item of listOf(v)) p.append(k, item);
     }
     if (marker !== undefined) p.append('marker', marker);
