@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
@@ -12,6 +13,9 @@ import { ImageService } from './services/image/service.js';
 import { imagePlugin } from './services/image/plugin.js';
 import { LayerStore, SqlLayerIndex } from './blocks/layers.js';
 import { TaskRunner } from './tasks/runner.js';
+import { LayerOwners } from './blocks/layer-owners.js';
+import { createDriver } from './compute/index.js';
+import { serverLayerOwner } from './services/compute/workers.js';
 import { VolumeService } from './services/volume/service.js';
 import { imageFilesInUse, registerVolumeWorkers } from './services/volume/workers.js';
 import { volumePlugin } from './services/volume/plugin.js';
@@ -38,7 +42,9 @@ export interface App {
   images: ImageService;
   volumes: VolumeService;
   network: NetworkService;
+  compute: ComputeService;
   tasks: TaskRunner;
+  serverTasks: TaskRunner;
   layers: LayerStore;
   /** Public base URL, e.g. http://127.0.0.1:8080; known for sure only after listen(). */
   baseUrl(): string;
@@ -73,6 +79,14 @@ export async function createApp(config: Config): Promise<App> {
   const tasks = new TaskRunner(db, http.log, { concurrency: config.taskWorkers });
   const volumes = new VolumeService(db, tasks, images);
   await volumes.defaultType();
+  // Layers belong to Cinder's volumes and snapshots and to Nova's root disks: a sweep asks both.
+  const owners = new LayerOwners();
+  owners.add({
+    roots: () => volumes.repo.layerRoots(),
+    rootedAmong: (ids) => volumes.repo.rootedAmong(ids),
+  });
+  owners.add(serverLayerOwner(db));
+  const tmpDir = path.join(config.dataDir, 'tmp');
   const volumeWork = registerVolumeWorkers({
     db,
     repo: volumes.repo,
@@ -80,7 +94,8 @@ export async function createApp(config: Config): Promise<App> {
     imageFiles: files,
     images,
     tasks,
-    tmpDir: path.join(config.dataDir, 'tmp'),
+    owners,
+    tmpDir,
   });
   // Layers first: garbage layers must not keep image files alive through the image sweep.
   await volumeWork.recover();
@@ -89,9 +104,6 @@ export async function createApp(config: Config): Promise<App> {
   await http.register(identityPlugin, { prefix: '/identity', identity });
   await http.register(imagePlugin, { prefix: '/image', images, identity });
   await http.register(volumePlugin, { prefix: '/volume', service: volumes, identity });
-  const compute = new ComputeService(db, { getProject: (id) => identity.projectById(id) });
-  await compute.seed();
-  await http.register(computePlugin, { prefix: '/compute', compute, identity });
   const network = new NetworkService(db);
   // DevStack's external network and demo's private network, on the first start only.
   await createNetworkDefaults(network, {
@@ -100,9 +112,37 @@ export async function createApp(config: Config): Promise<App> {
     demoProjectId: (await identity.projectByName('demo', 'default')).id,
     markerFile: path.join(config.dataDir, 'network-defaults.json'),
   });
+  // Server work waits on volume creates: it runs in its own lane (see TaskRunner.lane).
+  const serverTasks = new TaskRunner(db, http.log, { concurrency: config.taskWorkers });
+  const compute = new ComputeService(
+    db,
+    { getProject: (id) => identity.projectById(id) },
+    {
+      driver: createDriver(config.compute.driver, { layers }),
+      layers,
+      imageFiles: files,
+      images,
+      volumes,
+      network,
+      tasks: serverTasks,
+      host: {
+        name: os.hostname(),
+        vcpus: config.compute.vcpus,
+        ramMb: config.compute.ramMb,
+        diskGb: config.compute.diskGb,
+        availabilityZone: 'nova',
+      },
+      releaseLayers: (ids) => volumeWork.release(ids),
+      tmpDir,
+    },
+  );
+  await compute.seed();
+  await compute.servers.recover();
+  await http.register(computePlugin, { prefix: '/compute', compute, identity });
   await http.register(networkPlugin, { prefix: '/network', network, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
+  serverTasks.kick();
 
   // Expired tokens are only garbage: a slow sweep is enough, and must not keep the process alive.
   const sweep = setInterval(
@@ -117,7 +157,9 @@ export async function createApp(config: Config): Promise<App> {
     images,
     volumes,
     network,
+    compute,
     tasks,
+    serverTasks,
     layers,
     baseUrl: () => baseUrl,
     async listen() {
@@ -131,6 +173,7 @@ export async function createApp(config: Config): Promise<App> {
     async close() {
       clearInterval(sweep);
       await http.close();
+      await serverTasks.idle();
       await tasks.idle();
       await db.destroy();
     },

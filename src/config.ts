@@ -24,6 +24,15 @@ export interface Config {
   taskWorkers: number;
   /** The external network made at first start (DevStack's `public`). */
   externalNetwork: ExternalNetworkConfig;
+  /** The one compute host: its driver and size (a flavor larger than it finds no valid host). */
+  compute: ComputeHostConfig;
+}
+
+export interface ComputeHostConfig {
+  driver: 'fake';
+  vcpus: number;
+  ramMb: number;
+  diskGb: number;
 }
 
 export interface ExternalNetworkConfig {
@@ -121,6 +130,30 @@ export const OPTIONS = [
     def: '',
     help: 'floating IP pool START-END inside the range (default all but the gateway)',
   },
+  {
+    flag: 'compute-driver',
+    env: 'POCKETSTACK_COMPUTE_DRIVER',
+    def: 'fake',
+    help: 'how servers run: fake (no guest; real disks)',
+  },
+  {
+    flag: 'host-vcpus',
+    env: 'POCKETSTACK_HOST_VCPUS',
+    def: '64',
+    help: "vCPUs of the compute host (a larger flavor's server goes to ERROR)",
+  },
+  {
+    flag: 'host-ram-mb',
+    env: 'POCKETSTACK_HOST_RAM_MB',
+    def: '131072',
+    help: 'memory of the compute host in MiB',
+  },
+  {
+    flag: 'host-disk-gb',
+    env: 'POCKETSTACK_HOST_DISK_GB',
+    def: '2048',
+    help: 'local disk of the compute host in GiB',
+  },
 ] as const;
 
 export type OptionName = (typeof OPTIONS)[number]['flag'];
@@ -162,6 +195,24 @@ export function loadConfig(flags: Partial<Record<OptionName, string>>, env: Sour
     logLevel: get('log-level'),
     taskWorkers,
     externalNetwork: externalNetworkOf(get),
+    compute: computeHostOf(get),
+  };
+}
+
+function computeHostOf(get: (name: OptionName) => string): ComputeHostConfig {
+  const driver = get('compute-driver');
+  if (driver !== 'fake') throw new ConfigError(`unknown compute driver (fake): ${driver}`);
+  const size = (name: OptionName): number => {
+    const n = Number(get(name));
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1)
+      throw new ConfigError(`invalid ${name}: ${get(name)}`);
+    return n;
+  };
+  return {
+    driver,
+    vcpus: size('host-vcpus'),
+    ramMb: size('host-ram-mb'),
+    diskGb: size('host-disk-gb'),
   };
 }
 

@@ -29,3 +29,22 @@ export function systemContext(projectId: string, userId: string): RequestContext
     token: '',
   };
 }
+
+/**
+ * The context of work done later on behalf of a user (a server's build): that user's project
+ * and roles as they were when the request was made, so the work has their rights, no more.
+ */
+export function userContext(projectId: string, userId: string, roles: string[]): RequestContext {
+  return {
+    requestId: 'req-task',
+    userId,
+    userName: '',
+    userDomainId: 'default',
+    projectId,
+    projectName: null,
+    domainId: null,
+    roles,
+    isAdmin: roles.includes('admin'),
+    token: '',
+  };
+}

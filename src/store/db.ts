@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import { checkpointInBackground } from './checkpoint.js';
+import { sqlRegexp } from './regexp.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001-identity-and-images.js';
 import * as m002 from './migrations/002-volumes.js';
@@ -15,6 +16,7 @@ import * as m008 from './migrations/008-layer-refs.js';
 import * as m009 from './migrations/009-layer-roots.js';
 import * as m010 from './migrations/010-network.js';
 import * as m011 from './migrations/011-auto-allocated-topology.js';
+import * as m012 from './migrations/012-servers.js';
 
 export type Db = Kysely<Database>;
 
@@ -31,12 +33,14 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-layer-roots': m009,
   '010-network': m010,
   '011-auto-allocated-topology': m011,
+  '012-servers': m012,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */
 export async function openSqlite(file: string): Promise<Db> {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
+  sqlite.function('regexp', { deterministic: true }, sqlRegexp);
   // WAL: readers never wait for the writer; NORMAL sync is durable across a process crash.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

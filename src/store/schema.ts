@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ComputeTables } from './compute-schema.js';
 import type { NetworkTables } from './network-schema.js';
 
 /**
@@ -6,7 +7,7 @@ import type { NetworkTables } from './network-schema.js';
  * timestamps as ISO-8601 text in UTC with milliseconds, so SQLite and PostgreSQL store the same
  * values and text order is time order.
  */
-export interface Database extends NetworkTables {
+export interface Database extends NetworkTables, ComputeTables {
   domains: DomainRow;
   projects: ProjectRow;
   users: UserRow;

@@ -19,6 +19,24 @@ export interface TaskPayloads {
   'volume.upload': { imageId: string; diskFormat: string; previousStatus?: string };
   'snapshot.create': Record<string, never>;
   'snapshot.delete': Record<string, never>;
+  /**
+   * Server work runs with the rights of the user who asked (`roles`), never the system's: the
+   * ports and volumes it makes are that user's, as Nova makes them with the request's context.
+   */
+  'server.build': {
+    roles: string[];
+    nics: Array<{
+      kind: 'network' | 'port' | 'auto';
+      networkId?: string;
+      portId?: string;
+      fixedIp?: string;
+      tag?: string;
+    }>;
+    securityGroups: string[];
+  };
+  'server.delete': { roles: string[] };
+  'server.action': { roles: string[]; action: string; hard?: boolean };
+  'server.snapshot': { roles: string[]; imageId: string };
 }
 
 export type TaskKind = keyof TaskPayloads;

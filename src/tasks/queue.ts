@@ -38,11 +38,13 @@ export async function insertTask(
  */
 export async function runnableByProject(
   db: Db,
+  kinds: readonly string[],
 ): Promise<Array<{ id: number; project_id: string | null }>> {
   const rows = await db
     .selectFrom('tasks as t')
     .select((eb) => ['t.project_id', eb.fn.min<number>('t.id').as('id')])
     .where('t.claimed_by', 'is', null)
+    .where('t.kind', 'in', kinds)
     .where('t.serial_key', 'is not', null)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -79,17 +81,24 @@ export async function finish(db: Db, id: number): Promise<void> {
  * Claims whose runner is gone: in one process, every claim found at start-up (the process that
  * made it died). Several processes will need a lease (claimed_at plus a heartbeat) instead.
  */
-export async function releaseClaims(db: Db): Promise<void> {
+export async function releaseClaims(db: Db, kinds: readonly string[]): Promise<void> {
   await db
     .updateTable('tasks')
     .set({ claimed_by: null, claimed_at: null })
     .where('claimed_by', 'is not', null)
+    .where('kind', 'in', kinds)
     .execute();
 }
 
 /** Rows written before tasks had a scope (migration 007): they get one before they run. */
-export async function unscoped(db: Db): Promise<QueuedTask[]> {
-  return db.selectFrom('tasks').selectAll().where('serial_key', 'is', null).orderBy('id').execute();
+export async function unscoped(db: Db, kinds: readonly string[]): Promise<QueuedTask[]> {
+  return db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('serial_key', 'is', null)
+    .where('kind', 'in', kinds)
+    .orderBy('id')
+    .execute();
 }
 
 export async function setScope(db: Db, id: number, scope: TaskScope): Promise<void> {

@@ -42,6 +42,16 @@ export class TaskRunner {
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
+  /**
+   * The kinds this runner claims: those registered on it. Nova's server builds wait for
+   * Cinder's volume creates; in one pool, builds could fill every slot and wait forever for
+   * creates that cannot start. So each service that waits on another has its own runner (its
+   * lane) over the same table, as Nova's and Cinder's workers are separate processes.
+   */
+  private lane(): readonly string[] {
+    return [...this.handlers.keys()];
+  }
+
   register<K extends TaskKind>(kind: K, handler: TaskHandler<K>): void {
     this.handlers.set(kind, handler as unknown as TaskHandler<TaskKind>);
   }
@@ -100,8 +110,8 @@ export class TaskRunner {
   }
 
   private async recover(): Promise<void> {
-    await queue.releaseClaims(this.db);
-    for (const row of await queue.unscoped(this.db)) {
+    await queue.releaseClaims(this.db, this.lane());
+    for (const row of await queue.unscoped(this.db, this.lane())) {
       const payload = parsePayload(row.payload);
       const scope = await this.scopeOf(this.db, row.kind, row.target_id, payload).catch(
         (err: unknown) => {
@@ -116,7 +126,7 @@ export class TaskRunner {
   /** The next ready task, in turn across projects, claimed; undefined when none is ready. */
   private async claimNext(): Promise<queue.QueuedTask | undefined> {
     for (;;) {
-      const ready = await queue.runnableByProject(this.db);
+      const ready = await queue.runnableByProject(this.db, this.lane());
       if (ready.length === 0) return undefined;
       ready.sort((a, b) => compare(a.project_id ?? '', b.project_id ?? ''));
       const last = this.lastProject;

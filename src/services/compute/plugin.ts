@@ -11,6 +11,8 @@ import { flavorRoutes } from './routes/flavors.js';
 import { flavorExtraSpecRoutes } from './routes/flavor-extra-specs.js';
 import { flavorAccessRoutes } from './routes/flavor-access.js';
 import { keypairRoutes } from './routes/keypairs.js';
+import { serverRoutes } from './routes/servers.js';
+import { serverActionRoutes } from './routes/server-actions.js';
 
 /** Nova v2.1 under /compute: version documents, limits, quotas, flavors and key pairs so far. */
 export async function computePlugin(
@@ -31,6 +33,8 @@ export async function computePlugin(
       flavorExtraSpecRoutes(scoped, compute);
       flavorAccessRoutes(scoped, compute);
       keypairRoutes(scoped, compute);
+      serverRoutes(scoped, compute, baseUrl);
+      serverActionRoutes(scoped, compute, () => `${baseUrl()}/image`);
     },
   });
   // After the frame, so that they answer errors in its format too.

@@ -1,3 +1,4 @@
+import { serverUsage } from './server-quota.js';
 import { sql } from 'kysely';
 import type { Db } from '../../store/db.js';
 import { QuotaClasses } from '../../store/quota-classes.js';
@@ -65,11 +66,12 @@ export class ComputeQuotas {
 
   /**
    * What a project (or a user in it) uses. Key pairs are a user's, as in Nova, so they count
-   * when a user is asked about. There are no servers or server groups yet: those count zero.
+   * when a user is asked about. Instances, cores and ram are counted from the servers.
    */
-  async usage(_projectId: string, userId?: string): Promise<QuotaSet> {
+  async usage(projectId: string, userId?: string): Promise<QuotaSet> {
     const used = Object.fromEntries(ALL.map((r) => [r, 0])) as QuotaSet;
     if (userId) used.key_pairs = await this.keyPairsOf(userId);
+    Object.assign(used, await serverUsage(this.db, projectId, userId));
     return used;
   }
 

@@ -5,6 +5,10 @@ import { Flavors, type Flavor, type FlavorListQuery, type NewFlavor } from './fl
 import { KeyPairs, type KeyPair, type KeyPairPage, type NewKeyPair } from './keypairs.js';
 import { ComputeQuotas, type QuotaDetail, type QuotaSet } from './quotas.js';
 import { denied, requireAdmin, requireUserContext } from './policy.js';
+import { ServerRows } from './server-rows.js';
+import { Servers } from './servers.js';
+import type { ServerWorkDeps } from './server-work.js';
+import { registerServerWorkers } from './workers.js';
 
 export type { Flavor, FlavorListQuery, NewFlavor } from './flavors.js';
 export type { KeyPair, KeyPairPage, NewKeyPair } from './keypairs.js';
@@ -15,6 +19,9 @@ export interface ProjectLookup {
   getProject(id: string): Promise<unknown>;
 }
 
+/** What servers need beyond Nova's own tables: the other services and the compute host. */
+export type ServerDeps = Omit<ServerWorkDeps, 'db' | 'rows'>;
+
 /**
  * Nova so far, behind one boundary: flavors (with extra specs and access lists), key pairs,
  * quotas and limits. Every method takes the caller's context and typed input and owns Nova's
@@ -24,14 +31,30 @@ export class ComputeService {
   private readonly flavors: Flavors;
   private readonly keypairs: KeyPairs;
   private readonly quotas: ComputeQuotas;
+  /** Servers and everything done to them. */
+  readonly servers: Servers;
 
   constructor(
     db: Db,
     private readonly projects: ProjectLookup,
+    deps: ServerDeps,
   ) {
     this.flavors = new Flavors(db);
     this.quotas = new ComputeQuotas(db);
     this.keypairs = new KeyPairs(db, this.quotas);
+    const work: ServerWorkDeps = {
+      ...deps,
+      db,
+      rows: new ServerRows(db, deps.network.computePorts),
+    };
+    registerServerWorkers(work);
+    this.servers = new Servers({
+      ...work,
+      flavors: this.flavors,
+      keypairs: this.keypairs,
+      quotas: this.quotas,
+      availabilityZone: deps.host.availabilityZone,
+    });
   }
 
   /** DevStack's flavors on a new cloud. */

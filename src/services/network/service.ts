@@ -1,3 +1,4 @@
+import { ComputePorts } from './compute-ports.js';
 import os from 'node:os';
 import type { Db } from '../../store/db.js';
 import { Networks } from './networks.js';
@@ -38,6 +39,8 @@ export class NetworkService {
   readonly routers: Routers;
   readonly floatingIps: FloatingIps;
   readonly autoTopology: AutoTopology;
+  /** What Nova asks about networks, groups and its servers' ports. */
+  readonly computePorts: ComputePorts;
 
   constructor(db: Db, opts: NetworkServiceOptions = {}) {
     this.networks = new Networks(db);
@@ -51,5 +54,6 @@ export class NetworkService {
     this.routers = new Routers(db, this.networks, this.ports);
     this.floatingIps = new FloatingIps(db, this.networks, this.ports);
     this.autoTopology = new AutoTopology(db, this.networks, this.subnets, this.routers);
+    this.computePorts = new ComputePorts(db, this.securityGroups);
   }
 }

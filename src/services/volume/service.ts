@@ -96,6 +96,14 @@ export class VolumeService {
     return this.volumes.delete(ctx, id, opts);
   }
 
+  /**
+   * The layer a hypervisor opens for a volume the caller may see: its writable head (null
+   * while it has none). What Nova's connection info is to a libvirt host.
+   */
+  async volumeHead(ctx: RequestContext, id: string): Promise<string | null> {
+    return (await this.volumes.get(ctx, id)).row.head_layer;
+  }
+
   // Volume actions.
   extendVolume(ctx: RequestContext, id: string, newSize: number): Promise<void> {
     return this.actions.extend(ctx, id, newSize);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../store/db.js';
 import { systemContext } from '../../context.js';
 import type { LayerStore, Backing } from '../../blocks/layers.js';
+import type { LayerOwner } from '../../blocks/layer-owners.js';
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import type { TaskRunner, TaskScope } from '../../tasks/runner.js';
 import { coalesced } from '../../tasks/coalesced.js';
@@ -19,6 +20,8 @@ export interface WorkerDeps {
   imageFiles: ImageFileStore;
   images: ImageService;
   tasks: TaskRunner;
+  /** Every service's rows that point at layers: the roots of a sweep. */
+  owners: LayerOwner;
   /** Scratch space for flattened disks, on the data directory's file system. */
   tmpDir: string;
 }
@@ -60,7 +63,10 @@ async function snapshotScope(ex: Db, id: string): Promise<TaskScope> {
  * volumes, so every layer is created inside `layers.creating` together with the commit of the
  * row that references it: a sweep after another volume's delete leaves it alone meanwhile.
  */
-export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void> } {
+export function registerVolumeWorkers(d: WorkerDeps): {
+  recover(): Promise<void>;
+  release(layers: (string | null)[]): Promise<void>;
+} {
   // Image files only removed layers read go, unless an image row, a layer created since, or a
   // waiting volume create still has them.
   const releaseImageFiles = async (released: string[]): Promise<void> => {
@@ -74,7 +80,7 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
   // garbage no row ever referenced). Roots are read after the directory is listed (see
   // layer-sweep.ts), hence a function.
   const sweep = coalesced(async () => {
-    const { released } = await d.layers.sweep(() => d.repo.layerRoots(), { graceMs: 0 });
+    const { released } = await d.layers.sweep(() => d.owners.roots(), { graceMs: 0 });
     await releaseImageFiles(released);
   });
   // After a delete: only the layers its rows referenced, and what they alone kept, whatever the
@@ -82,7 +88,7 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
   const release = async (layers: (string | null)[]): Promise<void> => {
     const ids = layers.filter((l): l is string => l !== null);
     if (ids.length === 0) return;
-    const { released } = await d.layers.release(ids, (some) => d.repo.rootedAmong(some));
+    const { released } = await d.layers.release(ids, (some) => d.owners.rootedAmong(some));
     await releaseImageFiles(released);
   };
 
@@ -265,6 +271,7 @@ export function registerVolumeWorkers(d: WorkerDeps): { recover(): Promise<void>
   });
 
   return {
+    release,
     /**
      * Before any task runs: the layer index catches up with the directory (the first start after
      * an upgrade reads each header once); layers a crash left without a row (a head made, never
