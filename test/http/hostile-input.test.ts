@@ -27,10 +27,16 @@ function writeRoutes(project: string): Array<[string, string]> {
     ['POST', '/compute/v2.1/flavors'],
     ['POST', '/compute/v2.1/os-keypairs'],
     ['PUT', `/compute/v2.1/os-quota-sets/${project}`],
+    ['POST', '/compute/v2.1/servers'],
+    ['PUT', `/compute/v2.1/servers/${NO_SERVER}`],
+    ['POST', `/compute/v2.1/servers/${NO_SERVER}/action`],
     ...NETWORK_COLLECTIONS.map((c): [string, string] => ['POST', `/network/v2.0/${c}`]),
     ['PUT', `/network/v2.0/quotas/${project}`],
   ];
 }
+
+/** A server id nobody has: its routes must still refuse bad bodies cleanly. */
+const NO_SERVER = '0b1d3c9e-5f4a-4e2b-9c7d-1a2b3c4d5e6f';
 
 const NETWORK_COLLECTIONS = [
   'networks',
@@ -159,6 +165,8 @@ test('huge integers, prototype sort keys and a thousand filters on lists get no 
     `${v}/snapshots/detail`,
     '/compute/v2.1/flavors/detail',
     '/compute/v2.1/os-keypairs',
+    '/compute/v2.1/servers',
+    '/compute/v2.1/servers/detail',
     '/identity/v3/projects',
     '/identity/v3/users',
     ...NETWORK_COLLECTIONS.map((c) => `/network/v2.0/${c}`),
