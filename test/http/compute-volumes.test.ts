@@ -222,3 +222,199 @@ async function adminCtx() {
   const { userContext } = await import('../../src/context.js');
   return { ...userContext(fx.demoProject, 'x', ['admin']), isAdmin: true };
 }
+
+describe('os-volume_attachments refusals', () => {
+  before(() => k.unlimited());
+
+  test("Nova's texts: unknown volume, bad ids and devices, device in use, already attached, not attached", async () => {
+    const server = (await k.server({ imageRef: await k.image() })).id as string;
+    const other = (await k.server({ imageRef: await k.image() })).id as string;
+    const v = await k.volume();
+    const missing = '0b6f3d7e-1111-4222-8333-444455556666';
+    assertFault(
+      await attach(server, { volumeAttachment: { volumeId: missing } }),
+      404,
+      'itemNotFound',
+      `Volume ${missing} could not be found.`,
+    );
+    assertFault(
+      await attach(server, { volumeAttachment: { volumeId: 'abc' } }),
+      400,
+      'badRequest',
+      "Invalid input for field/attribute volumeId. Value: abc. 'abc' is not a 'uuid'",
+    );
+    assertFault(
+      await attach(server, { volumeAttachment: { volumeId: v, device: '/dev/!' } }),
+      400,
+      'badRequest',
+      "Invalid input for field/attribute device. Value: /dev/!. '/dev/!' does not match '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$'",
+    );
+    assertFault(
+      await attach(server, { volumeAttachment: { volumeId: v, device: '/dev/vda' } }),
+      409,
+      'conflictingRequest',
+      'The supplied device path (/dev/vda) is in use.',
+    );
+    assert.equal((await k.showVolume(v)).status, 'available');
+    assert.equal((await attach(server, { volumeAttachment: { volumeId: v } })).statusCode, 200);
+    for (const target of [server, other])
+      assertFault(
+        await attach(target, { volumeAttachment: { volumeId: v } }),
+        400,
+        'badRequest',
+        `Invalid volume: volume ${v} is already attached to instances: ${server}`,
+      );
+    for (const method of ['GET', 'DELETE'] as const)
+      assertFault(
+        await fx.t.inject({ method, url: `${attachments(other)}/${v}`, headers: fx.demo }),
+        404,
+        'itemNotFound',
+        `Instance ${other} is not attached to volume ${v}`,
+      );
+    assertFault(
+      await detach(other, missing),
+      404,
+      'itemNotFound',
+      `Volume ${missing} could not be found.`,
+    );
+    // 2.75 refuses unknown list parameters; before, they are ignored.
+    assert.equal(
+      (await fx.t.inject({ method: 'GET', url: `${attachments(server)}?x=1`, headers: fx.demo }))
+        .statusCode,
+      200,
+    );
+    assertFault(
+      await fx.t.inject({ method: 'GET', url: `${attachments(server)}?x=1`, headers: mv('2.75') }),
+      400,
+      'badRequest',
+      "Additional properties are not allowed ('x' was unexpected)",
+    );
+    const paged = await fx.t.inject({
+      method: 'GET',
+      url: `${attachments(server)}?limit=0`,
+      headers: fx.demo,
+    });
+    assert.deepEqual(paged.json(), { volumeAttachments: [] });
+    await k.deleteServer(server);
+    await k.deleteServer(other);
+  });
+
+  test("another project's server is not found; a locked or suspended server refuses", async () => {
+    const mine = (await k.server({ imageRef: await k.image() })).id as string;
+    const theirs = (await k.server({ imageRef: await k.image() }, { headers: fx.admin }))
+      .id as string;
+    const v = await k.volume();
+    for (const res of [
+      await attach(theirs, { volumeAttachment: { volumeId: v } }),
+      await fx.t.inject({ method: 'GET', url: attachments(theirs), headers: fx.demo }),
+      await detach(theirs, v),
+    ])
+      assertFault(res, 404, 'itemNotFound', `Instance ${theirs} could not be found.`);
+    const act = (body: object, headers = fx.demo) =>
+      fx.t.inject({ method: 'POST', url: `${k.c}/servers/${mine}/action`, headers, payload: body });
+    assert.equal((await act({ lock: null })).statusCode, 202);
+    assertFault(
+      await attach(mine, { volumeAttachment: { volumeId: v } }),
+      409,
+      'conflictingRequest',
+      `Instance ${mine} is locked`,
+    );
+    assert.equal((await act({ unlock: null })).statusCode, 202);
+    assert.equal((await act({ suspend: null })).statusCode, 202);
+    await k.waitServer(mine, 'SUSPENDED');
+    assertFault(
+      await attach(mine, { volumeAttachment: { volumeId: v } }),
+      409,
+      'conflictingRequest',
+      `Cannot 'attach_volume' instance ${mine} while it is in vm_state suspended`,
+    );
+    assert.equal((await k.showVolume(v)).status, 'available');
+    await k.deleteServer(mine);
+    await k.deleteServer(theirs, fx.admin);
+  });
+
+  test('hostile bodies and queries get 400s', async () => {
+    const server = (await k.server({ imageRef: await k.image() })).id as string;
+    let deep: unknown = 'x';
+    for (let i = 0; i < 2000; i++) deep = { a: deep };
+    const bodies: unknown[] = [
+      null,
+      [],
+      {},
+      { volumeAttachment: null },
+      { volumeAttachment: { volumeId: { toString: 'x' } } },
+      { volumeAttachment: { volumeId: null } },
+      { volumeAttachment: { volumeId: 1e308 } },
+      { volumeAttachment: JSON.parse('{"__proto__": {"volumeId": "x"}}') },
+      { volumeAttachment: { volumeId: '0b6f3d7e-1111-4222-8333-444455556666', constructor: 1 } },
+      { volumeAttachment: { volumeId: '0b6f3d7e-1111-4222-8333-444455556666', device: 7 } },
+      { volumeAttachment: deep },
+    ];
+    for (const body of bodies) {
+      const res = await fx.t.inject({
+        method: 'POST',
+        url: attachments(server),
+        headers: { ...fx.demo, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+      assert.equal(res.statusCode, 400, `${JSON.stringify(body)?.slice(0, 80)}: ${res.body}`);
+    }
+    const many = Array.from({ length: 1200 }, (_, i) => `p${i}=1`).join('&');
+    const q = await fx.t.inject({
+      method: 'GET',
+      url: `${attachments(server)}?${many}`,
+      headers: mv('2.75'),
+    });
+    assert.equal(q.statusCode, 400);
+    for (const bad of ['limit=abc', 'limit=-1', 'offset=99999999999999999999999'])
+      assert.ok(
+        [200, 400].includes(
+          (
+            await fx.t.inject({
+              method: 'GET',
+              url: `${attachments(server)}?${bad}`,
+              headers: fx.demo,
+            })
+          ).statusCode,
+        ),
+      );
+    assertFault(
+      await fx.t.inject({
+        method: 'GET',
+        url: `${attachments(server)}?limit=abc`,
+        headers: fx.demo,
+      }),
+      400,
+      'badRequest',
+    );
+    await k.deleteServer(server);
+  });
+
+  test('two attaches of one volume to two servers at once: exactly one wins', async () => {
+    const a = (await k.server({ imageRef: await k.image() })).id as string;
+    const b = (await k.server({ imageRef: await k.image() })).id as string;
+    for (let round = 0; round < 3; round++) {
+      const v = await k.volume();
+      const results = await Promise.all([
+        attach(a, { volumeAttachment: { volumeId: v } }),
+        attach(b, { volumeAttachment: { volumeId: v } }),
+      ]);
+      const codes = results.map((r) => r.statusCode).sort();
+      assert.deepEqual(codes, [200, 400], results.map((r) => r.body).join(' '));
+      const vol = await k.showVolume(v);
+      assert.equal(vol.status, 'in-use');
+      assert.equal(vol.attachments.length, 1);
+      const winner = results[0]!.statusCode === 200 ? a : b;
+      assert.equal(vol.attachments[0].server_id, winner);
+      const rows = await fx.t.db
+        .selectFrom('block_device_mappings')
+        .select('server_id')
+        .where('volume_id', '=', v)
+        .execute();
+      assert.deepEqual(rows, [{ server_id: winner }]);
+      assert.equal((await detach(winner, v)).statusCode, 202);
+    }
+    await k.deleteServer(a);
+    await k.deleteServer(b);
+  });
+});

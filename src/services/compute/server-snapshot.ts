@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { userContext, type RequestContext } from '../../context.js';
-import { NotFound } from '../../errors.js';
+import { Forbidden, NotFound } from '../../errors.js';
 import type { Db } from '../../store/db.js';
 import type { ServerRow } from '../../store/compute-schema.js';
 import type { TaskRunner } from '../../tasks/runner.js';
@@ -59,6 +59,8 @@ export interface SnapshotDeps {
   tasks: TaskRunner;
   images: ImageService;
   volumes: VolumeService;
+  /** The compute host's name, for the events of the work done in the API. */
+  host: string;
   load(ctx: RequestContext, id: string, ex?: Db): Promise<Server>;
 }
 
@@ -115,9 +117,11 @@ export async function createImage(
 }
 
 /**
- * A volume-backed server (nova `snapshot_volume_backed`), synchronously: a forced Cinder
- * snapshot of each attached volume, named `snapshot for <image name>`, and a 0-byte active
- * image whose `block_device_mapping` says how to make the volumes again.
+ * A volume-backed server (nova `snapshot_volume_backed`), synchronously: Cinder's snapshot
+ * quota checked for all the volumes first, then a forced Cinder snapshot of each attached
+ * volume, named `snapshot for <image name>` (event `api_snapshot_instance`), and a 0-byte
+ * active image whose `block_device_mapping` says how to make the volumes again. The mappings
+ * have Nova's image-mapping keys: those `snapshot_from_bdm` copies, the rest null.
  */
 async function snapshotVolumeBacked(
   d: SnapshotDeps,
@@ -126,41 +130,55 @@ async function snapshotVolumeBacked(
   name: string,
   metadata: Record<string, string>,
 ): Promise<string> {
-  await d.db.transaction().execute((tx) => recordAction(tx, ctx, server.row.id, 'createImage'));
-  const mappings: Record<string, unknown>[] = [];
-  for (const b of server.bdms) {
-    if (b.destination_type !== 'volume' || b.volume_id === null) continue;
-    const volume = await d.volumes.getVolume(ctx, b.volume_id);
-    const snap = await d.volumes.createSnapshot(ctx, {
-      volumeId: b.volume_id,
-      name: `snapshot for ${name}`,
-      description: volume.row.description,
-      metadata: {},
-      force: true,
-    });
-    mappings.push({
-      source_type: 'snapshot',
-      destination_type: 'volume',
-      snapshot_id: snap.row.id,
-      volume_id: null,
-      image_id: null,
-      boot_index: b.boot_index,
-      delete_on_termination: b.delete_on_termination === 1,
-      volume_size: b.volume_size ?? volume.row.size,
-      device_name: b.device_name,
-      disk_bus: b.disk_bus,
-      device_type: b.device_type,
-      guest_format: b.guest_format,
-      no_device: null,
-      tag: b.tag,
-      volume_type: b.volume_type,
-    });
+  const volumeBdms = server.bdms.filter(
+    (b) => b.destination_type === 'volume' && b.volume_id !== null,
+  );
+  if (volumeBdms.length > 0) {
+    const { limits, usage } = await d.volumes.absoluteLimits(ctx);
+    if (limits.snapshots > -1 && volumeBdms.length + usage.snapshots > limits.snapshots)
+      throw new Forbidden('Quota exceeded for resources: snapshots');
   }
+  await d.db.transaction().execute((tx) => recordAction(tx, ctx, server.row.id, 'createImage'));
+  const mappings = await withEvent(
+    d.db,
+    server.row.id,
+    'createImage',
+    'api_snapshot_instance',
+    d.host,
+    async () => {
+      const out: Record<string, unknown>[] = [];
+      for (const b of volumeBdms) {
+        const volume = await d.volumes.getVolume(ctx, b.volume_id!);
+        const snap = await d.volumes.createSnapshot(ctx, {
+          volumeId: volume.row.id,
+          name: `snapshot for ${name}`,
+          description: volume.row.description,
+          metadata: {},
+          force: true,
+        });
+        out.push({
+          ...IMAGE_MAPPING_NULLS,
+          source_type: 'snapshot',
+          destination_type: 'volume',
+          snapshot_id: snap.row.id,
+          boot_index: b.boot_index,
+          delete_on_termination: b.delete_on_termination === 1,
+          volume_size: b.volume_size ?? volume.row.size,
+          device_name: b.device_name,
+          disk_bus: b.disk_bus,
+          device_type: b.device_type,
+        });
+      }
+      return out;
+    },
+  );
   const props = snapshotProperties(server, {}, metadata);
   for (const k of ['block_device_mapping', 'bdm_v2', 'root_device_name']) props.delete(k);
   props.set('root_device_name', server.row.root_device_name);
-  props.set('block_device_mapping', JSON.stringify(mappings));
-  props.set('bdm_v2', 'True');
+  if (mappings.length > 0) {
+    props.set('block_device_mapping', JSON.stringify(mappings));
+    props.set('bdm_v2', 'True');
+  }
   const image = await d.images.create(ctx, {
     name,
     visibility: ctx.projectId === server.row.project_id ? 'private' : 'shared',
@@ -174,6 +192,20 @@ async function snapshotVolumeBacked(
   await d.images.data.upload(ctx, image.row.id, Readable.from([]));
   return image.row.id;
 }
+
+/** BlockDeviceDict's fields with no value, as get_image_mapping leaves them. */
+const IMAGE_MAPPING_NULLS = {
+  guest_format: null,
+  volume_id: null,
+  image_id: null,
+  no_device: null,
+  tag: null,
+  volume_type: null,
+  encrypted: null,
+  encryption_secret_uuid: null,
+  encryption_format: null,
+  encryption_options: null,
+};
 
 /**
  * The compute side, as libvirt walks it: image_snapshot (the root disk sealed at this moment,

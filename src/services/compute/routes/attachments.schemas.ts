@@ -11,14 +11,20 @@ const UUID_PATTERN =
 /** parameter_types.volume_id and its kin: `{'type': 'string', 'format': 'uuid'}`. */
 const UUID = Type.String({
   pattern: UUID_PATTERN,
-  novaMessage: (v: unknown) => `${pyRepr(v)} is not a 'uuid'`,
+  novaMessage: (v: unknown) =>
+    typeof v === 'string' ? `${pyRepr(v)} is not a 'uuid'` : `${pyRepr(v)} is not of type 'string'`,
 });
 const TAG = Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$' });
 /** The pattern of nova/block_device.py match_device. */
-const DEVICE = Type.Union([
-  Type.String({ pattern: '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$' }),
-  Type.Null(),
-]);
+const DEVICE_PATTERN = '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$';
+const deviceMessage = (v: unknown): string =>
+  typeof v === 'string'
+    ? `${pyRepr(v)} does not match '${DEVICE_PATTERN}'`
+    : `${pyRepr(v)} is not of type 'string', 'null'`;
+const DEVICE = Type.Union(
+  [Type.String({ pattern: DEVICE_PATTERN, novaMessage: deviceMessage }), Type.Null()],
+  { novaMessage: deviceMessage },
+);
 
 const attach = (tag: boolean, deleteOnTermination: boolean) =>
   Type.Object(
