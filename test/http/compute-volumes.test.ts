@@ -256,6 +256,24 @@ describe('os-volume_attachments refusals', () => {
       'The supplied device path (/dev/vda) is in use.',
     );
     assert.equal((await k.showVolume(v)).status, 'available');
+    // A volume Cinder will not reserve: its refusal as Nova's cinder client passes it on.
+    const held = await k.volume();
+    const reserve = await fx.t.inject({
+      method: 'POST',
+      url: `${k.vb()}/volumes/${held}/action`,
+      headers: fx.demo,
+      payload: { 'os-reserve': null },
+    });
+    assert.equal(reserve.statusCode, 202);
+    assertFault(
+      await attach(server, { volumeAttachment: { volumeId: held } }),
+      400,
+      'badRequest',
+      new RegExp(
+        `^Invalid input received: Invalid volume: Volume ${held} status must be available or downloading to reserve, but the current status is attaching\\. \\(HTTP 400\\) \\(Request-ID: req-[0-9a-f-]+\\)$`,
+      ),
+    );
+    assert.deepEqual(await list(server), []);
     assert.equal((await attach(server, { volumeAttachment: { volumeId: v } })).statusCode, 200);
     for (const target of [server, other])
       assertFault(

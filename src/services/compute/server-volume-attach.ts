@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../context.js';
-import { BadRequest, Conflict, DomainError, NotFound, NotImplemented } from '../../errors.js';
+import { BadRequest, Conflict, DomainError, NotFound } from '../../errors.js';
 import type { Db } from '../../store/db.js';
 import type { BlockDeviceMappingRow, ServerRow } from '../../store/compute-schema.js';
 import { isoNow } from '../../util.js';
 import { recordAction, withEvent } from './instance-actions.js';
 import { nextDevice } from './server-bdm-work.js';
 import type { ServerWorkDeps } from './server-work.js';
-import { requireAdmin } from './policy.js';
+import { updateVolumeAttachment, type VolumeAttachmentUpdate } from './server-volume-update.js';
 import { invalidState, refusal, type ActionRule } from './states.js';
 
 /** nova/compute/api.py attach_volume / detach_volume: check_instance_state of each. */
@@ -22,16 +22,6 @@ const VOLUME_VM_STATES = [
 ];
 const ATTACH_VOLUME: ActionRule = { method: 'attach_volume', vmStates: VOLUME_VM_STATES };
 const DETACH_VOLUME: ActionRule = { method: 'detach_volume', vmStates: VOLUME_VM_STATES };
-
-/** PUT's body: from 2.85 the GET view may come back; before, only a swap's volumeId. */
-export interface VolumeAttachmentUpdate {
-  volumeId: string;
-  device?: string | null;
-  tag?: string;
-  deleteOnTermination?: boolean;
-  serverId?: string;
-  id?: string;
-}
 
 export interface VolumeAttach {
   volumeId: string;
@@ -280,11 +270,7 @@ export class ServerVolumes {
     });
   }
 
-  /**
-   * PUT: from 2.85 a mapping's delete_on_termination changes (the other fields must be sent as
-   * they are); a different volumeId is a swap, an admin's request, which the compute drivers
-   * here cannot do: Nova's 501 for functionality a driver lacks.
-   */
+  /** PUT: see server-volume-update.ts. */
   async update(
     ctx: RequestContext,
     serverId: string,
@@ -293,34 +279,6 @@ export class ServerVolumes {
     regularUpdate: boolean,
   ): Promise<void> {
     const row = await this.serverRow(ctx, serverId);
-    const swap = !regularUpdate || input.volumeId.toLowerCase() !== volumeId.toLowerCase();
-    if (swap) requireAdmin(ctx, 'os-volumes-attachments:swap');
-    if (regularUpdate) {
-      const bdm = await this.d.db
-        .selectFrom('block_device_mappings')
-        .selectAll()
-        .where('server_id', '=', row.id)
-        .where('volume_id', '=', volumeId.toLowerCase())
-        .executeTakeFirst();
-      if (!bdm) throw new NotFound(`No volume Block Device Mapping with id ${volumeId}.`);
-      if (input.id !== undefined && input.id !== volumeId)
-        throw new BadRequest('The id property is not mutable');
-      if (input.serverId !== undefined && input.serverId !== row.id)
-        throw new BadRequest('The serverId property is not mutable');
-      if (input.device !== undefined && input.device !== bdm.device_name)
-        throw new BadRequest('The device property is not mutable');
-      if (input.tag !== undefined && input.tag !== bdm.tag)
-        throw new BadRequest('The tag property is not mutable');
-      if (input.deleteOnTermination !== undefined)
-        await this.d.db
-          .updateTable('block_device_mappings')
-          .set({ delete_on_termination: input.deleteOnTermination ? 1 : 0 })
-          .where('id', '=', bdm.id)
-          .execute();
-    }
-    if (swap)
-      throw new NotImplemented(
-        'The requested functionality is not supported: swapping volumes needs a compute driver that can copy a volume into another while the guest runs.',
-      );
+    await updateVolumeAttachment(this.d.db, ctx, row, volumeId, input, regularUpdate);
   }
 }
