@@ -208,23 +208,33 @@ describe('volume-backed servers', () => {
     assert.ok((await readBack(v)).equals(Buffer.alloc(KiB64, 0x5a)), 'the bytes carried through');
     await k.deleteServer(second.id);
     await k.volumeGone(v);
-    // Tempest's order: the image's snapshot goes first, then the origin volume can go.
+    // Tempest's order: the image's snapshot goes, then the first server and its volume.
     const snapshotId = mappings[0].snapshot_id as string;
-    // While the snapshot exists Cinder keeps the origin; the server is deleted all the same.
-    await k.deleteServer(first.id);
-    assert.equal((await k.showVolume(origin)).status, 'available');
     const del = await fx.t.inject({
       method: 'DELETE',
       url: `${k.vb()}/snapshots/${snapshotId}`,
       headers: fx.demo,
     });
     assert.equal(del.statusCode, 202, del.body);
+    await k.until('snapshot gone', async () => {
+      const got = await fx.t.inject({
+        method: 'GET',
+        url: `${k.vb()}/snapshots/${snapshotId}`,
+        headers: fx.demo,
+      });
+      return got.statusCode === 404 ? true : undefined;
+    });
+    await k.deleteServer(first.id);
+    await k.volumeGone(origin);
   });
 
-  test("Cinder's snapshot quota is checked before any snapshot is taken", async () => {
+  test("Cinder's snapshot quota is checked before any snapshot is taken; a volume Cinder keeps does not block a delete", async () => {
     const image = await k.image();
     const origin = await k.volume({ size: 1, imageRef: image });
-    const s = await k.server({ imageRef: '', block_device_mapping_v2: bdm(origin, 'volume') });
+    const s = await k.server({
+      imageRef: '',
+      block_device_mapping_v2: bdm(origin, 'volume', { delete_on_termination: true }),
+    });
     const quota = (snapshots: number) =>
       fx.t.inject({
         method: 'PUT',
@@ -254,6 +264,9 @@ describe('volume-backed servers', () => {
       headers: fx.demo,
     });
     assert.deepEqual(images.json().images, []);
+    // A volume Cinder keeps (it has a snapshot) does not keep the server from being deleted.
+    await snapshot(origin, true);
     await k.deleteServer(s.id);
+    assert.equal((await k.showVolume(origin)).status, 'available');
   });
 });

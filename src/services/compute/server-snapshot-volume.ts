@@ -92,7 +92,6 @@ export async function snapshotVolumeBacked(
           force: true,
         });
         out.push({
-          ...IMAGE_MAPPING_NULLS,
           source_type: 'snapshot',
           destination_type: 'volume',
           snapshot_id: snap.row.id,
@@ -102,6 +101,7 @@ export async function snapshotVolumeBacked(
           device_name: b.device_name,
           disk_bus: b.disk_bus,
           device_type: b.device_type,
+          ...IMAGE_MAPPING_NULLS,
         });
       }
       return out;
