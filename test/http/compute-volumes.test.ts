@@ -216,6 +216,32 @@ describe('os-volume_attachments', () => {
     );
     await k.deleteServer(server);
   });
+  test("Tempest's attach, stop, start, detach: the volume stays in-use across power actions; a stopped server takes and gives volumes", async () => {
+    const server = (await k.server({ imageRef: await k.image() })).id as string;
+    const v = await k.volume();
+    const act = (body: object) =>
+      fx.t.inject({
+        method: 'POST',
+        url: `${k.c}/servers/${server}/action`,
+        headers: fx.demo,
+        payload: body,
+      });
+    assert.equal((await attach(server, { volumeAttachment: { volumeId: v } })).statusCode, 200);
+    assert.equal((await act({ 'os-stop': null })).statusCode, 202);
+    await k.waitServer(server, 'SHUTOFF');
+    assert.equal((await k.showVolume(v)).status, 'in-use');
+    assert.equal((await act({ 'os-start': null })).statusCode, 202);
+    await k.waitServer(server, 'ACTIVE');
+    assert.equal((await detach(server, v)).statusCode, 202);
+    assert.equal((await k.showVolume(v)).status, 'available');
+    assert.equal((await act({ 'os-stop': null })).statusCode, 202);
+    await k.waitServer(server, 'SHUTOFF');
+    assert.equal((await attach(server, { volumeAttachment: { volumeId: v } })).statusCode, 200);
+    assert.equal((await k.showVolume(v)).status, 'in-use');
+    assert.equal((await detach(server, v)).statusCode, 202);
+    assert.equal((await k.showVolume(v)).status, 'available');
+    await k.deleteServer(server);
+  });
 });
 
 async function adminCtx() {
