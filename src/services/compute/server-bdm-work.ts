@@ -36,6 +36,8 @@ export async function attachBdmVolumes(
     if (b.destination_type !== 'volume') continue;
     let volumeId = b.volume_id;
     if (volumeId === null) {
+      if (b.source_type === 'snapshot' && b.snapshot_id)
+        await waitSnapshot(d, ctx, server.row.id, b.snapshot_id);
       const volume = await d.volumes
         .createVolume(ctx, {
           name: '',
@@ -84,6 +86,24 @@ export async function attachBdmVolumes(
   }
 }
 
+/** A snapshot still being made (taken a moment ago by createImage) is waited for. */
+async function waitSnapshot(
+  d: ServerWorkDeps,
+  ctx: RequestContext,
+  serverId: string,
+  snapshotId: string,
+): Promise<void> {
+  const deadline = Date.now() + VOLUME_WAIT_MS;
+  for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 200)) {
+    const snap = await d.volumes.getSnapshot(ctx, snapshotId).catch(() => undefined);
+    if (!snap || snap.row.status !== 'creating') return;
+    const row = await d.rows.find(serverId);
+    if (!row || row.task_state === 'deleting')
+      throw new BuildFailed(`Instance ${serverId} was deleted while building.`);
+    await sleep(delay);
+  }
+}
+
 async function waitAvailable(
   d: ServerWorkDeps,
   ctx: RequestContext,
@@ -112,7 +132,7 @@ async function waitAvailable(
 /**
  * On delete: every attached volume is detached (its Cinder attachment deleted: `available`
  * again), and deleted where its mapping says delete_on_termination. Volumes already gone are
- * fine.
+ * fine; one Cinder refuses to delete is left.
  */
 export async function releaseVolumes(
   d: ServerWorkDeps,
@@ -131,9 +151,11 @@ export async function releaseVolumes(
     }
     if (b.delete_on_termination === 1) {
       await waitSettled(d, ctx, b.volume_id);
+      // Nova's _cleanup_volumes(raise_exc=False): a volume Cinder will not delete (it has
+      // snapshots) stays, and the server is deleted all the same.
       await d.volumes
         .deleteVolume(ctx, b.volume_id, { cascade: false, force: false })
-        .catch(ignoreNotFound);
+        .catch(() => undefined);
     }
   }
 }

@@ -142,15 +142,15 @@ export async function checkBdms(
         );
     }
     if (b.sourceType === 'snapshot') {
-      const snap = await volumes.getSnapshot(ctx, b.uuid ?? '').catch((err: unknown) => {
+      // Only that it exists, as Nova's _validate_bdm: a snapshot still being made (a
+      // volume-backed server's snapshot just taken) is waited for by the build.
+      await volumes.getSnapshot(ctx, b.uuid ?? '').catch((err: unknown) => {
         if (err instanceof NotFound)
           throw new BadRequest(
             `Block Device Mapping is Invalid: failed to get snapshot ${b.uuid ?? ''}.`,
           );
         throw err;
       });
-      if (snap.row.status !== 'available')
-        throw new BadRequest(`Invalid snapshot: snapshot ${snap.row.id} is not available.`);
     }
   }
 }

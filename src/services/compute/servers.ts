@@ -139,6 +139,7 @@ export class Servers {
         tasks: this.d.tasks,
         images: this.d.images,
         volumes: this.d.volumes,
+        host: this.d.host.name,
         load: (c, i, ex) => this.get(c, i, ex),
       },
       ctx,

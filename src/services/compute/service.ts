@@ -7,6 +7,8 @@ import { ComputeQuotas, type QuotaDetail, type QuotaSet } from './quotas.js';
 import { denied, requireAdmin, requireUserContext } from './policy.js';
 import { ServerRows } from './server-rows.js';
 import { Servers } from './servers.js';
+import { ServerInterfaces } from './server-interfaces.js';
+import { ServerVolumes } from './server-volume-attach.js';
 import type { ServerWorkDeps } from './server-work.js';
 import { registerServerWorkers } from './workers.js';
 
@@ -33,6 +35,9 @@ export class ComputeService {
   private readonly quotas: ComputeQuotas;
   /** Servers and everything done to them. */
   readonly servers: Servers;
+  /** os-volume_attachments and os-interface of a server. */
+  readonly serverVolumes: ServerVolumes;
+  readonly serverInterfaces: ServerInterfaces;
 
   constructor(
     db: Db,
@@ -55,6 +60,9 @@ export class ComputeService {
       quotas: this.quotas,
       availabilityZone: deps.host.availabilityZone,
     });
+    const serverRow = this.servers.row.bind(this.servers);
+    this.serverVolumes = new ServerVolumes(work, serverRow);
+    this.serverInterfaces = new ServerInterfaces(work, serverRow);
   }
 
   /** DevStack's flavors on a new cloud. */

@@ -13,7 +13,7 @@ export const NAME = Type.String({
   novaMessage: () =>
     "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
 });
-const BOOLISH = Type.Union([
+export const BOOLISH = Type.Union([
   Type.Boolean(),
   Type.Union(
     [
