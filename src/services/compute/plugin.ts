@@ -13,6 +13,7 @@ import { flavorAccessRoutes } from './routes/flavor-access.js';
 import { keypairRoutes } from './routes/keypairs.js';
 import { serverRoutes } from './routes/servers.js';
 import { serverActionRoutes } from './routes/server-actions.js';
+import { imageRoutes } from './routes/images.js';
 
 /** Nova v2.1 under /compute: version documents, limits, quotas, flavors and key pairs so far. */
 export async function computePlugin(
@@ -35,6 +36,7 @@ export async function computePlugin(
       keypairRoutes(scoped, compute);
       serverRoutes(scoped, compute, baseUrl);
       serverActionRoutes(scoped, compute, () => `${baseUrl()}/image`);
+      imageRoutes(scoped, compute, () => ({ base: baseUrl(), glance: `${baseUrl()}/image` }));
     },
   });
   // After the frame, so that they answer errors in its format too.

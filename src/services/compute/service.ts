@@ -7,6 +7,7 @@ import { ComputeQuotas, type QuotaDetail, type QuotaSet } from './quotas.js';
 import { denied, requireAdmin, requireUserContext } from './policy.js';
 import { ServerRows } from './server-rows.js';
 import { Servers } from './servers.js';
+import { ImageProxy } from './image-proxy.js';
 import type { ServerWorkDeps } from './server-work.js';
 import { registerServerWorkers } from './workers.js';
 
@@ -33,6 +34,8 @@ export class ComputeService {
   private readonly quotas: ComputeQuotas;
   /** Servers and everything done to them. */
   readonly servers: Servers;
+  /** Nova's image proxy (/images up to 2.35): Glance's images through ImageService. */
+  readonly images: ImageProxy;
 
   constructor(
     db: Db,
@@ -48,6 +51,7 @@ export class ComputeService {
       rows: new ServerRows(db, deps.network.computePorts),
     };
     registerServerWorkers(work);
+    this.images = new ImageProxy(deps.images);
     this.servers = new Servers({
       ...work,
       flavors: this.flavors,
