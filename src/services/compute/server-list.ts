@@ -39,6 +39,8 @@ export const SERVER_SORT_KEYS = new Map<string, keyof ServerRow>([
 ]);
 
 export interface ServerListQuery {
+  /** GET /servers/detail rather than /servers: names the policy an all_tenants refusal cites. */
+  detail?: boolean;
   allTenants: boolean;
   /** Admins with all_tenants: one project's servers. */
   projectId?: string;
@@ -117,7 +119,7 @@ export async function listServerRows(
 ): Promise<ServerRow[]> {
   if (q.allTenants && !ctx.isAdmin)
     throw new Forbidden(
-      "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed.",
+      `Policy doesn't allow os_compute_api:servers:${q.detail === false ? 'index' : 'detail'}:get_all_tenants to be performed.`,
     );
   const order: Array<{ col: keyof ServerRow; dir: SortDir }> = [];
   for (const [key, dir] of q.sort.length > 0

@@ -142,7 +142,7 @@ export function serverRoutes(
     app.get(detail ? '/servers/detail' : '/servers', async (req) => {
       const mv = req.computeMv;
       const q = parseQuery(LIST_QUERY, req.query) as QueryLists;
-      const query = listQueryOf(q, req.ctx.isAdmin, mv);
+      const query = { ...listQueryOf(q, req.ctx.isAdmin, mv), detail };
       const found = await compute.servers.list(req.ctx, query);
       const v = viewer(req.ctx.isAdmin);
       const out: Record<string, unknown> = {
