@@ -1,6 +1,7 @@
 // Debian's Tempest 33 compute API tests: versions, limits, quotas, flavors and key pairs, and now
-// servers, server actions, images (instance snapshots, the image proxy), volume attachments, and
-// the scenarios that boot from volume snapshots; run by tempest.test.ts.
+// servers, server actions, images (instance snapshots, the image proxy), volume attachments, the
+// quota and limit negatives that boot servers, and the scenarios that boot from volume
+// snapshots; run by tempest.test.ts.
 import assert from 'node:assert/strict';
 import { COMMON_CONF, IMAGE_FORMATS_CONF } from './conf.js';
 import { adminSession, endpointOf } from './admin-session.js';
@@ -11,8 +12,10 @@ import type { Expected } from './results.js';
 const MODULES = [
   'test_versions',
   'limits\\.test_absolute_limits',
+  'limits\\.test_absolute_limits_negative',
   'test_quotas',
   'admin\\.test_quotas',
+  'admin\\.test_quotas_negative',
   'flavors\\.test_flavors',
   'flavors\\.test_flavors_negative',
   'admin\\.test_flavors',
@@ -44,7 +47,7 @@ const RUN_TIMEOUT_MS = 20 * 60_000;
  * the tests that fail today because the feature they call is still being built (see below).
  */
 const EXPECTED: Expected = {
-  passed: 240,
+  passed: 244,
   skips: [
     // [compute-feature-enabled] resize = false: resize/confirm/revert are being built.
     { reason: 'Resize not available.', count: 9 },
@@ -79,6 +82,11 @@ const EXPECTED: Expected = {
     },
     // volume_multiattach = false.
     { reason: 'Volume multi-attach is not available.', count: 1 },
+    // Tempest's own skip_because on the security-group quota tests (nova-network quotas).
+    {
+      reason: 'Skipped until bug: https://launchpad.net/bugs/1186354 is resolved.',
+      count: 2,
+    },
   ],
   // Being built next to this suite (issue 9); each fails today for the reason given.
   failing: [
@@ -106,6 +114,9 @@ const EXPECTED: Expected = {
     'ServerShowV257Test.test_rebuild_server',
     'ServersNegativeTestJSON.test_rebuild_deleted_server',
     'ServersNegativeTestJSON.test_rebuild_non_existent_server',
+    // 129 metadata items at create are accepted (Nova: 403 "Maximum number of metadata items
+    // exceeds 128", the metadata_items quota the server metadata work brings).
+    'AbsoluteLimitsNegativeTestJSON.test_max_metadata_exceed_limit',
     // removeSecurityGroup: "There is no such action".
     'ServerActionsTestJSON.test_remove_server_all_security_groups',
   ],
