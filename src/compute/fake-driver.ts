@@ -120,9 +120,11 @@ export class FakeDriver implements ComputeDriver {
   }
 
   consoleLog(id: string, lines?: number): Promise<string> {
-    const all = this.guests.get(id)?.console ?? [];
-    const tail = lines === undefined ? all : lines <= 0 ? [] : all.slice(-lines);
-    return Promise.resolve(tail.map((l) => `${l}\n`).join(''));
+    const text = (this.guests.get(id)?.console ?? []).map((l) => `${l}\n`).join('');
+    if (lines === undefined) return Promise.resolve(text);
+    if (lines <= 0) return Promise.resolve('');
+    // Nova's _tail_log: the last `lines` pieces of the log split on newlines (the last is '').
+    return Promise.resolve(text.split('\n').slice(-lines).join('\n'));
   }
 
   adopt(spec: GuestSpec, recorded: PowerStateValue): Promise<PowerStateValue> {

@@ -25,6 +25,17 @@ export interface AllowedSkip {
 export interface Expected {
   passed: number;
   skips: readonly AllowedSkip[];
+  /**
+   * Tests that fail today because what they call is still being built, each named by a part of
+   * its id (a class name for its setUpClass). Their failures are not problems; once one passes,
+   * `passed` no longer matches, and the entry goes.
+   */
+  failing?: readonly string[];
+}
+
+/** Whether a failed result is one the suite expects to fail for now. */
+export function knownFailure(r: TestResult, expected: Expected): boolean {
+  return (expected.failing ?? []).some((part) => r.id.includes(part));
 }
 
 /**
@@ -77,6 +88,7 @@ export function checkResults(
   for (const r of results) {
     if (r.status === 'success') continue;
     if (r.status !== 'skip') {
+      if (knownFailure(r, expected)) continue;
       problems.push(`${r.status}: ${r.id}${r.reason ? `: ${r.reason}` : ''}`);
       continue;
     }

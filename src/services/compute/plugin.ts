@@ -15,6 +15,7 @@ import { serverRoutes } from './routes/servers.js';
 import { serverActionRoutes } from './routes/server-actions.js';
 import { volumeAttachmentRoutes } from './routes/volume-attachments.js';
 import { interfaceRoutes } from './routes/interfaces.js';
+import { imageRoutes } from './routes/images.js';
 
 /** Nova v2.1 under /compute: version documents, limits, quotas, flavors and key pairs so far. */
 export async function computePlugin(
@@ -39,6 +40,7 @@ export async function computePlugin(
       serverActionRoutes(scoped, compute, () => `${baseUrl()}/image`);
       volumeAttachmentRoutes(scoped, compute);
       interfaceRoutes(scoped, compute);
+      imageRoutes(scoped, compute, () => ({ base: baseUrl(), glance: `${baseUrl()}/image` }));
     },
   });
   // After the frame, so that they answer errors in its format too.

@@ -5,6 +5,7 @@ import type { Db } from '../../store/db.js';
 import type { ServerRow } from '../../store/compute-schema.js';
 import { afterMarker, type KeysetColumn, type SortDir } from '../../store/keyset.js';
 import { clientRegex } from '../../store/regexp.js';
+import type { InterfaceInfo } from '../network/compute-ports.js';
 import { statusOf, vmStatesOfStatus } from './states.js';
 
 /** Nova's sort keys and the columns they order by (a Map: client text is only ever a key). */
@@ -38,6 +39,8 @@ export const SERVER_SORT_KEYS = new Map<string, keyof ServerRow>([
 ]);
 
 export interface ServerListQuery {
+  /** GET /servers/detail rather than /servers: names the policy an all_tenants refusal cites. */
+  detail?: boolean;
   allTenants: boolean;
   /** Admins with all_tenants: one project's servers. */
   projectId?: string;
@@ -46,6 +49,8 @@ export interface ServerListQuery {
   status?: string;
   image?: string;
   flavor?: string;
+  /** `ip` and `ip6` (2.5): a part of one of the server's fixed addresses. */
+  ip?: string;
   reservationId?: string;
   changesSince?: string;
   changesBefore?: string;
@@ -71,6 +76,37 @@ const NULLABLE = new Set<keyof ServerRow>([
 ]);
 const exprOf = (col: keyof ServerRow): string => (NULLABLE.has(col) ? `coalesce(${col}, '')` : col);
 
+/** What the ip filter asks Neutron: the fixed addresses of ports. */
+export type PortAddresses = (portIds: readonly string[]) => Promise<Map<string, InterfaceInfo>>;
+
+/**
+ * Nova's ip filter as its Neutron layer reads it (get_instance_uuids_by_ip_filter): the
+ * pattern loses a leading ^, a trailing $ and its escaped dots, then any fixed address that
+ * contains it matches (Neutron's ip_address_substr).
+ */
+async function serversByIp(
+  db: Db,
+  ctx: RequestContext,
+  q: ServerListQuery,
+  addresses: PortAddresses,
+): Promise<string[]> {
+  let ip = q.ip!;
+  if (ip.startsWith('^')) ip = ip.slice(1);
+  if (ip.endsWith('$')) ip = ip.slice(0, -1);
+  ip = ip.replaceAll('\\.', '.');
+  let rows = db
+    .selectFrom('server_interfaces as i')
+    .innerJoin('servers as s', 's.id', 'i.server_id')
+    .select(['i.server_id', 'i.port_id']);
+  if (!q.allTenants) rows = rows.where('s.project_id', '=', ctx.projectId ?? '');
+  const found = await rows.execute();
+  const info = await addresses(found.map((r) => r.port_id));
+  const ids = new Set<string>();
+  for (const r of found)
+    if (info.get(r.port_id)?.fixed_ips.some((f) => f.ip_address.includes(ip))) ids.add(r.server_id);
+  return [...ids];
+}
+
 /**
  * One page of servers, newest first by default, as a keyset range (the marker row's values),
  * never an offset: the 10,000th page costs what the first does.
@@ -79,10 +115,11 @@ export async function listServerRows(
   db: Db,
   ctx: RequestContext,
   q: ServerListQuery,
+  addresses?: PortAddresses,
 ): Promise<ServerRow[]> {
   if (q.allTenants && !ctx.isAdmin)
     throw new Forbidden(
-      "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed.",
+      `Policy doesn't allow os_compute_api:servers:${q.detail === false ? 'index' : 'detail'}:get_all_tenants to be performed.`,
     );
   const order: Array<{ col: keyof ServerRow; dir: SortDir }> = [];
   for (const [key, dir] of q.sort.length > 0
@@ -116,6 +153,10 @@ export async function listServerRows(
   if (q.image !== undefined) query = query.where('image_id', '=', q.image.split('/').pop() ?? '');
   if (q.flavor !== undefined)
     query = query.where('flavor_id', '=', q.flavor.split('/').pop() ?? '');
+  if (q.ip !== undefined && addresses) {
+    const ids = await serversByIp(db, ctx, q, addresses);
+    conds.push(sql<SqlBool>`id in (select value from json_each(${JSON.stringify(ids)}))`);
+  }
   if (q.reservationId !== undefined) query = query.where('reservation_id', '=', q.reservationId);
   if (q.host !== undefined && ctx.isAdmin) query = query.where('host', '=', q.host);
   if (q.changesSince !== undefined) query = query.where('updated_at', '>=', q.changesSince);

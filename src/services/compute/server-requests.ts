@@ -140,6 +140,9 @@ export async function checkBdms(
         throw new BadRequest(
           `Invalid volume: volume '${volume.row.id}' status must be 'available'. Currently in '${volume.row.status}'`,
         );
+      // Nova's _get_bdm_image_metadata: the root volume must be bootable.
+      if (b.bootIndex === 0 && volume.row.bootable === 0)
+        throw new BadRequest(`Block Device ${volume.row.id} is not bootable.`);
     }
     if (b.sourceType === 'snapshot') {
       // Only that it exists, as Nova's _validate_bdm: a snapshot still being made (a

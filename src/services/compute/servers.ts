@@ -49,7 +49,8 @@ export class Servers {
   }
 
   async list(ctx: RequestContext, q: ServerListQuery): Promise<Server[]> {
-    return this.d.rows.load(await listServerRows(this.db, ctx, q));
+    const addresses = (ids: readonly string[]) => this.d.network.computePorts.interfaces(ids);
+    return this.d.rows.load(await listServerRows(this.db, ctx, q, addresses));
   }
 
   async update(ctx: RequestContext, id: string, input: ServerUpdate): Promise<Server> {

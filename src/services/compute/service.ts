@@ -9,6 +9,7 @@ import { ServerRows } from './server-rows.js';
 import { Servers } from './servers.js';
 import { ServerInterfaces } from './server-interfaces.js';
 import { ServerVolumes } from './server-volume-attach.js';
+import { ImageProxy } from './image-proxy.js';
 import type { ServerWorkDeps } from './server-work.js';
 import { registerServerWorkers } from './workers.js';
 
@@ -38,6 +39,8 @@ export class ComputeService {
   /** os-volume_attachments and os-interface of a server. */
   readonly serverVolumes: ServerVolumes;
   readonly serverInterfaces: ServerInterfaces;
+  /** Nova's image proxy (/images up to 2.35): Glance's images through ImageService. */
+  readonly images: ImageProxy;
 
   constructor(
     db: Db,
@@ -53,6 +56,7 @@ export class ComputeService {
       rows: new ServerRows(db, deps.network.computePorts),
     };
     registerServerWorkers(work);
+    this.images = new ImageProxy(deps.images);
     this.servers = new Servers({
       ...work,
       flavors: this.flavors,

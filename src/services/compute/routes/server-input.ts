@@ -1,4 +1,7 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { BadRequest } from '../../../errors.js';
+import { pyRepr } from '../../../http/pyrepr.js';
+import { invalidField } from '../errors.js';
 import type { BdmRequest, NetworkRequest, NewServer } from '../server-model.js';
 
 type Body = Record<string, unknown>;
@@ -134,13 +137,27 @@ export function newServerOf(
     minCount: min,
     maxCount: max,
     bdms,
-    accessIPv4: str(s.accessIPv4),
-    accessIPv6: str(s.accessIPv6),
+    accessIPv4: accessIp('accessIPv4', s.accessIPv4),
+    accessIPv6: accessIp('accessIPv6', s.accessIPv6),
     hostname: str(s.hostname),
     group,
     returnReservationId:
       s.return_reservation_id === undefined ? false : boolish(s.return_reservation_id),
   };
+}
+
+/**
+ * accessIPv4/accessIPv6 (schema formats ipv4/ipv6), as Nova stores them: an IPv6 address in its
+ * compact form (netaddr's str), so `0:0:0:0:0:babe:220.12.22.2` reads back `::babe:dc0c:1602`.
+ */
+export function accessIp(field: 'accessIPv4' | 'accessIPv6', value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = str(value) ?? '';
+  if (text === '') return '';
+  const v6 = field === 'accessIPv6';
+  if (!(v6 ? isIPv6(text) : isIPv4(text)))
+    throw invalidField(field, value, `${pyRepr(value)} is not a '${v6 ? 'ipv6' : 'ipv4'}'`);
+  return v6 ? new URL(`http://[${text}]`).hostname.slice(1, -1) : text;
 }
 
 function isBase64(text: string): boolean {

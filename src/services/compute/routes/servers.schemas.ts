@@ -303,6 +303,19 @@ export const UPDATE: ReadonlyArray<readonly [Microversion, TSchema]> = [
   [[2, 90], updateSchema(true, true)],
 ];
 
+/** VALID_SORT_KEYS (v2.1): what orders, then what Nova accepts and ignores. */
+const SORT_KEYS = [
+  ...['access_ip_v4', 'access_ip_v6', 'auto_disk_config', 'availability_zone', 'config_drive'],
+  ...['created_at', 'display_description', 'display_name', 'host', 'hostname', 'image_ref'],
+  ...['instance_type_id', 'kernel_id', 'key_name', 'launch_index', 'launched_at', 'locked_by'],
+  ...['node', 'power_state', 'progress', 'project_id', 'ramdisk_id', 'root_device_name'],
+  ...['task_state', 'terminated_at', 'updated_at', 'user_id', 'uuid', 'vm_state'],
+  ...['architecture', 'cell_name', 'cleaned', 'default_ephemeral_device', 'default_swap_device'],
+  ...['deleted', 'deleted_at', 'disable_terminate', 'ephemeral_gb', 'ephemeral_key_uuid', 'id'],
+  ...['key_data', 'launched_on', 'locked', 'memory_mb', 'os_type', 'reservation_id', 'root_gb'],
+  ...['shutdown_terminate', 'user_data', 'vcpus', 'vm_mode'],
+];
+
 /** List queries are lists (webob); before 2.75 unknown keys are ignored. */
 export const LIST_QUERY = Type.Object(
   {
@@ -321,11 +334,12 @@ export const LIST_QUERY = Type.Object(
     user_id: StringParam,
     host: StringParam,
     ip: StringParam,
+    ip6: StringParam,
     tags: StringParam,
     'tags-any': StringParam,
     'not-tags': StringParam,
     'not-tags-any': StringParam,
-    sort_key: StringParam,
+    sort_key: Type.Optional(Type.Array(Type.Union(SORT_KEYS.map((k) => Type.Literal(k))))),
     sort_dir: Type.Optional(Type.Array(Type.Union([Type.Literal('asc'), Type.Literal('desc')]))),
   },
   { additionalProperties: true },

@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { versionBelow } from '../../../http/microversion.js';
+import { versionBelow, type Microversion } from '../../../http/microversion.js';
 import { queryInt } from '../../../http/input.js';
 import type { SortDir } from '../../../store/keyset.js';
 import type { ComputeService } from '../service.js';
 import type { ServerListQuery } from '../server-list.js';
+import { BadRequest, NotFound } from '../../../errors.js';
+import { pyRepr } from '../../../http/pyrepr.js';
 import {
+  addressesOf,
   serverBasicView,
   serverSummaryView,
   serverView,
   type ViewerInfo,
 } from '../views/server.view.js';
 import { firstOf, parseBody, parseQuery, since, type QueryLists } from './parse.js';
-import { newServerOf } from './server-input.js';
+import { accessIp, newServerOf } from './server-input.js';
 import { CREATE, LIST_QUERY, UPDATE } from './servers.schemas.js';
 
 type Params = { id: string };
@@ -21,7 +24,28 @@ const MAX_LIMIT = 1000;
 
 const TRUE_WORDS = new Set(['true', '1', 'on', 'yes', 'y', 't']);
 
-function listQueryOf(q: QueryLists, isAdmin: boolean): ServerListQuery {
+/** ISO 8601 as oslo's parse_isotime reads it: a date, optionally a time and an offset. */
+const ISO_8601 =
+  /^\d{4}-?\d\d-?\d\d(?:[T ]\d\d(?::?\d\d(?::?\d\d(?:[.,]\d+)?)?)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?$/i;
+
+/**
+ * The schema's `date-time` format, then the stored form (UTC, milliseconds), so that times
+ * compare as the columns hold them; a time without an offset is UTC, as Nova reads it.
+ */
+function dateTimeOf(param: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // A date alone ends like an offset ("-01"): only a time can carry one.
+  const timed = value.length > 10;
+  const zoned = timed && /(?:Z|[+-]\d\d(?::?\d\d)?)$/i.test(value);
+  const at = ISO_8601.test(value) ? new Date(timed && !zoned ? `${value}Z` : value) : null;
+  if (!at || Number.isNaN(at.getTime()))
+    throw new BadRequest(
+      `Invalid input for query parameters ${param}. Value: ${value}. ${pyRepr(value)} is not a 'date-time'`,
+    );
+  return at.toISOString();
+}
+
+function listQueryOf(q: QueryLists, isAdmin: boolean, mv: Microversion): ServerListQuery {
   const list = (k: string): string[] | undefined =>
     q[k]?.[0] === undefined
       ? undefined
@@ -41,9 +65,10 @@ function listQueryOf(q: QueryLists, isAdmin: boolean): ServerListQuery {
     status: firstOf(q.status),
     image: firstOf(q.image),
     flavor: firstOf(q.flavor),
+    ip: firstOf(q.ip) ?? (versionBelow(mv, [2, 5]) ? undefined : firstOf(q.ip6)),
     reservationId: firstOf(q.reservation_id),
-    changesSince: firstOf(q['changes-since']),
-    changesBefore: firstOf(q['changes-before']),
+    changesSince: dateTimeOf('changes-since', firstOf(q['changes-since'])),
+    changesBefore: dateTimeOf('changes-before', firstOf(q['changes-before'])),
     host: isAdmin ? firstOf(q.host) : undefined,
     tags: list('tags'),
     tagsAny: list('tags-any'),
@@ -117,7 +142,7 @@ export function serverRoutes(
     app.get(detail ? '/servers/detail' : '/servers', async (req) => {
       const mv = req.computeMv;
       const q = parseQuery(LIST_QUERY, req.query) as QueryLists;
-      const query = listQueryOf(q, req.ctx.isAdmin);
+      const query = { ...listQueryOf(q, req.ctx.isAdmin, mv), detail };
       const found = await compute.servers.list(req.ctx, query);
       const v = viewer(req.ctx.isAdmin);
       const out: Record<string, unknown> = {
@@ -146,12 +171,40 @@ export function serverRoutes(
     const s = await compute.servers.update(req.ctx, req.params.id, {
       ...(typeof b.name === 'string' ? { name: b.name } : {}),
       ...(b.description !== undefined ? { description: b.description as string | null } : {}),
-      ...(typeof b.accessIPv4 === 'string' ? { accessIPv4: b.accessIPv4 } : {}),
-      ...(typeof b.accessIPv6 === 'string' ? { accessIPv6: b.accessIPv6 } : {}),
+      ...(typeof b.accessIPv4 === 'string'
+        ? { accessIPv4: accessIp('accessIPv4', b.accessIPv4)! }
+        : {}),
+      ...(typeof b.accessIPv6 === 'string'
+        ? { accessIPv6: accessIp('accessIPv6', b.accessIPv6)! }
+        : {}),
       ...(typeof b.hostname === 'string' ? { hostname: b.hostname } : {}),
     });
     const v = viewer(req.ctx.isAdmin);
     return { server: versionBelow(mv, [2, 75]) ? serverBasicView(s, mv, v) : serverView(s, mv, v) };
+  });
+
+  // The server's addresses as its show has them, each only {version, addr} (ips.py).
+  app.get<{ Params: Params }>('/servers/:id/ips', async (req) => ({
+    addresses: addressesOf(await compute.servers.get(req.ctx, req.params.id), false),
+  }));
+
+  app.get<{ Params: Params & { network: string } }>('/servers/:id/ips/:network', async (req) => {
+    const all = addressesOf(await compute.servers.get(req.ctx, req.params.id), false);
+    const label = req.params.network;
+    if (!Object.hasOwn(all, label))
+      throw new NotFound('Instance is not a member of specified network');
+    return { [label]: all[label] };
+  });
+
+  // No guest posts an encrypted password here: Nova answers "" and clearing it is a no-op.
+  app.get<{ Params: Params }>('/servers/:id/os-server-password', async (req) => {
+    await compute.servers.row(req.ctx, req.params.id);
+    return { password: '' };
+  });
+
+  app.delete<{ Params: Params }>('/servers/:id/os-server-password', async (req, reply) => {
+    await compute.servers.row(req.ctx, req.params.id);
+    return reply.code(204).send();
   });
 
   app.delete<{ Params: Params }>('/servers/:id', async (req, reply) => {
