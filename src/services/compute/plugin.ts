@@ -13,6 +13,13 @@ import { flavorAccessRoutes } from './routes/flavor-access.js';
 import { keypairRoutes } from './routes/keypairs.js';
 import { serverRoutes } from './routes/servers.js';
 import { serverActionRoutes } from './routes/server-actions.js';
+import { serverMetadataRoutes } from './routes/server-metadata.js';
+import { serverTagRoutes } from './routes/server-tags.js';
+import { instanceActionRoutes } from './routes/instance-actions.js';
+import { serverIpRoutes, serverPasswordRoutes } from './routes/server-ips.js';
+import { serverGroupRoutes } from './routes/server-groups.js';
+import { securityGroupRoutes } from './routes/security-groups.js';
+import { hostRoutes } from './routes/hosts.js';
 
 /** Nova v2.1 under /compute: version documents, limits, quotas, flavors and key pairs so far. */
 export async function computePlugin(
@@ -35,6 +42,14 @@ export async function computePlugin(
       keypairRoutes(scoped, compute);
       serverRoutes(scoped, compute, baseUrl);
       serverActionRoutes(scoped, compute, () => `${baseUrl()}/image`);
+      serverMetadataRoutes(scoped, compute);
+      serverTagRoutes(scoped, compute, baseUrl);
+      instanceActionRoutes(scoped, compute, baseUrl);
+      serverIpRoutes(scoped, compute);
+      serverPasswordRoutes(scoped, compute);
+      serverGroupRoutes(scoped, compute);
+      securityGroupRoutes(scoped, compute);
+      hostRoutes(scoped, compute, baseUrl);
     },
   });
   // After the frame, so that they answer errors in its format too.
