@@ -22,6 +22,7 @@ test('server groups: policies below 2.64, policy and rules from it, project from
       .server_groups.some((g: { id: string }) => g.id === g1.id),
   );
 
+  assert.ok((await c.get('limits')).json().limits.absolute.totalServerGroupsUsed >= 1);
   res = await c.get(`os-server-groups/${g1.id}`, app.demo, '2.13');
   assert.equal(res.json().server_group.project_id, app.demoProject);
   assert.ok(res.json().server_group.user_id);
