@@ -124,16 +124,6 @@ export class ServerGroups {
       await tx.deleteFrom('server_groups').where('id', '=', row.id).execute();
     });
   }
-
-  /** How many groups a project has (quota usage). */
-  async countOf(projectId: string, ex: Db = this.db): Promise<number> {
-    const r = await ex
-      .selectFrom('server_groups')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('project_id', '=', projectId)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
-  }
 }
 
 /**
