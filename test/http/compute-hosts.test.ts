@@ -95,6 +95,10 @@ test('hypervisors: list, detail, show, statistics, search and servers by microve
     'Invalid uuid 1',
   );
 
+  res = await c.get('os-hypervisors/1/uptime', app.admin);
+  assert.match(res.json().hypervisor.uptime, /^ \d\d:\d\d:\d\d up .* load average: /);
+  assertFault(await c.get('os-hypervisors/1/uptime', app.admin, '2.88'), 404, 'itemNotFound');
+  assertFault(await c.get('os-hypervisors/7/uptime', app.admin), 404, 'itemNotFound');
   res = await c.get('os-hypervisors/statistics', app.admin);
   assert.equal(res.json().hypervisor_statistics.count, 1);
   assertFault(await c.get('os-hypervisors/statistics', app.admin, '2.88'), 404, 'itemNotFound');

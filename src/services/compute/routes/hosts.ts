@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequest, NotFound } from '../../../errors.js';
 import { versionBelow, type Microversion } from '../../../http/microversion.js';
@@ -37,6 +38,33 @@ const SERVICES = Type.Object(
 );
 
 const below = (req: FastifyRequest, v: Microversion) => versionBelow(req.computeMv, v);
+
+/**
+ * A hypervisor id as Nova's _validate_id takes it: a uuid from 2.53 (400 otherwise), an integer
+ * before (404 otherwise); then it must be this host's.
+ */
+function checkId(id: string, h: HypervisorInfo, uuids: boolean): void {
+  if (uuids && !isUuid(id)) throw new BadRequest(`Invalid uuid ${id}`);
+  const same = uuids
+    ? id.toLowerCase() === h.uuid
+    : /^-?[0-9]+$/.test(id.trim()) && Number(id) === h.id;
+  if (!same) throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
+}
+
+/** What uptime(1) prints: " 16:20:01 up 3 days,  2:01,  1 user,  load average: 0.00, ...". */
+function uptimeLine(): string {
+  const now = new Date().toISOString().slice(11, 19);
+  const up = Math.floor(os.uptime() / 60);
+  const days = Math.floor(up / 1440);
+  const hm = `${Math.floor((up % 1440) / 60)}:${String(up % 60).padStart(2, '0')}`;
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  const since =
+    days > 0 ? `${days} day${days === 1 ? '' : 's'}, ${hm.padStart(5)}` : hm.padStart(5);
+  return ` ${now} up ${since},  1 user,  load average: ${load}`;
+}
 
 /** Nova's compute_node_search_by_hypervisor: a substring of the hostname (SQL LIKE %p%). */
 function matching(h: HypervisorInfo, pattern: string): HypervisorInfo {
@@ -139,12 +167,19 @@ export function hostRoutes(
     const uuids = !below(req, [2, 53]);
     const q = uuids ? (parseQuery(SHOW_V253, req.query) as QueryLists) : undefined;
     const h = await hosts.hypervisor(req.ctx, 'show');
-    const id = req.params.id;
-    if (uuids && !isUuid(id)) throw new BadRequest(`Invalid uuid ${id}`);
-    if (uuids ? id.toLowerCase() !== h.uuid : !/^-?[0-9]+$/.test(id.trim()) || Number(id) !== h.id)
-      throw new NotFound(`Hypervisor with ID '${id}' could not be found.`);
+    checkId(req.params.id, h, uuids);
     const servers = TRUE_WORDS.includes(firstOf(q?.with_servers) ?? '');
     return { hypervisor: hypervisorView(h, req.computeMv, { detail: true, servers }) };
+  });
+
+  // Up to 2.87: the host's `uptime` line, as Nova's libvirt driver reads it from uptime(1).
+  app.get<{ Params: Params }>('/os-hypervisors/:id/uptime', async (req) => {
+    if (!below(req, [2, 88])) throw new NotFound(NOT_FOUND);
+    const uuids = !below(req, [2, 53]);
+    const h = await hosts.hypervisor(req.ctx, 'uptime');
+    checkId(req.params.id, h, uuids);
+    const view = hypervisorView(h, req.computeMv, { detail: false });
+    return { hypervisor: { ...view, uptime: uptimeLine() } };
   });
 
   // Before 2.53: search by a hostname pattern, with or without the servers.
