@@ -16,6 +16,13 @@ import { serverActionRoutes } from './routes/server-actions.js';
 import { volumeAttachmentRoutes } from './routes/volume-attachments.js';
 import { interfaceRoutes } from './routes/interfaces.js';
 import { imageRoutes } from './routes/images.js';
+import { serverMetadataRoutes } from './routes/server-metadata.js';
+import { serverTagRoutes } from './routes/server-tags.js';
+import { instanceActionRoutes } from './routes/instance-actions.js';
+import { serverIpRoutes, serverPasswordRoutes } from './routes/server-ips.js';
+import { serverGroupRoutes } from './routes/server-groups.js';
+import { securityGroupRoutes } from './routes/security-groups.js';
+import { hostRoutes } from './routes/hosts.js';
 
 /** Nova v2.1 under /compute: version documents, limits, quotas, flavors and key pairs so far. */
 export async function computePlugin(
@@ -41,6 +48,14 @@ export async function computePlugin(
       volumeAttachmentRoutes(scoped, compute);
       interfaceRoutes(scoped, compute);
       imageRoutes(scoped, compute, () => ({ base: baseUrl(), glance: `${baseUrl()}/image` }));
+      serverMetadataRoutes(scoped, compute);
+      serverTagRoutes(scoped, compute, baseUrl);
+      instanceActionRoutes(scoped, compute, baseUrl);
+      serverIpRoutes(scoped, compute);
+      serverPasswordRoutes(scoped, compute);
+      serverGroupRoutes(scoped, compute);
+      securityGroupRoutes(scoped, compute);
+      hostRoutes(scoped, compute, baseUrl);
     },
   });
   // After the frame, so that they answer errors in its format too.

@@ -72,6 +72,13 @@ export class ComputeQuotas {
     const used = Object.fromEntries(ALL.map((r) => [r, 0])) as QuotaSet;
     if (userId) used.key_pairs = await this.keyPairsOf(userId);
     Object.assign(used, await serverUsage(this.db, projectId, userId));
+    // Server groups count per project (per user when a user is asked about), as Nova's.
+    let groups = this.db
+      .selectFrom('server_groups')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('project_id', '=', projectId);
+    if (userId) groups = groups.where('user_id', '=', userId);
+    used.server_groups = Number((await groups.executeTakeFirstOrThrow()).n);
     return used;
   }
 

@@ -24,6 +24,7 @@ import type {
 } from './server-model.js';
 import type { ServerRows } from './server-rows.js';
 import { imageDefinedBdms } from './image-bdms.js';
+import { checkGroupHint, checkGroupMembers } from './server-groups.js';
 
 const GiB = 1024 ** 3;
 
@@ -114,6 +115,7 @@ export async function createServers(
   const groupNames = [...new Set(input.securityGroups)].filter((g) => g !== 'default');
   const groups = await resolveGroups(ctx, d.network, groupNames);
   await checkBdms(ctx, d.volumes, bdms, image !== undefined);
+  if (input.group !== null) await checkGroupHint(d.db, ctx, input.group);
 
   const embedded: EmbeddedFlavor = {
     id: flavor.row.id,
@@ -137,6 +139,8 @@ export async function createServers(
   // Only `tx` inside: the embedded database's one connection belongs to the transaction.
   const ids = await d.db.transaction().execute(async (tx) => {
     const count = await checkServerQuota(tx, limits, ctx, embedded, input.minCount, input.maxCount);
+    if (input.group !== null)
+      await checkGroupMembers(tx, input.group, limits.server_group_members, count);
     const made: string[] = [];
     for (let i = 0; i < count; i++) {
       const name = count > 1 ? `${input.name}-${i + 1}` : input.name;

@@ -12,6 +12,13 @@ import { ServerVolumes } from './server-volume-attach.js';
 import { ImageProxy } from './image-proxy.js';
 import type { ServerWorkDeps } from './server-work.js';
 import { registerServerWorkers } from './workers.js';
+import { Hosts } from './hosts.js';
+import { InstanceActionLog } from './instance-action-log.js';
+import { ServerGroups } from './server-groups.js';
+import { ServerMetadata, type FindServer } from './server-metadata.js';
+import { ServerSecurityGroups } from './server-security-groups.js';
+import { ServerTags } from './server-tags.js';
+import { isoNow } from '../../util.js';
 
 export type { Flavor, FlavorListQuery, NewFlavor } from './flavors.js';
 export type { KeyPair, KeyPairPage, NewKeyPair } from './keypairs.js';
@@ -41,6 +48,18 @@ export class ComputeService {
   readonly serverInterfaces: ServerInterfaces;
   /** Nova's image proxy (/images up to 2.35): Glance's images through ImageService. */
   readonly images: ImageProxy;
+  /** /servers/{id}/metadata. */
+  readonly serverMetadata: ServerMetadata;
+  /** /servers/{id}/tags (2.26+). */
+  readonly serverTags: ServerTags;
+  /** /os-server-groups. */
+  readonly serverGroups: ServerGroups;
+  /** /servers/{id}/os-instance-actions. */
+  readonly instanceActions: InstanceActionLog;
+  /** os-security-groups (the proxy), a server's groups, add/removeSecurityGroup. */
+  readonly securityGroups: ServerSecurityGroups;
+  /** os-services, os-hypervisors, os-availability-zone. */
+  readonly hosts: Hosts;
 
   constructor(
     db: Db,
@@ -67,6 +86,46 @@ export class ComputeService {
     const serverRow = this.servers.row.bind(this.servers);
     this.serverVolumes = new ServerVolumes(work, serverRow);
     this.serverInterfaces = new ServerInterfaces(work, serverRow);
+    const find: FindServer = (ctx, id, ex) => this.servers.row(ctx, id, ex);
+    this.serverMetadata = new ServerMetadata(db, this.quotas, find);
+    this.serverTags = new ServerTags(db, find);
+    this.serverGroups = new ServerGroups(db, this.quotas);
+    this.instanceActions = new InstanceActionLog(db, find);
+    this.securityGroups = new ServerSecurityGroups(deps.network, find);
+    this.hosts = new Hosts(db, deps.host);
+    this.db = db;
+  }
+
+  private readonly db: Db;
+
+  // --- server password -----------------------------------------------------------------------
+
+  /**
+   * os-server-password: the encrypted password a guest posted to the metadata service (Nova's
+   * system_metadata password_0..3), "" when none.
+   */
+  async serverPassword(ctx: RequestContext, id: string): Promise<string> {
+    const row = await this.servers.row(ctx, id);
+    const sys = JSON.parse(row.system_metadata || '{}') as Record<string, unknown>;
+    return Object.keys(sys)
+      .filter((k) => k.startsWith('password_'))
+      .sort()
+      .map((k) => (typeof sys[k] === 'string' ? sys[k] : ''))
+      .join('');
+  }
+
+  /** DELETE os-server-password: clears it (the guest's password itself is unchanged). */
+  async clearServerPassword(ctx: RequestContext, id: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const row = await this.servers.row(ctx, id, tx);
+      const sys = JSON.parse(row.system_metadata || '{}') as Record<string, unknown>;
+      for (let i = 0; i < 4; i++) sys[`password_${i}`] = '';
+      await tx
+        .updateTable('servers')
+        .set({ system_metadata: JSON.stringify(sys), updated_at: isoNow() })
+        .where('id', '=', row.id)
+        .execute();
+    });
   }
 
   /** DevStack's flavors on a new cloud. */

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
-import type { NetworkRow } from '../../store/network-schema.js';
+import type { NetworkRow, SecurityGroupRuleRow } from '../../store/network-schema.js';
 import type { SecurityGroups } from './security-groups.js';
 
 /** A server's port as Nova shows it: addresses by network name, the port's groups. */
@@ -13,6 +13,15 @@ export interface InterfaceInfo {
   fixed_ips: { subnet_id: string; ip_address: string }[];
   floating_ips: string[];
   security_groups: { id: string; name: string }[];
+}
+
+/** A security group with its rules, for Nova's security group proxy and server groups view. */
+export interface GroupWithRules {
+  id: string;
+  name: string;
+  description: string;
+  project_id: string;
+  rules: SecurityGroupRuleRow[];
 }
 
 /**
@@ -144,5 +153,29 @@ export class ComputePorts {
       for (const r of rows) out.get(r.device_id)?.push(r.id);
     }
     return out;
+  }
+
+  /**
+   * Security groups with their rules as the caller may see them: those named by `ids`, else
+   * the caller's project's (every project's for an admin with `allProjects`). Listing a project
+   * makes its default group first, as Neutron's list does.
+   */
+  async groupsWithRules(
+    ctx: RequestContext,
+    opts: { ids?: readonly string[]; allProjects?: boolean },
+  ): Promise<GroupWithRules[]> {
+    if (opts.ids === undefined) await this.groups.ensureDefault(ctx, ctx.projectId);
+    let q = this.db
+      .selectFrom('security_groups')
+      .select(['id', 'name', 'description', 'project_id']);
+    if (opts.ids !== undefined) {
+      if (opts.ids.length === 0) return [];
+      q = q.where('id', 'in', [...opts.ids]);
+    }
+    if (!ctx.isAdmin || (opts.ids === undefined && !opts.allProjects))
+      q = q.where('project_id', '=', ctx.projectId ?? '');
+    const groups = await q.orderBy('created_at').orderBy('id').execute();
+    const rules = await this.groups.rules.ofGroups(groups.map((g) => g.id));
+    return groups.map((g) => ({ ...g, rules: rules.get(g.id) ?? [] }));
   }
 }

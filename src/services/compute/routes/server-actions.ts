@@ -4,6 +4,7 @@ import type { ComputeService } from '../service.js';
 import { POWER_ACTION_HANDLERS } from './actions/power.js';
 import { SNAPSHOT_ACTION_HANDLERS } from './actions/snapshot.js';
 import { DEFERRED_DELETE_ACTION_HANDLERS } from './actions/deferred-delete.js';
+import { SECURITY_GROUP_ACTION_HANDLERS } from './actions/security-groups.js';
 import type { ActionHandler } from './actions/types.js';
 
 type Params = { id: string };
@@ -13,6 +14,7 @@ const ACTIONS = new Map<string, ActionHandler>([
   ...POWER_ACTION_HANDLERS,
   ...SNAPSHOT_ACTION_HANDLERS,
   ...DEFERRED_DELETE_ACTION_HANDLERS,
+  ...SECURITY_GROUP_ACTION_HANDLERS,
 ]);
 
 /** POST /servers/{id}/action: one key names the action, its value is the action's body. */

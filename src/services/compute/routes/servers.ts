@@ -4,10 +4,9 @@ import { queryInt } from '../../../http/input.js';
 import type { SortDir } from '../../../store/keyset.js';
 import type { ComputeService } from '../service.js';
 import type { ServerListQuery } from '../server-list.js';
-import { BadRequest, NotFound } from '../../../errors.js';
+import { BadRequest } from '../../../errors.js';
 import { pyRepr } from '../../../http/pyrepr.js';
 import {
-  addressesOf,
   serverBasicView,
   serverSummaryView,
   serverView,
@@ -181,30 +180,6 @@ export function serverRoutes(
     });
     const v = viewer(req.ctx.isAdmin);
     return { server: versionBelow(mv, [2, 75]) ? serverBasicView(s, mv, v) : serverView(s, mv, v) };
-  });
-
-  // The server's addresses as its show has them, each only {version, addr} (ips.py).
-  app.get<{ Params: Params }>('/servers/:id/ips', async (req) => ({
-    addresses: addressesOf(await compute.servers.get(req.ctx, req.params.id), false),
-  }));
-
-  app.get<{ Params: Params & { network: string } }>('/servers/:id/ips/:network', async (req) => {
-    const all = addressesOf(await compute.servers.get(req.ctx, req.params.id), false);
-    const label = req.params.network;
-    if (!Object.hasOwn(all, label))
-      throw new NotFound('Instance is not a member of specified network');
-    return { [label]: all[label] };
-  });
-
-  // No guest posts an encrypted password here: Nova answers "" and clearing it is a no-op.
-  app.get<{ Params: Params }>('/servers/:id/os-server-password', async (req) => {
-    await compute.servers.row(req.ctx, req.params.id);
-    return { password: '' };
-  });
-
-  app.delete<{ Params: Params }>('/servers/:id/os-server-password', async (req, reply) => {
-    await compute.servers.row(req.ctx, req.params.id);
-    return reply.code(204).send();
   });
 
   app.delete<{ Params: Params }>('/servers/:id', async (req, reply) => {
