@@ -38,7 +38,7 @@ const NON_INHERITABLE = new Set([
  * must not pass on), what the server's system metadata holds, then the user's metadata, which
  * wins.
  */
-function snapshotProperties(
+export function snapshotProperties(
   server: Server,
   own: Record<string, string>,
   user: Record<string, string>,
@@ -203,39 +203,69 @@ export async function runSnapshot(
   }
   await withEvent(d.db, id, 'createImage', 'compute_snapshot_instance', d.host.name, async () => {
     await advance(d.db, id, 'image_snapshot_pending', { task_state: 'image_snapshot' });
-    let sealed = (
-      await d.db
-        .selectFrom('server_snapshots')
-        .select('layer')
-        .where('image_id', '=', imageId)
-        .executeTakeFirst()
-    )?.layer;
-    if (!sealed) sealed = await sealRoot(d, server.row, imageId);
-    await advance(d.db, id, 'image_snapshot', { task_state: 'image_pending_upload' });
-    await d.images.update(
-      ctx,
-      imageId,
-      [
-        { op: 'add', name: 'disk_format', value: 'qcow2' },
-        { op: 'add', name: 'container_format', value: 'bare' },
-        { op: 'add', name: 'image_location', value: 'snapshot' },
-        { op: 'add', name: 'image_state', value: 'available' },
-        { op: 'add', name: 'owner_id', value: server.row.project_id },
-      ],
-      false,
-    );
-    await advance(d.db, id, 'image_pending_upload', { task_state: 'image_uploading' });
-    await fsp.mkdir(d.tmpDir, { recursive: true });
-    const tmp = path.join(d.tmpDir, `snapshot-${randomUUID()}`);
-    try {
-      await d.layers.convert(sealed, tmp, 'qcow2');
-      await d.images.data.upload(ctx, imageId, { file: tmp });
-    } finally {
-      await fsp.rm(tmp, { force: true });
-    }
+    await uploadRootDisk(d, ctx, server.row, imageId, SNAPSHOT_WALK);
   });
-  await d.db.deleteFrom('server_snapshots').where('image_id', '=', imageId).execute();
   await advance(d.db, id, 'image_uploading', { task_state: null });
+}
+
+/** The task_states an upload of the root disk walks: from `start`, then the two upload steps. */
+export interface UploadWalk {
+  start: string;
+  pendingUpload: string;
+  uploading: string;
+}
+
+const SNAPSHOT_WALK: UploadWalk = {
+  start: 'image_snapshot',
+  pendingUpload: 'image_pending_upload',
+  uploading: 'image_uploading',
+};
+
+/**
+ * Seals the root disk (once: a rerun finds the sealed layer recorded under the image) and
+ * uploads the sealed chain as a qcow2 image, moving the task_state from `walk.start` to
+ * `walk.uploading`; the caller settles the server. Shared by createImage, createBackup and
+ * shelve.
+ */
+export async function uploadRootDisk(
+  d: ServerWorkDeps,
+  ctx: RequestContext,
+  row: ServerRow,
+  imageId: string,
+  walk: UploadWalk,
+): Promise<void> {
+  const id = row.id;
+  let sealed = (
+    await d.db
+      .selectFrom('server_snapshots')
+      .select('layer')
+      .where('image_id', '=', imageId)
+      .executeTakeFirst()
+  )?.layer;
+  if (!sealed) sealed = await sealRoot(d, row, imageId);
+  await advance(d.db, id, walk.start, { task_state: walk.pendingUpload });
+  await d.images.update(
+    ctx,
+    imageId,
+    [
+      { op: 'add', name: 'disk_format', value: 'qcow2' },
+      { op: 'add', name: 'container_format', value: 'bare' },
+      { op: 'add', name: 'image_location', value: 'snapshot' },
+      { op: 'add', name: 'image_state', value: 'available' },
+      { op: 'add', name: 'owner_id', value: row.project_id },
+    ],
+    false,
+  );
+  await advance(d.db, id, walk.pendingUpload, { task_state: walk.uploading });
+  await fsp.mkdir(d.tmpDir, { recursive: true });
+  const tmp = path.join(d.tmpDir, `snapshot-${randomUUID()}`);
+  try {
+    await d.layers.convert(sealed, tmp, 'qcow2');
+    await d.images.data.upload(ctx, imageId, { file: tmp });
+  } finally {
+    await fsp.rm(tmp, { force: true });
+  }
+  await d.db.deleteFrom('server_snapshots').where('image_id', '=', imageId).execute();
 }
 
 /** Seals the root disk and commits the server's new head with the sealed layer's record. */

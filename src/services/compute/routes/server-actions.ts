@@ -4,6 +4,7 @@ import type { ComputeService } from '../service.js';
 import { POWER_ACTION_HANDLERS } from './actions/power.js';
 import { SNAPSHOT_ACTION_HANDLERS } from './actions/snapshot.js';
 import type { ActionHandler } from './actions/types.js';
+import { LIFECYCLE_ACTION_HANDLERS } from './actions/lifecycle.js';
 
 type Params = { id: string };
 
@@ -11,6 +12,7 @@ type Params = { id: string };
 const ACTIONS = new Map<string, ActionHandler>([
   ...POWER_ACTION_HANDLERS,
   ...SNAPSHOT_ACTION_HANDLERS,
+  ...LIFECYCLE_ACTION_HANDLERS,
 ]);
 
 /** POST /servers/{id}/action: one key names the action, its value is the action's body. */
@@ -29,6 +31,8 @@ export function serverActionRoutes(
     if (!handler) throw new BadRequest(`There is no such action: ${keys[0]!}`);
     // Nova looks the server up first: an unknown server is a 404 whatever the body says.
     await compute.servers.row(req.ctx, req.params.id);
-    return handler({ req, reply, compute, id: req.params.id, body, imageBase: imageBase() });
+    const images = imageBase();
+    const base = images.endsWith('/image') ? images.slice(0, -'/image'.length) : images;
+    return handler({ req, reply, compute, id: req.params.id, body, imageBase: images, base });
   });
 }

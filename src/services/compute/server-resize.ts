@@ -1,0 +1,293 @@
+import { userContext, type RequestContext } from '../../context.js';
+import { BadRequest, Forbidden, NotFound } from '../../errors.js';
+import { PowerState } from '../../compute/index.js';
+import type { Db } from '../../store/db.js';
+import type { ServerMigrationRow } from '../../store/compute-schema.js';
+import { isoNow } from '../../util.js';
+import type { Flavor } from './flavors.js';
+import { recordAction, withEvent } from './instance-actions.js';
+import {
+  isVolumeBacked,
+  startAction,
+  swapRootDisk,
+  type LifecycleDeps,
+} from './server-lifecycle.js';
+import { parseJson, type EmbeddedFlavor } from './server-model.js';
+import type { QuotaSet } from './quotas.js';
+import { serverUsage } from './server-quota.js';
+import { advance, refusal, type ActionRule } from './states.js';
+import { guestSpec, loadServer } from './server-work.js';
+
+const GiB = 1024 ** 3;
+
+const RESIZE: ActionRule = { method: 'resize', vmStates: ['active', 'stopped'] };
+const CONFIRM: ActionRule = { method: 'confirmResize', vmStates: ['resized'] };
+const REVERT: ActionRule = { method: 'revertResize', vmStates: ['resized'] };
+
+function embed(f: Flavor): EmbeddedFlavor {
+  return {
+    id: f.row.id,
+    name: f.row.name,
+    ram: f.row.memory_mb,
+    vcpus: f.row.vcpus,
+    disk: f.row.root_gb,
+    ephemeral: f.row.ephemeral_gb,
+    swap: f.row.swap,
+    rxtx_factor: f.row.rxtx_factor,
+    description: f.row.description,
+    extra_specs: f.extraSpecs,
+  };
+}
+
+/** Nova's _check_quota_for_upsize: only the growth counts, inside the starting transaction. */
+async function checkUpsize(
+  tx: Db,
+  limits: QuotaSet,
+  projectId: string,
+  from: EmbeddedFlavor,
+  to: EmbeddedFlavor,
+): Promise<void> {
+  const used = await serverUsage(tx, projectId);
+  const delta = { cores: to.vcpus - from.vcpus, ram: to.ram - from.ram };
+  const overs = (['cores', 'ram'] as const).filter(
+    (r) => delta[r] > 0 && limits[r] >= 0 && used[r] + delta[r] > limits[r],
+  );
+  if (overs.length === 0) return;
+  const first = overs[0]!;
+  throw new Forbidden(
+    `Quota exceeded for ${overs.join(', ')}: Requested ${delta[first]}, but already used ${used[first]} of ${limits[first]} ${overs.join(', ')}`,
+  );
+}
+
+/** resize: the new flavor checked and recorded with the old one; the work is queued. */
+export async function resize(
+  d: LifecycleDeps,
+  ctx: RequestContext,
+  id: string,
+  flavorRef: string,
+): Promise<void> {
+  const server = await d.load(ctx, id);
+  const refused = refusal(RESIZE, server.row, ctx.isAdmin);
+  if (refused) throw refused;
+  const ref = flavorRef.split('/').pop() ?? '';
+  let flavor: Flavor;
+  try {
+    flavor = await d.flavors.get(ctx, ref);
+  } catch (err) {
+    if (err instanceof NotFound) throw new BadRequest(err.message);
+    throw err;
+  }
+  const same = flavor.row.id === server.flavor.id;
+  if (!same && flavor.row.disabled) throw new BadRequest(`Flavor ${ref} could not be found.`);
+  if (same) throw new BadRequest('When resizing, instances must change flavor!');
+  if (flavor.row.root_gb === 0 && server.flavor.disk !== 0 && !isVolumeBacked(server))
+    throw new BadRequest(
+      'Server disk was unable to be resized because: Resize to zero disk flavor is not allowed.',
+    );
+  const to = embed(flavor);
+  // Read before the transaction: inside it only `tx` may be used.
+  const limits = await d.quotas.limits(server.row.project_id);
+  await startAction(d, ctx, id, RESIZE, {
+    task: 'resize_prep',
+    action: 'resize',
+    payload: { action: 'resize' },
+    async also(tx, row) {
+      await checkUpsize(tx, limits, row.project_id, server.flavor, to);
+      const now = isoNow();
+      await tx.deleteFrom('server_migrations').where('server_id', '=', row.id).execute();
+      await tx
+        .insertInto('server_migrations')
+        .values({
+          server_id: row.id,
+          old_flavor: row.flavor,
+          new_flavor: JSON.stringify(to),
+          old_vm_state: row.vm_state,
+          old_layer: null,
+          status: 'pre-migrating',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    },
+  });
+}
+
+async function migrationOf(ex: Db, id: string): Promise<ServerMigrationRow | undefined> {
+  return ex
+    .selectFrom('server_migrations')
+    .selectAll()
+    .where('server_id', '=', id)
+    .executeTakeFirst();
+}
+
+async function setStatus(d: LifecycleDeps, id: string, status: string): Promise<void> {
+  await d.db
+    .updateTable('server_migrations')
+    .set({ status, updated_at: isoNow() })
+    .where('server_id', '=', id)
+    .execute();
+}
+
+/**
+ * confirmResize (204): nothing is left to do on one host but to settle the server in the state
+ * it had before the resize; the disk it grew from stays under its head.
+ */
+export async function confirmResize(
+  d: LifecycleDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<void> {
+  await d.db.transaction().execute(async (tx) => {
+    const row = await d.find(ctx, id, tx);
+    const refused = refusal(CONFIRM, row, ctx.isAdmin);
+    if (refused) throw refused;
+    const m = await migrationOf(tx, row.id);
+    if (!m || m.status !== 'finished') throw new BadRequest('Instance has not been resized.');
+    await tx
+      .updateTable('servers')
+      .set({ vm_state: m.old_vm_state === 'stopped' ? 'stopped' : 'active', updated_at: isoNow() })
+      .where('id', '=', row.id)
+      .where('vm_state', '=', 'resized')
+      .where('task_state', 'is', null)
+      .execute();
+    await tx.deleteFrom('server_migrations').where('server_id', '=', row.id).execute();
+    await recordAction(tx, ctx, row.id, 'confirmResize');
+  });
+}
+
+export async function revertResize(
+  d: LifecycleDeps,
+  ctx: RequestContext,
+  id: string,
+): Promise<void> {
+  const row = await d.find(ctx, id);
+  const refused = refusal(REVERT, row, ctx.isAdmin);
+  if (refused) throw refused;
+  const m = await migrationOf(d.db, row.id);
+  if (!m || m.status !== 'finished') throw new BadRequest('Instance has not been resized.');
+  await startAction(d, ctx, id, REVERT, {
+    task: 'resize_reverting',
+    action: 'revertResize',
+    payload: { action: 'revertResize' },
+    async also(tx, r) {
+      await tx
+        .updateTable('server_migrations')
+        .set({ status: 'reverting', updated_at: isoNow() })
+        .where('server_id', '=', r.id)
+        .execute();
+    },
+  });
+}
+
+/**
+ * Compute side, as Nova walks a same-host resize: resize_migrating (the guest powered off, the
+ * root disk sealed, a head over it grown to the new flavor's disk), resize_migrated,
+ * resize_finish (the new flavor is the server's, the guest back on if it ran), VERIFY_RESIZE.
+ */
+export async function runResize(d: LifecycleDeps, id: string, roles: string[]): Promise<void> {
+  const first = await d.rows.find(id);
+  const walk = ['resize_prep', 'resize_migrating', 'resize_migrated', 'resize_finish'];
+  const m = await migrationOf(d.db, id);
+  if (!first || !m || !walk.includes(first.task_state ?? '')) return;
+  const ctx = userContext(first.project_id, first.user_id, roles);
+  const to = parseJson<EmbeddedFlavor | null>(m.new_flavor, null)!;
+  await withEvent(d.db, id, 'resize', 'compute_resize_instance', d.host.name, async () => {
+    await advance(d.db, id, 'resize_prep', { task_state: 'resize_migrating' });
+    await setStatus(d, id, 'migrating');
+    await d.driver.powerOff(id);
+    const row = (await d.rows.find(id))!;
+    if (row.root_layer && m.old_layer === null) {
+      const root = row.root_layer;
+      // The old disk is kept sealed for a revert; the server writes to a grown head over it.
+      await d.layers.creating(async () => {
+        const disk = await d.driver.sealRootDisk(id, root);
+        await d.db.transaction().execute(async (tx) => {
+          await tx
+            .updateTable('servers')
+            .set({ root_layer: disk.newHeadLayer })
+            .where('id', '=', id)
+            .execute();
+          await tx
+            .updateTable('server_migrations')
+            .set({ old_layer: disk.sealedLayer })
+            .where('server_id', '=', id)
+            .execute();
+        });
+      });
+    }
+    const head = (await d.rows.find(id))!.root_layer;
+    if (head) {
+      const size = await d.layers.virtualSize(head);
+      if (to.disk * GiB > size) await d.layers.resize(head, to.disk * GiB);
+    }
+    await advance(d.db, id, 'resize_migrating', { task_state: 'resize_migrated' });
+  });
+  await withEvent(d.db, id, 'resize', 'compute_finish_resize', d.host.name, async () => {
+    await advance(d.db, id, 'resize_migrated', {
+      task_state: 'resize_finish',
+      flavor_id: to.id,
+      flavor: JSON.stringify(to),
+      vcpus: to.vcpus,
+      memory_mb: to.ram,
+    });
+    const running = m.old_vm_state !== 'stopped';
+    if (running) await d.driver.powerOn(await guestSpec(d, ctx, (await loadServer(d, id))!));
+    await advance(d.db, id, 'resize_finish', {
+      vm_state: 'resized',
+      task_state: null,
+      power_state: running ? PowerState.RUNNING : PowerState.SHUTDOWN,
+    });
+    await setStatus(d, id, 'finished');
+  });
+}
+
+/** Compute side of revertResize: the old flavor, and a head of the old size over the old disk. */
+export async function runRevertResize(
+  d: LifecycleDeps,
+  id: string,
+  roles: string[],
+): Promise<void> {
+  const first = await d.rows.find(id);
+  const m = await migrationOf(d.db, id);
+  if (!first || !m || first.task_state !== 'resize_reverting') return;
+  const ctx = userContext(first.project_id, first.user_id, roles);
+  const from = parseJson<EmbeddedFlavor | null>(m.old_flavor, null)!;
+  await withEvent(d.db, id, 'revertResize', 'compute_revert_resize', d.host.name, async () => {
+    await d.driver.destroy(id);
+    if (m.old_layer) {
+      const size = await d.layers.virtualSize(m.old_layer);
+      await swapRootDisk(d, id, 'resize_reverting', size, { layerId: m.old_layer });
+    }
+    await d.db
+      .updateTable('servers')
+      .set({ flavor_id: from.id, flavor: m.old_flavor, vcpus: from.vcpus, memory_mb: from.ram })
+      .where('id', '=', id)
+      .where('task_state', '=', 'resize_reverting')
+      .execute();
+    const running = m.old_vm_state !== 'stopped';
+    if (running) await d.driver.spawn(await guestSpec(d, ctx, (await loadServer(d, id))!));
+    await advance(d.db, id, 'resize_reverting', {
+      vm_state: running ? 'active' : 'stopped',
+      task_state: null,
+      power_state: running ? PowerState.RUNNING : PowerState.SHUTDOWN,
+    });
+  });
+  await d.db.deleteFrom('server_migrations').where('server_id', '=', id).execute();
+}
+
+/** A resize that failed: the server as it was (reverts_task_state), the migration in error. */
+export async function failResize(d: LifecycleDeps, id: string): Promise<void> {
+  await d.db
+    .updateTable('servers')
+    .set({ task_state: null })
+    .where('id', '=', id)
+    .where('task_state', 'in', [
+      'resize_prep',
+      'resize_migrating',
+      'resize_migrated',
+      'resize_finish',
+      'resize_reverting',
+    ])
+    .execute();
+  await setStatus(d, id, 'error');
+}
