@@ -112,7 +112,23 @@ describe('shelve and unshelve', () => {
     assert.equal(res.statusCode, 202, res.body);
     assert.equal(res.body, '');
     assert.equal((await show(id))['OS-EXT-STS:task_state'], 'shelving');
+    assertFault(
+      await act(id, { resize: { flavorRef: '84' } }),
+      409,
+      'conflictingRequest',
+      `Cannot 'resize' instance ${id} while it is in task_state shelving`,
+    );
     await settle();
+    const events = await fx.t.db
+      .selectFrom('instance_action_events')
+      .innerJoin('instance_actions', 'instance_actions.id', 'instance_action_events.action_id')
+      .select(['instance_actions.action', 'event', 'result'])
+      .where('server_id', '=', id)
+      .execute();
+    assert.deepEqual(
+      events.filter((e) => e.action === 'shelve'),
+      [{ action: 'shelve', event: 'compute_shelve_instance', result: 'Success' }],
+    );
     const s = await show(id, fx.admin);
     assert.equal(s.status, 'SHELVED_OFFLOADED');
     assert.equal(s['OS-EXT-STS:task_state'], null);
@@ -447,5 +463,96 @@ describe('admin and other actions', () => {
       { restore: null },
     ])
       assertFault(await act(id, body), 404, 'itemNotFound', `Instance ${id} could not be found.`);
+  });
+});
+
+describe('volume-backed and never-launched servers', () => {
+  test('a volume-backed server shelves without an image, refuses backups and other images', async () => {
+    const image = await makeImage(0x44);
+    const res = await fx.t.inject({
+      method: 'POST',
+      url: `${CB}/servers`,
+      headers: mv('2.37'),
+      payload: {
+        server: {
+          name: 'vb',
+          imageRef: '',
+          flavorRef: '42',
+          networks: 'none',
+          block_device_mapping_v2: [
+            {
+              uuid: image,
+              source_type: 'image',
+              destination_type: 'volume',
+              volume_size: 1,
+              boot_index: 0,
+              delete_on_termination: true,
+            },
+          ],
+        },
+      },
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    const id = res.json().server.id as string;
+    await settle();
+    await fx.t.app.tasks.idle();
+    await settle();
+    assert.equal((await show(id)).status, 'ACTIVE');
+    assertFault(
+      await act(id, { createBackup: { name: 'b', backup_type: 'daily', rotation: 1 } }),
+      400,
+      'badRequest',
+      'Backup is not supported for volume-backed instances.',
+    );
+    const other = await makeImage(0x45);
+    assertFault(
+      await act(id, { rebuild: { imageRef: other } }),
+      400,
+      'badRequest',
+      `Image ${other} is unacceptable: Unable to rebuild with a different image for a volume-backed server.`,
+    );
+    assert.equal((await act(id, { shelve: null })).statusCode, 202);
+    await settle();
+    assert.equal((await show(id)).status, 'SHELVED_OFFLOADED');
+    assert.deepEqual(await imagesNamed('vb-shelved'), []);
+    assert.equal((await act(id, { unshelve: null })).statusCode, 202);
+    await settle();
+    const s = await show(id);
+    assert.equal(s.status, 'ACTIVE');
+    assert.equal(s['os-extended-volumes:volumes_attached'].length, 1);
+  });
+
+  test('a server that never ran is refused a rebuild by its launched_at', async () => {
+    const flavor = await fx.t.inject({
+      method: 'POST',
+      url: `${CB}/flavors`,
+      headers: fx.admin,
+      payload: { flavor: { name: 'huge', ram: 256, vcpus: 100000, disk: 1 } },
+    });
+    assert.equal(flavor.statusCode, 200, flavor.body);
+    const image = await makeImage(0x46);
+    const res = await fx.t.inject({
+      method: 'POST',
+      url: `${CB}/servers`,
+      headers: mv('2.37'),
+      payload: {
+        server: {
+          name: 'e',
+          imageRef: image,
+          flavorRef: flavor.json().flavor.id,
+          networks: 'none',
+        },
+      },
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    const id = res.json().server.id as string;
+    await settle();
+    assert.equal((await show(id)).status, 'ERROR');
+    assertFault(
+      await act(id, { rebuild: { imageRef: image } }),
+      409,
+      'conflictingRequest',
+      `Cannot 'rebuild' instance ${id} while it is in launched_at None`,
+    );
   });
 });

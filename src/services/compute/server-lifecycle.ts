@@ -10,7 +10,7 @@ import { recordAction } from './instance-actions.js';
 import type { ComputeQuotas } from './quotas.js';
 import type { Server } from './server-model.js';
 import { snapshotProperties } from './server-snapshot.js';
-import { beginAction, refusal, type ActionRule } from './states.js';
+import { beginAction, invalidState, refusal, type ActionRule } from './states.js';
 import type { ServerWorkDeps } from './server-work.js';
 
 /** What the lifecycle actions work with: the server tasks' deps, flavors and quotas. */
@@ -52,6 +52,8 @@ export async function startAction(
     const row = await d.find(ctx, id, tx);
     const refused = refusal(rule, row, ctx.isAdmin);
     if (refused) throw refused;
+    // check_instance_state's must_have_launched: an ERROR server that never ran is refused.
+    if (row.launched_at === null) throw invalidState(rule.method, row.id, 'launched_at', null);
     if (!(await beginAction(tx, row, rule, o.task, o.fields))) {
       const now = await d.find(ctx, id, tx);
       throw refusal(rule, now, ctx.isAdmin) ?? new NotFound(`Instance ${id} could not be found.`);

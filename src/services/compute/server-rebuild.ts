@@ -13,9 +13,12 @@ import {
   startAction,
   type LifecycleDeps,
 } from './server-lifecycle.js';
-import type { Server } from './server-model.js';
+import type { EmbeddedFlavor, Server } from './server-model.js';
+import type { Image } from '../image/model.js';
 import { advance, type ActionRule } from './states.js';
 import { guestSpec, loadServer } from './server-work.js';
+
+const GiB = 1024 ** 3;
 
 const REBUILD: ActionRule = { method: 'rebuild', vmStates: ['active', 'stopped', 'error'] };
 
@@ -66,6 +69,8 @@ export async function rebuild(
   } else if (input.keyName === null) keyData = null;
   const current = await d.load(ctx, id);
   const volumeBacked = isVolumeBacked(current);
+  if (volumeBacked) await checkSameVolumeImage(d, ctx, current, image.row.id);
+  else checkImageFits(image, current.flavor);
   const meta = imageMetaOf(image);
   const fields: Partial<ServerRow> = {
     progress: 0,
@@ -108,6 +113,38 @@ export async function rebuild(
   });
   const adminPass = input.adminPass ?? randomBytes(9).toString('base64url').slice(0, 12);
   return { server: await d.load(ctx, id), adminPass };
+}
+
+/** Nova's _check_requested_image, against the server's flavor. */
+function checkImageFits(image: Image, flavor: EmbeddedFlavor): void {
+  const diskBytes = flavor.disk * GiB;
+  if (flavor.ram < image.row.min_ram)
+    throw new BadRequest("Flavor's memory is too small for requested image.");
+  if (flavor.disk === 0) return;
+  const size = image.row.virtual_size ?? image.row.size ?? 0;
+  if (size > diskBytes)
+    throw new BadRequest(
+      `Flavor's disk is too small for requested image. Flavor disk is ${diskBytes} bytes, image is ${size} bytes.`,
+    );
+  if (image.row.min_disk * GiB > diskBytes)
+    throw new BadRequest(
+      `Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${diskBytes} bytes, minimum size is ${image.row.min_disk * GiB} bytes.`,
+    );
+}
+
+/** Before 2.93 a volume-backed server is rebuilt only with the image its root volume came from. */
+async function checkSameVolumeImage(
+  d: LifecycleDeps,
+  ctx: RequestContext,
+  server: Server,
+  imageId: string,
+): Promise<void> {
+  const root = server.bdms.find((b) => b.boot_index === 0);
+  const volume = root?.volume_id ? await d.volumes.getVolume(ctx, root.volume_id) : undefined;
+  if (volume?.imageMetadata.image_id !== imageId)
+    throw new BadRequest(
+      `Image ${imageId} is unacceptable: Unable to rebuild with a different image for a volume-backed server.`,
+    );
 }
 
 /**
