@@ -466,6 +466,36 @@ describe('admin and other actions', () => {
   });
 });
 
+describe('rescue', () => {
+  test('rescue answers the admin password and goes to RESCUE; unrescue back to ACTIVE', async () => {
+    const id = await makeServer();
+    const res = await act(id, { rescue: { adminPass: 'secret' } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), { adminPass: 'secret' });
+    await settle();
+    assert.equal((await show(id)).status, 'RESCUE');
+    assertFault(
+      await act(id, { rescue: null }),
+      409,
+      'conflictingRequest',
+      `Cannot 'rescue' instance ${id} while it is in vm_state rescued`,
+    );
+    assert.equal((await act(id, { unrescue: null })).statusCode, 202);
+    await settle();
+    assert.equal((await show(id)).status, 'ACTIVE');
+    assertFault(
+      await act(id, { unrescue: null }),
+      409,
+      'conflictingRequest',
+      `Cannot 'unrescue' instance ${id} while it is in vm_state active`,
+    );
+    assert.equal(typeof (await act(id, { rescue: null })).json().adminPass, 'string');
+    assertFault(await act(id, { rescue: { rescue_image_ref: 'x' } }), 400, 'badRequest');
+    await settle();
+    assert.deepEqual((await actions(id)).slice(1), ['rescue', 'unrescue', 'rescue']);
+  });
+});
+
 describe('volume-backed and never-launched servers', () => {
   test('a volume-backed server shelves without an image, refuses backups and other images', async () => {
     const image = await makeImage(0x44);
@@ -504,6 +534,12 @@ describe('volume-backed and never-launched servers', () => {
       'badRequest',
       'Backup is not supported for volume-backed instances.',
     );
+    assertFault(
+      await act(id, { rescue: null }),
+      400,
+      'badRequest',
+      `Instance ${id} cannot be rescued: Cannot rescue a volume-backed instance`,
+    );
     const other = await makeImage(0x45);
     assertFault(
       await act(id, { rebuild: { imageRef: other } }),
@@ -515,6 +551,12 @@ describe('volume-backed and never-launched servers', () => {
     await settle();
     assert.equal((await show(id)).status, 'SHELVED_OFFLOADED');
     assert.deepEqual(await imagesNamed('vb-shelved'), []);
+    assertFault(
+      await act(id, { rescue: null }),
+      409,
+      'conflictingRequest',
+      `Cannot 'rescue' instance ${id} while it is in vm_state shelved_offloaded`,
+    );
     assert.equal((await act(id, { unshelve: null })).statusCode, 202);
     await settle();
     const s = await show(id);

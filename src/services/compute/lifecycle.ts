@@ -7,8 +7,10 @@ import {
   changePassword,
   checkForceDelete,
   failMiscAction,
+  rescue,
   resetState,
   restore,
+  unrescue,
   runMiscAction,
   triggerCrashDump,
 } from './server-misc-actions.js';
@@ -67,6 +69,8 @@ export class Lifecycle {
     changePassword(this.d, ctx, id);
   triggerCrashDump = (ctx: RequestContext, id: string): Promise<void> =>
     triggerCrashDump(this.d, ctx, id);
+  rescue = (ctx: RequestContext, id: string): Promise<void> => rescue(this.d, ctx, id);
+  unrescue = (ctx: RequestContext, id: string): Promise<void> => unrescue(this.d, ctx, id);
   restore = (ctx: RequestContext, id: string): Promise<void> => restore(this.d, ctx, id);
 
   async forceDelete(ctx: RequestContext, id: string): Promise<void> {
@@ -110,7 +114,7 @@ export function lifecycleHandler(
             roles,
           );
         default:
-          return runMiscAction(d, id, p.action);
+          return runMiscAction(d, id, p.action, roles);
       }
     },
     async fail(id: string, p: LifecyclePayload): Promise<void> {
@@ -124,6 +128,8 @@ export function lifecycleHandler(
         case 'rebuild':
         case 'changePassword':
         case 'trigger_crash_dump':
+        case 'rescue':
+        case 'unrescue':
           return failMiscAction(d, id, p.action);
         default:
           // Whatever the action held goes back to nothing under way (reverts_task_state).

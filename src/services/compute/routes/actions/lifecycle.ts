@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Microversion } from '../../../../http/microversion.js';
 import { versionBelow } from '../../../../http/microversion.js';
 import { NotFound } from '../../../../errors.js';
@@ -157,6 +158,26 @@ const RESET_STATE = Type.Object(
 );
 const CRASH_DUMP = Type.Object(
   { trigger_crash_dump: Type.Null() },
+  { additionalProperties: false },
+);
+const RESCUE = Type.Object(
+  {
+    rescue: Type.Union([
+      Type.Null(),
+      Type.Object(
+        {
+          adminPass: Type.Optional(Type.String()),
+          rescue_image_ref: Type.Optional(
+            Type.String({
+              pattern:
+                '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+  },
   { additionalProperties: false },
 );
 const CHANGE_PASSWORD = Type.Object(
@@ -322,6 +343,17 @@ export const LIFECYCLE_ACTION_HANDLERS: ReadonlyArray<readonly [string, ActionHa
       return reply.code(202).send();
     },
   ],
+  [
+    // 200 with the admin password (enable_instance_password), given or generated.
+    'rescue',
+    async ({ req, compute, id, body }) => {
+      const { rescue: r } = parseBody(RESCUE, body);
+      const adminPass = r?.adminPass ?? randomBytes(9).toString('base64url').slice(0, 12);
+      await compute.servers.lifecycle.rescue(req.ctx, id);
+      return { adminPass };
+    },
+  ],
+  ['unrescue', accepted(({ req, compute, id }) => compute.servers.lifecycle.unrescue(req.ctx, id))],
   ['restore', accepted(({ req, compute, id }) => compute.servers.lifecycle.restore(req.ctx, id))],
   [
     'forceDelete',
