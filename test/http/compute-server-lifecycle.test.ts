@@ -284,6 +284,28 @@ describe('resize', () => {
     assert.equal((await show(id)).status, 'SHUTOFF');
   });
 
+  test('a local disk never shrinks: the resize fails and the server stays as it was', async () => {
+    const id = await makeServer(fx.demo, await makeFlavor(2));
+    assert.equal((await act(id, { resize: { flavorRef: '42' } })).statusCode, 202);
+    await settle();
+    const s = await show(id);
+    assert.equal(s.status, 'ACTIVE');
+    assert.equal(s['OS-EXT-STS:task_state'], null);
+    assert.notEqual(s.flavor.id, '42');
+    const event = await fx.t.db
+      .selectFrom('instance_action_events')
+      .innerJoin('instance_actions', 'instance_actions.id', 'instance_action_events.action_id')
+      .select(['event', 'result', 'message'])
+      .where('server_id', '=', id)
+      .where('action', '=', 'resize')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(event, {
+      event: 'compute_resize_instance',
+      result: 'Error',
+      message: 'Error',
+    });
+  });
+
   test('bad flavors and bodies are 400', async () => {
     const id = await makeServer();
     assertFault(

@@ -191,7 +191,11 @@ export async function runResize(d: LifecycleDeps, id: string, roles: string[]): 
   if (!first || !m || !walk.includes(first.task_state ?? '')) return;
   const ctx = userContext(first.project_id, first.user_id, roles);
   const to = parseJson<EmbeddedFlavor | null>(m.new_flavor, null)!;
+  const from = parseJson<EmbeddedFlavor | null>(m.old_flavor, null)!;
   await withEvent(d.db, id, 'resize', 'compute_resize_instance', d.host.name, async () => {
+    // libvirt's migrate_disk_and_power_off: a local disk never shrinks (InstanceFaultRollback).
+    if (to.disk < from.disk && first.root_layer !== null)
+      throw new Error('Resize error: Unable to resize disk down.');
     await advance(d.db, id, 'resize_prep', { task_state: 'resize_migrating' });
     await setStatus(d, id, 'migrating');
     await d.driver.powerOff(id);
