@@ -15,14 +15,8 @@ import {
   triggerCrashDump,
 } from './server-misc-actions.js';
 import { rebuild, runRebuild, type RebuildInput } from './server-rebuild.js';
-import {
-  confirmResize,
-  failResize,
-  resize,
-  revertResize,
-  runResize,
-  runRevertResize,
-} from './server-resize.js';
+import { failResize, resize, runResize } from './server-resize.js';
+import { confirmResize, revertResize, runRevertResize } from './server-resize-settle.js';
 import {
   failShelve,
   runShelve,

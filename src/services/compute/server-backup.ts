@@ -7,7 +7,7 @@ import {
   startAction,
   type LifecycleDeps,
 } from './server-lifecycle.js';
-import { uploadRootDisk } from './server-snapshot.js';
+import { uploadRootDisk } from './server-disk-upload.js';
 import { advance, refusal, type ActionRule } from './states.js';
 import { loadServer } from './server-work.js';
 

@@ -10,7 +10,7 @@ import {
   startAction,
   type LifecycleDeps,
 } from './server-lifecycle.js';
-import { uploadRootDisk } from './server-snapshot.js';
+import { uploadRootDisk } from './server-disk-upload.js';
 import { advance, refusal, type ActionRule } from './states.js';
 import { guestSpec, loadServer } from './server-work.js';
 import { isoNow } from '../../util.js';
