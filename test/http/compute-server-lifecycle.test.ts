@@ -306,6 +306,36 @@ describe('resize', () => {
     });
   });
 
+  test("the new flavor's growth is counted against the quota (403)", async () => {
+    const id = await makeServer(fx.admin);
+    const flavor = await fx.t.inject({
+      method: 'POST',
+      url: `${CB}/flavors`,
+      headers: fx.admin,
+      payload: { flavor: { name: 'two-cores', ram: 128, vcpus: 2, disk: 1 } },
+    });
+    assert.equal(flavor.statusCode, 200, flavor.body);
+    const quota = `${CB}/os-quota-sets/${fx.adminProject}`;
+    const detail = await fx.t.inject({ method: 'GET', url: `${quota}/detail`, headers: fx.admin });
+    const used = detail.json().quota_set.cores.in_use as number;
+    const put = (cores: number) =>
+      fx.t.inject({
+        method: 'PUT',
+        url: quota,
+        headers: fx.admin,
+        payload: { quota_set: { cores } },
+      });
+    assert.equal((await put(used)).statusCode, 200);
+    assertFault(
+      await act(id, { resize: { flavorRef: flavor.json().flavor.id } }, fx.admin),
+      403,
+      'forbidden',
+      `Quota exceeded for cores: Requested 1, but already used ${used} of ${used} cores`,
+    );
+    assert.equal((await show(id, fx.admin)).status, 'ACTIVE');
+    assert.equal((await put(-1)).statusCode, 200);
+  });
+
   test('bad flavors and bodies are 400', async () => {
     const id = await makeServer();
     assertFault(

@@ -46,9 +46,10 @@ async function checkUpsize(
     (r) => delta[r] > 0 && limits[r] >= 0 && used[r] + delta[r] > limits[r],
   );
   if (overs.length === 0) return;
-  const first = overs[0]!;
+  // compute_utils.get_over_quota_detail: one value per resource over, each list comma-joined.
+  const list = (f: (r: (typeof overs)[number]) => number) => overs.map(f).join(', ');
   throw new Forbidden(
-    `Quota exceeded for ${overs.join(', ')}: Requested ${delta[first]}, but already used ${used[first]} of ${limits[first]} ${overs.join(', ')}`,
+    `Quota exceeded for ${overs.join(', ')}: Requested ${list((r) => delta[r])}, but already used ${list((r) => used[r])} of ${list((r) => limits[r])} ${overs.join(', ')}`,
   );
 }
 
