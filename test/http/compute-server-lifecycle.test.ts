@@ -336,6 +336,40 @@ describe('resize', () => {
     assert.equal((await put(-1)).statusCode, 200);
   });
 
+  test('a revert to a larger flavor is counted too', async () => {
+    const big = await fx.t.inject({
+      method: 'POST',
+      url: `${CB}/flavors`,
+      headers: fx.admin,
+      payload: { flavor: { name: 'two-cores-b', ram: 128, vcpus: 2, disk: 1 } },
+    });
+    const id = await makeServer(fx.admin, big.json().flavor.id);
+    assert.equal((await act(id, { resize: { flavorRef: '42' } }, fx.admin)).statusCode, 202);
+    await settle();
+    const quota = `${CB}/os-quota-sets/${fx.adminProject}`;
+    const detail = await fx.t.inject({ method: 'GET', url: `${quota}/detail`, headers: fx.admin });
+    const used = detail.json().quota_set.cores.in_use as number;
+    const put = (cores: number) =>
+      fx.t.inject({
+        method: 'PUT',
+        url: quota,
+        headers: fx.admin,
+        payload: { quota_set: { cores } },
+      });
+    assert.equal((await put(used)).statusCode, 200);
+    assertFault(
+      await act(id, { revertResize: null }, fx.admin),
+      403,
+      'forbidden',
+      `Quota exceeded for cores: Requested 1, but already used ${used} of ${used} cores`,
+    );
+    assert.equal((await show(id, fx.admin)).status, 'VERIFY_RESIZE');
+    assert.equal((await put(-1)).statusCode, 200);
+    assert.equal((await act(id, { revertResize: null }, fx.admin)).statusCode, 202);
+    await settle();
+    assert.equal((await show(id, fx.admin)).flavor.id, big.json().flavor.id);
+  });
+
   test('bad flavors and bodies are 400', async () => {
     const id = await makeServer();
     assertFault(

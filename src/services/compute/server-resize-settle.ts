@@ -5,7 +5,7 @@ import { isoNow } from '../../util.js';
 import { recordAction, withEvent } from './instance-actions.js';
 import { startAction, swapRootDisk, type LifecycleDeps } from './server-lifecycle.js';
 import { parseJson, type EmbeddedFlavor } from './server-model.js';
-import { migrationOf } from './server-resize.js';
+import { checkUpsize, migrationOf } from './server-resize.js';
 import { advance, refusal, type ActionRule } from './states.js';
 import { guestSpec, loadServer } from './server-work.js';
 
@@ -49,11 +49,16 @@ export async function revertResize(
   if (refused) throw refused;
   const m = await migrationOf(d.db, row.id);
   if (!m || m.status !== 'finished') throw new BadRequest('Instance has not been resized.');
+  // Going back to a larger flavor counts too (Nova checks the revert's growth as well).
+  const limits = await d.quotas.limits(row.project_id);
+  const current = parseJson<EmbeddedFlavor | null>(m.new_flavor, null)!;
+  const old = parseJson<EmbeddedFlavor | null>(m.old_flavor, null)!;
   await startAction(d, ctx, id, REVERT, {
     task: 'resize_reverting',
     action: 'revertResize',
     payload: { action: 'revertResize' },
     async also(tx, r) {
+      await checkUpsize(tx, limits, r.project_id, current, old);
       await tx
         .updateTable('server_migrations')
         .set({ status: 'reverting', updated_at: isoNow() })

@@ -33,7 +33,7 @@ function embed(f: Flavor): EmbeddedFlavor {
 }
 
 /** Nova's _check_quota_for_upsize: only the growth counts, inside the starting transaction. */
-async function checkUpsize(
+export async function checkUpsize(
   tx: Db,
   limits: QuotaSet,
   projectId: string,
