@@ -73,6 +73,12 @@ export interface ComputeDriver {
    * driver does this through QMP), never for the time a copy of the disk would take.
    */
   sealRootDisk(id: string, headLayer: string): Promise<SealedDisk>;
+  /**
+   * Boots the guest from a rescue disk (a new head over the rescue image, when one is given),
+   * its own root disk attached second; `unrescue` boots it from its own disks again.
+   */
+  rescue(spec: GuestSpec, rescueDisk: GuestDisk | null): Promise<void>;
+  unrescue(spec: GuestSpec): Promise<void>;
   attachVolume(id: string, disk: GuestDisk): Promise<void>;
   detachVolume(id: string, device: string): Promise<void>;
   /** The guest's serial console, the last `lines` lines when given. */

@@ -107,6 +107,17 @@ export class FakeDriver implements ComputeDriver {
     return { sealedLayer: sealedId, newHeadLayer: newHeadId, frozenMs };
   }
 
+  rescue(spec: GuestSpec, rescueDisk: GuestDisk | null): Promise<void> {
+    this.boot(spec, 'rescue');
+    this.log(spec.id, `rescue disk: ${rescueDisk?.path ?? 'none (fake driver)'}`);
+    return Promise.resolve();
+  }
+
+  unrescue(spec: GuestSpec): Promise<void> {
+    this.boot(spec, 'unrescue');
+    return Promise.resolve();
+  }
+
   attachVolume(id: string, disk: GuestDisk): Promise<void> {
     this.guest(id).disks.set(disk.device, disk);
     this.log(id, `attach ${disk.device}: ${disk.path}`);

@@ -15,6 +15,7 @@ export interface ComputeTables {
   server_groups: ServerGroupRow;
   server_group_members: ServerGroupMemberRow;
   server_snapshots: ServerSnapshotRow;
+  server_migrations: ServerMigrationRow;
 }
 
 export interface ServerRow {
@@ -145,4 +146,20 @@ export interface ServerSnapshotRow {
   server_id: string;
   layer: string | null;
   created_at: string;
+}
+
+/** A resize under way or awaiting confirmation (Nova's migrations table, one host). */
+export interface ServerMigrationRow {
+  server_id: string;
+  /** JSON `EmbeddedFlavor` each. */
+  old_flavor: string;
+  new_flavor: string;
+  /** The vm_state to go back to on confirm or revert (Nova's system_metadata old_vm_state). */
+  old_vm_state: string;
+  /** The root disk sealed before it grew: a revert puts a head of the old size over it. */
+  old_layer: string | null;
+  /** pre-migrating, migrating, finished, reverting, reverted, confirmed, error. */
+  status: string;
+  created_at: string;
+  updated_at: string;
 }

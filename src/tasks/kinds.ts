@@ -37,6 +37,18 @@ export interface TaskPayloads {
   'server.delete': { roles: string[] };
   'server.action': { roles: string[]; action: string; hard?: boolean };
   'server.snapshot': { roles: string[]; imageId: string };
+  /**
+   * shelve (imageId: the `<name>-shelved` image, null when volume-backed), shelveOffload,
+   * unshelve, rebuild, resize, revertResize, createBackup (imageId, backupType, rotation),
+   * changePassword, trigger_crash_dump.
+   */
+  'server.lifecycle': {
+    roles: string[];
+    action: string;
+    imageId?: string | null;
+    backupType?: string;
+    rotation?: number;
+  };
 }
 
 export type TaskKind = keyof TaskPayloads;

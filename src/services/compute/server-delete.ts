@@ -32,6 +32,7 @@ export async function deleteServer(d: ServerWorkDeps, id: string, roles: string[
       'server_interfaces',
       'block_device_mappings',
       'server_group_members',
+      'server_migrations',
     ] as const) {
       await tx.deleteFrom(table).where('server_id', '=', id).execute();
     }
@@ -40,4 +41,7 @@ export async function deleteServer(d: ServerWorkDeps, id: string, roles: string[
     return [server.row.root_layer, ...snaps.map((s) => s.layer)];
   });
   await d.releaseLayers(layers);
+  // A shelved server's disk lives on in its shelved image only: Nova deletes it with the server.
+  const shelved = server.systemMetadata.shelved_image_id;
+  if (shelved) await d.images.delete(ctx, shelved).catch(() => undefined);
 }

@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import { userContext, type RequestContext } from '../../context.js';
 import { NotFound } from '../../errors.js';
-import type { ServerRow } from '../../store/compute-schema.js';
 import { recordAction, withEvent } from './instance-actions.js';
 import {
   snapshotProperties,
@@ -12,6 +8,7 @@ import {
 } from './server-snapshot-volume.js';
 import { advance, beginAction, refusal, type ActionRule } from './states.js';
 import { loadServer, type ServerWorkDeps } from './server-work.js';
+import { uploadRootDisk, type UploadWalk } from './server-disk-upload.js';
 
 /** createImage is not refused for a lock (nova/compute/api.py has no check_instance_lock on it). */
 export const CREATE_IMAGE: ActionRule = {
@@ -100,66 +97,16 @@ export async function runSnapshot(
   }
   await withEvent(d.db, id, 'createImage', 'compute_snapshot_instance', d.host.name, async () => {
     await advance(d.db, id, 'image_snapshot_pending', { task_state: 'image_snapshot' });
-    let sealed = (
-      await d.db
-        .selectFrom('server_snapshots')
-        .select('layer')
-        .where('image_id', '=', imageId)
-        .executeTakeFirst()
-    )?.layer;
-    if (!sealed) sealed = await sealRoot(d, server.row, imageId);
-    await advance(d.db, id, 'image_snapshot', { task_state: 'image_pending_upload' });
-    await d.images.update(
-      ctx,
-      imageId,
-      [
-        { op: 'add', name: 'disk_format', value: 'qcow2' },
-        { op: 'add', name: 'container_format', value: 'bare' },
-        { op: 'add', name: 'image_location', value: 'snapshot' },
-        { op: 'add', name: 'image_state', value: 'available' },
-        { op: 'add', name: 'owner_id', value: server.row.project_id },
-      ],
-      false,
-    );
-    await advance(d.db, id, 'image_pending_upload', { task_state: 'image_uploading' });
-    await fsp.mkdir(d.tmpDir, { recursive: true });
-    const tmp = path.join(d.tmpDir, `snapshot-${randomUUID()}`);
-    try {
-      await d.layers.convert(sealed, tmp, 'qcow2');
-      await d.images.data.upload(ctx, imageId, { file: tmp });
-    } finally {
-      await fsp.rm(tmp, { force: true });
-    }
+    await uploadRootDisk(d, ctx, server.row, imageId, SNAPSHOT_WALK);
   });
-  await d.db.deleteFrom('server_snapshots').where('image_id', '=', imageId).execute();
   await advance(d.db, id, 'image_uploading', { task_state: null });
 }
 
-/** Seals the root disk and commits the server's new head with the sealed layer's record. */
-async function sealRoot(d: ServerWorkDeps, row: ServerRow, imageId: string): Promise<string> {
-  if (!row.root_layer) throw new Error(`server ${row.id} has no local root disk`);
-  const root = row.root_layer;
-  return d.layers.creating(async () => {
-    const disk = await d.driver.sealRootDisk(row.id, root);
-    await d.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('servers')
-        .set({ root_layer: disk.newHeadLayer })
-        .where('id', '=', row.id)
-        .execute();
-      await tx
-        .insertInto('server_snapshots')
-        .values({
-          image_id: imageId,
-          server_id: row.id,
-          layer: disk.sealedLayer,
-          created_at: new Date().toISOString(),
-        })
-        .execute();
-    });
-    return disk.sealedLayer;
-  });
-}
+const SNAPSHOT_WALK: UploadWalk = {
+  start: 'image_snapshot',
+  pendingUpload: 'image_pending_upload',
+  uploading: 'image_uploading',
+};
 
 /** Nova's delete_image_on_error and reverts_task_state: the image goes, the server is as it was. */
 export async function failSnapshot(

@@ -10,6 +10,8 @@ import type { CreatedServers, NewServer, Server } from './server-model.js';
 import { startPowerAction } from './server-actions.js';
 import { createImage } from './server-snapshot.js';
 import { instanceLocked } from './states.js';
+import { Lifecycle } from './lifecycle.js';
+import { registerLifecycleWorker } from './workers.js';
 import { guestSpec, type ServerWorkDeps } from './server-work.js';
 import type { PowerStateValue } from '../../compute/index.js';
 
@@ -26,7 +28,18 @@ export interface ServerUpdate {
  * context; a server of another project is not found, as in Nova, unless the caller is an admin.
  */
 export class Servers {
-  constructor(private readonly d: ServerWorkDeps & CreateDeps) {}
+  /** shelve, rebuild, resize, createBackup and the admin actions (lifecycle.ts). */
+  readonly lifecycle: Lifecycle;
+
+  constructor(private readonly d: ServerWorkDeps & CreateDeps) {
+    const deps = {
+      ...d,
+      find: (ctx: RequestContext, id: string, ex?: Db) => this.row(ctx, id, ex),
+      load: (ctx: RequestContext, id: string, ex?: Db) => this.get(ctx, id, ex),
+    };
+    this.lifecycle = new Lifecycle(deps, (ctx, id) => this.delete(ctx, id));
+    registerLifecycleWorker(deps);
+  }
 
   private get db(): Db {
     return this.d.db;

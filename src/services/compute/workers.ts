@@ -6,6 +6,8 @@ import { deleteServer } from './server-delete.js';
 import { failPowerAction, runPowerAction } from './server-actions.js';
 import { failSnapshot, runSnapshot } from './server-snapshot.js';
 import type { ServerWorkDeps } from './server-work.js';
+import { lifecycleHandler } from './lifecycle.js';
+import type { LifecycleDeps } from './server-lifecycle.js';
 
 /** Every task on a server queues on the server: one thing at a time happens to it. */
 async function serverScope(ex: Db, id: string): Promise<TaskScope> {
@@ -49,6 +51,11 @@ export function registerServerWorkers(d: ServerWorkDeps): void {
     run: (id, p) => runSnapshot(d, id, String(p.imageId), rolesOf(p)),
     fail: (id, p) => failSnapshot(d, id, String(p.imageId), rolesOf(p)),
   });
+}
+
+/** shelve, rebuild, resize, backups...: one kind, dispatched on the payload's action. */
+export function registerLifecycleWorker(d: LifecycleDeps): void {
+  d.tasks.register('server.lifecycle', lifecycleHandler(d, serverScope));
 }
 
 /** The layers Nova's rows hold: root disks, and sealed disks still being uploaded. */

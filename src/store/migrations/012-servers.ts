@@ -206,4 +206,17 @@ export async function up(db: Db): Promise<void> {
     .on('server_snapshots')
     .column('layer')
     .execute();
+
+  // The resize of a server, from resize to confirm or revert (Nova's migrations, one host).
+  await db.schema
+    .createTable('server_migrations')
+    .addColumn('server_id', 'varchar(36)', (c) => c.primaryKey())
+    .addColumn('old_flavor', 'text', (c) => c.notNull())
+    .addColumn('new_flavor', 'text', (c) => c.notNull())
+    .addColumn('old_vm_state', 'varchar(32)', (c) => c.notNull())
+    .addColumn('old_layer', 'varchar(64)')
+    .addColumn('status', 'varchar(32)', (c) => c.notNull())
+    .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+    .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+    .execute();
 }

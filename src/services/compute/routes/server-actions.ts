@@ -6,6 +6,7 @@ import { SNAPSHOT_ACTION_HANDLERS } from './actions/snapshot.js';
 import { DEFERRED_DELETE_ACTION_HANDLERS } from './actions/deferred-delete.js';
 import { SECURITY_GROUP_ACTION_HANDLERS } from './actions/security-groups.js';
 import type { ActionHandler } from './actions/types.js';
+import { LIFECYCLE_ACTION_HANDLERS } from './actions/lifecycle.js';
 
 type Params = { id: string };
 
@@ -15,6 +16,7 @@ const ACTIONS = new Map<string, ActionHandler>([
   ...SNAPSHOT_ACTION_HANDLERS,
   ...DEFERRED_DELETE_ACTION_HANDLERS,
   ...SECURITY_GROUP_ACTION_HANDLERS,
+  ...LIFECYCLE_ACTION_HANDLERS,
 ]);
 
 /** POST /servers/{id}/action: one key names the action, its value is the action's body. */
@@ -33,6 +35,8 @@ export function serverActionRoutes(
     if (!handler) throw new BadRequest(`There is no such action: ${keys[0]!}`);
     // Nova looks the server up first: an unknown server is a 404 whatever the body says.
     await compute.servers.row(req.ctx, req.params.id);
-    return handler({ req, reply, compute, id: req.params.id, body, imageBase: imageBase() });
+    const images = imageBase();
+    const base = images.endsWith('/image') ? images.slice(0, -'/image'.length) : images;
+    return handler({ req, reply, compute, id: req.params.id, body, imageBase: images, base });
   });
 }

@@ -11,6 +11,8 @@ export interface ActionCall {
   body: unknown;
   /** Base URL of the image service, for createImage's Location header. */
   imageBase: string;
+  /** The cloud's base URL, for server links (rebuild answers a server). */
+  base: string;
 }
 
 /**
