@@ -4,7 +4,7 @@ import { queryInt } from '../../../http/input.js';
 import type { SortDir } from '../../../store/keyset.js';
 import type { ComputeService } from '../service.js';
 import type { ServerListQuery } from '../server-list.js';
-import { vmStatesOfStatus } from '../states.js';
+import { statesOfStatus } from '../states.js';
 import { BadRequest } from '../../../errors.js';
 import {
   serverBasicView,
@@ -123,7 +123,7 @@ export function serverRoutes(
       // Nova: a status no state maps to lists nothing before 2.38 and is a 400 from it.
       if (
         query.status !== undefined &&
-        vmStatesOfStatus(query.status).length === 0 &&
+        statesOfStatus(query.status).vmStates.length === 0 &&
         !versionBelow(mv, [2, 38])
       )
         throw new BadRequest('Invalid status value');
