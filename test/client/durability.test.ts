@@ -6,6 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { openstackJson, openstackOk, startServer, type RunningServer } from '../helpers/server.js';
+import { hasPattern, rootDiskPath, writePattern } from '../helpers/server-disk.js';
 
 let server: RunningServer | undefined;
 after(() => server?.stop());
@@ -248,5 +249,133 @@ test('a server killed while a volume uploads to an image finishes the upload aft
   assert.deepEqual(fs.existsSync(scratch) ? fs.readdirSync(scratch) : [], []);
   assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'images', '.tmp')), []);
   fs.rmSync(work, { recursive: true, force: true });
+  await server.stop();
+});
+
+/** Nova through fetch: create servers and snapshots, poll them, with demo's token. */
+async function nova(url: string, tok: string, method: string, p: string, body?: object) {
+  const res = await fetch(`${url}/compute/v2.1${p}`, {
+    method,
+    headers: {
+      'x-auth-token': tok,
+      'content-type': 'application/json',
+      'openstack-api-version': 'compute 2.45',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as any) };
+}
+
+async function cirros(url: string, tok: string, name: string): Promise<string> {
+  const id = await createImage(url, tok, name);
+  const put = await fetch(`${url}/image/v2/images/${id}/file`, {
+    method: 'PUT',
+    headers: { 'x-auth-token': tok, 'content-type': 'application/octet-stream' },
+    body: Buffer.alloc(4 * 1024 * 1024, 0x11),
+  });
+  assert.equal(put.status, 204);
+  return id;
+}
+
+/** Polls until every server is ACTIVE, ERROR or gone, with no task under way. */
+async function settled(url: string, tok: string, ids: string[]): Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  for (let i = 0; i < 600 && seen.size < ids.length; i++) {
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      const r = await nova(url, tok, 'GET', `/servers/${id}`);
+      if (r.status === 404) seen.set(id, 'gone');
+      else if (r.body.server['OS-EXT-STS:task_state'] === null) {
+        const status = r.body.server.status as string;
+        if (status === 'ACTIVE' || status === 'ERROR') seen.set(id, status);
+      }
+    }
+    if (seen.size < ids.length) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(seen.size, ids.length, `servers not settled: ${ids.filter((i) => !seen.has(i))}`);
+  return seen;
+}
+
+test('a server killed while servers build: after restart every one is ACTIVE, ERROR or gone', async () => {
+  server = await startServer();
+  const tok = await token(server.url, 'demo', 'demo');
+  const image = await cirros(server.url, tok, 'kill-build-base');
+  const made = await nova(server.url, tok, 'POST', '/servers', {
+    server: {
+      name: 'kill-build',
+      imageRef: image,
+      flavorRef: '1',
+      networks: 'auto',
+      min_count: 6,
+      max_count: 6,
+    },
+  });
+  assert.equal(made.status, 202, JSON.stringify(made.body));
+  const list = await nova(server.url, tok, 'GET', '/servers?name=kill-build');
+  const ids = (list.body.servers as Array<{ id: string }>).map((s) => s.id);
+  assert.equal(ids.length, 6);
+  // One of them is deleted while it builds, so a delete is in the queue at the kill too.
+  assert.equal((await nova(server.url, tok, 'DELETE', `/servers/${ids[5]}`)).status, 204);
+  await server.stop('SIGKILL');
+
+  server = await server.restart();
+  const states = await settled(server.url, tok, ids);
+  assert.equal(states.get(ids[5]!), 'gone');
+  for (const id of ids.slice(0, 5)) assert.equal(states.get(id), 'ACTIVE', id);
+  // Each built server has exactly one port, owned by it.
+  for (const id of ids.slice(0, 5)) {
+    const res: Response = await fetch(`${server.url}/network/v2.0/ports?device_id=${id}`, {
+      headers: { 'x-auth-token': tok },
+    });
+    assert.equal(((await res.json()) as { ports: unknown[] }).ports.length, 1, id);
+  }
+  await server.stop();
+});
+
+test('a server killed while a snapshot uploads: after restart the image is active (or gone), never queued or saving', async () => {
+  server = await startServer();
+  const tok = await token(server.url, 'demo', 'demo');
+  const image = await cirros(server.url, tok, 'kill-snap-base');
+  const made = await nova(server.url, tok, 'POST', '/servers', {
+    server: { name: 'kill-snap', imageRef: image, flavorRef: '1', networks: 'none' },
+  });
+  const id = made.body.server.id as string;
+  await settled(server.url, tok, [id]);
+  // Enough written that the flatten and upload take a while (qemu-io, as a guest would write).
+  writePattern(rootDiskPath(server.dataDir, id), 0x42, 0, 256 * 1024 * 1024);
+  const snap = await nova(server.url, tok, 'POST', `/servers/${id}/action`, {
+    createImage: { name: 'kill-snap-image' },
+  });
+  assert.equal(snap.status, 202);
+  const imageId = snap.body.image_id as string;
+  let task: string | null = null;
+  for (let i = 0; i < 1000 && task !== 'image_uploading'; i++) {
+    task = (await nova(server.url, tok, 'GET', `/servers/${id}`)).body.server[
+      'OS-EXT-STS:task_state'
+    ];
+    if (task !== 'image_uploading') await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(task, 'image_uploading', 'killed during the upload');
+  await server.stop('SIGKILL');
+
+  server = await server.restart();
+  assert.equal((await settled(server.url, tok, [id])).get(id), 'ACTIVE');
+  let status: unknown;
+  for (let i = 0; i < 600; i++) {
+    const res = await fetch(`${server.url}/image/v2/images/${imageId}`, {
+      headers: { 'x-auth-token': tok },
+    });
+    status = res.status === 404 ? 'gone' : (await res.json()).status;
+    if (status === 'active' || status === 'gone') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(status === 'active' || status === 'gone', `image is ${status}`);
+  if (status === 'active') {
+    const out = path.join(server.dataDir, 'kill-snap.qcow2');
+    await openstackOk(server, ['image', 'save', '--file', out, imageId]);
+    assert.ok(hasPattern(out, 'qcow2', 0x42, 0, 256 * 1024 * 1024), 'the moment of the snapshot');
+    fs.rmSync(out);
+  }
   await server.stop();
 });

@@ -14,15 +14,12 @@ before(async () => {
 });
 after(() => server?.stop());
 
-test('openstacksdk: images, volumes, snapshots, the delete rule, limits and quotas', async () => {
-  const { code, stdout, stderr } = await new Promise<{
-    code: number;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => {
+/** Runs one of the SDK scripts next to this test against the server; its last line is JSON. */
+function runScript(name: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
     execFile(
       '/usr/bin/python3',
-      [SCRIPT],
+      [path.join(path.dirname(SCRIPT), name)],
       {
         env: {
           PATH: SYSTEM_PATH,
@@ -40,8 +37,20 @@ test('openstacksdk: images, volumes, snapshots, the delete rule, limits and quot
         }),
     );
   });
+}
+
+test('openstacksdk: images, volumes, snapshots, the delete rule, limits and quotas', async () => {
+  const { code, stdout, stderr } = await runScript('sdk_guide.py');
   assert.equal(code, 0, `sdk_guide.py failed:\n${stderr}`);
   const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
   assert.equal(summary.ok, true);
   assert.equal(summary.delete_refused, 400);
+});
+
+test('openstacksdk: create_server, create_image_snapshot, wait_for_server, delete_server', async () => {
+  const { code, stdout, stderr } = await runScript('sdk_servers.py');
+  assert.equal(code, 0, `sdk_servers.py failed:\n${stderr}`);
+  const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+  assert.equal(summary.ok, true);
+  assert.match(String(summary.address), /^10\.0\.0\.\d+$/);
 });

@@ -6,7 +6,7 @@ import type { ServerRow } from '../../store/compute-schema.js';
 import { afterMarker, type KeysetColumn, type SortDir } from '../../store/keyset.js';
 import { clientRegex } from '../../store/regexp.js';
 import type { InterfaceInfo } from '../network/compute-ports.js';
-import { statusOf, vmStatesOfStatus } from './states.js';
+import { statesOfStatus, statusOf } from './states.js';
 
 /** Nova's sort keys and the columns they order by (a Map: client text is only ever a key). */
 export const SERVER_SORT_KEYS = new Map<string, keyof ServerRow>([
@@ -146,9 +146,11 @@ export async function listServerRows(
     conds.push(sql<SqlBool>`name regexp ${q.name}`);
   }
   if (q.status !== undefined) {
-    const states = vmStatesOfStatus(q.status);
-    query =
-      states.length > 0 ? query.where('vm_state', 'in', states) : query.where(sql<SqlBool>`0`);
+    const { vmStates, taskStates } = statesOfStatus(q.status);
+    if (vmStates.length === 0) query = query.where(sql<SqlBool>`0`);
+    else query = query.where('vm_state', 'in', vmStates);
+    if (taskStates !== null && taskStates.length > 0)
+      query = query.where('task_state', 'in', taskStates);
   }
   if (q.image !== undefined) query = query.where('image_id', '=', q.image.split('/').pop() ?? '');
   if (q.flavor !== undefined)

@@ -30,8 +30,8 @@ export async function createImage(
   metadata: Record<string, string>,
 ): Promise<string> {
   const server = await d.load(ctx, id);
-  const refused = refusal(CREATE_IMAGE, server.row, ctx.isAdmin);
-  if (refused) throw refused;
+  const invalid = refusal(CREATE_IMAGE, server.row, ctx.isAdmin);
+  if (invalid) throw invalid;
   const root = server.bdms.find((b) => b.boot_index === 0);
   if (root?.destination_type === 'volume')
     return snapshotVolumeBacked(d, ctx, server, name, metadata);
@@ -48,9 +48,22 @@ export async function createImage(
     properties: props,
   });
   let started = false;
+  let refused: Error | undefined;
   try {
     await d.db.transaction().execute(async (tx) => {
-      if (!(await beginAction(tx, server.row, CREATE_IMAGE, 'image_snapshot_pending'))) return;
+      if (!(await beginAction(tx, server.row, CREATE_IMAGE, 'image_snapshot_pending'))) {
+        // Why, as of the request that won: read in this transaction, before the winner's task
+        // can move the server on (its 409 names image_snapshot_pending, as Nova's does).
+        const row = await tx
+          .selectFrom('servers')
+          .selectAll()
+          .where('id', '=', server.row.id)
+          .executeTakeFirst();
+        refused =
+          (row && refusal(CREATE_IMAGE, row, ctx.isAdmin)) ??
+          new NotFound(`Instance ${id} could not be found.`);
+        return;
+      }
       await recordAction(tx, ctx, id, 'createImage');
       await d.tasks.enqueue(tx, 'server.snapshot', id, { roles: ctx.roles, imageId: image.row.id });
       started = true;
@@ -58,13 +71,7 @@ export async function createImage(
   } finally {
     if (!started) await d.images.delete(ctx, image.row.id).catch(() => undefined);
   }
-  if (!started) {
-    const now = await d.load(ctx, id);
-    throw (
-      refusal(CREATE_IMAGE, now.row, ctx.isAdmin) ??
-      new NotFound(`Instance ${id} could not be found.`)
-    );
-  }
+  if (refused) throw refused;
   d.tasks.kick();
   return image.row.id;
 }

@@ -82,11 +82,29 @@ export function statusOf(vmState: string, taskState: string | null): string {
   );
 }
 
-/** vm_states a status filter names (`?status=ACTIVE`), the inverse of the map's defaults. */
-export function vmStatesOfStatus(status: string): string[] {
-  return Object.entries(STATE_MAP)
-    .filter(([, m]) => m.default === status.toUpperCase())
-    .map(([vm]) => vm);
+/**
+ * What a status filter (`?status=REBOOT`) selects, as nova/api/openstack/common.py
+ * `task_and_vm_state_from_status` reads the map backwards: every (vm_state, task_state) pair
+ * that shows as that status. A status shown by a vm_state's default selects on vm_state alone
+ * (`taskStates` null), as Nova drops the task filter when 'default' is among them. Empty
+ * `vmStates`: no state shows as that status.
+ */
+export function statesOfStatus(status: string): {
+  vmStates: string[];
+  taskStates: string[] | null;
+} {
+  const want = status.trim().toUpperCase();
+  const vmStates = new Set<string>();
+  const taskStates = new Set<string>();
+  let anyTask = false;
+  for (const [vm, byTask] of Object.entries(STATE_MAP))
+    for (const [task, shown] of Object.entries(byTask)) {
+      if (shown !== want) continue;
+      vmStates.add(vm);
+      if (task === 'default') anyTask = true;
+      else taskStates.add(task);
+    }
+  return { vmStates: [...vmStates].sort(), taskStates: anyTask ? null : [...taskStates].sort() };
 }
 
 /** When an action may start: nova/compute/api.py `check_instance_state` of its method. */

@@ -5,6 +5,7 @@ import type { SortDir } from '../../../store/keyset.js';
 import type { ComputeService } from '../service.js';
 import type { ServerListQuery } from '../server-list.js';
 import { BadRequest } from '../../../errors.js';
+import { statesOfStatus } from '../states.js';
 import { pyRepr } from '../../../http/pyrepr.js';
 import {
   serverBasicView,
@@ -142,6 +143,13 @@ export function serverRoutes(
       const mv = req.computeMv;
       const q = parseQuery(LIST_QUERY, req.query) as QueryLists;
       const query = { ...listQueryOf(q, req.ctx.isAdmin, mv), detail };
+      // Nova: a status no state maps to lists nothing before 2.38 and is a 400 from it.
+      if (
+        query.status !== undefined &&
+        statesOfStatus(query.status).vmStates.length === 0 &&
+        !versionBelow(mv, [2, 38])
+      )
+        throw new BadRequest('Invalid status value');
       const found = await compute.servers.list(req.ctx, query);
       const v = viewer(req.ctx.isAdmin);
       const out: Record<string, unknown> = {
