@@ -248,36 +248,31 @@ test('server show and set --name', async () => {
   await ok(['server', 'delete', '--wait', vm.id]);
 });
 
-// `server set/unset --property` go through /servers/{id}/metadata, which the metadata work of
-// issue 9 adds on another branch; until it is merged this runs as a todo.
-test(
-  'server set --property and unset --property',
-  { todo: 'needs /servers/{id}/metadata (metadata branch of issue 9)' },
-  async () => {
-    const vm = await json([
-      'server',
-      'create',
-      '--image',
-      'cirros',
-      '--flavor',
-      'm1.tiny',
-      '--property',
-      'keep=1',
-      '--wait',
-      'vm-props',
-    ]);
-    try {
-      await ok(['server', 'set', '--property', 'a=b', '--property', 'c=d', vm.id]);
-      let shown = await json(['server', 'show', vm.id]);
-      assert.deepEqual(shown.properties, { keep: '1', a: 'b', c: 'd' });
-      await ok(['server', 'unset', '--property', 'a', '--property', 'keep', vm.id]);
-      shown = await json(['server', 'show', vm.id]);
-      assert.deepEqual(shown.properties, { c: 'd' });
-    } finally {
-      await ok(['server', 'delete', '--wait', vm.id]);
-    }
-  },
-);
+// `server set/unset --property` go through /servers/{id}/metadata.
+test('server set --property and unset --property', async () => {
+  const vm = await json([
+    'server',
+    'create',
+    '--image',
+    'cirros',
+    '--flavor',
+    'm1.tiny',
+    '--property',
+    'keep=1',
+    '--wait',
+    'vm-props',
+  ]);
+  try {
+    await ok(['server', 'set', '--property', 'a=b', '--property', 'c=d', vm.id]);
+    let shown = await json(['server', 'show', vm.id]);
+    assert.deepEqual(shown.properties, { keep: '1', a: 'b', c: 'd' });
+    await ok(['server', 'unset', '--property', 'a', '--property', 'keep', vm.id]);
+    shown = await json(['server', 'show', vm.id]);
+    assert.deepEqual(shown.properties, { c: 'd' });
+  } finally {
+    await ok(['server', 'delete', '--wait', vm.id]);
+  }
+});
 
 test('power actions walk Nova states; a wrong state is a 409 with Nova text; lock refuses the owner, not an admin', async () => {
   const vm = await json([

@@ -134,6 +134,9 @@ export async function createServers(
   const adminPass = input.adminPass ?? randomBytes(9).toString('base64url').slice(0, 12);
 
   const limits = await d.quotas.limits(projectId);
+  const items = Object.keys(input.metadata).length;
+  if (limits.metadata_items >= 0 && items > limits.metadata_items)
+    throw new Forbidden(`Maximum number of metadata items exceeds ${limits.metadata_items}`);
   const keyData =
     input.keyName === null ? null : (await d.keypairs.get(ctx.userId, input.keyName)).public_key;
   // Only `tx` inside: the embedded database's one connection belongs to the transaction.

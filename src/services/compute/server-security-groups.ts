@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../context.js';
-import { BadRequest, Conflict, NotFound } from '../../errors.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../errors.js';
+import { NeutronFault } from '../network/errors.js';
 import { isUuid } from '../../util.js';
 import type { GroupWithRules } from '../network/compute-ports.js';
 import type { NetworkService } from '../network/service.js';
@@ -28,6 +29,16 @@ export interface NovaSecurityGroup {
  * Security groups as Nova shows and applies them: a proxy of Neutron's, reached only through
  * the network service (nova/network/security_group_api.py). A server's groups are its ports'.
  */
+/** Neutron's answer as Nova's proxy passes it on: its quota 403, anything else a 400. */
+function neutronToNova(err: unknown): never {
+  if (err instanceof NeutronFault) {
+    if (err.status === 403 || (err.status === 409 && /quota/i.test(err.message)))
+      throw new Forbidden(err.message);
+    throw new BadRequest(err.message);
+  }
+  throw err;
+}
+
 export class ServerSecurityGroups {
   constructor(
     private readonly network: NetworkService,
@@ -117,6 +128,24 @@ export class ServerSecurityGroups {
     const found = await this.network.computePorts.groupsWithRules(ctx, { ids: [id] });
     if (found.length === 0) throw new NotFound(`Security group ${id} does not exist`);
     return (await this.format(ctx, found))[0]!;
+  }
+
+  /** POST /os-security-groups: a Neutron group in the caller's project, shown as Nova shows it. */
+  async create(ctx: RequestContext, name: string, description: string): Promise<NovaSecurityGroup> {
+    const group = await this.network.securityGroups
+      .create(ctx, ctx.projectId ?? '', { name, description })
+      .catch(neutronToNova);
+    return this.get(ctx, group.id);
+  }
+
+  /** DELETE /os-security-groups/{id}: Neutron's refusals (in use, default) are Nova's 400. */
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    if (!isUuid(id)) throw new BadRequest('Security group id should be uuid');
+    await this.network.securityGroups.delete(ctx, id).catch((err: unknown) => {
+      if (err instanceof NeutronFault && err.status === 404)
+        throw new NotFound(`Security group ${id} not found.`);
+      return neutronToNova(err);
+    });
   }
 
   /** The group a name or id means for the caller, as neutronclient's find does for Nova. */

@@ -11,6 +11,7 @@ import {
   type LifecycleDeps,
 } from './server-lifecycle.js';
 import { uploadRootDisk } from './server-disk-upload.js';
+import { nextDevice } from './server-bdm-work.js';
 import { advance, refusal, type ActionRule } from './states.js';
 import { guestSpec, loadServer } from './server-work.js';
 import { isoNow } from '../../util.js';
@@ -171,6 +172,23 @@ export async function runUnshelve(d: LifecycleDeps, id: string, roles: string[])
       await rootDiskFromImage(d, ctx, id, 'spawning', shelvedImage, server.flavor.disk);
       server = (await loadServer(d, id))!;
     }
+    // Volumes attached while offloaded have no device yet: they get one now, as Nova's
+    // unshelve does when it connects them on the new host.
+    const taken: (string | null)[] = [
+      server.row.root_device_name,
+      ...server.bdms.map((b) => b.device_name),
+    ];
+    for (const b of server.bdms) {
+      if (b.destination_type !== 'volume' || b.device_name !== null) continue;
+      const device = nextDevice(taken);
+      taken.push(device);
+      await d.db
+        .updateTable('block_device_mappings')
+        .set({ device_name: device })
+        .where('id', '=', b.id)
+        .execute();
+    }
+    server = (await loadServer(d, id))!;
     await d.driver.spawn(await guestSpec(d, ctx, server));
     await advance(d.db, id, 'spawning', {
       vm_state: 'active',

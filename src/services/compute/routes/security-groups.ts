@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { NotFound } from '../../../errors.js';
+import { BadRequest, NotFound } from '../../../errors.js';
 import { queryInt } from '../../../http/input.js';
 import { versionBelow } from '../../../http/microversion.js';
 import { Type } from '../../../http/schema.js';
@@ -39,6 +39,34 @@ export function securityGroupRoutes(app: FastifyInstance, compute: ComputeServic
       offset: Math.min(queryInt(firstOf(q.offset) ?? '0') ?? 0, Number.MAX_SAFE_INTEGER),
     });
     return { security_groups: groups };
+  });
+
+  // Nova's validate_property: each of name and description a non-blank string of 255 at most.
+  app.post('/os-security-groups', async (req) => {
+    requireProxy(req);
+    const body = req.body as { security_group?: unknown } | null;
+    const group = body?.security_group;
+    if (typeof group !== 'object' || group === null || Array.isArray(group))
+      throw new BadRequest('The request body is invalid.');
+    const values: Record<string, string> = {};
+    for (const property of ['name', 'description']) {
+      const value = (group as Record<string, unknown>)[property];
+      if (typeof value !== 'string')
+        throw new BadRequest(`Security group ${property} is not a string or unicode`);
+      if (value.trim() === '') throw new BadRequest(`Security group ${property} cannot be empty.`);
+      if (value.length > 255)
+        throw new BadRequest(
+          `Security group ${property} should not be greater than 255 characters.`,
+        );
+      values[property] = value;
+    }
+    return { security_group: await sg.create(req.ctx, values.name!, values.description!) };
+  });
+
+  app.delete<{ Params: Params }>('/os-security-groups/:id', async (req, reply) => {
+    requireProxy(req);
+    await sg.delete(req.ctx, req.params.id);
+    return reply.code(202).send();
   });
 
   app.get<{ Params: Params }>('/os-security-groups/:id', async (req) => {
