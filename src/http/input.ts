@@ -21,6 +21,37 @@ const TRUE_STRINGS = ['1', 't', 'true', 'on', 'y', 'yes'];
 const FALSE_STRINGS = ['0', 'f', 'false', 'off', 'n', 'no'];
 
 /**
+ * The words OpenStack's JSON schemas take for a boolean (Nova's and Cinder's
+ * parameter_types.boolean): narrower than oslo's bool_from_string, which is what reads them.
+ */
+export const PARAMETER_BOOLEAN_WORDS = [
+  'True',
+  'TRUE',
+  'true',
+  '1',
+  'ON',
+  'On',
+  'on',
+  'YES',
+  'Yes',
+  'yes',
+  'y',
+  't',
+  'False',
+  'FALSE',
+  'false',
+  '0',
+  'OFF',
+  'Off',
+  'off',
+  'NO',
+  'No',
+  'no',
+  'n',
+  'f',
+] as const;
+
+/**
  * oslo_utils.strutils.bool_from_string, which every OpenStack service uses for flags in bodies
  * and query strings: a boolean as it is; a string or number compared, trimmed and lower-cased,
  * with the true and false words. Anything else is null: a strict caller refuses it with its

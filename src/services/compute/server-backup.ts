@@ -7,7 +7,7 @@ import {
   startAction,
   type LifecycleDeps,
 } from './server-lifecycle.js';
-import { uploadRootDisk } from './server-disk-upload.js';
+import { failRootDiskUpload, uploadRootDisk } from './server-disk-upload.js';
 import { advance, refusal, type ActionRule } from './states.js';
 import { loadServer } from './server-work.js';
 
@@ -132,23 +132,12 @@ async function rotate(
     await d.images.delete(ctx, image.row.id).catch(() => undefined);
 }
 
-/** delete_image_on_error and reverts_task_state. */
-export async function failBackup(
+/** A failed createBackup: the image goes, the server is as it was. */
+export function failBackup(
   d: LifecycleDeps,
   id: string,
   imageId: string,
   roles: string[],
 ): Promise<void> {
-  const row = await d.rows.find(id);
-  const ctx = userContext(row?.project_id ?? '', row?.user_id ?? '', roles);
-  const image = await d.images.get(ctx, imageId).catch(() => undefined);
-  if (image && image.row.status !== 'active')
-    await d.images.delete(ctx, imageId).catch(() => undefined);
-  await d.db.deleteFrom('server_snapshots').where('image_id', '=', imageId).execute();
-  await d.db
-    .updateTable('servers')
-    .set({ task_state: null })
-    .where('id', '=', id)
-    .where('task_state', 'in', BACKUP_TASKS)
-    .execute();
+  return failRootDiskUpload(d, id, imageId, roles, BACKUP_TASKS);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { RequestContext } from '../../context.js';
+import { userContext, type RequestContext } from '../../context.js';
 import type { ServerRow } from '../../store/compute-schema.js';
 import { advance } from './states.js';
 import type { ServerWorkDeps } from './server-work.js';
@@ -84,4 +84,30 @@ async function sealRoot(d: ServerWorkDeps, row: ServerRow, imageId: string): Pro
     });
     return disk.sealedLayer;
   });
+}
+
+/**
+ * Nova's delete_image_on_error and reverts_task_state, for every upload of a root disk
+ * (createImage, createBackup): an image not yet active goes, the sealed layer's record goes, and
+ * the server leaves whichever of `tasks` the upload had reached.
+ */
+export async function failRootDiskUpload(
+  d: ServerWorkDeps,
+  id: string,
+  imageId: string,
+  roles: string[],
+  tasks: readonly string[],
+): Promise<void> {
+  const row = await d.rows.find(id);
+  const ctx = userContext(row?.project_id ?? '', row?.user_id ?? '', roles);
+  const image = await d.images.get(ctx, imageId).catch(() => undefined);
+  if (image && image.row.status !== 'active')
+    await d.images.delete(ctx, imageId).catch(() => undefined);
+  await d.db.deleteFrom('server_snapshots').where('image_id', '=', imageId).execute();
+  await d.db
+    .updateTable('servers')
+    .set({ task_state: null })
+    .where('id', '=', id)
+    .where('task_state', 'in', [...tasks])
+    .execute();
 }

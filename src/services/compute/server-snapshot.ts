@@ -8,7 +8,7 @@ import {
 } from './server-snapshot-volume.js';
 import { advance, beginAction, refusal, type ActionRule } from './states.js';
 import { loadServer, type ServerWorkDeps } from './server-work.js';
-import { uploadRootDisk, type UploadWalk } from './server-disk-upload.js';
+import { failRootDiskUpload, uploadRootDisk, type UploadWalk } from './server-disk-upload.js';
 
 /** createImage is not refused for a lock (nova/compute/api.py has no check_instance_lock on it). */
 export const CREATE_IMAGE: ActionRule = {
@@ -115,28 +115,15 @@ const SNAPSHOT_WALK: UploadWalk = {
   uploading: 'image_uploading',
 };
 
-/** Nova's delete_image_on_error and reverts_task_state: the image goes, the server is as it was. */
-export async function failSnapshot(
+/** A failed createImage: the image goes, the server is as it was. */
+export function failSnapshot(
   d: ServerWorkDeps,
   id: string,
   imageId: string,
   roles: string[],
 ): Promise<void> {
-  const row = await d.rows.find(id);
-  const ctx = userContext(row?.project_id ?? '', row?.user_id ?? '', roles);
-  const image = await d.images.get(ctx, imageId).catch(() => undefined);
-  if (image && image.row.status !== 'active')
-    await d.images.delete(ctx, imageId).catch(() => undefined);
-  await d.db.deleteFrom('server_snapshots').where('image_id', '=', imageId).execute();
-  await d.db
-    .updateTable('servers')
-    .set({ task_state: null })
-    .where('id', '=', id)
-    .where('task_state', 'in', [
-      'image_snapshot_pending',
-      'image_snapshot',
-      'image_pending_upload',
-      'image_uploading',
-    ])
-    .execute();
+  return failRootDiskUpload(d, id, imageId, roles, [
+    'image_snapshot_pending',
+    ...Object.values(SNAPSHOT_WALK),
+  ]);
 }

@@ -1,3 +1,4 @@
+import { boolFromString } from '../../../http/input.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import { BadRequest } from '../../../errors.js';
 import { pyRepr } from '../../../http/pyrepr.js';
@@ -6,9 +7,8 @@ import type { BdmRequest, NetworkRequest, NewServer } from '../server-model.js';
 
 type Body = Record<string, unknown>;
 
-const TRUE_WORDS = new Set(['true', '1', 'on', 'yes', 'y', 't']);
-export const boolish = (v: unknown): boolean =>
-  typeof v === 'boolean' ? v : TRUE_WORDS.has(String(v).toLowerCase());
+/** A schema-checked boolean word as oslo reads it. */
+export const boolish = (v: unknown): boolean => boolFromString(v) ?? false;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const intOf = (v: unknown): number | null => {
   if (v === null || v === undefined || v === '') return null;

@@ -1,4 +1,5 @@
 import type { Microversion } from '../../../http/microversion.js';
+import { PARAMETER_BOOLEAN_WORDS } from '../../../http/input.js';
 import { Type, type TSchema } from '../../../http/schema.js';
 import { StringParam } from './parse.js';
 
@@ -13,36 +14,10 @@ export const NAME = Type.String({
   novaMessage: () =>
     "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
 });
-export const BOOLISH = Type.Union([
+export /** parameter_types.boolean: a boolean or one of the words Nova's schemas take. */
+const BOOLISH = Type.Union([
   Type.Boolean(),
-  Type.Union(
-    [
-      'True',
-      'TRUE',
-      'true',
-      '1',
-      'ON',
-      'On',
-      'on',
-      'YES',
-      'Yes',
-      'yes',
-      'y',
-      't',
-      'False',
-      'FALSE',
-      'false',
-      '0',
-      'OFF',
-      'Off',
-      'off',
-      'NO',
-      'No',
-      'no',
-      'n',
-      'f',
-    ].map((v) => Type.Literal(v)),
-  ),
+  Type.Union(PARAMETER_BOOLEAN_WORDS.map((v) => Type.Literal(v))),
 ]);
 const POSITIVE = Type.Union([
   Type.Integer({ minimum: 1 }),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { versionBelow, type Microversion } from '../../../http/microversion.js';
-import { queryInt } from '../../../http/input.js';
+import { boolFromString, queryInt } from '../../../http/input.js';
 import type { SortDir } from '../../../store/keyset.js';
 import type { ComputeService } from '../service.js';
 import type { ServerListQuery } from '../server-list.js';
@@ -21,8 +21,6 @@ type Params = { id: string };
 
 /** Nova's CONF.api.max_limit. */
 const MAX_LIMIT = 1000;
-
-const TRUE_WORDS = new Set(['true', '1', 'on', 'yes', 'y', 't']);
 
 /** ISO 8601 as oslo's parse_isotime reads it: a date, optionally a time and an offset. */
 const ISO_8601 =
@@ -52,7 +50,7 @@ function listQueryOf(q: QueryLists, isAdmin: boolean, mv: Microversion): ServerL
       : q[k]!.flatMap((v) => v.split(',')).filter((t) => t !== '');
   const allTenants =
     q.all_tenants !== undefined &&
-    (q.all_tenants[0] === '' || TRUE_WORDS.has(q.all_tenants[0]!.toLowerCase()));
+    (q.all_tenants[0] === '' || boolFromString(q.all_tenants[0]) === true);
   const keys = q.sort_key ?? [];
   const dirs = (q.sort_dir ?? []) as SortDir[];
   const limit =

@@ -1,6 +1,6 @@
 import { BadRequest } from '../../../errors.js';
 import { Type } from '../../../http/schema.js';
-import { isJsonObject } from '../../../http/input.js';
+import { isJsonObject, PARAMETER_BOOLEAN_WORDS } from '../../../http/input.js';
 import { pyRepr, pyStr } from '../../../http/pyrepr.js';
 import { badSize } from '../volume-create.js';
 import { emptyMetadata, type Metadata } from '../types.js';
@@ -10,32 +10,7 @@ export const NullableText = (maxLength: number) =>
   Type.Union([Type.String({ maxLength }), Type.Null()]);
 
 /** parameter_types.boolean: a boolean or one of these words (not oslo's full set). */
-const BOOL_WORDS = [
-  'True',
-  'TRUE',
-  'true',
-  '1',
-  'ON',
-  'On',
-  'on',
-  'YES',
-  'Yes',
-  'yes',
-  'y',
-  't',
-  'False',
-  'FALSE',
-  'false',
-  '0',
-  'OFF',
-  'Off',
-  'off',
-  'NO',
-  'No',
-  'no',
-  'n',
-  'f',
-] as const;
+const BOOL_WORDS = PARAMETER_BOOLEAN_WORDS;
 export const CinderBoolean = Type.Union([
   Type.Boolean(),
   ...BOOL_WORDS.map((w) => Type.Literal(w)),
