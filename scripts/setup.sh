@@ -2,7 +2,7 @@
 # Installs what pocketstack needs, then builds it. Idempotent and quick when nothing is missing.
 #   setup.sh runtime   what `npm start` needs: Node packages, qemu-utils and openssl
 #   setup.sh test      also the real clients the tests drive: openstack CLI, openstacksdk, Tempest
-#                      (and ssh-keygen)
+#                      with the heat-tempest-plugin (and ssh-keygen)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-runtime}
@@ -21,6 +21,10 @@ done
 # python3-openstacksdk and python3-heatclient come with the CLI check above; check them by import.
 if [ "$mode" = test ] && ! /usr/bin/python3 -c 'import openstack, heatclient' >/dev/null 2>&1; then
   missing+=(python3-openstacksdk python3-heatclient)
+fi
+# The heat-tempest-plugin (gabbi suites and functional tests) is a Tempest plugin, found by import.
+if [ "$mode" = test ] && ! /usr/bin/python3 -c 'import heat_tempest_plugin' >/dev/null 2>&1; then
+  missing+=(heat-tempest-plugin)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
