@@ -1,0 +1,165 @@
+import { userContext } from '../../../context.js';
+import { HeatFault } from '../errors.js';
+import { Template } from '../template/index.js';
+import type { ResourceDefinition, Scope } from '../template/types.js';
+import type { EngineServices, Props, ResourceContext, ResourceType } from '../resources/types.js';
+import type { TypeRegistry } from '../resources/registry.js';
+import { physicalName } from './names.js';
+import { validateProperties, type ConstraintChecker } from './properties.js';
+import type { Stack, StackResource, StackStore } from './stack-store.js';
+
+/** What every stack operation needs from outside. */
+export interface EngineDeps {
+  store: StackStore;
+  services: EngineServices;
+  types: TypeRegistry;
+  constraints: ConstraintChecker;
+  region: string;
+}
+
+/**
+ * One operation (create, delete, update...) on one stack: its definition loaded, its resources'
+ * rows, and the scope functions resolve against. Steps on resources live in resource-steps.ts.
+ */
+export class Operation {
+  readonly template: Template;
+  readonly resources = new Map<string, StackResource>();
+  readonly definitions = new Map<string, ResourceDefinition>();
+  private readonly attributes = new Map<string, unknown>();
+
+  constructor(
+    readonly deps: EngineDeps,
+    readonly stack: Stack,
+    readonly traversal: number,
+    readonly parameters: ReadonlyMap<string, unknown>,
+    template: Template,
+    readonly conditions: ReadonlyMap<string, boolean>,
+    rows: StackResource[],
+    readonly signal: AbortSignal,
+  ) {
+    this.template = template;
+    for (const row of rows) if (row.current) this.resources.set(row.name, row);
+    for (const def of template.resources) {
+      if (this.enabled(def)) this.definitions.set(def.name, def);
+    }
+  }
+
+  /** Whether a resource's `condition` lets it exist. */
+  enabled(def: ResourceDefinition): boolean {
+    const c = def.condition;
+    if (c === null || c === undefined) return true;
+    if (typeof c === 'boolean') return c;
+    if (typeof c === 'string') return this.conditions.get(c) ?? false;
+    return Boolean(this.template.resolve(c, this.scope()));
+  }
+
+  typeOf(def: { name: string; type: string }): ResourceType {
+    const type = this.deps.types.get(def.type);
+    if (!type) {
+      throw new HeatFault(
+        'StackValidationFailed',
+        `resources.${def.name}: The Resource Type (${def.type}) could not be found.`,
+      );
+    }
+    return type;
+  }
+
+  /** The scope functions read: parameters, physical ids, and attributes fetched beforehand. */
+  scope(): Scope {
+    const stack = this.stack;
+    return {
+      stackId: stack.id,
+      stackName: stack.name,
+      projectId: stack.projectId,
+      region: this.deps.region,
+      parameter: (name) => this.parameters.get(name),
+      resourceId: (name) => this.resources.get(name)?.physicalId ?? null,
+      attribute: (name, attribute, path) => {
+        let value = this.attributes.get(attributeKey(name, attribute));
+        for (const key of path) {
+          if (value === null || value === undefined) return null;
+          if (Array.isArray(value) && typeof key === 'number') value = value[key];
+          else if (
+            typeof value === 'object' &&
+            typeof key === 'string' &&
+            Object.hasOwn(value, key)
+          )
+            value = (value as Record<string, unknown>)[key];
+          else return null;
+        }
+        return value ?? null;
+      },
+      condition: (name) => this.conditions.get(name) ?? false,
+      file: (name) => (Object.hasOwn(this.stack.files, name) ? this.stack.files[name] : undefined),
+    };
+  }
+
+  /** Fetches every attribute `expr` reads from the resources that exist, then resolves it. */
+  async resolve(expr: unknown): Promise<unknown> {
+    for (const ref of this.template.attributeRefs(expr)) {
+      const key = attributeKey(ref.resource, ref.attribute);
+      this.attributes.set(key, await this.attributeOf(ref.resource, ref.attribute));
+    }
+    return this.template.resolve(expr, this.scope());
+  }
+
+  /** get_attr of one resource: null while it has no physical resource, as in Heat. */
+  async attributeOf(name: string, attribute: string | null): Promise<unknown> {
+    const row = this.resources.get(name);
+    const def = this.definitions.get(name);
+    if (!row?.physicalId || !def) return null;
+    const type = this.typeOf(row);
+    const rc = this.context(row);
+    const props = row.properties ?? {};
+    if (attribute === null) {
+      const all: Record<string, unknown> = {};
+      for (const attr of Object.keys(type.attributes)) {
+        all[attr] = await type.attribute(rc, row.physicalId, attr, props);
+      }
+      return all;
+    }
+    if (attribute === 'show') return type.show ? await type.show(rc, row.physicalId) : null;
+    if (!Object.hasOwn(type.attributes, attribute)) {
+      throw new HeatFault(
+        'InvalidTemplateAttribute',
+        `The Referenced Attribute (${name} ${attribute}) is incorrect.`,
+        400,
+      );
+    }
+    return type.attribute(rc, row.physicalId, attribute, props);
+  }
+
+  /** A resource's properties, resolved and checked against its type's schema. */
+  async properties(def: ResourceDefinition, type: ResourceType): Promise<Props> {
+    const raw = await this.resolve(def.properties);
+    const rc = this.context(this.resources.get(def.name)!);
+    return validateProperties(type, raw, def.name, (name, value) =>
+      this.deps.constraints(name, value, rc),
+    );
+  }
+
+  /** What a type's steps get for one resource row. */
+  context(row: StackResource): ResourceContext {
+    const store = this.deps.store;
+    return {
+      ctx: userContext(this.stack.projectId, this.stack.userId, this.stack.roles),
+      services: this.deps.services,
+      stack: { id: this.stack.id, name: this.stack.name, projectId: this.stack.projectId },
+      resourceName: row.name,
+      physicalName: () => physicalName(this.stack.name, row.name, row.id),
+      data: {
+        get: (key) => (Object.hasOwn(row.data, key) ? row.data[key] : undefined),
+        set: async (key, value) => {
+          row.data = { ...row.data, [key]: value };
+          await store.setData(row.id, row.data);
+        },
+        all: () => ({ ...row.data }),
+      },
+      signal: this.signal,
+    };
+  }
+}
+
+function attributeKey(resource: string, attribute: string | null): string {
+  return JSON.stringify([resource, attribute]);
+}
