@@ -1,5 +1,6 @@
 import { DomainError } from '../../../errors.js';
 import { HeatFault } from '../errors.js';
+import type { StackAction } from './stack-store.js';
 
 /** What the Python clients call an error of each status, as Heat's reasons name them. */
 const CLIENT_TYPES: Record<number, string> = {
@@ -39,7 +40,7 @@ export function resourceFailure(err: unknown, resourceName: string): string {
 /** A failure a resource step already turned into its reason, passed up to the stack. */
 export class ResourceFailed extends Error {
   constructor(
-    readonly action: string,
+    readonly action: StackAction,
     readonly reason: string,
   ) {
     super(reason);

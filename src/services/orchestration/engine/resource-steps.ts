@@ -45,8 +45,8 @@ async function recorded(
   try {
     change = await work();
   } catch (err) {
-    if (err instanceof Superseded) throw err;
-    if (op.signal.aborted && !(err instanceof Error && err.name !== 'AbortError')) throw err;
+    // Stopped from outside (superseded, timed out, shut down): whoever stopped it writes.
+    if (err instanceof Superseded || op.signal.aborted) throw err;
     const reason = resourceFailure(err, row.name);
     await move(op, row, action, 'FAILED', reason);
     throw new ResourceFailed(action, reason);

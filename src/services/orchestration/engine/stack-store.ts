@@ -206,6 +206,20 @@ export class StackStore {
     return row && toStack(row);
   }
 
+  /** A project's live top-level stacks, newest first. */
+  async list(projectId: string): Promise<Stack[]> {
+    const rows = await this.db
+      .selectFrom('stacks')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('owner_id', 'is', null)
+      .where('deleted_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map(toStack);
+  }
+
   async children(ownerId: string): Promise<Stack[]> {
     const rows = await this.db
       .selectFrom('stacks')

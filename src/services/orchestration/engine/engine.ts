@@ -1,0 +1,252 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { HeatFault } from '../errors.js';
+import { parseEnvironment, Template, validateParameters } from '../template/index.js';
+import { Operation, type EngineDeps } from './operation.js';
+import { Superseded } from './resource-steps.js';
+import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
+import type { Stack, StackAction, StackDefinition, Transition } from './stack-store.js';
+import { errorMessage, errorType } from './failure.js';
+import { isoNow } from '../../../util.js';
+
+/** An operation running in this process. */
+interface Job {
+  /** The action and traversal that own the stack now (a rollback takes over from its create). */
+  action: StackAction;
+  traversal: number;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/** A definition checked: template, environment and typed parameter values. */
+export interface Prepared {
+  template: Template;
+  parameters: Map<string, unknown>;
+}
+
+/**
+ * Runs stack operations in the background, one per stack at a time, each owning the stack by
+ * its traversal. State is rows only: after a crash `recover` ends what was running in FAILED,
+ * as Heat's engine does when it comes back, and nothing is resumed half-known.
+ */
+export class StackEngine {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    readonly deps: EngineDeps,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Template, environment and parameters checked as Heat checks them before it starts. */
+  async prepare(
+    def: StackDefinition,
+    pseudo: { stackId: string; stackName: string; projectId: string },
+    check: (name: string, value: unknown) => Promise<string | null>,
+  ): Promise<Prepared> {
+    const files = new Map(Object.entries(def.files));
+    const template = Template.load(def.template, files);
+    const env = parseEnvironment(def.environment);
+    const parameters = await validateParameters(
+      template,
+      def.parameters,
+      env,
+      check,
+      { ...pseudo, region: this.deps.region },
+      { strict: true },
+    );
+    for (const res of template.resources) {
+      if (!this.deps.types.get(res.type)) {
+        throw new HeatFault(
+          'StackValidationFailed',
+          `Failed to validate: resources.${res.name}: The Resource Type (${res.type}) could not be found.`,
+        );
+      }
+    }
+    return { template, parameters };
+  }
+
+  /** The operation object for a stack as it is stored now. */
+  async load(stack: Stack, traversal: number, signal: AbortSignal): Promise<Operation> {
+    const files = new Map(Object.entries(stack.files));
+    const template = Template.load(stack.template, files);
+    const env = parseEnvironment(stack.environment);
+    const parameters = await validateParameters(
+      template,
+      stack.parameters,
+      env,
+      () => Promise.resolve(null),
+      {
+        stackId: stack.id,
+        stackName: stack.name,
+        projectId: stack.projectId,
+        region: this.deps.region,
+      },
+      { strict: false },
+    );
+    const conditions = template.evaluateConditions((name) => parameters.get(name));
+    const rows = await this.deps.store.resources(stack.id);
+    return new Operation(
+      this.deps,
+      stack,
+      traversal,
+      parameters,
+      template,
+      conditions,
+      rows,
+      signal,
+    );
+  }
+
+  /** Starts CREATE for a stack just inserted (traversal 1); a failure rolls back unless disabled. */
+  startCreate(stack: Stack): void {
+    this.run(stack, stack.traversal, 'CREATE', async (op, job) => {
+      const created = await createAll(op);
+      if (created.status === 'COMPLETE' || stack.disableRollback) {
+        return { action: 'CREATE', traversal: op.traversal, result: created };
+      }
+      await this.finish(op.stack, op.traversal, { action: 'CREATE', ...created });
+      return this.rollbackCreate(op, job);
+    });
+  }
+
+  /** Starts DELETE: a running operation on the stack is stopped first. */
+  async startDelete(stack: Stack): Promise<void> {
+    await this.stop(stack.id);
+    const traversal = await this.deps.store.begin(
+      stack,
+      { action: 'DELETE', status: 'IN_PROGRESS', reason: reasons.started('DELETE') },
+      {},
+      { force: true },
+    );
+    if (traversal === null)
+      throw new HeatFault('EntityNotFound', `The Stack (${stack.name}) could not be found.`);
+    this.run(stack, traversal, 'DELETE', async (op) => ({
+      action: 'DELETE',
+      traversal,
+      result: await deleteAll(op),
+    }));
+  }
+
+  /** `stack cancel`: the running operation stops and the stack is FAILED "Stack X cancelled". */
+  async cancel(stack: Stack): Promise<void> {
+    await this.stop(stack.id);
+    const traversal = await this.deps.store.begin(
+      stack,
+      { action: stack.action, status: 'FAILED', reason: `Stack ${stack.action} cancelled` },
+      {},
+      { force: true },
+    );
+    void traversal;
+  }
+
+  /** Ends every operation a crash interrupted. */
+  async recover(): Promise<void> {
+    const failed = await this.deps.store.failInterrupted();
+    for (const stack of failed) this.log.warn({ stack: stack.id }, 'stack operation interrupted');
+  }
+
+  /**
+   * Stops every running operation without writing anything: their stacks stay IN_PROGRESS,
+   * which the next start's `recover` ends, as when Heat's engine goes down.
+   */
+  async shutdown(): Promise<void> {
+    const jobs = [...this.jobs.values()];
+    for (const job of jobs) job.abort.abort(new Superseded());
+    await Promise.allSettled(jobs.map((j) => j.done));
+  }
+
+  /** Waits for running operations to end by themselves (tests). */
+  async idle(): Promise<void> {
+    while (this.jobs.size > 0) {
+      await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
+    }
+  }
+
+  /** Aborts a stack's running operation and waits until its steps have stopped. */
+  private async stop(stackId: string): Promise<void> {
+    const job = this.jobs.get(stackId);
+    if (!job) return;
+    job.abort.abort(new Superseded());
+    await job.done.catch(() => undefined);
+  }
+
+  /** A failed create's rollback: everything it made deleted, the stack ROLLBACK_COMPLETE. */
+  private async rollbackCreate(op: Operation, job: Job): Promise<Finished> {
+    const traversal = await this.deps.store.begin(
+      op.stack,
+      { action: 'ROLLBACK', status: 'IN_PROGRESS', reason: reasons.started('ROLLBACK') },
+      {},
+      { force: true },
+    );
+    if (traversal === null) throw new Superseded();
+    job.action = 'ROLLBACK';
+    job.traversal = traversal;
+    const again = await this.load(op.stack, traversal, op.signal);
+    const deleted = await deleteAll(again, 'DELETE');
+    const result: Outcome =
+      deleted.status === 'COMPLETE'
+        ? { status: 'COMPLETE', reason: reasons.completed('ROLLBACK') }
+        : deleted;
+    return { action: 'ROLLBACK', traversal, result };
+  }
+
+  /** The stack's final state for an operation, if that operation still owns it. */
+  private finish(stack: Stack, traversal: number, end: Transition): Promise<boolean> {
+    const gone = end.action === 'DELETE' && end.status === 'COMPLETE';
+    return this.deps.store.move(stack, traversal, end, gone ? { deleted_at: isoNow() } : {});
+  }
+
+  private run(
+    stack: Stack,
+    traversal: number,
+    action: StackAction,
+    work: (op: Operation, job: Job) => Promise<Finished>,
+  ): void {
+    const abort = new AbortController();
+    const timer =
+      stack.timeoutMins !== null && stack.action !== 'DELETE'
+        ? setTimeout(() => abort.abort(new TimedOut()), stack.timeoutMins * 60_000)
+        : null;
+    const job: Job = { action, traversal, abort, done: Promise.resolve() };
+    this.jobs.set(stack.id, job);
+    const done = (async () => {
+      let end: Finished;
+      try {
+        end = await work(await this.load(stack, traversal, abort.signal), job);
+      } catch (err) {
+        if (err instanceof Superseded || abort.signal.reason instanceof Superseded) return;
+        const reason =
+          abort.signal.reason instanceof TimedOut
+            ? 'Timed out'
+            : `${errorType(err)}: ${errorMessage(err)}`;
+        if (!(abort.signal.reason instanceof TimedOut)) {
+          this.log.error({ err, stack: stack.id }, 'stack operation failed');
+        }
+        end = {
+          action: job.action,
+          traversal: job.traversal,
+          result: { status: 'FAILED', reason },
+        };
+      }
+      await this.finish(stack, end.traversal, { action: end.action, ...end.result });
+    })()
+      .catch((err: unknown) => this.log.error({ err, stack: stack.id }, 'stack operation crashed'))
+      .finally(() => {
+        if (timer) clearTimeout(timer);
+        if (this.jobs.get(stack.id)?.abort === abort) this.jobs.delete(stack.id);
+      });
+    job.done = done;
+  }
+}
+
+/** How an operation ended, against the traversal that owns the stack at its end. */
+interface Finished {
+  action: StackAction;
+  traversal: number;
+  result: Outcome;
+}
+
+class TimedOut extends Error {
+  constructor() {
+    super('Timed out');
+  }
+}

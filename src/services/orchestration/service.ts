@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { RequestContext } from '../../context.js';
+import type { Db } from '../../store/db.js';
+import { isUuid } from '../../util.js';
+import { HeatFault } from './errors.js';
+import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
+import { StackEngine } from './engine/engine.js';
+import type { Operation } from './engine/operation.js';
+import { reasons } from './engine/stack-ops.js';
+import { StackStore, type Stack, type StackResource } from './engine/stack-store.js';
+import { TypeRegistry } from './resources/registry.js';
+import { parametersForShow } from './template/index.js';
+import type { EngineServices, ResourceType } from './resources/types.js';
+
+export type { Stack, StackResource } from './engine/stack-store.js';
+
+/** What `stack create` gives, already parsed from the wire. */
+export interface StackCreateInput {
+  name: string;
+  template: Record<string, unknown>;
+  environment: Record<string, unknown>;
+  files: Record<string, string>;
+  parameters: Record<string, unknown>;
+  disableRollback: boolean;
+  timeoutMins: number | null;
+  tags: string[] | null;
+}
+
+/** An output as `stack show` and `output show` give it. */
+export interface StackOutput {
+  key: string;
+  description: string | null;
+  value: unknown;
+  error: string | null;
+}
+
+export interface OrchestrationOptions {
+  region: string;
+  types: ResourceType[][];
+  constraints: ReadonlyMap<string, ConstraintCheck>[];
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Heat behind one boundary: stacks and everything about them. The engine does the work in
+ * the background with the stack owner's rights; these methods check, record and answer.
+ */
+export class OrchestrationService {
+  private readonly store: StackStore;
+  readonly engine: StackEngine;
+  readonly types: TypeRegistry;
+
+  constructor(
+    db: Db,
+    readonly services: EngineServices,
+    opts: OrchestrationOptions,
+  ) {
+    this.store = new StackStore(db);
+    this.types = new TypeRegistry(opts.types);
+    this.engine = new StackEngine(
+      {
+        store: this.store,
+        services,
+        types: this.types,
+        constraints: constraintChecker(opts.constraints),
+        region: opts.region,
+      },
+      opts.log,
+    );
+  }
+
+  /** Ends the operations a crash interrupted (Heat's reset_stack_status). */
+  recover(): Promise<void> {
+    return this.engine.recover();
+  }
+
+  /** POST /stacks: checked in full first (400s), then created in the background (201). */
+  async createStack(ctx: RequestContext, input: StackCreateInput): Promise<Stack> {
+    const projectId = requireProject(ctx);
+    const id = randomUUID();
+    const check = this.parameterCheck(ctx);
+    await this.engine.prepare(input, { stackId: id, stackName: input.name, projectId }, check);
+    const stack = await this.store.insert(
+      {
+        ...input,
+        id,
+        projectId,
+        userId: ctx.userId,
+        roles: ctx.roles,
+        ownerId: null,
+        nestedDepth: 0,
+      },
+      { action: 'CREATE', status: 'IN_PROGRESS', reason: reasons.started('CREATE') },
+    );
+    this.engine.startCreate(stack);
+    return stack;
+  }
+
+  /**
+   * A stack by name or id in the caller's project (Heat's identify_stack): an id is looked up
+   * as an id first, a name among live stacks.
+   */
+  async findStack(ctx: RequestContext, nameOrId: string): Promise<Stack> {
+    const projectId = requireProject(ctx);
+    let stack: Stack | undefined;
+    if (isUuid(nameOrId)) stack = await this.store.get(nameOrId);
+    if (stack && (stack.projectId !== projectId || stack.deletedAt !== null)) stack = undefined;
+    stack ??= await this.store.byName(projectId, nameOrId);
+    if (!stack) throw stackNotFound(nameOrId);
+    return stack;
+  }
+
+  /** GET /stacks/{name}/{id}: both must name the same stack. */
+  async getStack(ctx: RequestContext, name: string, id: string): Promise<Stack> {
+    const stack = await this.findStack(ctx, id);
+    if (stack.name !== name && stack.id !== name) throw stackNotFound(name);
+    return stack;
+  }
+
+  /** `stack list`: the caller's live top-level stacks, newest first. */
+  async listStacks(ctx: RequestContext): Promise<Stack[]> {
+    return this.store.list(requireProject(ctx));
+  }
+
+  /** `stack show`: the stack with its parameters as Heat prints them and its outputs. */
+  async showStack(
+    ctx: RequestContext,
+    stack: Stack,
+  ): Promise<{ stack: Stack; parameters: Record<string, string>; outputs: StackOutput[] }> {
+    const op = await this.view(stack);
+    return {
+      stack,
+      parameters: parametersForShow(op.template, op.parameters),
+      outputs: await this.outputs(ctx, stack),
+    };
+  }
+
+  /** DELETE: 204 at once; the stack goes DELETE_IN_PROGRESS and then away. */
+  async deleteStack(ctx: RequestContext, stack: Stack): Promise<void> {
+    void ctx;
+    await this.engine.startDelete(stack);
+  }
+
+  async resources(ctx: RequestContext, stack: Stack): Promise<StackResource[]> {
+    void ctx;
+    return (await this.store.resources(stack.id)).filter((r) => r.current);
+  }
+
+  /** The stack's outputs, resolved against its resources as they are now. */
+  async outputs(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
+    void ctx;
+    const op = await this.view(stack);
+    const out: StackOutput[] = [];
+    for (const def of op.template.outputs) {
+      try {
+        out.push({
+          key: def.name,
+          description: def.description,
+          value: await op.resolve(def.value),
+          error: null,
+        });
+      } catch (err) {
+        out.push({
+          key: def.name,
+          description: def.description,
+          value: null,
+          error: (err as Error).message,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A read-only operation over the stack as stored: for outputs and attributes. */
+  private view(stack: Stack): Promise<Operation> {
+    return this.engine.load(stack, stack.traversal, new AbortController().signal);
+  }
+
+  /** Custom constraints of parameters, checked with the caller's rights. */
+  private parameterCheck(ctx: RequestContext) {
+    const checker = this.engine.deps.constraints;
+    const rc = {
+      ctx,
+      services: this.services,
+      stack: { id: '', name: '', projectId: ctx.projectId ?? '' },
+      resourceName: '',
+      physicalName: () => '',
+      data: { get: () => undefined, set: () => Promise.resolve(), all: () => ({}) },
+      signal: new AbortController().signal,
+    };
+    return (name: string, value: unknown) => checker(name, value, rc);
+  }
+}
+
+function requireProject(ctx: RequestContext): string {
+  if (!ctx.projectId)
+    throw new HeatFault('Forbidden', 'You are not authorized to complete this action.', 403);
+  return ctx.projectId;
+}
+
+export function stackNotFound(name: string): HeatFault {
+  return new HeatFault('EntityNotFound', `The Stack (${name}) could not be found.`, 404);
+}
