@@ -31,7 +31,7 @@ export class Operation {
     readonly deps: EngineDeps,
     readonly stack: Stack,
     readonly traversal: number,
-    readonly parameters: ReadonlyMap<string, unknown>,
+    readonly parameters: Map<string, unknown>,
     template: Template,
     readonly conditions: ReadonlyMap<string, boolean>,
     rows: StackResource[],

@@ -1,5 +1,4 @@
 import type { ResourceDefinition } from '../template/types.js';
-import type { Props } from '../resources/types.js';
 import { isGone, resourceFailure, ResourceFailed } from './failure.js';
 import type { Operation } from './operation.js';
 import { until } from './poll.js';

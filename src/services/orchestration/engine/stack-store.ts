@@ -263,7 +263,8 @@ export class StackStore {
           action: start.action,
           status: start.status,
           status_reason: start.reason,
-          updated_at: now,
+          // Heat's updated_time: set by an update (or restore), not by other actions.
+          ...(start.action === 'UPDATE' || start.action === 'RESTORE' ? { updated_at: now } : {}),
         }))
         .where('id', '=', stack.id)
         .where('deleted_at', 'is', null);
@@ -294,13 +295,7 @@ export class StackStore {
     return this.db.transaction().execute(async (tx) => {
       const result = await tx
         .updateTable('stacks')
-        .set({
-          ...change,
-          action: to.action,
-          status: to.status,
-          status_reason: to.reason,
-          updated_at: now,
-        })
+        .set({ ...change, action: to.action, status: to.status, status_reason: to.reason })
         .where('id', '=', stack.id)
         .where('traversal', '=', traversal)
         .executeTakeFirst();
@@ -388,13 +383,7 @@ export class StackStore {
       if (!owner) return false;
       await tx
         .updateTable('stack_resources')
-        .set({
-          ...change,
-          action: to.action,
-          status: to.status,
-          status_reason: to.reason,
-          updated_at: now,
-        })
+        .set({ ...change, action: to.action, status: to.status, status_reason: to.reason })
         .where('id', '=', resource.id)
         .execute();
       const physicalId =

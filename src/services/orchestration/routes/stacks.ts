@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isJsonObject } from '../../../http/input.js';
 import { HeatFault } from '../errors.js';
 import type { OrchestrationService, StackCreateInput } from '../service.js';
-import { parseTemplateText, parseEnvironmentText } from '../template/index.js';
+import { parseTemplateText } from '../template/index.js';
 import { stackLinks, stackSummaryView, stackView } from '../views/stack.view.js';
 
 type Tenant = { tenant_id: string };
@@ -82,8 +82,8 @@ function createInput(body: unknown): StackCreateInput {
       'The template is not a JSON object or YAML mapping.',
       400,
     );
-  let environment = body.environment ?? {};
-  if (typeof environment === 'string') environment = parseEnvironmentText(environment);
+  let environment: unknown = body.environment ?? {};
+  if (typeof environment === 'string') environment = parseTemplateText(environment);
   if (!isJsonObject(environment))
     throw new HeatFault(
       'HTTPBadRequest',
