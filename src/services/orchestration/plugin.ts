@@ -4,7 +4,17 @@ import { requireToken } from '../../http/auth.js';
 import type { IdentityService } from '../identity/service.js';
 import { renderHeatError, HeatFault } from './errors.js';
 import type { OrchestrationService } from './service.js';
+import { buildInfoRoutes } from './routes/build-info.js';
+import { eventRoutes } from './routes/events.js';
+import { outputRoutes } from './routes/outputs.js';
+import { resourceTypeRoutes } from './routes/resource-types.js';
+import { resourceRoutes } from './routes/resources.js';
+import { serviceRoutes } from './routes/services.js';
+import { stackLookupRoutes } from './routes/stack-lookup.js';
 import { stackRoutes } from './routes/stacks.js';
+import { templateInfoRoutes } from './routes/template-info.js';
+import { templateVersionRoutes } from './routes/template-versions.js';
+import { validateRoutes } from './routes/validate.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -23,14 +33,20 @@ export async function orchestrationPlugin(
       tenant.addHook('preHandler', async (req) => {
         const { tenant_id } = req.params as { tenant_id: string };
         if (tenant_id !== req.ctx.projectId && !req.ctx.isAdmin) {
-          throw new HeatFault(
-            'HTTPForbidden',
-            'You are not authorized to complete this action.',
-            403,
-          );
+          throw new HeatFault('HTTPForbidden', 'Access was denied to this resource.', 403);
         }
       });
       stackRoutes(tenant, orchestration, baseUrl);
+      stackLookupRoutes(tenant, orchestration, baseUrl);
+      templateInfoRoutes(tenant, orchestration);
+      outputRoutes(tenant, orchestration);
+      resourceRoutes(tenant, orchestration, baseUrl);
+      eventRoutes(tenant, orchestration, baseUrl);
+      validateRoutes(tenant, orchestration);
+      templateVersionRoutes(tenant);
+      resourceTypeRoutes(tenant, orchestration);
+      buildInfoRoutes(tenant);
+      serviceRoutes(tenant);
     },
     { prefix: '/v1/:tenant_id' },
   );
