@@ -5,6 +5,7 @@ import type { IdentityService } from '../identity/service.js';
 import { renderHeatError, HeatFault } from './errors.js';
 import type { OrchestrationService } from './service.js';
 import { stackRoutes } from './routes/stacks.js';
+import { stackUpdateRoutes } from './routes/stack-update.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -31,6 +32,7 @@ export async function orchestrationPlugin(
         }
       });
       stackRoutes(tenant, orchestration, baseUrl);
+      stackUpdateRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );

@@ -4,6 +4,7 @@ import { parseEnvironment, Template, validateParameters } from '../template/inde
 import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
+import { updateAll } from './stack-update.js';
 import type { Stack, StackAction, StackDefinition, Transition } from './stack-store.js';
 import { errorMessage, errorType } from './failure.js';
 import { isoNow } from '../../../util.js';
@@ -108,6 +109,65 @@ export class StackEngine {
     });
   }
 
+  /**
+   * Starts UPDATE to `next` (already checked by `prepare`): as in Heat's convergence engine a
+   * running operation is superseded, not waited for. A failure rolls back to the definition
+   * the stack had, unless rollback is disabled.
+   */
+  async startUpdate(stack: Stack, next: StackSettings): Promise<void> {
+    await this.stop(stack.id);
+    const traversal = await this.deps.store.begin(
+      stack,
+      { action: 'UPDATE', status: 'IN_PROGRESS', reason: reasons.started('UPDATE') },
+      {
+        template: JSON.stringify(next.template),
+        environment: JSON.stringify(next.environment),
+        files: JSON.stringify(next.files),
+        parameters: JSON.stringify(next.parameters),
+        previous: JSON.stringify(definitionOf(stack)),
+        disable_rollback: next.disableRollback ? 1 : 0,
+        timeout_mins: next.timeoutMins,
+        tags: next.tags === null ? null : JSON.stringify(next.tags),
+      },
+      { force: true },
+    );
+    if (traversal === null) throw stackGone(stack);
+    const updated = (await this.deps.store.get(stack.id))!;
+    const previous = Template.load(stack.template, new Map(Object.entries(stack.files)));
+    this.run(updated, traversal, 'UPDATE', async (op, job) => {
+      const result = await updateAll(op, previous);
+      if (result.status === 'COMPLETE' || next.disableRollback) {
+        return { action: 'UPDATE', traversal: op.traversal, result };
+      }
+      await this.finish(op.stack, op.traversal, { action: 'UPDATE', ...result });
+      return this.rollbackUpdate(updated, op, job);
+    });
+  }
+
+  /** A failed update's rollback: an update back to the definition the stack had before. */
+  private async rollbackUpdate(stack: Stack, failed: Operation, job: Job): Promise<Finished> {
+    const before = stack.previous!;
+    const traversal = await this.deps.store.begin(
+      stack,
+      { action: 'ROLLBACK', status: 'IN_PROGRESS', reason: reasons.started('ROLLBACK') },
+      {
+        template: JSON.stringify(before.template),
+        environment: JSON.stringify(before.environment),
+        files: JSON.stringify(before.files),
+        parameters: JSON.stringify(before.parameters),
+        previous: null,
+      },
+      { force: true },
+    );
+    if (traversal === null) throw new Superseded();
+    job.action = 'ROLLBACK';
+    job.traversal = traversal;
+    const restored = (await this.deps.store.get(stack.id))!;
+    const op = await this.load(restored, traversal, failed.signal);
+    const result = await updateAll(op, failed.template, 'ROLLBACK');
+    return { action: 'ROLLBACK', traversal, result };
+  }
+
   /** Starts DELETE: a running operation on the stack is stopped first. */
   async startDelete(stack: Stack): Promise<void> {
     await this.stop(stack.id);
@@ -117,8 +177,7 @@ export class StackEngine {
       {},
       { force: true },
     );
-    if (traversal === null)
-      throw new HeatFault('EntityNotFound', `The Stack (${stack.name}) could not be found.`);
+    if (traversal === null) throw stackGone(stack);
     this.run(stack, traversal, 'DELETE', async (op) => ({
       action: 'DELETE',
       traversal,
@@ -243,6 +302,22 @@ interface Finished {
   action: StackAction;
   traversal: number;
   result: Outcome;
+}
+
+/** What an update may change besides the definition. */
+export interface StackSettings extends StackDefinition {
+  disableRollback: boolean;
+  timeoutMins: number | null;
+  tags: string[] | null;
+}
+
+function definitionOf(stack: Stack): StackDefinition {
+  const { template, environment, files, parameters } = stack;
+  return { template, environment, files, parameters };
+}
+
+function stackGone(stack: Stack): HeatFault {
+  return new HeatFault('EntityNotFound', `The Stack (${stack.name}) could not be found.`);
 }
 
 class TimedOut extends Error {

@@ -23,7 +23,10 @@ export interface EngineDeps {
  */
 export class Operation {
   readonly template: Template;
+  /** The current resource of each name. */
   readonly resources = new Map<string, StackResource>();
+  /** Every row, current or not (replaced resources wait here for cleanup). */
+  readonly rows: StackResource[];
   readonly definitions = new Map<string, ResourceDefinition>();
   private readonly attributes = new Map<string, unknown>();
 
@@ -38,6 +41,7 @@ export class Operation {
     readonly signal: AbortSignal,
   ) {
     this.template = template;
+    this.rows = rows;
     for (const row of rows) if (row.current) this.resources.set(row.name, row);
     for (const def of template.resources) {
       if (this.enabled(def)) this.definitions.set(def.name, def);
