@@ -6,6 +6,7 @@ import { renderHeatError, HeatFault } from './errors.js';
 import type { OrchestrationService } from './service.js';
 import { stackRoutes } from './routes/stacks.js';
 import { stackUpdateRoutes } from './routes/stack-update.js';
+import { stackActionRoutes } from './routes/stack-actions.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -33,6 +34,7 @@ export async function orchestrationPlugin(
       });
       stackRoutes(tenant, orchestration, baseUrl);
       stackUpdateRoutes(tenant, orchestration);
+      stackActionRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );

@@ -32,6 +32,9 @@ export interface StackCreateInput {
   tags: string[] | null;
 }
 
+export type StackActionName =
+  'suspend' | 'resume' | 'check' | 'cancel_update' | 'cancel_without_rollback';
+
 /** What `stack update` gives; absent members keep the stack's own (PATCH) or defaults (PUT). */
 export interface StackUpdateInput {
   existing: boolean;
@@ -195,6 +198,27 @@ export class OrchestrationService {
       timeoutMins: input.timeoutMins === undefined ? stack.timeoutMins : input.timeoutMins,
       tags: input.tags === undefined ? stack.tags : input.tags,
     });
+  }
+
+  /** POST .../actions: suspend, resume, check, cancel_update or cancel_without_rollback. */
+  async stackAction(ctx: RequestContext, stack: Stack, action: StackActionName): Promise<void> {
+    void ctx;
+    if (action === 'cancel_update' || action === 'cancel_without_rollback') {
+      const running = stack.status === 'IN_PROGRESS';
+      const allowed =
+        running &&
+        (stack.action === 'UPDATE' ||
+          (action === 'cancel_without_rollback' && stack.action === 'CREATE'));
+      if (!allowed) {
+        throw new HeatFault(
+          'NotSupported',
+          `Cancelling update when stack is ${stack.action}_${stack.status} is not supported.`,
+        );
+      }
+      return this.engine.cancel(stack, action === 'cancel_update');
+    }
+    const upper = { suspend: 'SUSPEND', resume: 'RESUME', check: 'CHECK' } as const;
+    await this.engine.startAction(stack, upper[action]);
   }
 
   /** `stack list`: the caller's live top-level stacks, newest first. */

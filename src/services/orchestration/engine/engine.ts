@@ -5,6 +5,7 @@ import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
 import { updateAll } from './stack-update.js';
+import { checkAll, resumeAll, suspendAll } from './stack-actions.js';
 import type { Stack, StackAction, StackDefinition, Transition } from './stack-store.js';
 import { errorMessage, errorType } from './failure.js';
 import { isoNow } from '../../../util.js';
@@ -185,16 +186,49 @@ export class StackEngine {
     }));
   }
 
-  /** `stack cancel`: the running operation stops and the stack is FAILED "Stack X cancelled". */
-  async cancel(stack: Stack): Promise<void> {
+  /**
+   * SUSPEND, RESUME or CHECK: refused with Heat's 409 while another operation runs (only
+   * updates and deletes supersede).
+   */
+  async startAction(stack: Stack, action: 'SUSPEND' | 'RESUME' | 'CHECK'): Promise<void> {
+    const traversal = await this.deps.store.begin(stack, {
+      action,
+      status: 'IN_PROGRESS',
+      reason: reasons.started(action),
+    });
+    if (traversal === null) throw inProgress(stack);
+    const run = { SUSPEND: suspendAll, RESUME: resumeAll, CHECK: checkAll }[action];
+    this.run(stack, traversal, action, async (op) => ({
+      action,
+      traversal,
+      result: await run(op),
+    }));
+  }
+
+  /**
+   * `stack cancel`: the running operation stops; without rollback the stack is FAILED
+   * "Stack X cancelled", with it (an update) it rolls back to the definition before.
+   */
+  async cancel(stack: Stack, rollback: boolean): Promise<void> {
     await this.stop(stack.id);
-    const traversal = await this.deps.store.begin(
+    if (rollback && stack.previous) {
+      const traversal = await this.deps.store.begin(
+        stack,
+        { action: 'UPDATE', status: 'FAILED', reason: `Stack UPDATE cancelled` },
+        {},
+        { force: true },
+      );
+      if (traversal === null) throw stackGone(stack);
+      const now = (await this.deps.store.get(stack.id))!;
+      this.run(now, traversal, 'UPDATE', async (op, job) => this.rollbackUpdate(now, op, job));
+      return;
+    }
+    await this.deps.store.begin(
       stack,
       { action: stack.action, status: 'FAILED', reason: `Stack ${stack.action} cancelled` },
       {},
       { force: true },
     );
-    void traversal;
   }
 
   /** Ends every operation a crash interrupted. */
@@ -314,6 +348,14 @@ export interface StackSettings extends StackDefinition {
 function definitionOf(stack: Stack): StackDefinition {
   const { template, environment, files, parameters } = stack;
   return { template, environment, files, parameters };
+}
+
+/** ActionInProgress: "Stack <name> already has an action (<ACTION>) in progress." */
+export function inProgress(stack: Stack): HeatFault {
+  return new HeatFault(
+    'ActionInProgress',
+    `Stack ${stack.name} already has an action (${stack.action}) in progress.`,
+  );
 }
 
 function stackGone(stack: Stack): HeatFault {

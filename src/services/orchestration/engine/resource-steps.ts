@@ -1,5 +1,5 @@
 import type { ResourceDefinition } from '../template/types.js';
-import type { Props } from '../resources/types.js';
+import type { Props, ResourceContext } from '../resources/types.js';
 import { isGone, resourceFailure, ResourceFailed } from './failure.js';
 import type { Operation } from './operation.js';
 import { until } from './poll.js';
@@ -153,4 +153,17 @@ export async function replaceResource(
       await op.deps.store.swapCurrent(old, fresh);
     }
   }
+}
+
+/** SUSPEND, RESUME or CHECK of one resource: the type's step, or nothing for types without. */
+export async function actOn(
+  op: Operation,
+  row: StackResource,
+  action: StackAction,
+  step: ((rc: ResourceContext, id: string) => Promise<void>) | null,
+): Promise<void> {
+  await recorded(op, row, action, async () => {
+    if (step) await step(op.context(row), row.physicalId!);
+    return {};
+  });
 }
