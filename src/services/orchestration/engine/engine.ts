@@ -11,7 +11,7 @@ import { errorMessage, errorType } from './failure.js';
 import { isoNow } from '../../../util.js';
 
 /** An operation running in this process. */
-interface Job {
+export interface Job {
   /** The action and traversal that own the stack now (a rollback takes over from its create). */
   action: StackAction;
   traversal: number;
@@ -100,7 +100,7 @@ export class StackEngine {
 
   /** Starts CREATE for a stack just inserted (traversal 1); a failure rolls back unless disabled. */
   startCreate(stack: Stack): void {
-    this.run(stack, stack.traversal, 'CREATE', async (op, job) => {
+    this.launch(stack, stack.traversal, 'CREATE', async (op, job) => {
       const created = await createAll(op);
       if (created.status === 'COMPLETE' || stack.disableRollback) {
         return { action: 'CREATE', traversal: op.traversal, result: created };
@@ -135,7 +135,7 @@ export class StackEngine {
     if (traversal === null) throw stackGone(stack);
     const updated = (await this.deps.store.get(stack.id))!;
     const previous = Template.load(stack.template, new Map(Object.entries(stack.files)));
-    this.run(updated, traversal, 'UPDATE', async (op, job) => {
+    this.launch(updated, traversal, 'UPDATE', async (op, job) => {
       const result = await updateAll(op, previous);
       if (result.status === 'COMPLETE' || next.disableRollback) {
         return { action: 'UPDATE', traversal: op.traversal, result };
@@ -179,7 +179,7 @@ export class StackEngine {
       { force: true },
     );
     if (traversal === null) throw stackGone(stack);
-    this.run(stack, traversal, 'DELETE', async (op) => ({
+    this.launch(stack, traversal, 'DELETE', async (op) => ({
       action: 'DELETE',
       traversal,
       result: await deleteAll(op),
@@ -198,7 +198,7 @@ export class StackEngine {
     });
     if (traversal === null) throw inProgress(stack);
     const run = { SUSPEND: suspendAll, RESUME: resumeAll, CHECK: checkAll }[action];
-    this.run(stack, traversal, action, async (op) => ({
+    this.launch(stack, traversal, action, async (op) => ({
       action,
       traversal,
       result: await run(op),
@@ -220,7 +220,7 @@ export class StackEngine {
       );
       if (traversal === null) throw stackGone(stack);
       const now = (await this.deps.store.get(stack.id))!;
-      this.run(now, traversal, 'UPDATE', async (op, job) => this.rollbackUpdate(now, op, job));
+      this.launch(now, traversal, 'UPDATE', async (op, job) => this.rollbackUpdate(now, op, job));
       return;
     }
     await this.deps.store.begin(
@@ -283,12 +283,13 @@ export class StackEngine {
   }
 
   /** The stack's final state for an operation, if that operation still owns it. */
-  private finish(stack: Stack, traversal: number, end: Transition): Promise<boolean> {
+  finish(stack: Stack, traversal: number, end: Transition): Promise<boolean> {
     const gone = end.action === 'DELETE' && end.status === 'COMPLETE';
     return this.deps.store.move(stack, traversal, end, gone ? { deleted_at: isoNow() } : {});
   }
 
-  private run(
+  /** Runs `work` as the stack's operation in the background (the single way work starts). */
+  launch(
     stack: Stack,
     traversal: number,
     action: StackAction,
@@ -332,7 +333,7 @@ export class StackEngine {
 }
 
 /** How an operation ended, against the traversal that owns the stack at its end. */
-interface Finished {
+export interface Finished {
   action: StackAction;
   traversal: number;
   result: Outcome;

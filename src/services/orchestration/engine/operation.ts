@@ -133,13 +133,20 @@ export class Operation {
     return type.attribute(rc, row.physicalId, attribute, props);
   }
 
+  /**
+   * Restore's changes to resources' properties (a server's image becomes its snapshot's): by
+   * resource name, applied after resolution.
+   */
+  readonly overrides = new Map<string, (props: Props) => Props>();
+
   /** A resource's properties, resolved and checked against its type's schema. */
   async properties(def: ResourceDefinition, type: ResourceType): Promise<Props> {
     const raw = await this.resolve(def.properties);
     const rc = this.context(this.resources.get(def.name)!);
-    return validateProperties(type, raw, def.name, (name, value) =>
+    const props = await validateProperties(type, raw, def.name, (name, value) =>
       this.deps.constraints(name, value, rc),
     );
+    return this.overrides.get(def.name)?.(props) ?? props;
   }
 
   /** What a type's steps get for one resource row. */

@@ -34,7 +34,7 @@ async function move(
 }
 
 /** Runs `work` as the resource's `action`, turning any error into Heat's ResourceFailure. */
-async function recorded(
+export async function recorded(
   op: Operation,
   row: StackResource,
   action: StackAction,
