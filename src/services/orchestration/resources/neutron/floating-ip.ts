@@ -13,14 +13,13 @@ export const FLOATING_IP: ResourceType = {
   ...FLOATING_IP_SCHEMA,
   translations: [{ from: ['floating_network_id'], to: 'floating_network' }],
 
-  validate(_rc, props) {
+  async validate(_rc, props) {
     if (props.port_id == null && props.fixed_ip_address != null) {
       throw new HeatFault(
         'ResourcePropertyDependency',
         'fixed_ip_address cannot be specified without port_id.',
       );
     }
-    return Promise.resolve();
   },
 
   async create(rc, props) {

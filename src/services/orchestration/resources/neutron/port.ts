@@ -87,7 +87,7 @@ export const PORT: ResourceType = {
     { from: ['fixed_ips', '*', 'subnet_id'], to: 'subnet' },
   ],
 
-  validate: (_rc, props) => Promise.resolve(check(props)),
+  validate: async (_rc, props) => check(props),
 
   async create(rc, props) {
     const body = prepareProperties(props, rc.physicalName());
@@ -127,12 +127,15 @@ export const PORT: ResourceType = {
 
   async attribute(rc, id, name) {
     const port = await show(rc, 'port', id);
+    // Heat logs a failure to read these two and answers None.
     if (name === 'subnets') {
       const ips = (port.fixed_ips ?? []) as { subnet_id?: string }[];
       const ids = ips.flatMap((ip) => (ip.subnet_id ? [ip.subnet_id] : []));
-      return Promise.all(ids.map((s) => show(rc, 'subnet', s)));
+      return Promise.all(ids.map((s) => show(rc, 'subnet', s))).catch(() => null);
     }
-    if (name === 'network') return show(rc, 'network', port.network_id as string);
+    if (name === 'network') {
+      return show(rc, 'network', port.network_id as string).catch(() => null);
+    }
     return field(port, name);
   },
 

@@ -16,7 +16,7 @@ export const ROUTER_INTERFACE: ResourceType = {
     { from: ['subnet_id'], to: 'subnet' },
   ],
 
-  validate(_rc, props) {
+  async validate(_rc, props) {
     const subnet = props.subnet != null;
     const port = props.port != null;
     if (subnet && port) {
@@ -31,7 +31,6 @@ export const ROUTER_INTERFACE: ResourceType = {
         'At least one of the following properties must be specified: subnet, port.',
       );
     }
-    return Promise.resolve();
   },
 
   async create(rc, props) {

@@ -71,7 +71,7 @@ export const ROUTER: ResourceType = {
     'A resource that implements Neutron router.\n\nRouter is a physical or virtual network device that passes network traffic\nbetween different networks.',
   ...ROUTER_SCHEMA,
 
-  validate: (_rc, props) => Promise.resolve(check(props)),
+  validate: async (_rc, props) => check(props),
 
   async create(rc, props) {
     const body = prepareProperties(props, rc.physicalName());

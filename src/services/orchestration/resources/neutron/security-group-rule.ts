@@ -35,7 +35,7 @@ export const SECURITY_GROUP_RULE: ResourceType = {
     'A resource for managing Neutron security group rules.\n\nRules to use in security group resource.',
   ...SECURITY_GROUP_RULE_SCHEMA,
 
-  validate: (_rc, props) => Promise.resolve(check(props)),
+  validate: async (_rc, props) => check(props),
 
   async create(rc, props) {
     const body = prepareProperties(props, null);

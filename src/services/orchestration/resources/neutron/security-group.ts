@@ -91,11 +91,10 @@ export const SECURITY_GROUP: ResourceType = {
     'A resource for managing Neutron security groups.\n\nSecurity groups are sets of IP filter rules that are applied to an\ninstance\'s networking. They are project specific, and project members can\nedit the default rules for their group and add new rules sets. All projects\nhave a "default" security group, which is applied to instances that have no\nother security group defined.',
   ...SECURITY_GROUP_SCHEMA,
 
-  validate(_rc, props) {
+  async validate(_rc, props) {
     if (props.name === 'default') {
       throw validationFailed('Security groups cannot be assigned the name "default".');
     }
-    return Promise.resolve();
   },
 
   async create(rc, props) {

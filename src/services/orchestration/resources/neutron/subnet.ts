@@ -59,7 +59,7 @@ export const SUBNET: ResourceType = {
   ...SUBNET_SCHEMA,
   translations: [{ from: ['network_id'], to: 'network' }],
 
-  validate: (_rc, props) => Promise.resolve(check(props)),
+  validate: async (_rc, props) => check(props),
 
   async create(rc, props) {
     const body = prepareProperties(props, rc.physicalName());
