@@ -99,6 +99,11 @@ describe("the types' own refusals", () => {
         return true;
       });
     await refuses(
+      NET.validate?.(rc, props(NET, { value_specs: { mtu: 1400, shared: true, name: 'x' } })),
+      'StackValidationFailed',
+      'shared, name not allowed in value_specs',
+    );
+    await refuses(
       SG.validate?.(rc, props(SG, { name: 'default' })),
       'StackValidationFailed',
       'Security groups cannot be assigned the name "default".',

@@ -182,3 +182,18 @@ export function isBuilt(status: unknown): boolean {
 export function field(view: Record<string, unknown>, name: string): unknown {
   return Object.hasOwn(view, name) ? view[name] : null;
 }
+
+/**
+ * NeutronResource.validate_properties: value_specs may not carry `shared`, `tenant_id` or a
+ * name the type has as a property. (Heat joins a set, so its order varies; here it is the
+ * order of value_specs.)
+ */
+export function checkValueSpecs(properties: Record<string, unknown>, props: Props): void {
+  const specs = props.value_specs;
+  if (!specs || typeof specs !== 'object') return;
+  const banned = (k: string) => k === 'shared' || k === 'tenant_id' || Object.hasOwn(properties, k);
+  const found = Object.keys(specs).filter(banned);
+  if (found.length > 0) {
+    throw new HeatFault('StackValidationFailed', `${found.join(', ')} not allowed in value_specs`);
+  }
+}

@@ -8,6 +8,7 @@ import {
   prepareProperties,
   setTags,
   updateDiff,
+  checkValueSpecs,
 } from './common.js';
 import { NET_SCHEMA } from './net.schema.js';
 
@@ -33,6 +34,11 @@ export const NET: ResourceType = {
   description:
     'A resource for managing Neutron net.\n\nA network is a virtual isolated layer-2 broadcast domain which is typically\nreserved to the tenant who created it, unless the network has been\nexplicitly configured to be shared.',
   ...NET_SCHEMA,
+
+  // Only Net keeps this check: the types that override validate drop what it returns.
+  async validate(_rc, props) {
+    checkValueSpecs(NET_SCHEMA.properties, props);
+  },
 
   async create(rc: ResourceContext, props: Props) {
     const body = prepareProperties(props, rc.physicalName());
