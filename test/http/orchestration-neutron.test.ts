@@ -77,6 +77,11 @@ describe("the seed template's network set", () => {
     assert.equal(await SUBNET.attribute(subRc, sub, 'enable_dhcp', subP), true);
     assert.deepEqual(await NET.attribute(netRc, net, 'subnets', netP), [sub]);
     assert.equal(await NET.attribute(netRc, net, 'mtu', netP), 1450);
+    assert.equal(await NET.attribute(netRc, net, 'tenant_id', netP), fx.demoProject);
+    assert.equal(await NET.attribute(netRc, net, 'status', netP), 'ACTIVE');
+    assert.equal(await NET.attribute(netRc, net, 'port_security_enabled', netP), true);
+    assert.equal(await SUBNET.attribute(subRc, sub, 'tenant_id', subP), fx.demoProject);
+    assert.equal(((await NET.show!(netRc, net)) as { id: string }).id, net);
 
     const portRc = await rc('example_port');
     const portP = props(PORT, { network: net, security_groups: [sg, 'default'] });
