@@ -15,6 +15,8 @@ import { stackRoutes } from './routes/stacks.js';
 import { templateInfoRoutes } from './routes/template-info.js';
 import { templateVersionRoutes } from './routes/template-versions.js';
 import { validateRoutes } from './routes/validate.js';
+import { stackUpdateRoutes } from './routes/stack-update.js';
+import { stackActionRoutes } from './routes/stack-actions.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -47,6 +49,8 @@ export async function orchestrationPlugin(
       resourceTypeRoutes(tenant, orchestration);
       buildInfoRoutes(tenant);
       serviceRoutes(tenant);
+      stackUpdateRoutes(tenant, orchestration);
+      stackActionRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );

@@ -9,7 +9,12 @@ import { constraintChecker, type ConstraintCheck } from './engine/constraints.js
 import { StackEngine } from './engine/engine.js';
 import type { Operation } from './engine/operation.js';
 import { reasons } from './engine/stack-ops.js';
-import { StackStore, type Stack, type StackResource } from './engine/stack-store.js';
+import {
+  StackStore,
+  type Stack,
+  type StackDefinition,
+  type StackResource,
+} from './engine/stack-store.js';
 import { TypeRegistry } from './resources/registry.js';
 import { parametersForShow, Template, type Environment } from './template/index.js';
 import {
@@ -39,6 +44,51 @@ export interface StackCreateInput {
   disableRollback: boolean;
   timeoutMins: number | null;
   tags: string[] | null;
+}
+
+export type StackActionName =
+  'suspend' | 'resume' | 'check' | 'cancel_update' | 'cancel_without_rollback';
+
+/** What `stack update` gives; absent members keep the stack's own (PATCH) or defaults (PUT). */
+export interface StackUpdateInput {
+  existing: boolean;
+  template?: Record<string, unknown>;
+  environment?: Record<string, unknown>;
+  files?: Record<string, string>;
+  parameters?: Record<string, unknown>;
+  clearParameters: string[];
+  disableRollback?: boolean;
+  timeoutMins?: number | null;
+  tags?: string[] | null;
+}
+
+/** A PUT: the definition given, nothing kept from the stack's. */
+function replaced(input: StackUpdateInput): StackDefinition {
+  if (!input.template) throw new HeatFault('HTTPBadRequest', 'No template specified', 400);
+  return {
+    template: input.template,
+    environment: input.environment ?? {},
+    files: input.files ?? {},
+    parameters: input.parameters ?? {},
+  };
+}
+
+/** A PATCH: the stack's definition with what is given laid over it. */
+function patched(stack: Stack, input: StackUpdateInput): StackDefinition {
+  const parameters: Record<string, unknown> = { ...stack.parameters, ...input.parameters };
+  for (const name of input.clearParameters) delete parameters[name];
+  const env = { ...stack.environment, ...input.environment };
+  const envParams = {
+    ...(stack.environment.parameters as object),
+    ...(input.environment?.parameters as object),
+  };
+  for (const name of input.clearParameters) delete (envParams as Record<string, unknown>)[name];
+  return {
+    template: input.template ?? stack.template,
+    environment: { ...env, parameters: envParams },
+    files: { ...stack.files, ...input.files },
+    parameters,
+  };
 }
 
 /** An output as `stack show` and `output show` give it. */
@@ -130,6 +180,59 @@ export class OrchestrationService {
     const stack = await this.findStack(ctx, id);
     if (stack.name !== name && stack.id !== name) throw stackNotFound(name);
     return stack;
+  }
+
+  /**
+   * PUT (replace the definition) or PATCH (`existing`: what is not given is kept, parameters
+   * merged and `clearParameters` dropped): checked in full, then the stack is already
+   * UPDATE_IN_PROGRESS when the 202 goes out.
+   */
+  async updateStack(ctx: RequestContext, stack: Stack, input: StackUpdateInput): Promise<void> {
+    if (stack.action === 'SUSPEND' && stack.status === 'COMPLETE') {
+      throw new HeatFault(
+        'NotSupported',
+        'Updating a stack when it is suspended is not supported.',
+      );
+    }
+    if (stack.action === 'DELETE' && stack.status === 'IN_PROGRESS') {
+      throw new HeatFault('NotSupported', 'Updating a stack when it is deleting is not supported.');
+    }
+    if (input.existing && stack.status !== 'COMPLETE') {
+      throw new HeatFault('NotSupported', 'PATCH update to non-COMPLETE stack is not supported.');
+    }
+    const next = input.existing ? patched(stack, input) : replaced(input);
+    await this.engine.prepare(
+      next,
+      { stackId: stack.id, stackName: stack.name, projectId: stack.projectId },
+      this.parameterCheck(ctx),
+    );
+    await this.engine.startUpdate(stack, {
+      ...next,
+      disableRollback: input.disableRollback ?? stack.disableRollback,
+      timeoutMins: input.timeoutMins === undefined ? stack.timeoutMins : input.timeoutMins,
+      tags: input.tags === undefined ? stack.tags : input.tags,
+    });
+  }
+
+  /** POST .../actions: suspend, resume, check, cancel_update or cancel_without_rollback. */
+  async stackAction(ctx: RequestContext, stack: Stack, action: StackActionName): Promise<void> {
+    void ctx;
+    if (action === 'cancel_update' || action === 'cancel_without_rollback') {
+      const running = stack.status === 'IN_PROGRESS';
+      const allowed =
+        running &&
+        (stack.action === 'UPDATE' ||
+          (action === 'cancel_without_rollback' && stack.action === 'CREATE'));
+      if (!allowed) {
+        throw new HeatFault(
+          'NotSupported',
+          `Cancelling update when stack is ${stack.action}_${stack.status} is not supported.`,
+        );
+      }
+      return this.engine.cancel(stack, action === 'cancel_update');
+    }
+    const upper = { suspend: 'SUSPEND', resume: 'RESUME', check: 'CHECK' } as const;
+    await this.engine.startAction(stack, upper[action]);
   }
 
   /** `stack list`: the caller's live top-level stacks, newest first. */

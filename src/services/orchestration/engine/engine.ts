@@ -4,12 +4,14 @@ import { parseEnvironment, Template, validateParameters } from '../template/inde
 import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
+import { updateAll } from './stack-update.js';
+import { checkAll, resumeAll, suspendAll } from './stack-actions.js';
 import type { Stack, StackAction, StackDefinition, Transition } from './stack-store.js';
 import { errorMessage, errorType } from './failure.js';
 import { isoNow } from '../../../util.js';
 
 /** An operation running in this process. */
-interface Job {
+export interface Job {
   /** The action and traversal that own the stack now (a rollback takes over from its create). */
   action: StackAction;
   traversal: number;
@@ -98,7 +100,7 @@ export class StackEngine {
 
   /** Starts CREATE for a stack just inserted (traversal 1); a failure rolls back unless disabled. */
   startCreate(stack: Stack): void {
-    this.run(stack, stack.traversal, 'CREATE', async (op, job) => {
+    this.launch(stack, stack.traversal, 'CREATE', async (op, job) => {
       const created = await createAll(op);
       if (created.status === 'COMPLETE' || stack.disableRollback) {
         return { action: 'CREATE', traversal: op.traversal, result: created };
@@ -106,6 +108,65 @@ export class StackEngine {
       await this.finish(op.stack, op.traversal, { action: 'CREATE', ...created });
       return this.rollbackCreate(op, job);
     });
+  }
+
+  /**
+   * Starts UPDATE to `next` (already checked by `prepare`): as in Heat's convergence engine a
+   * running operation is superseded, not waited for. A failure rolls back to the definition
+   * the stack had, unless rollback is disabled.
+   */
+  async startUpdate(stack: Stack, next: StackSettings): Promise<void> {
+    await this.stop(stack.id);
+    const traversal = await this.deps.store.begin(
+      stack,
+      { action: 'UPDATE', status: 'IN_PROGRESS', reason: reasons.started('UPDATE') },
+      {
+        template: JSON.stringify(next.template),
+        environment: JSON.stringify(next.environment),
+        files: JSON.stringify(next.files),
+        parameters: JSON.stringify(next.parameters),
+        previous: JSON.stringify(definitionOf(stack)),
+        disable_rollback: next.disableRollback ? 1 : 0,
+        timeout_mins: next.timeoutMins,
+        tags: next.tags === null ? null : JSON.stringify(next.tags),
+      },
+      { force: true },
+    );
+    if (traversal === null) throw stackGone(stack);
+    const updated = (await this.deps.store.get(stack.id))!;
+    const previous = Template.load(stack.template, new Map(Object.entries(stack.files)));
+    this.launch(updated, traversal, 'UPDATE', async (op, job) => {
+      const result = await updateAll(op, previous);
+      if (result.status === 'COMPLETE' || next.disableRollback) {
+        return { action: 'UPDATE', traversal: op.traversal, result };
+      }
+      await this.finish(op.stack, op.traversal, { action: 'UPDATE', ...result });
+      return this.rollbackUpdate(updated, op, job);
+    });
+  }
+
+  /** A failed update's rollback: an update back to the definition the stack had before. */
+  private async rollbackUpdate(stack: Stack, failed: Operation, job: Job): Promise<Finished> {
+    const before = stack.previous!;
+    const traversal = await this.deps.store.begin(
+      stack,
+      { action: 'ROLLBACK', status: 'IN_PROGRESS', reason: reasons.started('ROLLBACK') },
+      {
+        template: JSON.stringify(before.template),
+        environment: JSON.stringify(before.environment),
+        files: JSON.stringify(before.files),
+        parameters: JSON.stringify(before.parameters),
+        previous: null,
+      },
+      { force: true },
+    );
+    if (traversal === null) throw new Superseded();
+    job.action = 'ROLLBACK';
+    job.traversal = traversal;
+    const restored = (await this.deps.store.get(stack.id))!;
+    const op = await this.load(restored, traversal, failed.signal);
+    const result = await updateAll(op, failed.template, 'ROLLBACK');
+    return { action: 'ROLLBACK', traversal, result };
   }
 
   /** Starts DELETE: a running operation on the stack is stopped first. */
@@ -117,25 +178,57 @@ export class StackEngine {
       {},
       { force: true },
     );
-    if (traversal === null)
-      throw new HeatFault('EntityNotFound', `The Stack (${stack.name}) could not be found.`);
-    this.run(stack, traversal, 'DELETE', async (op) => ({
+    if (traversal === null) throw stackGone(stack);
+    this.launch(stack, traversal, 'DELETE', async (op) => ({
       action: 'DELETE',
       traversal,
       result: await deleteAll(op),
     }));
   }
 
-  /** `stack cancel`: the running operation stops and the stack is FAILED "Stack X cancelled". */
-  async cancel(stack: Stack): Promise<void> {
+  /**
+   * SUSPEND, RESUME or CHECK: refused with Heat's 409 while another operation runs (only
+   * updates and deletes supersede).
+   */
+  async startAction(stack: Stack, action: 'SUSPEND' | 'RESUME' | 'CHECK'): Promise<void> {
+    const traversal = await this.deps.store.begin(stack, {
+      action,
+      status: 'IN_PROGRESS',
+      reason: reasons.started(action),
+    });
+    if (traversal === null) throw inProgress(stack);
+    const run = { SUSPEND: suspendAll, RESUME: resumeAll, CHECK: checkAll }[action];
+    this.launch(stack, traversal, action, async (op) => ({
+      action,
+      traversal,
+      result: await run(op),
+    }));
+  }
+
+  /**
+   * `stack cancel`: the running operation stops; without rollback the stack is FAILED
+   * "Stack X cancelled", with it (an update) it rolls back to the definition before.
+   */
+  async cancel(stack: Stack, rollback: boolean): Promise<void> {
     await this.stop(stack.id);
-    const traversal = await this.deps.store.begin(
+    if (rollback && stack.previous) {
+      const traversal = await this.deps.store.begin(
+        stack,
+        { action: 'UPDATE', status: 'FAILED', reason: `Stack UPDATE cancelled` },
+        {},
+        { force: true },
+      );
+      if (traversal === null) throw stackGone(stack);
+      const now = (await this.deps.store.get(stack.id))!;
+      this.launch(now, traversal, 'UPDATE', async (op, job) => this.rollbackUpdate(now, op, job));
+      return;
+    }
+    await this.deps.store.begin(
       stack,
       { action: stack.action, status: 'FAILED', reason: `Stack ${stack.action} cancelled` },
       {},
       { force: true },
     );
-    void traversal;
   }
 
   /** Ends every operation a crash interrupted. */
@@ -190,12 +283,13 @@ export class StackEngine {
   }
 
   /** The stack's final state for an operation, if that operation still owns it. */
-  private finish(stack: Stack, traversal: number, end: Transition): Promise<boolean> {
+  finish(stack: Stack, traversal: number, end: Transition): Promise<boolean> {
     const gone = end.action === 'DELETE' && end.status === 'COMPLETE';
     return this.deps.store.move(stack, traversal, end, gone ? { deleted_at: isoNow() } : {});
   }
 
-  private run(
+  /** Runs `work` as the stack's operation in the background (the single way work starts). */
+  launch(
     stack: Stack,
     traversal: number,
     action: StackAction,
@@ -239,10 +333,34 @@ export class StackEngine {
 }
 
 /** How an operation ended, against the traversal that owns the stack at its end. */
-interface Finished {
+export interface Finished {
   action: StackAction;
   traversal: number;
   result: Outcome;
+}
+
+/** What an update may change besides the definition. */
+export interface StackSettings extends StackDefinition {
+  disableRollback: boolean;
+  timeoutMins: number | null;
+  tags: string[] | null;
+}
+
+function definitionOf(stack: Stack): StackDefinition {
+  const { template, environment, files, parameters } = stack;
+  return { template, environment, files, parameters };
+}
+
+/** ActionInProgress: "Stack <name> already has an action (<ACTION>) in progress." */
+export function inProgress(stack: Stack): HeatFault {
+  return new HeatFault(
+    'ActionInProgress',
+    `Stack ${stack.name} already has an action (${stack.action}) in progress.`,
+  );
+}
+
+function stackGone(stack: Stack): HeatFault {
+  return new HeatFault('EntityNotFound', `The Stack (${stack.name}) could not be found.`);
 }
 
 class TimedOut extends Error {

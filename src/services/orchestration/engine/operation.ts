@@ -23,7 +23,10 @@ export interface EngineDeps {
  */
 export class Operation {
   readonly template: Template;
+  /** The current resource of each name. */
   readonly resources = new Map<string, StackResource>();
+  /** Every row, current or not (replaced resources wait here for cleanup). */
+  readonly rows: StackResource[];
   readonly definitions = new Map<string, ResourceDefinition>();
   private readonly attributes = new Map<string, unknown>();
 
@@ -38,6 +41,7 @@ export class Operation {
     readonly signal: AbortSignal,
   ) {
     this.template = template;
+    this.rows = rows;
     for (const row of rows) if (row.current) this.resources.set(row.name, row);
     for (const def of template.resources) {
       if (this.enabled(def)) this.definitions.set(def.name, def);
@@ -129,13 +133,20 @@ export class Operation {
     return type.attribute(rc, row.physicalId, attribute, props);
   }
 
+  /**
+   * Restore's changes to resources' properties (a server's image becomes its snapshot's): by
+   * resource name, applied after resolution.
+   */
+  readonly overrides = new Map<string, (props: Props) => Props>();
+
   /** A resource's properties, resolved and checked against its type's schema. */
   async properties(def: ResourceDefinition, type: ResourceType): Promise<Props> {
     const raw = await this.resolve(def.properties);
     const rc = this.context(this.resources.get(def.name)!);
-    return validateProperties(type, raw, def.name, (name, value) =>
+    const props = await validateProperties(type, raw, def.name, (name, value) =>
       this.deps.constraints(name, value, rc),
     );
+    return this.overrides.get(def.name)?.(props) ?? props;
   }
 
   /** What a type's steps get for one resource row. */

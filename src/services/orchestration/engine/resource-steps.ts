@@ -1,4 +1,5 @@
 import type { ResourceDefinition } from '../template/types.js';
+import type { Props, ResourceContext } from '../resources/types.js';
 import { isGone, resourceFailure, ResourceFailed } from './failure.js';
 import type { Operation } from './operation.js';
 import { until } from './poll.js';
@@ -33,7 +34,7 @@ async function move(
 }
 
 /** Runs `work` as the resource's `action`, turning any error into Heat's ResourceFailure. */
-async function recorded(
+export async function recorded(
   op: Operation,
   row: StackResource,
   action: StackAction,
@@ -86,10 +87,13 @@ export async function deleteResource(
   op: Operation,
   row: StackResource,
   policy: 'Delete' | 'Retain' | 'Snapshot',
+  opts: { retire?: boolean } = {},
 ): Promise<void> {
+  // A resource an update dropped or replaced leaves the stack's resource list when deleted.
+  const done = opts.retire ? { current: 0 } : {};
   await recorded(op, row, 'DELETE', async () => {
     const id = row.physicalId;
-    if (id === null || policy === 'Retain') return {};
+    if (id === null || policy === 'Retain') return done;
     const type = op.typeOf(row);
     const rc = op.context(row);
     const props = row.properties ?? {};
@@ -100,6 +104,66 @@ export async function deleteResource(
     } catch (err) {
       if (!isGone(err)) throw err;
     }
+    return done;
+  });
+}
+
+/** UPDATE in place: only properties the type updates without replacing changed. */
+export async function updateResource(
+  op: Operation,
+  def: ResourceDefinition,
+  row: StackResource,
+  next: Props,
+  changed: string[],
+): Promise<void> {
+  await recorded(op, row, 'UPDATE', async () => {
+    const type = op.typeOf(def);
+    const rc = op.context(row);
+    const id = row.physicalId!;
+    await type.update!(rc, id, next, row.properties ?? {}, changed);
+    if (type.checkUpdateComplete) {
+      await until(() => type.checkUpdateComplete!(rc, id, next), op.signal);
+    }
+    row.properties = next;
+    const metadata = def.metadata === null ? null : await op.resolve(def.metadata);
+    return {
+      properties: JSON.stringify(next),
+      metadata: metadata === null ? null : JSON.stringify(metadata),
+    };
+  });
+}
+
+/**
+ * UPDATE by replacement: a new resource of the same name is created first and takes over as
+ * the current one; the old one is deleted by the update's cleanup, or restored by a rollback.
+ */
+export async function replaceResource(
+  op: Operation,
+  def: ResourceDefinition,
+  old: StackResource,
+): Promise<void> {
+  const fresh = await op.deps.store.insertResource(op.stack.id, def.name, def.type, old.id);
+  op.rows.push(fresh);
+  op.resources.set(def.name, fresh);
+  try {
+    await createResource(op, def);
+  } finally {
+    // Until it is complete the old one stays current for everything outside this walk.
+    if (fresh.action === 'CREATE' && fresh.status === 'COMPLETE') {
+      await op.deps.store.swapCurrent(old, fresh);
+    }
+  }
+}
+
+/** SUSPEND, RESUME or CHECK of one resource: the type's step, or nothing for types without. */
+export async function actOn(
+  op: Operation,
+  row: StackResource,
+  action: StackAction,
+  step: ((rc: ResourceContext, id: string) => Promise<void>) | null,
+): Promise<void> {
+  await recorded(op, row, action, async () => {
+    if (step) await step(op.context(row), row.physicalId!);
     return {};
   });
 }

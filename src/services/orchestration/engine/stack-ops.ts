@@ -71,7 +71,7 @@ function exists(row: StackResource): boolean {
   return row.physicalId !== null || !(row.action === 'INIT');
 }
 
-async function outcome(
+export async function outcome(
   op: Operation,
   action: StackAction,
   run: () => Promise<void>,

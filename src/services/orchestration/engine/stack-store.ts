@@ -435,6 +435,21 @@ export class StackStore {
       .execute();
   }
 
+  /** A replacement becomes the resource of its name, in one transaction with its predecessor
+   *  stepping down (and back, when a rollback restores the predecessor). */
+  async swapCurrent(from: StackResource, to: StackResource): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('stack_resources')
+        .set({ current: 0 })
+        .where('id', '=', from.id)
+        .execute();
+      await tx.updateTable('stack_resources').set({ current: 1 }).where('id', '=', to.id).execute();
+    });
+    from.current = false;
+    to.current = true;
+  }
+
   async deleteResourceRow(id: string): Promise<void> {
     await this.db.deleteFrom('stack_resources').where('id', '=', id).execute();
   }
@@ -460,7 +475,7 @@ export class StackStore {
           .where('status', '=', 'IN_PROGRESS')
           .execute();
         for (const r of inProgress) {
-          const why = `Engine went down during resource ${r.action}`;
+          const why = reason;
           await tx
             .updateTable('stack_resources')
             .set({ status: 'FAILED', status_reason: why, updated_at: now })

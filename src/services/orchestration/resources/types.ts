@@ -57,6 +57,8 @@ export interface ResourceType {
   /** Stack snapshot: takes the resource's snapshot (instance image, volume snapshot) and returns
    *  what restore needs (stored with the stack snapshot). */
   snapshot?(rc: ResourceContext, id: string): Promise<Record<string, unknown>>;
+  /** Deletes what `snapshot` made (a stack snapshot deleted, or its stack). */
+  deleteSnapshot?(rc: ResourceContext, data: Record<string, unknown>): Promise<void>;
   /** The properties to create the resource again from its snapshot data (stack restore). */
   restoreProperties?(props: Props, data: Record<string, unknown>): Props;
   /** deletion_policy Snapshot: the snapshot to leave behind instead of the resource. */
