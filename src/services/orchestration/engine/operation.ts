@@ -2,7 +2,13 @@ import { userContext } from '../../../context.js';
 import { HeatFault } from '../errors.js';
 import { Template } from '../template/index.js';
 import type { ResourceDefinition, Scope } from '../template/types.js';
-import type { EngineServices, Props, ResourceContext, ResourceType } from '../resources/types.js';
+import type {
+  DefinitionView,
+  EngineServices,
+  Props,
+  ResourceContext,
+  ResourceType,
+} from '../resources/types.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import { physicalName } from './names.js';
 import { validateProperties, type ConstraintChecker } from './properties.js';
@@ -46,6 +52,58 @@ export class Operation {
     for (const def of template.resources) {
       if (this.enabled(def)) this.definitions.set(def.name, def);
     }
+  }
+
+  private implicit: Map<string, string[]> | null = null;
+
+  /** What a resource waits for: the template's edges plus its type's implicit ones. */
+  requires(name: string): string[] {
+    this.implicit ??= this.implicitEdges();
+    const def = this.definitions.get(name);
+    return [...(def?.requires ?? []), ...(this.implicit.get(name) ?? [])];
+  }
+
+  /** Heat's add_dependencies, over properties resolved with references to resources as names. */
+  private implicitEdges(): Map<string, string[]> {
+    const scope = {
+      ...this.scope(),
+      // Names, not physical ids: the graph is the same before, during and after the create.
+      resourceId: (name: string) => name,
+      attribute: () => null,
+    };
+    const views: DefinitionView[] = [];
+    for (const def of this.definitions.values()) {
+      let props: unknown = {};
+      try {
+        props = this.template.resolve(def.properties, scope);
+      } catch {
+        props = {};
+      }
+      views.push({ name: def.name, type: def.type, props: isMap(props) ? props : {} });
+    }
+    const edges = new Map<string, string[]>();
+    for (const view of views) {
+      const type = this.deps.types.get(view.type);
+      const extra = type?.implicitRequires?.(view, views) ?? [];
+      // A resource never waits for its own dependents: that would be a cycle Heat avoids too.
+      const safe = extra.filter((n) => n !== view.name && !this.reaches(n, view.name));
+      if (safe.length > 0) edges.set(view.name, safe);
+    }
+    return edges;
+  }
+
+  /** Whether `from` already (transitively, by the template) requires `to`. */
+  private reaches(from: string, to: string): boolean {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n === to) return true;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const r of this.definitions.get(n)?.requires ?? []) stack.push(r);
+    }
+    return false;
   }
 
   /** Whether a resource's `condition` lets it exist. */
@@ -169,6 +227,10 @@ export class Operation {
       signal: this.signal,
     };
   }
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function attributeKey(resource: string, attribute: string | null): string {

@@ -43,7 +43,7 @@ function actAll(
   stepOf: (type: ResourceType) => Step | undefined,
 ): Promise<Outcome> {
   const names = [...op.resources.keys()].filter((n) => op.definitions.has(n));
-  const needs = (name: string) => op.definitions.get(name)?.requires ?? [];
+  const needs = (name: string) => op.requires(name);
   const order =
     dependentsFirst === null ? () => [] : dependentsFirst ? reversed(names, needs) : needs;
   return outcome(op, action, () =>

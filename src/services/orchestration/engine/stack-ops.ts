@@ -30,7 +30,7 @@ export async function createAll(op: Operation): Promise<Outcome> {
   return outcome(op, 'CREATE', () =>
     walk(
       op.definitions.keys(),
-      (name) => op.definitions.get(name)!.requires,
+      (name) => op.requires(name),
       async (name) => {
         const row = op.resources.get(name)!;
         if (row.action === 'CREATE' && row.status === 'COMPLETE') return;
@@ -48,7 +48,7 @@ export async function createAll(op: Operation): Promise<Outcome> {
 export async function deleteAll(op: Operation, action: StackAction = 'DELETE'): Promise<Outcome> {
   const rows = [...op.resources.values()];
   const names = rows.map((r) => r.name);
-  const needs = (name: string) => op.definitions.get(name)?.requires ?? [];
+  const needs = (name: string) => op.requires(name);
   const dependents = reversed(names, needs);
   return outcome(op, action, () =>
     walk(

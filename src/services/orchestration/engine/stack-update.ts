@@ -34,7 +34,7 @@ export async function updateAll(
     await restoreReplaced(op);
     await walk(
       op.definitions.keys(),
-      (name) => op.definitions.get(name)!.requires,
+      (name) => op.requires(name),
       (name) => step(op, op.definitions.get(name)!),
       op.signal,
     );

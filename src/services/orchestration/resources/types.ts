@@ -25,6 +25,13 @@ export interface ResourceType {
    * engine rewrites `network_id` to `network` before validating, so types see one name.
    */
   translations?: Translation[];
+  /**
+   * Heat's add_dependencies: resources of the stack this one must wait for though the template
+   * does not say so (a floating IP waits for the router interface that makes its port
+   * reachable). Sees every definition with its properties resolved as Heat sees them when it
+   * builds the graph: a reference to a resource that does not exist yet is that resource's name.
+   */
+  implicitRequires?(self: DefinitionView, stack: DefinitionView[]): string[];
   /** Checks beyond the schema (property combinations), with Heat's texts; throws HeatFault. */
   validate?(rc: ResourceContext, props: Props): Promise<void>;
   /** Starts creating; returns the physical id, which the engine stores at once. */
@@ -66,6 +73,13 @@ export interface ResourceType {
 }
 
 export type Props = Record<string, unknown>;
+
+/** A resource definition as implicitRequires sees it. */
+export interface DefinitionView {
+  name: string;
+  type: string;
+  props: Props;
+}
 
 export interface SupportStatus {
   status: 'SUPPORTED' | 'DEPRECATED' | 'HIDDEN' | 'UNSUPPORTED';

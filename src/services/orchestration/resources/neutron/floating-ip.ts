@@ -4,9 +4,11 @@ import type { ResourceType } from '../types.js';
 import { create, remove, show, update } from './client.js';
 import { field, findId, ignoreNotFound, prepareProperties } from './common.js';
 import { FLOATING_IP_ASSOCIATION_SCHEMA, FLOATING_IP_SCHEMA } from './floating-ip.schema.js';
+import { floatingIpAssociationRequires, floatingIpRequires } from './implicit-deps.js';
 
 /** OS::Neutron::FloatingIP (heat/engine/resources/openstack/neutron/floatingip.py). */
 export const FLOATING_IP: ResourceType = {
+  implicitRequires: floatingIpRequires,
   type: 'OS::Neutron::FloatingIP',
   description:
     'A resource for managing Neutron floating ips.\n\nFloating IP addresses can change their association between routers by\naction of the user. One of the most common use cases for floating IPs is\nto provide public IP addresses to a private cloud, where there are a\nlimited number of IP addresses available. Another is for a public cloud\nuser to have a "static" IP address that can be reassigned when an instance\nis upgraded or moved.',
@@ -59,6 +61,7 @@ export const FLOATING_IP: ResourceType = {
  * physical id is its own resource row id; here it is a fresh UUID (the rows have no integer).
  */
 export const FLOATING_IP_ASSOCIATION: ResourceType = {
+  implicitRequires: floatingIpAssociationRequires,
   type: 'OS::Neutron::FloatingIPAssociation',
   description:
     'A resource for associating floating ips and ports.\n\nThis resource allows associating a floating IP to a port with at least one\nIP address to associate with this floating IP.',

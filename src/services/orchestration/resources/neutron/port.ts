@@ -1,3 +1,4 @@
+import { portRequires } from './implicit-deps.js';
 import type { Props, ResourceContext, ResourceType } from '../types.js';
 import { create, remove, show, update } from './client.js';
 import {
@@ -78,6 +79,7 @@ function check(props: Props): void {
 
 /** OS::Neutron::Port (heat/engine/resources/openstack/neutron/port.py). */
 export const PORT: ResourceType = {
+  implicitRequires: portRequires,
   type: 'OS::Neutron::Port',
   description:
     'A resource for managing Neutron ports.\n\nA port represents a virtual switch port on a logical network switch.\nVirtual instances attach their interfaces into ports. The logical port also\ndefines the MAC address and the IP address(es) to be assigned to the\ninterfaces plugged into them. When IP addresses are associated to a port,\nthis also implies the port is associated with a subnet, as the IP address\nwas taken from the allocation pool for a specific subnet.',

@@ -3,6 +3,7 @@ import type { ResourceType } from '../types.js';
 import { routerInterface, update } from './client.js';
 import { findId, ignoreNotFound } from './common.js';
 import { ROUTER_GATEWAY_SCHEMA, ROUTER_INTERFACE_SCHEMA } from './router.schema.js';
+import { routerGatewayRequires } from './implicit-deps.js';
 
 /** OS::Neutron::RouterInterface: physical id `<router>:subnet_id=<subnet>` (or port_id=). */
 export const ROUTER_INTERFACE: ResourceType = {
@@ -55,6 +56,7 @@ export const ROUTER_INTERFACE: ResourceType = {
 
 /** OS::Neutron::RouterGateway (hidden since 5.0.0): physical id `<router>:<network>`. */
 export const ROUTER_GATEWAY: ResourceType = {
+  implicitRequires: routerGatewayRequires,
   type: 'OS::Neutron::RouterGateway',
   description: 'No description available',
   ...ROUTER_GATEWAY_SCHEMA,

@@ -1,3 +1,4 @@
+import { routerRequires } from './implicit-deps.js';
 import { NeutronFault } from '../../../network/errors.js';
 import { HeatFault, validationFailed } from '../../errors.js';
 import type { Props, ResourceContext, ResourceType } from '../types.js';
@@ -66,6 +67,7 @@ function check(props: Props): void {
 
 /** OS::Neutron::Router (heat/engine/resources/openstack/neutron/router.py). */
 export const ROUTER: ResourceType = {
+  implicitRequires: routerRequires,
   type: 'OS::Neutron::Router',
   description:
     'A resource that implements Neutron router.\n\nRouter is a physical or virtual network device that passes network traffic\nbetween different networks.',
