@@ -330,3 +330,10 @@ test('delete, then the stack shows DELETE_COMPLETE and lists only with show_dele
   ).json();
   assert.equal(all.stacks.length, 1);
 });
+
+test('answers carry application/json without a charset, as Heat does', async () => {
+  const ok = await fx.t.inject({ method: 'GET', url: url('/stacks'), headers: fx.demo });
+  assert.equal(ok.headers['content-type'], 'application/json');
+  const bad = await fx.t.inject({ method: 'GET', url: url('/stacks?limit=x'), headers: fx.demo });
+  assert.equal(bad.headers['content-type'], 'application/json');
+});

@@ -27,6 +27,14 @@ export async function orchestrationPlugin(
   const { orchestration, identity } = opts;
   const baseUrl = (): string => `${identity.baseUrl()}/orchestration`;
   installErrorHandling(app, renderHeatError);
+  // Heat's JSON serializer says `application/json`, no charset (gabbi compares it exactly).
+  app.addHook('onSend', async (_req, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json')) {
+      reply.header('content-type', 'application/json');
+    }
+    return payload;
+  });
   versionRoutes(app, baseUrl);
   await app.register(
     async (tenant) => {
