@@ -7,6 +7,7 @@ import type { OrchestrationService } from './service.js';
 import { stackRoutes } from './routes/stacks.js';
 import { stackUpdateRoutes } from './routes/stack-update.js';
 import { stackActionRoutes } from './routes/stack-actions.js';
+import { stackSnapshotRoutes } from './routes/stack-snapshots.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -35,6 +36,7 @@ export async function orchestrationPlugin(
       stackRoutes(tenant, orchestration, baseUrl);
       stackUpdateRoutes(tenant, orchestration);
       stackActionRoutes(tenant, orchestration);
+      stackSnapshotRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );
