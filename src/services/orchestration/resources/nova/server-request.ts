@@ -1,0 +1,230 @@
+import type { BdmRequest, NetworkRequest, NewServer } from '../../../compute/server-model.js';
+import { HeatFault, validationFailed } from '../../errors.js';
+import type { Props, ResourceContext } from '../types.js';
+import { findFlavor, findImage, findNetwork } from './finders.js';
+
+type Body = Record<string, unknown>;
+const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const list = (v: unknown): Body[] => (Array.isArray(v) ? (v as Body[]) : []);
+
+/** The name Nova gets: the `name` property, else the physical name (server_base.py). */
+export const serverName = (rc: ResourceContext, props: Props): string =>
+  s(props.name) ?? rc.physicalName();
+
+/** server.py `_validate_block_device_mapping`, with Heat's texts. */
+export function validateBdms(rc: ResourceContext, props: Props): void {
+  const bdm = list(props.block_device_mapping);
+  const v2 = list(props.block_device_mapping_v2);
+  if (bdm.length > 0 && v2.length > 0)
+    throw new HeatFault(
+      'ResourcePropertyConflict',
+      'Cannot define the following properties at the same time: block_device_mapping, block_device_mapping_v2.',
+    );
+  let bootable = s(props.image) !== null;
+  for (const m of bdm) {
+    if (m.device_name === 'vda') bootable = true;
+    const vol = m.volume_id ?? null;
+    const snap = m.snapshot_id ?? null;
+    if (vol !== null && snap !== null)
+      throw new HeatFault(
+        'ResourcePropertyConflict',
+        'Cannot define the following properties at the same time: volume_id, snapshot_id.',
+      );
+    if (vol === null && snap === null)
+      throw validationFailed(
+        `Either volume_id or snapshot_id must be specified for device mapping ${String(m.device_name)}`,
+      );
+  }
+  const sources = [s(props.image)];
+  for (const m of v2) {
+    const set = [
+      m.volume_id,
+      m.snapshot_id,
+      m.image,
+      m.swap_size,
+      m.ephemeral_size ?? m.ephemeral_format,
+    ];
+    const given = set.filter((x) => x !== undefined && x !== null).length;
+    if (given > 1)
+      throw new HeatFault(
+        'ResourcePropertyConflict',
+        'Cannot define the following properties at the same time: volume_id, snapshot_id, image, swap_size, ephemeral_size, ephemeral_format.',
+      );
+    if (given === 0)
+      throw validationFailed(
+        'Either volume_id, snapshot_id, image_id, swap_size, ephemeral_size or ephemeral_format must be specified.',
+      );
+    const boot = m.boot_index ?? null;
+    if ((m.volume_id ?? m.snapshot_id ?? m.image) != null && (boot === null || boot === 0)) {
+      bootable = true;
+      sources.push(s(m.volume_id), s(m.snapshot_id), s(m.image));
+    }
+  }
+  if (!bootable)
+    throw validationFailed(
+      `Neither image nor bootable volume is specified for instance ${rc.resourceName}`,
+    );
+  if (v2.length > 0 && sources.filter((x) => x !== null).length !== 1)
+    throw validationFailed(`Multiple bootable sources for instance ${rc.resourceName}.`);
+}
+
+const bdmBase = (m: Body): Pick<BdmRequest, 'deviceType' | 'diskBus' | 'volumeType' | 'tag'> => ({
+  deviceType: s(m.device_type),
+  diskBus: s(m.disk_bus),
+  volumeType: null,
+  tag: null,
+});
+
+/**
+ * server.py `_build_block_device_mapping`: novaclient sends `{device: "id:snap:size:delete"}`
+ * as Nova's legacy mapping, which Nova reads as a volume made from the snapshot (or the volume
+ * itself), the root one when the device is vda.
+ */
+function legacyBdms(bdm: Body[]): BdmRequest[] {
+  return bdm.map((m, i) => {
+    const device = s(m.device_name);
+    const snap = s(m.snapshot_id);
+    return {
+      sourceType: snap !== null ? 'snapshot' : 'volume',
+      destinationType: 'volume',
+      uuid: snap ?? s(m.volume_id),
+      bootIndex: (device !== null && /^(\/dev\/)?[a-z]*da$/.test(device)) || i === 0 ? 0 : null,
+      volumeSize: n(m.volume_size) || null,
+      deleteOnTermination: m.delete_on_termination === true,
+      deviceName: device,
+      guestFormat: null,
+      ...bdmBase({}),
+    };
+  });
+}
+
+/** server.py `_build_block_device_mapping_v2`, images already found by name or id. */
+async function v2Bdms(rc: ResourceContext, v2: Body[]): Promise<BdmRequest[]> {
+  const out: BdmRequest[] = [];
+  for (const m of v2) {
+    let b: Omit<BdmRequest, 'deviceName' | 'deviceType' | 'diskBus' | 'volumeType' | 'tag'>;
+    const volume = { destinationType: 'volume' as const, bootIndex: 0, deleteOnTermination: false };
+    if (s(m.volume_id))
+      b = {
+        ...volume,
+        sourceType: 'volume',
+        uuid: s(m.volume_id),
+        volumeSize: null,
+        guestFormat: null,
+      };
+    else if (s(m.snapshot_id))
+      b = {
+        ...volume,
+        sourceType: 'snapshot',
+        uuid: s(m.snapshot_id),
+        volumeSize: null,
+        guestFormat: null,
+      };
+    else if (s(m.image))
+      b = {
+        ...volume,
+        sourceType: 'image',
+        uuid: await findImage(rc.services, rc.ctx, s(m.image)!),
+        volumeSize: null,
+        guestFormat: null,
+      };
+    else if (n(m.swap_size))
+      b = {
+        sourceType: 'blank',
+        destinationType: 'local',
+        uuid: null,
+        bootIndex: -1,
+        deleteOnTermination: true,
+        guestFormat: 'swap',
+        volumeSize: n(m.swap_size),
+      };
+    else
+      b = {
+        sourceType: 'blank',
+        destinationType: 'local',
+        uuid: null,
+        bootIndex: -1,
+        deleteOnTermination: true,
+        guestFormat: s(m.ephemeral_format),
+        volumeSize: n(m.ephemeral_size),
+      };
+    if (n(m.boot_index) !== null) b.bootIndex = n(m.boot_index);
+    if (n(m.volume_size) !== null) b.volumeSize = n(m.volume_size);
+    if (typeof m.delete_on_termination === 'boolean')
+      b.deleteOnTermination = m.delete_on_termination;
+    out.push({ ...b, deviceName: s(m.device_name), ...bdmBase(m) });
+  }
+  return out;
+}
+
+/** server_network_mixin.py `_build_nics` for ports and networks (names found as Heat does). */
+async function nics(rc: ResourceContext, nets: Body[]): Promise<NewServer['networks']> {
+  if (nets.length === 0) return undefined;
+  const alloc = s(nets[0]!.allocate_network);
+  if (nets.length === 1 && alloc !== null) return alloc as 'auto' | 'none';
+  const out: NetworkRequest[] = [];
+  for (const net of nets) {
+    const r: NetworkRequest = {};
+    if (s(net.port)) r.port = s(net.port)!;
+    else {
+      if (s(net.network)) r.uuid = await findNetwork(rc.services, rc.ctx, s(net.network)!);
+      else if (s(net.subnet))
+        r.uuid = (await rc.services.network.subnets.get(rc.ctx, s(net.subnet)!)).network_id;
+      if (s(net.fixed_ip)) r.fixedIp = s(net.fixed_ip)!;
+    }
+    if (s(net.tag)) r.tag = s(net.tag)!;
+    out.push(r);
+  }
+  return out;
+}
+
+/** nova.py `meta_serialize`: strings as they are, anything else as JSON. */
+export function metaSerialize(meta: unknown): Record<string, string> {
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta))
+    throw validationFailed('nova server metadata needs to be a Map.');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return out;
+}
+
+/** The user data Nova gets, base64 as its API takes it. */
+function userData(props: Props): string | null {
+  const text = typeof props.user_data === 'string' ? props.user_data : '';
+  // RAW: as given. HEAT_CFNTOOLS and SOFTWARE_CONFIG build a cloud-init multipart in Heat;
+  // here the user's part is passed alone (no heat-cfntools or os-collect-config parts).
+  if (text === '') return null;
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/** server.py `handle_create`'s servers.create call, as the compute domain's input. */
+export async function newServer(rc: ResourceContext, props: Props): Promise<NewServer> {
+  const image = s(props.image);
+  const hints = (props.scheduler_hints ?? {}) as Body;
+  return {
+    name: serverName(rc, props),
+    flavorRef: await findFlavor(rc.services, rc.ctx, String(props.flavor)),
+    imageRef: image === null ? '' : await findImage(rc.services, rc.ctx, image),
+    networks: await nics(rc, list(props.networks)),
+    keyName: s(props.key_name),
+    securityGroups: (Array.isArray(props.security_groups) ? props.security_groups : []).map(String),
+    userData: userData(props),
+    metadata: metaSerialize(props.metadata ?? {}),
+    availabilityZone: s(props.availability_zone),
+    configDrive: props.config_drive === true,
+    adminPass: s(props.admin_pass),
+    description: undefined,
+    tags: [],
+    minCount: 1,
+    maxCount: 1,
+    bdms: [
+      ...legacyBdms(list(props.block_device_mapping)),
+      ...(await v2Bdms(rc, list(props.block_device_mapping_v2))),
+    ],
+    accessIPv4: null,
+    accessIPv6: null,
+    hostname: null,
+    group: typeof hints.group === 'string' ? hints.group : null,
+    returnReservationId: false,
+  };
+}
