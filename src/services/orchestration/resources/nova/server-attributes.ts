@@ -74,14 +74,21 @@ export const SERVER_ATTRIBUTES: Record<string, AttributeSchema> = {
   },
 };
 
-type Nets = Record<string, unknown[]>;
+/** Network names are client text: kept in a Map, made an object with own keys only. */
+type Nets = Map<string, unknown[]>;
+
+const listOf = (nets: Nets, key: string): unknown[] => {
+  let list = nets.get(key);
+  if (!list) nets.set(key, (list = []));
+  return list;
+};
 
 /** Nova's `networks` of a server: addresses by network name (fixed, then floating). */
 function novaNetworks(s: Server): Nets {
-  const out: Nets = Object.create(null) as Nets;
+  const out: Nets = new Map();
   for (const i of s.interfaces) {
     if (!i.info) continue;
-    const list = (out[i.info.network_name] ??= []);
+    const list = listOf(out, i.info.network_name);
     for (const f of i.info.fixed_ips) list.push(f.ip_address);
     for (const f of i.info.floating_ips) list.push(f);
   }
@@ -89,14 +96,13 @@ function novaNetworks(s: Server): Nets {
 }
 
 /** server.py `_extend_networks`: each network's entry again under its id. */
-function extend(s: Server, nets: Nets): Nets {
-  const out: Nets = Object.create(null) as Nets;
-  for (const [k, v] of Object.entries(nets)) out[k] = v;
+function extend(s: Server, nets: Nets): Record<string, unknown[]> {
+  const out = new Map(nets);
   for (const i of s.interfaces) {
-    if (!i.info || !Object.hasOwn(nets, i.info.network_name)) continue;
-    out[i.info.network_id] = nets[i.info.network_name]!;
+    const list = i.info ? nets.get(i.info.network_name) : undefined;
+    if (list) out.set(i.info!.network_id, list);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /**
@@ -104,12 +110,12 @@ function extend(s: Server, nets: Nets): Nets {
  * on it) with its port, subnets and network as Neutron shows them. `version` is a one-element
  * list: Heat's code builds a tuple there (a trailing comma), which JSON prints as a list.
  */
-async function addresses(rc: ResourceContext, s: Server): Promise<Nets> {
-  const nets: Nets = Object.create(null) as Nets;
+async function addresses(rc: ResourceContext, s: Server): Promise<Record<string, unknown[]>> {
+  const nets: Nets = new Map();
   for (const i of s.interfaces) {
     if (!i.info) continue;
     const info = i.info;
-    const list = (nets[info.network_name] ??= []);
+    const list = listOf(nets, info.network_name);
     const subnets: unknown[] = [];
     for (const f of info.fixed_ips)
       subnets.push(subnetView(await rc.services.network.subnets.get(rc.ctx, f.subnet_id)));
@@ -155,8 +161,10 @@ export async function serverAttribute(
     case 'first_address': {
       // nova.py server_to_ipaddress: the first address of the last network name.
       const nets = novaNetworks(s);
-      for (const n of Object.keys(nets).sort().reverse())
-        if (nets[n]!.length > 0) return nets[n]![0];
+      for (const n of [...nets.keys()].sort().reverse()) {
+        const list = nets.get(n)!;
+        if (list.length > 0) return list[0];
+      }
       return '';
     }
     case 'instance_name':
