@@ -137,7 +137,7 @@ export const FLAVOR: ResourceType = {
   async attribute(rc, id, name) {
     const flavor = await rc.services.compute.getFlavor(rc.ctx, id);
     if (name === 'is_public') return flavor.row.is_public === 1;
-    if (name === 'extra_specs') return flavor.extraSpecs;
+    if (name === 'extra_specs') return Object.fromEntries(Object.entries(flavor.extraSpecs));
     return null;
   },
 };
