@@ -2,6 +2,7 @@ import type { BdmRequest, NetworkRequest, NewServer } from '../../../compute/ser
 import { HeatFault, validationFailed } from '../../errors.js';
 import type { Props, ResourceContext } from '../types.js';
 import { findFlavor, findImage, findNetwork } from './finders.js';
+import { createInternalPort } from './internal-ports.js';
 
 type Body = Record<string, unknown>;
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -159,18 +160,32 @@ async function v2Bdms(rc: ResourceContext, v2: Body[]): Promise<BdmRequest[]> {
 }
 
 /** server_network_mixin.py `_build_nics` for ports and networks (names found as Heat does). */
-async function nics(rc: ResourceContext, nets: Body[]): Promise<NewServer['networks']> {
+async function nics(
+  rc: ResourceContext,
+  nets: Body[],
+  groups: string[],
+): Promise<NewServer['networks']> {
   if (nets.length === 0) return undefined;
   const alloc = s(nets[0]!.allocate_network);
   if (nets.length === 1 && alloc !== null) return alloc as 'auto' | 'none';
   const out: NetworkRequest[] = [];
-  for (const net of nets) {
+  for (const [index, net] of nets.entries()) {
     const r: NetworkRequest = {};
+    const subnet = s(net.subnet);
     if (s(net.port)) r.port = s(net.port)!;
-    else {
+    else if (subnet !== null) {
+      const subnetNet = (await rc.services.network.subnets.get(rc.ctx, subnet)).network_id;
+      const network = s(net.network)
+        ? await findNetwork(rc.services, rc.ctx, s(net.network)!)
+        : subnetNet;
+      // server_network_mixin.py _validate_belonging_subnet_to_net.
+      if (network !== subnetNet)
+        throw validationFailed(
+          `Specified subnet ${subnet} does not belongs to network ${network}.`,
+        );
+      r.port = await createInternalPort(rc, index, network, subnet, s(net.fixed_ip), groups);
+    } else {
       if (s(net.network)) r.uuid = await findNetwork(rc.services, rc.ctx, s(net.network)!);
-      else if (s(net.subnet))
-        r.uuid = (await rc.services.network.subnets.get(rc.ctx, s(net.subnet)!)).network_id;
       if (s(net.fixed_ip)) r.fixedIp = s(net.fixed_ip)!;
     }
     if (s(net.tag)) r.tag = s(net.tag)!;
@@ -200,14 +215,15 @@ function userData(props: Props): string | null {
 /** server.py `handle_create`'s servers.create call, as the compute domain's input. */
 export async function newServer(rc: ResourceContext, props: Props): Promise<NewServer> {
   const image = s(props.image);
+  const groups = (Array.isArray(props.security_groups) ? props.security_groups : []).map(String);
   const hints = (props.scheduler_hints ?? {}) as Body;
   return {
     name: serverName(rc, props),
     flavorRef: await findFlavor(rc.services, rc.ctx, String(props.flavor)),
     imageRef: image === null ? '' : await findImage(rc.services, rc.ctx, image),
-    networks: await nics(rc, list(props.networks)),
+    networks: await nics(rc, list(props.networks), groups),
     keyName: s(props.key_name),
-    securityGroups: (Array.isArray(props.security_groups) ? props.security_groups : []).map(String),
+    securityGroups: groups,
     userData: userData(props),
     metadata: metaSerialize(props.metadata ?? {}),
     availabilityZone: s(props.availability_zone),

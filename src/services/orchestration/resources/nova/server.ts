@@ -1,6 +1,7 @@
 import { NotFound } from '../../../../errors.js';
 import { HeatFault } from '../../errors.js';
 import type { ResourceType } from '../types.js';
+import { deleteInternalPorts } from './internal-ports.js';
 import { SERVER_ATTRIBUTES, serverAttribute } from './server-attributes.js';
 import { newServer, validateBdms } from './server-request.js';
 import { SERVER_PROPERTIES, SERVER_TRANSLATIONS } from './server-schema.js';
@@ -47,8 +48,14 @@ export const SERVER: ResourceType = {
   },
 
   async create(rc, props) {
-    const made = await rc.services.compute.servers.create(rc.ctx, await newServer(rc, props));
-    return made.servers[0]!.row.id;
+    try {
+      const made = await rc.services.compute.servers.create(rc.ctx, await newServer(rc, props));
+      return made.servers[0]!.row.id;
+    } catch (err) {
+      // No server holds the ports Heat made for it: they go now, not with a delete.
+      await deleteInternalPorts(rc);
+      throw err;
+    }
   },
 
   async checkCreateComplete(rc, id, props) {
@@ -68,7 +75,10 @@ export const SERVER: ResourceType = {
   /** nova.py check_delete_server_complete. */
   async checkDeleteComplete(rc, id) {
     const s = await serverOrGone(rc, id);
-    if (!s) return true;
+    if (!s) {
+      await deleteInternalPorts(rc);
+      return true;
+    }
     if (s.row.task_state === 'deleting') return false;
     const status = statusOfServer(s);
     if (status === 'DELETED') return true;
