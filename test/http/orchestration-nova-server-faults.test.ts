@@ -101,4 +101,74 @@ describe('OS::Nova::Server: networks by subnet, and failures', () => {
     await h.remove(SERVER, r, id, props);
     await admin.services.compute.deleteFlavor(admin.ctx, flavor.row.id);
   });
+
+  test('user data: RAW as given; HEAT_CFNTOOLS and SOFTWARE_CONFIG in a MIME multipart', async () => {
+    const image = await k.image();
+    const r = await h.rc('ud');
+    const base = { ...DEFAULTS, image, flavor: '1', networks: [{ allocate_network: 'none' }] };
+    const stored = async (id: string) => {
+      const row = (await r.services.compute.servers.get(r.ctx, id)).row;
+      return Buffer.from(row.user_data ?? '', 'base64').toString('utf8');
+    };
+    const raw = await SERVER.create(r, {
+      ...base,
+      user_data: '#!/bin/sh\necho é\n',
+      user_data_format: 'RAW',
+    });
+    assert.equal(await stored(raw!), '#!/bin/sh\necho é\n');
+    const cfn = await SERVER.create(r, {
+      ...base,
+      user_data: 'echo hi',
+      user_data_format: 'HEAT_CFNTOOLS',
+    });
+    const mime = await stored(cfn!);
+    assert.match(
+      mime,
+      /^Content-Type: multipart\/mixed; boundary="(={15}\d{19}==)"\nMIME-Version: 1.0\n\n--\1\n/,
+    );
+    assert.match(mime, /Content-Type: text\/x-cfninitdata; charset="us-ascii"\n/);
+    assert.match(
+      mime,
+      /Content-Disposition: attachment; filename="cfn-userdata"\n\necho hi\n--={15}\d{19}==--\n$/,
+    );
+    const sc = await SERVER.create(r, {
+      ...base,
+      user_data: 'é',
+      user_data_format: 'SOFTWARE_CONFIG',
+    });
+    const scMime = await stored(sc!);
+    assert.match(scMime, /Content-Type: text\/plain; charset="utf-8"\n/);
+    assert.match(scMime, /Content-Transfer-Encoding: base64\n/);
+    assert.match(scMime, /filename=""\n\nw6k=\n/);
+    const none = await SERVER.create(r, { ...base, user_data: '', user_data_format: 'RAW' });
+    assert.equal((await r.services.compute.servers.get(r.ctx, none!)).row.user_data, null);
+    for (const id of [raw, cfn, sc, none]) await h.remove(SERVER, r, id!, base);
+  });
+
+  test("networks and personality checks with Heat's texts", async () => {
+    const r = await h.rc('web');
+    const base = { ...DEFAULTS, image: 'x', flavor: 'nope' };
+    const message = async (props: Record<string, unknown>) =>
+      (await h.failure(SERVER.validate!(r, { ...base, ...props }))).message;
+    assert.equal(
+      await message({ networks: [{ port: 'p' }], security_groups: ['default'] }),
+      'Cannot define the following properties at the same time: security_groups, networks/port.',
+    );
+    assert.equal(
+      await message({ networks: [{ fixed_ip: '10.0.0.1' }] }),
+      'One of the properties "network", "port", "allocate_network" or "subnet" should be set for the specified network of server "web".',
+    );
+    assert.equal(
+      await message({ networks: [{ allocate_network: 'auto', network: 'n' }] }),
+      'Can not specify "allocate_network" with other keys of networks at the same time.',
+    );
+    assert.equal(
+      await message({ networks: [{ port: 'p', fixed_ip: '10.0.0.1' }] }),
+      'Cannot define the following properties at the same time: networks/fixed_ip, networks/port.',
+    );
+    assert.equal(
+      await message({ personality: { '/etc/motd': 'hi' } }),
+      'Cannot use the personality parameter as nova no longer supports it. Use user_data instead.',
+    );
+  });
 });

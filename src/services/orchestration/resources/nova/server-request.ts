@@ -1,8 +1,9 @@
 import type { BdmRequest, NetworkRequest, NewServer } from '../../../compute/server-model.js';
-import { HeatFault, validationFailed } from '../../errors.js';
+import { validationFailed } from '../../errors.js';
 import type { Props, ResourceContext } from '../types.js';
 import { findFlavor, findImage, findNetwork } from './finders.js';
 import { createInternalPort } from './internal-ports.js';
+import { buildUserData } from './user-data.js';
 
 type Body = Record<string, unknown>;
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -12,63 +13,6 @@ const list = (v: unknown): Body[] => (Array.isArray(v) ? (v as Body[]) : []);
 /** The name Nova gets: the `name` property, else the physical name (server_base.py). */
 export const serverName = (rc: ResourceContext, props: Props): string =>
   s(props.name) ?? rc.physicalName();
-
-/** server.py `_validate_block_device_mapping`, with Heat's texts. */
-export function validateBdms(rc: ResourceContext, props: Props): void {
-  const bdm = list(props.block_device_mapping);
-  const v2 = list(props.block_device_mapping_v2);
-  if (bdm.length > 0 && v2.length > 0)
-    throw new HeatFault(
-      'ResourcePropertyConflict',
-      'Cannot define the following properties at the same time: block_device_mapping, block_device_mapping_v2.',
-    );
-  let bootable = s(props.image) !== null;
-  for (const m of bdm) {
-    if (m.device_name === 'vda') bootable = true;
-    const vol = m.volume_id ?? null;
-    const snap = m.snapshot_id ?? null;
-    if (vol !== null && snap !== null)
-      throw new HeatFault(
-        'ResourcePropertyConflict',
-        'Cannot define the following properties at the same time: volume_id, snapshot_id.',
-      );
-    if (vol === null && snap === null)
-      throw validationFailed(
-        `Either volume_id or snapshot_id must be specified for device mapping ${String(m.device_name)}`,
-      );
-  }
-  const sources = [s(props.image)];
-  for (const m of v2) {
-    const set = [
-      m.volume_id,
-      m.snapshot_id,
-      m.image,
-      m.swap_size,
-      m.ephemeral_size ?? m.ephemeral_format,
-    ];
-    const given = set.filter((x) => x !== undefined && x !== null).length;
-    if (given > 1)
-      throw new HeatFault(
-        'ResourcePropertyConflict',
-        'Cannot define the following properties at the same time: volume_id, snapshot_id, image, swap_size, ephemeral_size, ephemeral_format.',
-      );
-    if (given === 0)
-      throw validationFailed(
-        'Either volume_id, snapshot_id, image_id, swap_size, ephemeral_size or ephemeral_format must be specified.',
-      );
-    const boot = m.boot_index ?? null;
-    if ((m.volume_id ?? m.snapshot_id ?? m.image) != null && (boot === null || boot === 0)) {
-      bootable = true;
-      sources.push(s(m.volume_id), s(m.snapshot_id), s(m.image));
-    }
-  }
-  if (!bootable)
-    throw validationFailed(
-      `Neither image nor bootable volume is specified for instance ${rc.resourceName}`,
-    );
-  if (v2.length > 0 && sources.filter((x) => x !== null).length !== 1)
-    throw validationFailed(`Multiple bootable sources for instance ${rc.resourceName}.`);
-}
 
 const bdmBase = (m: Body): Pick<BdmRequest, 'deviceType' | 'diskBus' | 'volumeType' | 'tag'> => ({
   deviceType: s(m.device_type),
@@ -203,13 +147,12 @@ export function metaSerialize(meta: unknown): Record<string, string> {
   return out;
 }
 
-/** The user data Nova gets, base64 as its API takes it. */
+/** The user data Nova gets (base64, as its API takes it); '' is none. */
 function userData(props: Props): string | null {
   const text = typeof props.user_data === 'string' ? props.user_data : '';
-  // RAW: as given. HEAT_CFNTOOLS and SOFTWARE_CONFIG build a cloud-init multipart in Heat;
-  // here the user's part is passed alone (no heat-cfntools or os-collect-config parts).
-  if (text === '') return null;
-  return Buffer.from(text, 'utf8').toString('base64');
+  const format = typeof props.user_data_format === 'string' ? props.user_data_format : 'RAW';
+  const data = buildUserData(text, format);
+  return data === '' ? null : Buffer.from(data, 'utf8').toString('base64');
 }
 
 /** server.py `handle_create`'s servers.create call, as the compute domain's input. */

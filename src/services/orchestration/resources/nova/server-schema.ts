@@ -146,6 +146,19 @@ export const SERVER_PROPERTIES: Record<string, PropertySchema> = {
   key_name: str('Name of keypair to inject into the server.', {
     constraints: custom('nova.keypair'),
   }),
+  admin_user: str('Name of the administrative user to use on the server.', {
+    supportStatus: {
+      status: 'HIDDEN',
+      version: '5.0.0',
+      message:
+        'The default cloud-init user set up for each image (e.g. "ubuntu" for Ubuntu 12.04+, "fedora" for Fedora 19+ and "cloud-user" for CentOS/RHEL 6.5).',
+      previous: {
+        status: 'DEPRECATED',
+        version: '2014.1',
+        previous: { status: 'SUPPORTED', version: '2013.2' },
+      },
+    },
+  }),
   availability_zone: str('Name of the availability zone for server placement.'),
   security_groups: {
     type: 'list',
@@ -207,6 +220,18 @@ export const SERVER_PROPERTIES: Record<string, PropertySchema> = {
   diskConfig: str('Control how the disk is partitioned when the server is created.', {
     constraints: allowed(['AUTO', 'MANUAL']),
   }),
+  personality: {
+    type: 'map',
+    description:
+      'A map of files to create/overwrite on the server upon boot. Keys are file names and values are the file contents.',
+    supportStatus: {
+      status: 'DEPRECATED',
+      version: '12.0.0',
+      message:
+        'This is not supported with nova api microversion 2.57 and above. OS::Nova::Server resource will not support it in the future. Please use user_data or metadata instead. However, you can set heat config option max_nova_api_microversion < 2.57 to use this property in the meantime.',
+    },
+    default: {},
+  },
   admin_pass: str('The administrator password for the server.', { updateAllowed: true }),
   tags: {
     type: 'list',

@@ -3,7 +3,8 @@ import { HeatFault } from '../../errors.js';
 import type { ResourceType } from '../types.js';
 import { deleteInternalPorts } from './internal-ports.js';
 import { SERVER_ATTRIBUTES, serverAttribute } from './server-attributes.js';
-import { newServer, validateBdms } from './server-request.js';
+import { newServer } from './server-request.js';
+import { validateServer } from './server-validate.js';
 import { SERVER_PROPERTIES, SERVER_TRANSLATIONS } from './server-schema.js';
 import { updateServer } from './server-update.js';
 import { checkActive, serverOrGone, statusOfServer, waitUntil } from './wait.js';
@@ -43,9 +44,7 @@ export const SERVER: ResourceType = {
   attributes: SERVER_ATTRIBUTES,
   translations: SERVER_TRANSLATIONS,
 
-  async validate(rc, props) {
-    validateBdms(rc, props);
-  },
+  validate: validateServer,
 
   async create(rc, props) {
     try {
