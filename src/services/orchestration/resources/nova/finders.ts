@@ -12,6 +12,12 @@ import type { EngineServices } from '../types.js';
  * by id, then by name (novaclient's `find`); a key pair by name.
  */
 
+/**
+ * The microversion Heat's Nova client speaks: the compute service's newest (microversion_mixin
+ * asks Nova for its current version), which is what `show` and the views follow.
+ */
+export const NOVA_MICROVERSION: [number, number] = [2, 93];
+
 type Lookup = Pick<EngineServices, 'images' | 'compute' | 'network'>;
 
 const isNotFound = (err: unknown): boolean =>

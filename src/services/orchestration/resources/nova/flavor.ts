@@ -1,5 +1,7 @@
 import { NotFound } from '../../../../errors.js';
+import { flavorView } from '../../../compute/views/flavor.view.js';
 import type { ResourceType } from '../types.js';
+import { NOVA_MICROVERSION } from './finders.js';
 
 const specsOf = (v: unknown): Map<string, string> =>
   new Map(
@@ -132,6 +134,10 @@ export const FLAVOR: ResourceType = {
     await rc.services.compute.deleteFlavor(rc.ctx, id).catch((err: unknown) => {
       if (!(err instanceof NotFound)) throw err;
     });
+  },
+
+  async show(rc, id) {
+    return flavorView(await rc.services.compute.getFlavor(rc.ctx, id), NOVA_MICROVERSION, '');
   },
 
   async attribute(rc, id, name) {

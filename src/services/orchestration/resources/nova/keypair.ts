@@ -1,7 +1,8 @@
 import { NotFound } from '../../../../errors.js';
 import { validationFailed } from '../../errors.js';
+import { keyPairView } from '../../../compute/views/keypair.view.js';
 import type { ResourceType } from '../types.js';
-import { findKeypair } from './finders.js';
+import { findKeypair, NOVA_MICROVERSION } from './finders.js';
 
 /** OS::Nova::KeyPair (heat/engine/resources/openstack/nova/keypair.py); the id is the name. */
 export const KEYPAIR: ResourceType = {
@@ -87,7 +88,7 @@ export const KEYPAIR: ResourceType = {
 
   async show(rc, id) {
     const kp = await rc.services.compute.getKeyPair(rc.ctx, undefined, id);
-    return { name: kp.name, public_key: kp.public_key, fingerprint: kp.fingerprint, type: kp.type };
+    return keyPairView(kp, NOVA_MICROVERSION).keypair;
   },
 
   async check(rc, id) {

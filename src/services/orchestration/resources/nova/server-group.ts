@@ -1,5 +1,7 @@
 import { NotFound } from '../../../../errors.js';
+import { serverGroupView } from '../../../compute/views/server-group.view.js';
 import type { ResourceType } from '../types.js';
+import { NOVA_MICROVERSION } from './finders.js';
 
 /** OS::Nova::ServerGroup (nova/server_group.py): nothing updates in place. */
 export const SERVER_GROUP: ResourceType = {
@@ -61,12 +63,6 @@ export const SERVER_GROUP: ResourceType = {
 
   async show(rc, id) {
     const g = await rc.services.compute.serverGroups.get(rc.ctx, id);
-    return {
-      id: g.row.id,
-      name: g.row.name,
-      policy: g.row.policy,
-      rules: g.rules,
-      members: g.members,
-    };
+    return serverGroupView(g, NOVA_MICROVERSION);
   },
 };

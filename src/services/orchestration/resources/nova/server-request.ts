@@ -133,6 +133,12 @@ async function nics(
       if (s(net.fixed_ip)) r.fixedIp = s(net.fixed_ip)!;
     }
     if (s(net.tag)) r.tag = s(net.tag)!;
+    // _build_nics: a floating IP named with a port is pointed at it before the boot.
+    if (s(net.floating_ip) && r.port !== undefined)
+      await rc.services.network.floatingIps.update(rc.ctx, s(net.floating_ip)!, {
+        port_id: r.port,
+        ...(s(net.fixed_ip) ? { fixed_ip_address: s(net.fixed_ip) } : {}),
+      });
     out.push(r);
   }
   return out;

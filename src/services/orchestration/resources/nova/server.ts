@@ -1,6 +1,8 @@
 import { NotFound } from '../../../../errors.js';
 import { HeatFault } from '../../errors.js';
+import { serverView } from '../../../compute/views/server.view.js';
 import type { ResourceType } from '../types.js';
+import { NOVA_MICROVERSION } from './finders.js';
 import { deleteInternalPorts } from './internal-ports.js';
 import { SERVER_ATTRIBUTES, serverAttribute } from './server-attributes.js';
 import { newServer } from './server-request.js';
@@ -101,20 +103,10 @@ export const SERVER: ResourceType = {
     return serverAttribute(rc, s, name);
   },
 
+  /** The server as Nova's API shows it to Heat's client. */
   async show(rc, id) {
     const s = await rc.services.compute.servers.get(rc.ctx, id);
-    return {
-      id: s.row.id,
-      name: s.row.name,
-      status: statusOfServer(s),
-      metadata: s.metadata,
-      flavor: { id: s.flavor.id },
-      image: s.row.image_id === '' ? '' : { id: s.row.image_id },
-      key_name: s.row.key_name,
-      tags: s.tags,
-      'OS-EXT-STS:vm_state': s.row.vm_state,
-      'OS-EXT-STS:task_state': s.row.task_state,
-    };
+    return serverView(s, NOVA_MICROVERSION, { isAdmin: rc.ctx.isAdmin, base: '' });
   },
 
   /** server.py handle_suspend / check_suspend_complete. */
