@@ -172,3 +172,25 @@ describe('OS::Nova::Server: networks by subnet, and failures', () => {
     );
   });
 });
+
+describe('OS::Nova::Server: image and networks updated in place', () => {
+  before(() => k.unlimited());
+
+  test('a new image rebuilds; a new network entry attaches an interface, a removed one detaches it', async () => {
+    const first = await k.image();
+    const second = await k.image(Buffer.alloc(1 << 20, 0x22));
+    const a = await n.network({ name: 'upd-a' });
+    await n.subnet(a.id, '10.3.0.0/24');
+    const b = await n.network({ name: 'upd-b' });
+    await n.subnet(b.id, '10.4.0.0/24');
+    const r = await h.rc('upd');
+    const props = { ...DEFAULTS, image: first, flavor: '1', networks: [{ network: 'upd-a' }] };
+    const id = await h.create(SERVER, r, props);
+    const next = { ...props, image: second, networks: [{ network: 'upd-b', fixed_ip: null }] };
+    await SERVER.update!(r, id, next, props, ['image', 'networks']);
+    const s = await k.waitServer(id, 'ACTIVE');
+    assert.equal(s.image.id, second);
+    assert.deepEqual(Object.keys(s.addresses), ['upd-b']);
+    await h.remove(SERVER, r, id, next);
+  });
+});

@@ -6,7 +6,14 @@ import { checkActive, serverOrGone, statusOfServer, waitUntil } from './wait.js'
 
 type Body = Record<string, unknown>;
 const nets = (v: unknown): Body[] => (Array.isArray(v) ? (v as Body[]) : []);
-const same = (a: Body, b: Body) => JSON.stringify(a) === JSON.stringify(b);
+/** Two nic entries alike, unset keys ignored (Heat compares the given items). */
+const same = (a: Body, b: Body): boolean => {
+  const set = (x: Body) =>
+    Object.entries(x)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0));
+  return JSON.stringify(set(a)) === JSON.stringify(set(b));
+};
 
 /** nova.py check_resize, verify_resize and check_verify_resize, in one go. */
 async function resize(rc: ResourceContext, id: string, flavorRef: string): Promise<void> {
