@@ -143,6 +143,15 @@ describe('OS::Nova::Server', () => {
     assert.equal(v.snapshot_id, snapId);
     assert.equal(v.status, 'in-use');
     assert.match(v.attachments[0].device, /vda$/);
+    // A stack snapshot of it: Nova's image of a volume-backed server, waited for.
+    const data = await SERVER.snapshot!(r, id);
+    const img = await fx.t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${data.snapshot_image_id as string}`,
+      headers: fx.demo,
+    });
+    assert.equal(img.json().status, 'active');
+    assert.ok(img.json().block_device_mapping, 'the image maps the root volume snapshot');
 
     await h.remove(SERVER, r, id, props);
     await k.until('root volume available', async () =>
