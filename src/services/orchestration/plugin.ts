@@ -17,6 +17,7 @@ import { templateVersionRoutes } from './routes/template-versions.js';
 import { validateRoutes } from './routes/validate.js';
 import { stackUpdateRoutes } from './routes/stack-update.js';
 import { stackActionRoutes } from './routes/stack-actions.js';
+import { stackSnapshotRoutes } from './routes/stack-snapshots.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -59,6 +60,7 @@ export async function orchestrationPlugin(
       serviceRoutes(tenant);
       stackUpdateRoutes(tenant, orchestration);
       stackActionRoutes(tenant, orchestration);
+      stackSnapshotRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );

@@ -6,7 +6,9 @@ import { isUuid } from '../../util.js';
 import { systemContext } from '../../context.js';
 import { entityNotFound, HeatFault } from './errors.js';
 import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
-import { StackEngine } from './engine/engine.js';
+import { inProgress, StackEngine } from './engine/engine.js';
+import { SnapshotStore, type StackSnapshot } from './engine/snapshot-store.js';
+import { deleteSnapshot, startRestore, startSnapshot } from './engine/snapshot-runs.js';
 import type { Operation } from './engine/operation.js';
 import { reasons } from './engine/stack-ops.js';
 import {
@@ -33,6 +35,7 @@ import { validateView as validateResult } from './views/validate.view.js';
 import type { EngineServices, ResourceType } from './resources/types.js';
 
 export type { Stack, StackResource } from './engine/stack-store.js';
+export type { StackSnapshot } from './engine/snapshot-store.js';
 
 /** What `stack create` gives, already parsed from the wire. */
 export interface StackCreateInput {
@@ -112,6 +115,7 @@ export interface OrchestrationOptions {
  */
 export class OrchestrationService {
   private readonly store: StackStore;
+  private readonly snapshots: SnapshotStore;
   readonly engine: StackEngine;
   readonly types: TypeRegistry;
 
@@ -121,6 +125,7 @@ export class OrchestrationService {
     opts: OrchestrationOptions,
   ) {
     this.store = new StackStore(db);
+    this.snapshots = new SnapshotStore(db);
     this.types = new TypeRegistry(opts.types);
     this.engine = new StackEngine(
       {
@@ -135,8 +140,9 @@ export class OrchestrationService {
   }
 
   /** Ends the operations a crash interrupted (Heat's reset_stack_status). */
-  recover(): Promise<void> {
-    return this.engine.recover();
+  async recover(): Promise<void> {
+    await this.engine.recover();
+    await this.snapshots.failInterrupted('Engine went down during stack SNAPSHOT');
   }
 
   /** POST /stacks: checked in full first (400s), then created in the background (201). */
@@ -233,6 +239,61 @@ export class OrchestrationService {
     }
     const upper = { suspend: 'SUSPEND', resume: 'RESUME', check: 'CHECK' } as const;
     await this.engine.startAction(stack, upper[action]);
+  }
+
+  /** POST .../snapshots: 200 with the snapshot IN_PROGRESS; 409 while another operation runs. */
+  async createSnapshot(
+    ctx: RequestContext,
+    stack: Stack,
+    name: string | null,
+  ): Promise<StackSnapshot> {
+    void ctx;
+    if (stack.status === 'IN_PROGRESS') throw inProgress(stack);
+    const snapshot = await this.snapshots.insert(randomUUID(), stack.id, stack.projectId, name);
+    await startSnapshot(this.engine, this.snapshots, stack, snapshot);
+    return snapshot;
+  }
+
+  async listSnapshots(ctx: RequestContext, stack: Stack): Promise<StackSnapshot[]> {
+    void ctx;
+    return this.snapshots.list(stack.id);
+  }
+
+  /** A snapshot of this stack: Heat tells an unknown id from another stack's. */
+  async getSnapshot(ctx: RequestContext, stack: Stack, id: string): Promise<StackSnapshot> {
+    void ctx;
+    const snapshot = await this.snapshots.get(id);
+    if (!snapshot || snapshot.projectId !== stack.projectId) {
+      throw new HeatFault('NotFound', `Snapshot with id ${id} not found`, 404);
+    }
+    if (snapshot.stackId !== stack.id) {
+      throw new HeatFault(
+        'SnapshotNotFound',
+        `The Snapshot (${id}) for Stack (${stack.name}) could not be found.`,
+        404,
+      );
+    }
+    return snapshot;
+  }
+
+  async deleteSnapshot(ctx: RequestContext, stack: Stack, id: string): Promise<void> {
+    const snapshot = await this.getSnapshot(ctx, stack, id);
+    if (snapshot.status === 'IN_PROGRESS') {
+      throw new HeatFault('NotSupported', 'Deleting in-progress snapshot is not supported.');
+    }
+    await deleteSnapshot(this.engine, this.snapshots, stack, snapshot);
+  }
+
+  /** POST .../snapshots/{id}/restore: 202, the stack RESTORE_IN_PROGRESS. */
+  async restoreSnapshot(ctx: RequestContext, stack: Stack, id: string): Promise<void> {
+    const snapshot = await this.getSnapshot(ctx, stack, id);
+    if (snapshot.status !== 'COMPLETE' || !snapshot.data) {
+      throw new HeatFault(
+        'NotSupported',
+        `Restoring from a snapshot in ${snapshot.status} status is not supported.`,
+      );
+    }
+    await startRestore(this.engine, stack, snapshot);
   }
 
   /** `stack list`: the caller's live top-level stacks, newest first. */
