@@ -293,7 +293,12 @@ test('list: filters, sort, limit with next link, count, bad params', async () =>
   errorOf(await list('?sort_dir=sideways'), 400, 'ValueError');
   const many = Array.from({ length: 1200 }, (_, i) => `k${i}=${i}`).join('&');
   assert.equal((await list(`?${many}&__proto__=x`)).statusCode, 200);
-  errorOf(await list('?global_tenant=true'), 403, 'Forbidden');
+  errorOf(
+    await list('?global_tenant=true'),
+    403,
+    'HTTPForbidden',
+    'Access was denied to this resource.',
+  );
   const detail = (await list('/detail?name=la1')).json();
   assert.equal(detail.stacks[0].description, 'API test');
 });
@@ -336,4 +341,17 @@ test('answers carry application/json without a charset, as Heat does', async () 
   assert.equal(ok.headers['content-type'], 'application/json');
   const bad = await fx.t.inject({ method: 'GET', url: url('/stacks?limit=x'), headers: fx.demo });
   assert.equal(bad.headers['content-type'], 'application/json');
+});
+
+test('a known URL with a method it does not take is a 405 with Allow; OPTIONS lists them', async () => {
+  const r = await fx.t.inject({ method: 'PUT', url: url('/stacks'), headers: fx.demo });
+  errorOf(r, 405, 'HTTPMethodNotAllowed', 'The method is not allowed for this resource.');
+  assert.equal(r.headers.allow, 'POST,GET');
+  const o = await fx.t.inject({ method: 'OPTIONS', url: url('/build_info'), headers: fx.demo });
+  assert.equal(o.statusCode, 204);
+  assert.equal(o.headers.allow, 'GET');
+  const n = await fx.t.inject({ method: 'GET', url: url('/nothing/here'), headers: fx.demo });
+  errorOf(n, 404, 'HTTPNotFound', 'The resource could not be found.');
+  const anon = await fx.t.inject({ method: 'GET', url: url('/nothing/here') });
+  assert.equal(anon.statusCode, 401);
 });

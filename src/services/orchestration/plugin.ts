@@ -4,6 +4,7 @@ import { requireToken } from '../../http/auth.js';
 import type { IdentityService } from '../identity/service.js';
 import { renderHeatError, HeatFault } from './errors.js';
 import type { OrchestrationService } from './service.js';
+import { methodRouting } from './routes/methods.js';
 import { buildInfoRoutes } from './routes/build-info.js';
 import { eventRoutes } from './routes/events.js';
 import { outputRoutes } from './routes/outputs.js';
@@ -39,11 +40,12 @@ export async function orchestrationPlugin(
   versionRoutes(app, baseUrl);
   await app.register(
     async (tenant) => {
+      methodRouting(tenant);
       tenant.addHook('onRequest', requireToken(identity));
       // heat/api/openstack/v1/util.py: a URL naming another project is refused (admins aside).
       tenant.addHook('preHandler', async (req) => {
-        const { tenant_id } = req.params as { tenant_id: string };
-        if (tenant_id !== req.ctx.projectId && !req.ctx.isAdmin) {
+        const { tenant_id } = req.params as { tenant_id?: string };
+        if (tenant_id !== undefined && tenant_id !== req.ctx.projectId && !req.ctx.isAdmin) {
           throw new HeatFault('HTTPForbidden', 'Access was denied to this resource.', 403);
         }
       });

@@ -425,8 +425,9 @@ export class OrchestrationService {
     opts: { deleted: boolean; nested: boolean; global: boolean },
   ): Promise<{ stacks: Stack[]; count: number; withProject: boolean }> {
     const projectId = requireProject(ctx);
+    // policy stacks:global_index: refused to project members (Heat refuses everybody).
     if (opts.global && !ctx.isAdmin) {
-      throw new HeatFault('Forbidden', 'You are not authorized to complete this action.', 403);
+      throw new HeatFault('HTTPForbidden', 'Access was denied to this resource.', 403);
     }
     const all = await this.store.listFor(ctx.isAdmin ? null : projectId, opts);
     const kept = filterStacks(all, q);
