@@ -300,7 +300,9 @@ test('list: filters, sort, limit with next link, count, bad params', async () =>
     'Access was denied to this resource.',
   );
   const detail = (await list('/detail?name=la1')).json();
-  assert.equal(detail.stacks[0].description, 'API test');
+  assert.ok(detail.stacks.length >= 2, 'detail takes no filters');
+  assert.equal(detail.stacks[0].description, '');
+  assert.equal(detail.stacks[0].stack_owner, 'demo');
 });
 
 test('delete, then the stack shows DELETE_COMPLETE and lists only with show_deleted', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { OrchestrationService, Stack } from '../service.js';
+import type { OrchestrationService } from '../service.js';
 import { STACK_FILTER_KEYS, type StackListQuery } from '../reads.js';
 import { stackLinks, stackSummaryView, stackView } from '../views/stack.view.js';
 import { createInput } from './create-body.js';
@@ -32,8 +32,20 @@ export function stackRoutes(
       .send({ stack: { id: stack.id, links } });
   });
 
-  app.get('/stacks', async (req) => listStacks(req, heat, baseUrl, false));
-  app.get('/stacks/detail', async (req) => listStacks(req, heat, baseUrl, true));
+  app.get('/stacks', async (req) => listStacks(req, heat, baseUrl));
+  // Heat's detail: list_stacks with no parameters at all, each stack in full summary form.
+  app.get('/stacks/detail', async (req) => {
+    const found = await heat.listStacksFiltered(req.ctx, emptyQuery(), {
+      deleted: false,
+      nested: false,
+      global: false,
+    });
+    const stacks = [];
+    for (const s of found.stacks) {
+      stacks.push(stackSummaryView(baseUrl(), s, await heat.ownerName(s.userId)));
+    }
+    return { stacks };
+  });
 
   app.get<{ Params: Identified }>('/stacks/:stack_name/:stack_id', async (req) => {
     const q = req.query as Query;
@@ -54,12 +66,7 @@ export function stackRoutes(
 }
 
 /** GET /stacks and /stacks/detail: Heat's _index. */
-async function listStacks(
-  req: FastifyRequest,
-  heat: OrchestrationService,
-  baseUrl: () => string,
-  detail: boolean,
-) {
+async function listStacks(req: FastifyRequest, heat: OrchestrationService, baseUrl: () => string) {
   const q = req.query as Query;
   const global = boolParam('global_tenant', single(q, 'global_tenant'));
   const deleted = boolParam('show_deleted', single(q, 'show_deleted'));
@@ -87,12 +94,7 @@ async function listStacks(
   const base = baseUrl();
   const stacks: Array<Record<string, unknown>> = [];
   for (const s of found.stacks) {
-    const owner = await heat.ownerName(s.userId);
-    stacks.push(
-      detail
-        ? await detailView(req, heat, base, s, owner)
-        : stackSummaryView(base, s, owner, found.withProject),
-    );
+    stacks.push(stackSummaryView(base, s, await heat.ownerName(s.userId), found.withProject));
   }
   const out: Record<string, unknown> = { stacks };
   if (limit !== null && limit > 0 && stacks.length === limit) {
@@ -104,15 +106,19 @@ async function listStacks(
   return out;
 }
 
-async function detailView(
-  req: FastifyRequest,
-  heat: OrchestrationService,
-  base: string,
-  stack: Stack,
-  owner: string,
-) {
-  const shown = await heat.showStackWith(req.ctx, stack, true);
-  return stackView(base, stack, owner, shown.parameters, shown.outputs);
+function emptyQuery(): StackListQuery {
+  return {
+    filters: new Map(),
+    limit: null,
+    marker: null,
+    sortKeys: [],
+    sortDir: null,
+    tags: null,
+    tagsAny: null,
+    notTags: null,
+    notTagsAny: null,
+    showHidden: false,
+  };
 }
 
 /** views_common._get_next_link: the same query with marker (moved last) set to the last id. */
