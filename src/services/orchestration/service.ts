@@ -519,8 +519,9 @@ export class OrchestrationService {
       rows.find((r) => r.physicalId === nameOrPhysicalId);
     if (!row) throw resourceNotFound(nameOrPhysicalId, stack);
     const why = reason || 'state changed by resource_mark_unhealthy api';
+    // Heat: marking leaves a deleted resource alone; clearing only undoes CHECK_FAILED.
+    if (mark && row.action === 'DELETE') return;
     if (!mark && !(row.action === 'CHECK' && row.status === 'FAILED')) return;
-    if (mark && row.action === 'CHECK' && row.status === 'FAILED') return;
     const to = mark
       ? { action: 'CHECK' as const, status: 'FAILED' as const, reason: why }
       : { action: 'CHECK' as const, status: 'COMPLETE' as const, reason: why };

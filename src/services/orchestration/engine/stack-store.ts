@@ -543,7 +543,8 @@ export class StackStore {
 
   /**
    * Heat's resource_mark_unhealthy: CHECK_FAILED with the reason (or back to CHECK_COMPLETE
-   * when cleared from CHECK_FAILED), with its event. Refused while the stack runs an operation.
+   * when cleared from CHECK_FAILED), with its event. Refused (false) while an operation is
+   * working on the resource, as the convergence engine's resource lock refuses it.
    */
   async markUnhealthy(
     stack: Pick<Stack, 'id' | 'name'>,
@@ -552,17 +553,11 @@ export class StackStore {
   ): Promise<boolean> {
     const now = isoNow();
     return this.db.transaction().execute(async (tx) => {
-      const idle = await tx
-        .selectFrom('stacks')
-        .select('id')
-        .where('id', '=', stack.id)
-        .where('status', '!=', 'IN_PROGRESS')
-        .executeTakeFirst();
-      if (!idle) return false;
       const row = await tx
         .selectFrom('stack_resources')
         .selectAll()
         .where('id', '=', resourceId)
+        .where('status', '!=', 'IN_PROGRESS')
         .executeTakeFirst();
       if (!row) return false;
       await tx
