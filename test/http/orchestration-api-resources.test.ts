@@ -370,3 +370,71 @@ test('build info and services', async () => {
   assert.equal(svc.status, 'up');
   assert.match(svc.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
 });
+
+test('validate: template resources join the registry; show_nested gives NestedParameters', async () => {
+  const random = [
+    'heat_template_version: 2014-10-16',
+    'description: the stack description',
+    'parameters:',
+    '  aparam: {type: number, default: 10, description: the param description}',
+    'resources:',
+    '  myres: {type: Test::Api::Thing, properties: {value: {get_param: aparam}}}',
+  ].join('\n');
+  const parent = [
+    'heat_template_version: 2014-10-16',
+    'description: the parent template',
+    'parameters:',
+    '  pparam: {type: number, default: 5, description: the param description}',
+    'resources:',
+    '  nres: {type: mynested.yaml, properties: {aparam: {get_param: pparam}}}',
+  ].join('\n');
+  const files = {
+    'mynested.yaml': random.replace('Test::Api::Thing', 'mynested2.yaml'),
+    'mynested2.yaml': random,
+  };
+  const post = (query: string) =>
+    fx.t.inject({
+      method: 'POST',
+      url: url(`/validate${query}`),
+      headers: fx.demo,
+      payload: { template: parent, files },
+    });
+  const aparam = {
+    Default: 10,
+    Description: 'the param description',
+    Label: 'aparam',
+    NoEcho: 'false',
+    Type: 'Number',
+  };
+  const environment = {
+    event_sinks: [],
+    parameter_defaults: {},
+    parameters: {},
+    resource_registry: { 'mynested.yaml': 'mynested.yaml', resources: {} },
+  };
+  const pparam = { ...aparam, Default: 5, Label: 'pparam' };
+  assert.deepEqual((await post('')).json(), {
+    Description: 'the parent template',
+    Parameters: { pparam },
+    Environment: environment,
+  });
+  assert.deepEqual((await post('?show_nested=true')).json(), {
+    Description: 'the parent template',
+    Parameters: { pparam },
+    NestedParameters: {
+      nres: {
+        Description: 'the stack description',
+        Parameters: { aparam: { ...aparam, Value: 5 } },
+        NestedParameters: {
+          myres: {
+            Description: 'the stack description',
+            Parameters: { aparam },
+            Type: 'mynested2.yaml',
+          },
+        },
+        Type: 'mynested.yaml',
+      },
+    },
+    Environment: environment,
+  });
+});
