@@ -1,9 +1,16 @@
 import type { ConstraintCheck } from '../engine/constraints.js';
+import { CINDER_CONSTRAINTS, CINDER_TYPES } from './cinder/index.js';
 import { NEUTRON_CONSTRAINTS, NEUTRON_TYPES } from './neutron/index.js';
+import { GLANCE_CONSTRAINTS, NOVA_CONSTRAINTS, NOVA_TYPES } from './nova/index.js';
 import type { ResourceType } from './types.js';
 
 /** Every family of resource types, as the registry loads them. */
-export const RESOURCE_TYPE_GROUPS: ResourceType[][] = [NEUTRON_TYPES];
+export const RESOURCE_TYPE_GROUPS: ResourceType[][] = [NEUTRON_TYPES, NOVA_TYPES, CINDER_TYPES];
 
 /** Every family's custom constraints (`glance.image`, `neutron.network`...). */
-export const CONSTRAINT_GROUPS: ReadonlyMap<string, ConstraintCheck>[] = [NEUTRON_CONSTRAINTS];
+export const CONSTRAINT_GROUPS: ReadonlyMap<string, ConstraintCheck>[] = [
+  NEUTRON_CONSTRAINTS,
+  NOVA_CONSTRAINTS,
+  GLANCE_CONSTRAINTS,
+  CINDER_CONSTRAINTS,
+];
