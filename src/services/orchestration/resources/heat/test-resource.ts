@@ -168,7 +168,7 @@ async function startWait(rc: ResourceContext, secs: number): Promise<void> {
 }
 
 /**
- * _check_status_complete: done once more than the wait has passed (never for -1), failing then
+ * _check_status_complete: done once the wait has passed (never for -1), failing then
  * when `fail` is set and the action is not a delete. Until then it waits up to a second, so the
  * engine's polling does not spin, and gives up when the operation is aborted.
  */
@@ -176,11 +176,11 @@ async function waited(rc: ResourceContext, props: Props, action: Action): Promis
   const startedAt = Number(rc.data.get('started_at') ?? 0);
   const secs = Number(rc.data.get('wait_secs') ?? 0);
   const elapsed = Date.now() - startedAt;
-  if (secs >= 0 && elapsed > secs * 1000) {
+  if (secs >= 0 && elapsed >= secs * 1000) {
     if (props.fail === true && action !== 'delete') throw failed(rc);
     return true;
   }
-  const left = secs < 0 ? 1000 : secs * 1000 - elapsed + 1;
+  const left = secs < 0 ? 1000 : secs * 1000 - elapsed;
   await sleep(Math.min(1000, left), rc.signal);
   return false;
 }
