@@ -132,3 +132,12 @@ test("RandomString: a length under the minimums is refused with Heat's text", as
       'minimums',
   );
 });
+
+test('Value: `type` allows the HOT parameter types in Heat\'s order', () => {
+  assert.deepEqual(valueResource.properties.type!.constraints, [
+    {
+      kind: 'allowed_values',
+      values: ['string', 'number', 'comma_delimited_list', 'json', 'boolean'],
+    },
+  ]);
+});

@@ -5,7 +5,7 @@ import { DOCS } from './docs.js';
 import { since } from './support.js';
 
 /** HOT parameter types, which `type` names (HOTParamSchema.TYPES). */
-const HOT_TYPES = ['string', 'number', 'json', 'comma_delimited_list', 'boolean'];
+const HOT_TYPES = ['string', 'number', 'comma_delimited_list', 'json', 'boolean'];
 
 /**
  * OS::Heat::Value (value.py): exposes `value` as an attribute, updated in place. When `type` is
