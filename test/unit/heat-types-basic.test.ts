@@ -133,7 +133,7 @@ test("RandomString: a length under the minimums is refused with Heat's text", as
   );
 });
 
-test('Value: `type` allows the HOT parameter types in Heat\'s order', () => {
+test("Value: `type` allows the HOT parameter types in Heat's order", () => {
   assert.deepEqual(valueResource.properties.type!.constraints, [
     {
       kind: 'allowed_values',
