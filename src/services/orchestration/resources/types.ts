@@ -92,7 +92,8 @@ export interface SupportStatus {
 
 /** heat/engine/properties.py Schema, as `resource type show` prints it. */
 export interface PropertySchema {
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'map' | 'list';
+  /** `any` is Heat's Schema.ANY (OS::Heat::Value's value): any JSON value, unconverted. */
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'map' | 'list' | 'any';
   description?: string;
   required?: boolean;
   default?: unknown;
