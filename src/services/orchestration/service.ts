@@ -18,7 +18,9 @@ import {
 } from './engine/stack-store.js';
 import { TypeRegistry } from './resources/registry.js';
 import { parametersForShow } from './template/index.js';
-import type { EngineServices, ResourceType } from './resources/types.js';
+import type { EngineServices, ResourceData, ResourceType } from './resources/types.js';
+import { heatTypes, type WaitConditionHooks } from './resources/heat/index.js';
+import { SoftwareConfigs } from './software-configs.js';
 
 export type { Stack, StackResource } from './engine/stack-store.js';
 export type { StackSnapshot } from './engine/snapshot-store.js';
@@ -104,6 +106,8 @@ export class OrchestrationService {
   private readonly snapshots: SnapshotStore;
   readonly engine: StackEngine;
   readonly types: TypeRegistry;
+  /** /software_configs, and what OS::Heat::SoftwareConfig and its kin store. */
+  readonly softwareConfigs: SoftwareConfigs;
 
   constructor(
     db: Db,
@@ -112,7 +116,18 @@ export class OrchestrationService {
   ) {
     this.store = new StackStore(db);
     this.snapshots = new SnapshotStore(db);
-    this.types = new TypeRegistry(opts.types);
+    this.softwareConfigs = new SoftwareConfigs(db);
+    const store = this.store;
+    const hooks: WaitConditionHooks = {
+      // Read afresh at every poll: signals arrive through the API into the handle's data.
+      async resourceByRef(rc, ref) {
+        const rows = (await store.resources(rc.stack.id)).filter((r) => r.current);
+        const row = rows.find((r) => r.physicalId === ref) ?? rows.find((r) => r.name === ref);
+        if (!row) return null;
+        return { name: row.name, type: row.type, data: storedData(store, row) };
+      },
+    };
+    this.types = new TypeRegistry([...opts.types, heatTypes(this.softwareConfigs, hooks)]);
     this.engine = new StackEngine(
       {
         store: this.store,
@@ -355,6 +370,18 @@ export class OrchestrationService {
     };
     return (name: string, value: unknown) => checker(name, value, rc);
   }
+}
+
+/** A resource's data as a ResourceData, written through to its row. */
+function storedData(store: StackStore, row: StackResource): ResourceData {
+  return {
+    get: (key) => (Object.hasOwn(row.data, key) ? row.data[key] : undefined),
+    set: async (key, value) => {
+      row.data = { ...row.data, [key]: value };
+      await store.setData(row.id, row.data);
+    },
+    all: () => ({ ...row.data }),
+  };
 }
 
 function requireProject(ctx: RequestContext): string {

@@ -38,6 +38,13 @@ export interface ResourceType {
   create(rc: ResourceContext, props: Props): Promise<string | null>;
   /** Polled (with back-off) until true; throws with the failure Heat would report. */
   checkCreateComplete?(rc: ResourceContext, id: string, props: Props): Promise<boolean>;
+  /** Heat's needs_replace_with_prop_diff: a change the type cannot make in place although
+   *  every changed property is updateAllowed (TestResource's update_replace). */
+  needsReplace?(next: Props, prev: Props, changed: string[]): boolean;
+  /** Properties are not checked against `properties` (OS::Heat::None takes any). */
+  acceptsAnyProperties?: boolean;
+  /** What get_resource/Ref gives when it is not the physical id (RandomString: its value). */
+  referenceId?(physicalId: string, data: ResourceData): string | undefined;
   /**
    * In-place update of `changed` (all of them `updateAllowed`); without it, or when a changed
    * property is not updateAllowed, the engine replaces the resource.

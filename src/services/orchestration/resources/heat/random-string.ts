@@ -28,6 +28,8 @@ const CLASSES = [...CHARACTER_CLASSES];
  */
 export const randomStringResource: ResourceType = {
   type: 'OS::Heat::RandomString',
+  // get_resource of a RandomString is the string itself (Heat's get_reference_id).
+  referenceId: (_id, data) => data.get('value'),
   description: DOCS.randomString,
   supportStatus: since('2014.1'),
   properties: {

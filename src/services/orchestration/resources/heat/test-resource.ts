@@ -111,6 +111,10 @@ export const testResource: ResourceType = {
     return waited(rc, props, 'create');
   },
 
+  needsReplace(next, _prev, changed) {
+    return changed.includes('value') && next.update_replace === true;
+  },
+
   async update(rc, _id, next, _prev, changed) {
     if (changed.includes('value') && next.update_replace === true) {
       throw new UpdateReplace(rc.resourceName);
