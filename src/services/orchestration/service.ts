@@ -32,7 +32,9 @@ import {
 import type { EventRow } from './views/event.view.js';
 import type { ResourceShown } from './views/resource.view.js';
 import { validateView as validateResult } from './views/validate.view.js';
-import type { EngineServices, ResourceType } from './resources/types.js';
+import type { EngineServices, ResourceData, ResourceType } from './resources/types.js';
+import { heatTypes, type WaitConditionHooks } from './resources/heat/index.js';
+import { SoftwareConfigs } from './software-configs.js';
 
 export type { Stack, StackResource } from './engine/stack-store.js';
 export type { StackSnapshot } from './engine/snapshot-store.js';
@@ -118,6 +120,8 @@ export class OrchestrationService {
   private readonly snapshots: SnapshotStore;
   readonly engine: StackEngine;
   readonly types: TypeRegistry;
+  /** /software_configs, and what OS::Heat::SoftwareConfig and its kin store. */
+  readonly softwareConfigs: SoftwareConfigs;
 
   constructor(
     db: Db,
@@ -126,7 +130,18 @@ export class OrchestrationService {
   ) {
     this.store = new StackStore(db);
     this.snapshots = new SnapshotStore(db);
-    this.types = new TypeRegistry(opts.types);
+    this.softwareConfigs = new SoftwareConfigs(db);
+    const store = this.store;
+    const hooks: WaitConditionHooks = {
+      // Read afresh at every poll: signals arrive through the API into the handle's data.
+      async resourceByRef(rc, ref) {
+        const rows = (await store.resources(rc.stack.id)).filter((r) => r.current);
+        const row = rows.find((r) => r.physicalId === ref) ?? rows.find((r) => r.name === ref);
+        if (!row) return null;
+        return { name: row.name, type: row.type, data: storedData(store, row) };
+      },
+    };
+    this.types = new TypeRegistry([...opts.types, heatTypes(this.softwareConfigs, hooks)]);
     this.engine = new StackEngine(
       {
         store: this.store,
@@ -666,6 +681,18 @@ export class OrchestrationService {
     }
     return out;
   }
+}
+
+/** A resource's data as a ResourceData, written through to its row. */
+function storedData(store: StackStore, row: StackResource): ResourceData {
+  return {
+    get: (key) => (Object.hasOwn(row.data, key) ? row.data[key] : undefined),
+    set: async (key, value) => {
+      row.data = { ...row.data, [key]: value };
+      await store.setData(row.id, row.data);
+    },
+    all: () => ({ ...row.data }),
+  };
 }
 
 function requireProject(ctx: RequestContext): string {

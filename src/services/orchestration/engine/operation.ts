@@ -135,7 +135,7 @@ export class Operation {
       projectId: stack.projectId,
       region: this.deps.region,
       parameter: (name) => this.parameters.get(name),
-      resourceId: (name) => this.resources.get(name)?.physicalId ?? null,
+      resourceId: (name) => this.referenceOf(name),
       attribute: (name, attribute, path) => {
         let value = this.attributes.get(attributeKey(name, attribute));
         for (const key of path) {
@@ -154,6 +154,14 @@ export class Operation {
       condition: (name) => this.conditions.get(name) ?? false,
       file: (name) => (Object.hasOwn(this.stack.files, name) ? this.stack.files[name] : undefined),
     };
+  }
+
+  /** get_resource / Ref: the physical id, or what the type says its reference is. */
+  referenceOf(name: string): string | null {
+    const row = this.resources.get(name);
+    if (!row?.physicalId) return null;
+    const type = this.deps.types.get(row.type);
+    return type?.referenceId?.(row.physicalId, this.context(row).data) ?? row.physicalId;
   }
 
   /** Fetches every attribute `expr` reads from the resources that exist, then resolves it. */

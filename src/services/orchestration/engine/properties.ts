@@ -33,6 +33,7 @@ export async function validateProperties(
   const data = translate(raw ?? {}, type.translations ?? []);
   const prefix = ['resources', resourceName, 'properties'];
   if (!isMap(data)) throw propertyError(prefix, `"${pyStr(data)}" is not a map`);
+  if (type.acceptsAnyProperties) return data;
   return (await mapValue(type.properties, data, prefix, check)) as Props;
 }
 
@@ -84,6 +85,8 @@ async function convert(
   check: Check,
 ): Promise<unknown> {
   switch (prop.type) {
+    case 'any':
+      return v;
     case 'string':
       if (v === null) return prop.required ? '' : null;
       if (typeof v === 'string') return v;

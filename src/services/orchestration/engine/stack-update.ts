@@ -73,7 +73,10 @@ async function decide(op: Operation, def: ResourceDefinition, row: StackResource
     (k) => JSON.stringify(props[k] ?? null) !== JSON.stringify(before[k] ?? null),
   );
   if (changed.length === 0) return { kind: 'unchanged' };
-  const inPlace = type.update && changed.every((k) => type.properties[k]?.updateAllowed === true);
+  const inPlace =
+    type.update &&
+    changed.every((k) => type.properties[k]?.updateAllowed === true) &&
+    !type.needsReplace?.(props, before, changed);
   return inPlace ? { kind: 'update', props, changed } : { kind: 'replace' };
 }
 

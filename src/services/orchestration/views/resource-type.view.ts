@@ -102,6 +102,7 @@ const HOT_TYPES = {
   boolean: 'boolean',
   map: 'json',
   list: 'comma_delimited_list',
+  any: 'json',
 } as const;
 const CFN_TYPES = {
   string: 'String',
@@ -110,6 +111,7 @@ const CFN_TYPES = {
   boolean: 'Boolean',
   map: 'Json',
   list: 'CommaDelimitedList',
+  any: 'Json',
 } as const;
 
 function hotParameter(p: PropertySchema): Record<string, unknown> {
