@@ -438,3 +438,64 @@ test('validate: template resources join the registry; show_nested gives NestedPa
     Environment: environment,
   });
 });
+
+test('signal: a wait condition handle records it as an event; hooks and bad details are 400s', async () => {
+  const made = await fx.t.inject({
+    method: 'POST',
+    url: url('/stacks'),
+    headers: fx.demo,
+    payload: {
+      stack_name: 'sig',
+      template: {
+        heat_template_version: '2016-04-08',
+        resources: {
+          h: { type: 'OS::Heat::WaitConditionHandle' },
+          a: { type: 'Test::Api::Thing' },
+        },
+      },
+    },
+  });
+  assert.equal(made.statusCode, 201, made.body);
+  const id = made.json().stack.id;
+  for (let i = 0; i < 200; i++) {
+    const s = (await get(`/stacks/sig/${id}`)).json().stack;
+    if (s.stack_status !== 'CREATE_IN_PROGRESS') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const signal = (name: string, payload?: unknown) =>
+    fx.t.inject({
+      method: 'POST',
+      url: url(`/stacks/sig/${id}/resources/${name}/signal`),
+      headers: fx.demo,
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
+  const ok = await signal('h', { status: 'SUCCESS', data: 'x' });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal(ok.body, 'null');
+  const events = (await get(`/stacks/sig/${id}/resources/h/events?sort_dir=asc`)).json().events;
+  const last = events[events.length - 1];
+  assert.equal(last.resource_status, 'SIGNAL_COMPLETE');
+  assert.match(last.resource_status_reason, /^Signal: /);
+  const hook = await signal('a', { unset_hook: 'pre-create' });
+  errorOf(hook, 400, 'InvalidBreakPointHook');
+  assert.match(
+    hook.json().error.message,
+    /^The "pre-create" hook is not defined on Thing "a" \[sig-a-/,
+  );
+  const badHook = await signal('a', { unset_hook: 'sometime' });
+  assert.match(badHook.json().error.message, /^Invalid hook type "sometime" for Thing "a"/);
+  errorOf(
+    await signal('a'),
+    400,
+    'ResourceActionNotSupported',
+    'signal is not supported for resource.',
+  );
+  errorOf(
+    await signal('zz'),
+    404,
+    'ResourceNotFound',
+    'The Resource (zz) could not be found in Stack sig.',
+  );
+  const bad = await signal('h', { status: 'MAYBE' });
+  assert.ok(bad.statusCode >= 400 && bad.statusCode < 500, bad.body);
+});

@@ -4,6 +4,9 @@ import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import { isUuid } from '../../util.js';
 import { systemContext } from '../../context.js';
+import { pyStr } from '../../http/pyrepr.js';
+import { signalHandle } from './resources/heat/wait-signals.js';
+import { isMap } from './template/pyvalue.js';
 import { entityNotFound, HeatFault } from './errors.js';
 import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
 import { inProgress, StackEngine } from './engine/engine.js';
@@ -548,20 +551,59 @@ export class OrchestrationService {
     }
   }
 
-  /** POST .../signal: no resource type here takes signals (Heat's default handler). */
-  async signalResource(ctx: RequestContext, stack: Stack, name: string): Promise<void> {
+  /**
+   * POST .../signal (Heat's resource_signal): refused during SUSPEND and DELETE, `unset_hook`
+   * checked, then the type's handler: a wait condition handle records the signal; other types
+   * have none (ResourceActionNotSupported).
+   */
+  async signalResource(
+    ctx: RequestContext,
+    stack: Stack,
+    name: string,
+    details: unknown,
+  ): Promise<void> {
     const row = (await this.resources(ctx, stack)).find((r) => r.name === name);
     if (!row) throw resourceNotFound(name, stack);
-    if (['SUSPEND', 'DELETE'].includes(stack.action) && stack.status === 'IN_PROGRESS') {
-      throw new HeatFault(
-        'NotSupported',
-        `Signal resource during ${stack.action} is not supported.`,
-      );
+    if (row.action === 'SUSPEND' || row.action === 'DELETE') {
+      await this.store.addResourceEvent(stack, row, {
+        action: row.action,
+        status: row.status,
+        reason: `Cannot signal resource during ${row.action}`,
+      });
+      throw new HeatFault('NotSupported', `Signal resource during ${row.action} is not supported.`);
     }
-    if (!row.physicalId && row.action === 'INIT') {
-      throw new HeatFault('ResourceNotAvailable', `The Resource (${name}) is not available.`);
+    if (isMap(details) && Object.hasOwn(details, 'unset_hook')) {
+      const hook = pyStr(details.unset_hook);
+      const what = `${row.type.split('::').pop()} "${row.name}" [${row.physicalId ?? 'None'}] Stack "${stack.name}" [${stack.id}]`;
+      const valid = [
+        'pre-create',
+        'pre-update',
+        'pre-delete',
+        'post-create',
+        'post-update',
+        'post-delete',
+      ];
+      const text = valid.includes(hook)
+        ? `The "${hook}" hook is not defined on ${what}`
+        : `Invalid hook type "${hook}" for ${what}`;
+      throw new HeatFault('InvalidBreakPointHook', text);
     }
-    throw new HeatFault('ResourceActionNotSupported', 'signal is not supported for resource.');
+    if (!SIGNALLED_TYPES.has(row.type)) {
+      throw new HeatFault('ResourceActionNotSupported', 'signal is not supported for resource.');
+    }
+    let result: string;
+    try {
+      result = await signalHandle(storedData(this.store, row), details ?? null);
+    } catch (err) {
+      const e = err as Error;
+      const type = err instanceof HeatFault ? err.type : 'Error';
+      throw new HeatFault('ResourceFailure', `${type}: resources.${row.name}: ${e.message}`, 400);
+    }
+    await this.store.addResourceEvent(stack, row, {
+      action: 'SIGNAL',
+      status: row.status,
+      reason: result ? `Signal: ${result}` : signalDetails(details),
+    });
   }
 
   /** Events of the stack (and nested stacks to `nestedDepth`), filtered and paged. */
@@ -703,6 +745,19 @@ function requireProject(ctx: RequestContext): string {
 
 export function stackNotFound(name: string): HeatFault {
   return new HeatFault('EntityNotFound', `The Stack (${name}) could not be found.`, 404);
+}
+
+/** Types with a signal handler (handle_signal). */
+const SIGNALLED_TYPES = new Set(['OS::Heat::WaitConditionHandle']);
+
+/** get_string_details: what the event says when the handler returns nothing. */
+function signalDetails(details: unknown): string {
+  if (details === null || details === undefined) return 'No signal details provided';
+  if (typeof details === 'string') return details;
+  if (isMap(details) && ['previous', 'current', 'reason'].every((k) => Object.hasOwn(details, k))) {
+    return `alarm state changed from ${pyStr(details.previous)} to ${pyStr(details.current)} (${pyStr(details.reason)})`;
+  }
+  return 'Unknown';
 }
 
 function resourceNotFound(name: string, stack: Stack): HeatFault {

@@ -582,6 +582,28 @@ export class StackStore {
       return true;
     });
   }
+
+  /** An event on a resource that changes nothing else (a signal received, a hook cleared). */
+  async addResourceEvent(
+    stack: Pick<Stack, 'id'>,
+    resource: Pick<StackResource, 'name' | 'physicalId' | 'type'>,
+    event: { action: string; status: string; reason: string },
+  ): Promise<void> {
+    await this.db
+      .insertInto('stack_events')
+      .values({
+        id: randomUUID(),
+        stack_id: stack.id,
+        resource_name: resource.name,
+        physical_resource_id: resource.physicalId ?? '',
+        resource_type: resource.type,
+        action: event.action,
+        status: event.status,
+        status_reason: event.reason,
+        created_at: isoNow(),
+      })
+      .execute();
+  }
 }
 
 /** The stack's own event: Heat lists the stack as a resource named after it. */

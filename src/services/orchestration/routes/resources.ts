@@ -80,7 +80,7 @@ export function resourceRoutes(
     const stack = await heat.stackAt(req.ctx, req.params.stack_name, req.params.stack_id, {
       deleted: false,
     });
-    await heat.signalResource(req.ctx, stack, req.params.resource_name);
+    await heat.signalResource(req.ctx, stack, req.params.resource_name, req.body);
     return null;
   });
 }
