@@ -238,15 +238,27 @@ function strReplace(kind: FnKind, name: string, template: unknown, params: unkno
   const strict = kind === 'str_replace_strict' || kind === 'str_replace_vstrict';
   const unreplaced = new Set(keys);
   const values = keys.map((k) => replacement(kind, name, params[k], k));
-  const replace = (s: string, i: number): string => {
-    if (i >= keys.length) return s;
-    const key = keys[i]!;
+  // Heat recurses key by key; pieces already replaced are never searched again. Done as a
+  // loop so a template with thousands of params cannot exhaust the stack.
+  let pieces: Array<{ text: string; done: boolean }> = [{ text: template, done: false }];
+  keys.forEach((key, i) => {
     if (key === '') throw valueError('empty separator');
-    const parts = s.split(key);
-    if (parts.length > 1) unreplaced.delete(key);
-    return parts.map((p) => replace(p, i + 1)).join(values[i]!);
-  };
-  const out = replace(template, 0);
+    const next: typeof pieces = [];
+    for (const p of pieces) {
+      if (p.done) {
+        next.push(p);
+        continue;
+      }
+      const parts = p.text.split(key);
+      if (parts.length > 1) unreplaced.delete(key);
+      parts.forEach((t, j) => {
+        if (j > 0) next.push({ text: values[i]!, done: true });
+        next.push({ text: t, done: false });
+      });
+    }
+    pieces = next;
+  });
+  const out = pieces.map((p) => p.text).join('');
   if (strict && unreplaced.size > 0) {
     const missing = [...unreplaced].sort().sort((x, y) => y.length - x.length);
     throw valueError(`The following params were not found in the template: ${missing.join(',')}`);
