@@ -4,7 +4,7 @@
  */
 import { pyRepr } from '../../../http/pyrepr.js';
 import { HeatFault } from '../errors.js';
-import { isMap } from './pyvalue.js';
+import { isMap, pyRegExp } from './pyvalue.js';
 import type { Constraint, ParameterSchema, ParameterType } from './types.js';
 import type { VersionInfo } from './versions.js';
 
@@ -123,7 +123,7 @@ function hotConstraint(c: unknown, info: VersionInfo): Constraint {
 function pattern(p: unknown, desc: string | null): Constraint {
   if (typeof p !== 'string') throw schemaError('AllowedPattern must be a string');
   try {
-    new RegExp(p, 'u');
+    pyRegExp(p);
   } catch {
     throw schemaError(`Invalid pattern ${pyRepr(p)}`);
   }

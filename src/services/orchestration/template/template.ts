@@ -12,7 +12,7 @@ import { loadOutput, loadResource, type DefnContext } from './definitions.js';
 import { pyClass, pyTypeName } from './heat-path.js';
 import { validateHotResources, validateParameterGroups } from './sections.js';
 import { parseParameterSchemas } from './parameter-schema.js';
-import { isMap } from './pyvalue.js';
+import { assertDepth, isMap } from './pyvalue.js';
 import { resolveExpr, type ResolveContext } from './resolve.js';
 import type {
   AttributeRef,
@@ -148,6 +148,7 @@ export class Template {
     if (!isMap(body)) {
       throw validationFailed('The template is not a JSON object or YAML mapping.');
     }
+    assertDepth(body);
     const t = new Template(body, findVersion(body));
     dependencyWaves(t.resources);
     return t;
