@@ -129,7 +129,13 @@ test('versions and their errors', () => {
 });
 
 test('functions resolve as Heat does', () => {
-  const t = Template.load(hot('2017-09-01', { resources: { r: { type: 'X' } } }), noFiles);
+  const t = Template.load(
+    hot('2017-09-01', {
+      parameters: { p: { type: 'string' }, n: { type: 'number' }, m: { type: 'json' } },
+      resources: { r: { type: 'X' } },
+    }),
+    noFiles,
+  );
   const s = scope({ p: 'v', n: 3, m: { a: [1, 2] } }, { r: 'rid' });
   assert.equal(t.resolve({ get_param: 'p' }, s), 'v');
   assert.deepEqual(t.resolve({ get_param: ['m', 'a', 1] }, s), 2);

@@ -101,8 +101,10 @@ export function loadResource(
     if (!Object.hasOwn(def, key)) continue;
     const prefix = `${K.sect}.${name}.${key}`;
     const ctx = c.check((ref, path) => {
-      if (typeof ref !== 'string' || !c.names.has(ref)) {
-        throw invalidReference(refName(ref), `${name}.${label}${path.slice(prefix.length)}`);
+      // A name given by a function is only known once parameters are; Heat resolves it then.
+      if (typeof ref !== 'string') return;
+      if (!c.names.has(ref)) {
+        throw invalidReference(ref, `${name}.${label}${path.slice(prefix.length)}`);
       }
       requires.add(ref);
     });
@@ -187,7 +189,8 @@ export function loadOutput(name: string, def: unknown, c: DefnContext): OutputDe
   const requires = new Set<string>();
   const path = `${sect}.${name}.${valueKey}`;
   const ctx = c.check((ref, at) => {
-    if (typeof ref !== 'string' || !c.names.has(ref)) {
+    if (typeof ref !== 'string') return;
+    if (!c.names.has(ref)) {
       // get_attr's validate() finds the missing resource; function.validate adds the path.
       const fn = Object.keys(findCallAt(def[valueKey], at.slice(path.length)) ?? {})[0] ?? '';
       throw failedAt('', [`${at}.${fn}`], invalidReference(refName(ref), 'unknown').message);

@@ -169,6 +169,7 @@ export class Template {
     const ctx: ResolveContext = {
       fns: this.info.functions,
       resources: this.names,
+      parameters: this.parameterNames(),
       mappings: this.mappings,
       scope,
       condition: (c) =>
@@ -177,6 +178,27 @@ export class Template {
         ),
     };
     return resolveExpr(expr, ctx);
+  }
+
+  /** Names get_param can read: the template's parameters and the version's pseudo ones. */
+  private parameterNames(): ReadonlySet<string> {
+    const pseudo =
+      this.info.type === 'hot'
+        ? ['OS::stack_id', 'OS::stack_name', 'OS::project_id']
+        : ['AWS::StackId', 'AWS::StackName', 'AWS::Region'];
+    return new Set([...pseudo, ...this.parameters.map((p) => p.name)]);
+  }
+
+  /** Whether a resource's or output's `condition` (a name, boolean or expression) holds. */
+  conditionEnabled(condition: Expr, scope: Scope): boolean {
+    if (condition === null || condition === undefined) return true;
+    return conditionValue(
+      condition,
+      this.info,
+      this.conditionDefs,
+      (n) => scope.parameter(n),
+      (n) => scope.condition(n),
+    );
   }
 
   /** Attributes a value reads (get_attr / Fn::GetAtt with a literal resource name). */
