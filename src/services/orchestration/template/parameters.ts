@@ -19,7 +19,7 @@ function toNumber(v: unknown): number {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v !== 'string') {
     throw validationFailed(
-      `float() argument must be a string or a real number, not '${v === null ? 'NoneType' : Array.isArray(v) ? 'list' : 'dict'}'`,
+      `int() argument must be a string, a bytes-like object or a real number, not '${v === null ? 'NoneType' : Array.isArray(v) ? 'list' : 'dict'}'`,
     );
   }
   const s = v.trim();
@@ -40,9 +40,7 @@ function toBool(v: unknown): boolean {
     .sort()
     .map((w) => `'${w}'`)
     .join(', ');
-  throw validationFailed(
-    `Unrecognized value ${pyRepr(pyScalarStr(v))}, acceptable values are: ${words}`,
-  );
+  throw validationFailed(`Unrecognized value '${pyScalarStr(v)}', acceptable values are: ${words}`);
 }
 
 function toList(v: unknown): string[] {
