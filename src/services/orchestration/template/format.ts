@@ -25,6 +25,16 @@ function bad(msg: string): HeatFault {
   return new HeatFault('HTTPBadRequest', `Template not in valid format: ${msg}`, 400);
 }
 
+/** YAML as Heat's yaml_loader reads it; throws the parser's error. */
+export function loadYaml(text: string): unknown {
+  return parse(text, {
+    version: '1.1',
+    customTags: asPyYaml,
+    maxAliasCount: 100,
+    uniqueKeys: false,
+  });
+}
+
 export function parseTemplateText(text: string): unknown {
   if (text.length > MAX_TEMPLATE_SIZE) {
     throw new HeatFault(
@@ -37,12 +47,7 @@ export function parseTemplateText(text: string): unknown {
     tpl = JSON.parse(text);
   } catch {
     try {
-      tpl = parse(text, {
-        version: '1.1',
-        customTags: asPyYaml,
-        maxAliasCount: 100,
-        uniqueKeys: false,
-      });
+      tpl = loadYaml(text);
     } catch (e) {
       throw bad(`Error parsing template [root stack] ${(e as Error).message}`);
     }

@@ -8,8 +8,9 @@ export {
   parseEnvironment,
   mergeEnvironments,
   emptyEnvironment,
-  ResourceRegistry,
 } from './environment.js';
+export { ResourceRegistry, type Lookup } from './registry.js';
+export { mergeEnvironmentFiles } from './env-merge.js';
 export type * from './types.js';
 
 import { dependencyWaves, type Template } from './template.js';

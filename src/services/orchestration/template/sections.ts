@@ -49,7 +49,10 @@ export function validateParameterGroups(
   params: ParameterSchema[],
   hot: boolean,
 ): void {
-  if (!groups || (Array.isArray(groups) && groups.length === 0)) return;
+  const empty = Array.isArray(groups)
+    ? groups.length === 0
+    : isMap(groups) && Object.keys(groups).length === 0;
+  if (!groups || empty) return;
   const error = 'Parameter Groups error';
   if (!Array.isArray(groups)) {
     throw failedAt(error, ['parameter_groups'], 'The parameter_groups should be a list.');
