@@ -429,3 +429,134 @@ test('CFN templates', () => {
     ),
   );
 });
+
+test('template function lists by version name, resource conditions and waves', async () => {
+  const { templateFunctions, dependencyOrder } =
+    await import('../../src/services/orchestration/template/index.js');
+  const fns = templateFunctions('heat_template_version.2016-04-08', false);
+  assert.ok(fns.some((f) => f.functions === 'map_merge'));
+  assert.ok(!fns.some((f) => f.functions === 'Fn::Select'));
+  const newton = templateFunctions('heat_template_version.newton', true).map((f) => f.functions);
+  assert.deepEqual(newton.slice(-4), ['equals', 'not', 'and', 'or']);
+  assert.throws(
+    () => templateFunctions('heat_template_version.1999', false),
+    fault('NotFound', 'Template with version heat_template_version.1999 not found'),
+  );
+  const t = Template.load(
+    {
+      heat_template_version: '2016-10-14',
+      parameters: { env: { type: 'string' } },
+      conditions: { prod: { equals: [{ get_param: 'env' }, 'prod'] } },
+      resources: {
+        a: { type: 'X', condition: 'prod' },
+        b: { type: 'X', depends_on: ['a'], condition: { not: 'prod' } },
+        c: { type: 'X', properties: { p: { if: ['prod', { get_resource: 'a' }, 'none'] } } },
+      },
+    },
+    noFiles,
+  );
+  const s = { ...scope(), condition: () => false, parameter: () => 'dev' };
+  assert.deepEqual(
+    t.resources.map((r) => t.conditionEnabled(r.condition, s)),
+    [false, true, true],
+  );
+  assert.deepEqual(dependencyOrder(t), [['a'], ['b', 'c']]);
+  assert.deepEqual(dependencyOrder(t, new Set(['b', 'c'])), [['b', 'c']]);
+  assert.deepEqual(t.resolve(t.resources[2]!.properties, s), { p: 'none' });
+  assert.throws(
+    () =>
+      Template.load(
+        { heat_template_version: '2016-10-14', resources: { a: { type: 'X', condition: 'nope' } } },
+        noFiles,
+      ),
+    fault('StackValidationFailed', 'resources.a.condition: Invalid condition "nope"'),
+  );
+  assert.throws(
+    () =>
+      Template.load(
+        {
+          heat_template_version: '2016-10-14',
+          resources: { a: { type: 'X', deletion_policy: 'Keep' } },
+        },
+        noFiles,
+      ),
+    fault('StackValidationFailed', 'Invalid deletion policy "Keep"'),
+  );
+  assert.equal(
+    Template.load(
+      {
+        heat_template_version: '2016-10-14',
+        resources: { a: { type: 'X', deletion_policy: 'retain' } },
+      },
+      noFiles,
+    ).resources[0]!.deletionPolicy,
+    'Retain',
+  );
+  assert.throws(
+    () =>
+      Template.load(
+        {
+          heat_template_version: '2015-04-30',
+          resources: { a: { type: 'X', deletion_policy: 'retain' } },
+        },
+        noFiles,
+      ),
+    fault('StackValidationFailed', 'Invalid deletion policy "retain"'),
+  );
+  assert.throws(
+    () =>
+      Template.load(
+        { heat_template_version: '2015-04-30', resources: { a: { type: 'X', Properties: {} } } },
+        noFiles,
+      ),
+    fault(
+      'StackValidationFailed',
+      '"Properties" is not a valid keyword inside a resource definition',
+    ),
+  );
+  assert.throws(
+    () => Template.load({ heat_template_version: '2015-04-30', resources: { a: {} } }, noFiles),
+    fault('StackValidationFailed', 'Each resource must contain a type key.'),
+  );
+  assert.throws(
+    () =>
+      Template.load(
+        {
+          heat_template_version: '2015-04-30',
+          parameters: { a: { type: 'string' } },
+          resources: { a: { type: 'X' } },
+        },
+        noFiles,
+      ),
+    fault('StackValidationFailed', "Duplicate names {'a'}"),
+  );
+  assert.throws(
+    () =>
+      Template.load(
+        {
+          heat_template_version: '2015-04-30',
+          resources: { a: { type: 'X' } },
+          outputs: { o: { description: 'd' } },
+        },
+        noFiles,
+      ),
+    fault(
+      'StackValidationFailed',
+      'Output validation error: outputs.o: Each output definition must contain a value key.',
+    ),
+  );
+  assert.throws(
+    () =>
+      Template.load(
+        {
+          heat_template_version: '2015-04-30',
+          outputs: { o: { value: { get_attr: ['nope', 'x'] } } },
+        },
+        noFiles,
+      ),
+    fault(
+      'StackValidationFailed',
+      'outputs.o.value.get_attr: The specified reference "nope" (in unknown) is incorrect.',
+    ),
+  );
+});

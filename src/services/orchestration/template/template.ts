@@ -22,7 +22,7 @@ import type {
   ResourceDefinition,
   Scope,
 } from './types.js';
-import { describeFunction, VERSIONS, type VersionInfo } from './versions.js';
+import { functionList, VERSIONS, type VersionInfo } from './versions.js';
 import { asCall } from './check.js';
 
 const HOT_SECTIONS = [
@@ -235,19 +235,21 @@ export class Template {
   }
 
   functionList(withConditions: boolean): Array<{ functions: string; description: string }> {
-    const all = new Map(this.info.functions);
-    if (withConditions && this.info.conditionFunctions) {
-      for (const [n, k] of this.info.conditionFunctions) all.set(n, k);
-    }
-    return [...all]
-      .filter(([, k]) => k !== 'removed')
-      .map(([n, k]) => ({ functions: n, description: describeFunction(k) }));
+    return functionList(this.info, withConditions);
   }
 }
 
 /** Waves of resource names: each wave needs only resources of earlier waves. */
-export function dependencyWaves(resources: readonly ResourceDefinition[]): string[][] {
-  const remaining = new Map(resources.map((r) => [r.name, new Set(r.requires)]));
+export function dependencyWaves(
+  resources: readonly ResourceDefinition[],
+  enabled?: ReadonlySet<string>,
+): string[][] {
+  // A resource whose condition is false is not in the stack; needing it is no edge (Heat).
+  const inStack = resources.filter((r) => !enabled || enabled.has(r.name));
+  const names = new Set(inStack.map((r) => r.name));
+  const remaining = new Map(
+    inStack.map((r) => [r.name, new Set([...r.requires].filter((n) => names.has(n)))]),
+  );
   const waves: string[][] = [];
   while (remaining.size) {
     const wave = [...remaining].filter(([, req]) => req.size === 0).map(([n]) => n);
