@@ -560,3 +560,27 @@ test('template function lists by version name, resource conditions and waves', a
     ),
   );
 });
+
+test('resource_facade through the scope, conditions section given as null', () => {
+  const t = hot('2016-10-14');
+  assert.throws(
+    () => t.resolve({ resource_facade: 'metadata' }, scope()),
+    fault('NotSupported', 'resource_facade is not supported.'),
+  );
+  const s = { ...scope(), facade: (a: string) => ({ from: a }) };
+  assert.deepEqual(t.resolve({ resource_facade: 'metadata' }, s), { from: 'metadata' });
+  assert.throws(
+    () => withProp('2016-10-14', { resource_facade: 'bogus' }),
+    fault(
+      'StackValidationFailed',
+      'resources.a.properties.p.resource_facade: Incorrect arguments to "resource_facade" should be one of: metadata, deletion_policy, update_policy',
+    ),
+  );
+  assert.throws(
+    () => Template.load({ heat_template_version: '2016-10-14', conditions: null }, noFiles),
+    fault(
+      'StackValidationFailed',
+      'Conditions validation error: Condition definitions must be a map. Found a NoneType instead',
+    ),
+  );
+});

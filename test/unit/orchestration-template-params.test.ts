@@ -295,3 +295,31 @@ test('parameter groups', () => {
     ),
   );
 });
+
+test('immutable parameters on update', async () => {
+  const { checkImmutableParameters } =
+    await import('../../src/services/orchestration/template/index.js');
+  const t = tpl({ a: { type: 'string', immutable: true }, b: { type: 'string' } });
+  const old = new Map<string, unknown>([
+    ['a', 'x'],
+    ['b', 'y'],
+  ]);
+  assert.doesNotThrow(() =>
+    checkImmutableParameters(
+      old,
+      t,
+      new Map([
+        ['a', 'x'],
+        ['b', 'z'],
+      ]),
+      { b: 'z' },
+    ),
+  );
+  assert.throws(
+    () => checkImmutableParameters(old, t, new Map([['a', 'q']]), { a: 'q' }),
+    fault(
+      'ImmutableParameterModified',
+      'The following parameters are immutable and may not be updated: a',
+    ),
+  );
+});

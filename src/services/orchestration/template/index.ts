@@ -2,7 +2,7 @@
 export { Template } from './template.js';
 export { templateFunctions, templateVersions, versionByName } from './versions.js';
 export { parseTemplateText } from './format.js';
-export { validateParameters, parametersForShow } from './parameters.js';
+export { validateParameters, parametersForShow, checkImmutableParameters } from './parameters.js';
 export {
   type Environment,
   parseEnvironment,

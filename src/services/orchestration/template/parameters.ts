@@ -274,3 +274,27 @@ export function parametersForShow(
   }
   return out;
 }
+
+/**
+ * On update, parameters marked `immutable` in the new template must keep their values
+ * (Parameters.immutable_params_modified): the new value is the request's, else the new one.
+ */
+export function checkImmutableParameters(
+  oldValues: ReadonlyMap<string, unknown>,
+  newTemplate: Template,
+  newValues: ReadonlyMap<string, unknown>,
+  given: Record<string, unknown>,
+): void {
+  const changed: string[] = [];
+  for (const s of newTemplate.parameters) {
+    if (!s.immutable || !oldValues.has(s.name)) continue;
+    const next = Object.hasOwn(given, s.name) ? given[s.name] : newValues.get(s.name);
+    if (!pyEquals(oldValues.get(s.name), next)) changed.push(s.name);
+  }
+  if (changed.length) {
+    throw new HeatFault(
+      'ImmutableParameterModified',
+      `The following parameters are immutable and may not be updated: ${changed.join(', ')}`,
+    );
+  }
+}

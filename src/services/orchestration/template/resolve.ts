@@ -12,6 +12,15 @@ import { resolveCollectionFn } from './resolve-collections.js';
 import type { Scope } from './types.js';
 import type { FnKind } from './versions.js';
 
+const FACADE = new Map<string, 'metadata' | 'deletion_policy' | 'update_policy'>([
+  ['metadata', 'metadata'],
+  ['deletion_policy', 'deletion_policy'],
+  ['update_policy', 'update_policy'],
+  ['Metadata', 'metadata'],
+  ['DeletionPolicy', 'deletion_policy'],
+  ['UpdatePolicy', 'update_policy'],
+]);
+
 /** What `if` with two arguments yields when false (2021-04-16): the item is dropped. */
 export const OMIT = Symbol('omit');
 
@@ -110,7 +119,11 @@ function callFn(
     case 'digest':
       return digest(name, a);
     case 'resource_facade':
-    case 'cfn_resource_facade':
+    case 'cfn_resource_facade': {
+      const attr = FACADE.get(a as string);
+      if (attr && ctx.scope.facade) return ctx.scope.facade(attr);
+      throw new HeatFault('NotSupported', `${name} is not supported.`);
+    }
     case 'yaql':
       throw new HeatFault('NotSupported', `${name} is not supported.`);
     case 'cfn_getazs':

@@ -109,7 +109,8 @@ export class Template {
     this.parameterGroups = Array.isArray(raw['parameter_groups']) ? raw['parameter_groups'] : [];
     validateParameterGroups(raw['parameter_groups'], this.parameters, hot);
     this.mappings = isMap(raw['Mappings']) ? raw['Mappings'] : {};
-    const conds = sec('conditions', 'Conditions') ?? {};
+    const ckey = hot ? 'conditions' : 'Conditions';
+    const conds = Object.hasOwn(raw, ckey) ? raw[ckey] : {};
     if (!isMap(conds)) {
       throw validationFailed(
         'Conditions validation error: Condition definitions must be a map. ' +
