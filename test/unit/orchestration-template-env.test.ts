@@ -296,6 +296,6 @@ test('hostile templates are refused with 4xx texts, never a crash or pollution',
         },
         new Map(),
       ),
-    fault('CircularDependencyException', 'Circular Dependency Found: {a: {a}}'),
+    fault('CircularDependencyException', 'Circular Dependency Found: {X "a": {X "a"}}'),
   );
 });

@@ -255,7 +255,16 @@ export function dependencyWaves(
   while (remaining.size) {
     const wave = [...remaining].filter(([, req]) => req.size === 0).map(([n]) => n);
     if (!wave.length) {
-      const text = [...remaining].map(([n, req]) => `${n}: {${[...req].join(', ')}}`).join(', ');
+      // Heat prints what is left of its graph, each resource as str(Resource) before the
+      // stack is stored: '<Class> "<name>"'; the class is named after the type's last part.
+      const types = new Map(inStack.map((r) => [r.name, r.type]));
+      const show = (n: string): string => {
+        const type = types.get(n) ?? '';
+        return `${type.slice(type.lastIndexOf(':') + 1).replace(/\.(yaml|template)$/, '')} "${n}"`;
+      };
+      const text = [...remaining]
+        .map(([n, req]) => `${show(n)}: {${[...req].map(show).join(', ')}}`)
+        .join(', ');
       throw new HeatFault('CircularDependencyException', `Circular Dependency Found: {${text}}`);
     }
     for (const n of wave) remaining.delete(n);
