@@ -323,3 +323,68 @@ test('immutable parameters on update', async () => {
     ),
   );
 });
+
+test('the validate view as the heat-tempest-plugin expects it', async () => {
+  const { validateView, parseTemplateText } =
+    await import('../../src/services/orchestration/template/index.js');
+  const text = [
+    'heat_template_version: 2014-10-16',
+    'description: the stack description',
+    'parameters:',
+    '  aparam:',
+    '    type: number',
+    '    default: 10',
+    '    description: the param description',
+    '  cparam:',
+    '    type: string',
+    '    default: secret',
+    '    hidden: true',
+    '    constraints:',
+    '      - length: {min: 2}',
+    '        description: at least 2',
+    '      - allowed_pattern: "[a-z]+"',
+    'parameter_groups:',
+    '- label: str_params',
+    '  parameters: [cparam]',
+    'resources:',
+    '  myres:',
+    '    type: OS::Heat::RandomString',
+    '    properties:',
+    '      length: {get_param: aparam}',
+  ].join('\n');
+  const t = Template.load(parseTemplateText(text), noFiles);
+  const env = parseEnvironment({
+    parameters: { aparam: 5 },
+    resource_registry: { 'OS::Heat::RandomString': 'OS::Heat::None' },
+  });
+  assert.deepEqual(validateView(t, env), {
+    Description: 'the stack description',
+    Parameters: {
+      aparam: {
+        Type: 'Number',
+        Description: 'the param description',
+        NoEcho: 'false',
+        Label: 'aparam',
+        Default: 10,
+        Value: 5,
+      },
+      cparam: {
+        Type: 'String',
+        Description: '',
+        NoEcho: 'true',
+        Label: 'cparam',
+        Default: 'secret',
+        MinLength: 2,
+        AllowedPattern: '[a-z]+',
+        ConstraintDescription: 'at least 2',
+      },
+    },
+    ParameterGroups: [{ label: 'str_params', parameters: ['cparam'] }],
+    Environment: {
+      parameters: { aparam: 5 },
+      resource_registry: { resources: {}, 'OS::Heat::RandomString': 'OS::Heat::None' },
+      parameter_defaults: {},
+      event_sinks: [],
+    },
+  });
+});

@@ -11,6 +11,7 @@ export {
 } from './environment.js';
 export { ResourceRegistry, type Lookup } from './registry.js';
 export { mergeEnvironmentFiles } from './env-merge.js';
+export { validateView, formatValidateParameter } from './validate-view.js';
 export type * from './types.js';
 
 import { dependencyWaves, type Template } from './template.js';
