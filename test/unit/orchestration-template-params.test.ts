@@ -388,3 +388,19 @@ test('the validate view as the heat-tempest-plugin expects it', async () => {
     },
   });
 });
+
+test('stack environment show hides hidden parameters', async () => {
+  const { environmentForShow } = await import('../../src/services/orchestration/template/index.js');
+  const t = tpl({ pw: { type: 'string', hidden: true }, u: { type: 'string' } });
+  const env = parseEnvironment({
+    parameters: { pw: 'secret', u: 'me' },
+    parameter_defaults: { pw: 'd' },
+  });
+  assert.deepEqual(environmentForShow(t, env), {
+    resource_registry: { resources: {} },
+    parameters: { pw: '******', u: 'me' },
+    parameter_defaults: { pw: '******' },
+    event_sinks: [],
+    encrypted_param_names: [],
+  });
+});

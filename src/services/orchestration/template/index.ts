@@ -11,7 +11,12 @@ export {
 } from './environment.js';
 export { ResourceRegistry, type Lookup } from './registry.js';
 export { mergeEnvironmentFiles } from './env-merge.js';
-export { validateView, formatValidateParameter } from './validate-view.js';
+export {
+  validateView,
+  formatValidateParameter,
+  environmentAsDict,
+  environmentForShow,
+} from './validate-view.js';
 export type * from './types.js';
 
 import { dependencyWaves, type Template } from './template.js';

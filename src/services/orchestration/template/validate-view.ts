@@ -95,3 +95,30 @@ export function validateView(t: Template, env: Environment): Record<string, unkn
   ]);
   return fromEntries(out);
 }
+
+/** The environment as stored (env_as_dict): the user's sections plus encrypted_param_names. */
+export function environmentAsDict(env: Environment): Record<string, unknown> {
+  const registry = fromEntries([
+    ['resources', {}],
+    ...Object.keys(env.resource_registry).map((k) => [k, env.resource_registry[k]] as const),
+  ]);
+  return {
+    resource_registry: registry,
+    parameters: env.parameters,
+    parameter_defaults: env.parameter_defaults,
+    event_sinks: env.event_sinks,
+    encrypted_param_names: env.encrypted_param_names,
+  };
+}
+
+/** `stack environment show`: the stored environment, hidden parameters' values as '******'. */
+export function environmentForShow(t: Template, env: Environment): Record<string, unknown> {
+  const hidden = new Set(t.parameters.filter((p) => p.hidden).map((p) => p.name));
+  const mask = (m: Record<string, unknown>): Record<string, unknown> =>
+    fromEntries(Object.keys(m).map((k) => [k, hidden.has(k) ? '******' : m[k]] as const));
+  return {
+    ...environmentAsDict(env),
+    parameters: mask(env.parameters),
+    parameter_defaults: mask(env.parameter_defaults),
+  };
+}
