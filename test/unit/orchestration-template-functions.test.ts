@@ -584,3 +584,26 @@ test('resource_facade through the scope, conditions section given as null', () =
     ),
   );
 });
+
+test('conditions reading parameters the template lacks', () => {
+  const t = hot('2016-10-14', { conditions: { c: { equals: [{ get_param: 'zzz' }, 1] } } });
+  assert.throws(
+    () => t.evaluateConditions(() => null),
+    fault('UserParameterMissing', 'The Parameter (zzz) was not provided.'),
+  );
+  const cfn = Template.load(
+    {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Conditions: { C: { 'Fn::Equals': [{ Ref: 'Nope' }, 1] } },
+    },
+    noFiles,
+  );
+  assert.throws(
+    () => cfn.evaluateConditions(() => null),
+    fault('InvalidTemplateReference', 'The specified reference "Nope" (in unknown) is incorrect.'),
+  );
+  assert.throws(
+    () => cfn.resolve({ Ref: 'Nope' }, scope()),
+    fault('InvalidTemplateReference', 'The specified reference "Nope" (in unknown) is incorrect.'),
+  );
+});

@@ -80,7 +80,7 @@ function callFn(
     case 'get_param':
       return getParam(name, a, ctx);
     case 'cfn_param_ref':
-      return paramRef(a, ctx.scope);
+      return paramRef(a, ctx);
     case 'get_resource':
       if (typeof a !== 'string' || !ctx.resources.has(a)) {
         throw invalidReference(pyScalarStr(a), 'unknown');
@@ -88,7 +88,7 @@ function callFn(
       return ctx.scope.resourceId(a);
     case 'cfn_ref':
       if (typeof a === 'string' && ctx.resources.has(a)) return ctx.scope.resourceId(a);
-      return paramRef(a, ctx.scope);
+      return paramRef(a, ctx);
     case 'get_attr_select':
     case 'get_attr':
     case 'get_attr_all':
@@ -195,9 +195,12 @@ function getParam(name: string, args: unknown, ctx: ResolveContext): unknown {
   return v;
 }
 
-function paramRef(name: unknown, scope: Scope): unknown {
+function paramRef(name: unknown, ctx: ResolveContext): unknown {
+  if (ctx.parameters && (typeof name !== 'string' || !ctx.parameters.has(name))) {
+    throw invalidReference(pyScalarStr(name), 'unknown');
+  }
   try {
-    return scope.parameter(name as string);
+    return ctx.scope.parameter(name as string);
   } catch (e) {
     if (e instanceof HeatFault && e.type === 'UserParameterMissing') {
       throw invalidReference(pyScalarStr(name), 'unknown');

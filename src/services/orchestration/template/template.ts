@@ -174,11 +174,26 @@ export class Template {
       mappings: this.mappings,
       scope,
       condition: (c) =>
-        conditionValue(c, this.info, this.conditionDefs, scope.parameter.bind(scope), (n) =>
-          scope.condition(n),
+        conditionValue(
+          c,
+          this.info,
+          this.conditionDefs,
+          this.guard((n) => scope.parameter(n)),
+          (n) => scope.condition(n),
         ),
     };
     return resolveExpr(expr, ctx);
+  }
+
+  /** A parameter reader that refuses names the template does not have, as Heat's map does. */
+  private guard(parameter: (name: string) => unknown): (name: string) => unknown {
+    const names = this.parameterNames();
+    return (n) => {
+      if (!names.has(n)) {
+        throw new HeatFault('UserParameterMissing', `The Parameter (${n}) was not provided.`);
+      }
+      return parameter(n);
+    };
   }
 
   /** Names get_param can read: the template's parameters and the version's pseudo ones. */
@@ -197,7 +212,7 @@ export class Template {
       condition,
       this.info,
       this.conditionDefs,
-      (n) => scope.parameter(n),
+      this.guard((n) => scope.parameter(n)),
       (n) => scope.condition(n),
     );
   }
@@ -232,7 +247,7 @@ export class Template {
   }
 
   evaluateConditions(parameter: (name: string) => unknown): Map<string, boolean> {
-    return evaluateConditions(this.info, this.conditionDefs, parameter);
+    return evaluateConditions(this.info, this.conditionDefs, this.guard(parameter));
   }
 
   functionList(withConditions: boolean): Array<{ functions: string; description: string }> {
