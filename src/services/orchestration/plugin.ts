@@ -20,6 +20,7 @@ import { validateRoutes } from './routes/validate.js';
 import { stackUpdateRoutes } from './routes/stack-update.js';
 import { stackActionRoutes } from './routes/stack-actions.js';
 import { stackSnapshotRoutes } from './routes/stack-snapshots.js';
+import { stackPreviewRoutes } from './routes/stack-preview.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -65,6 +66,7 @@ export async function orchestrationPlugin(
       stackUpdateRoutes(tenant, orchestration);
       stackActionRoutes(tenant, orchestration);
       stackSnapshotRoutes(tenant, orchestration);
+      stackPreviewRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );

@@ -10,6 +10,8 @@ import { isMap } from './template/pyvalue.js';
 import { entityNotFound, HeatFault } from './errors.js';
 import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
 import { inProgress, StackEngine } from './engine/engine.js';
+import { abandonData, type AbandonedResource } from './engine/adopt.js';
+import { previewCreate, previewUpdate } from './engine/preview.js';
 import { SnapshotStore, type StackSnapshot } from './engine/snapshot-store.js';
 import { deleteSnapshot, startRestore, startSnapshot } from './engine/snapshot-runs.js';
 import type { Operation } from './engine/operation.js';
@@ -52,6 +54,15 @@ export interface StackCreateInput {
   disableRollback: boolean;
   timeoutMins: number | null;
   tags: string[] | null;
+  /** `stack adopt`: the abandoned stack's resources, which the new stack takes over. */
+  adopt?: Record<string, AbandonedResource>;
+}
+
+/** What POST /stacks/preview shows. */
+export interface StackPreview {
+  stack: Stack;
+  parameters: Record<string, string>;
+  resources: Record<string, unknown>[];
 }
 
 export type StackActionName =
@@ -169,6 +180,7 @@ export class OrchestrationService {
     const id = randomUUID();
     const check = this.parameterCheck(ctx);
     await this.engine.prepare(input, { stackId: id, stackName: input.name, projectId }, check);
+    const action = input.adopt ? 'ADOPT' : 'CREATE';
     const stack = await this.store.insert(
       {
         ...input,
@@ -179,10 +191,70 @@ export class OrchestrationService {
         ownerId: null,
         nestedDepth: 0,
       },
-      { action: 'CREATE', status: 'IN_PROGRESS', reason: reasons.started('CREATE') },
+      { action, status: 'IN_PROGRESS', reason: reasons.started(action) },
     );
-    this.engine.startCreate(stack);
+    if (input.adopt) this.engine.startAdopt(stack, input.adopt);
+    else this.engine.startCreate(stack);
     return stack;
+  }
+
+  /** POST /stacks/preview: checked as a create is, then shown as it would be; nothing made. */
+  async previewStack(ctx: RequestContext, input: StackCreateInput): Promise<StackPreview> {
+    const projectId = requireProject(ctx);
+    const pseudo = { stackId: 'None', stackName: input.name, projectId };
+    const prepared = await this.engine.prepare(input, pseudo, this.parameterCheck(ctx));
+    const stack = this.unsaved(ctx, input, 'None');
+    const { resources, parameters } = await previewCreate(this.engine, stack);
+    return { stack, resources, parameters: parametersForShow(prepared.template, parameters) };
+  }
+
+  /** PUT|PATCH .../preview: what the update would add, delete, replace, update or leave. */
+  async previewUpdate(
+    ctx: RequestContext,
+    stack: Stack,
+    input: StackUpdateInput,
+  ): Promise<Record<string, Record<string, unknown>[]>> {
+    const next = input.existing ? patched(stack, input) : replaced(input);
+    await this.engine.prepare(
+      next,
+      { stackId: stack.id, stackName: stack.name, projectId: stack.projectId },
+      this.parameterCheck(ctx),
+    );
+    return previewUpdate(this.engine, stack, next);
+  }
+
+  /**
+   * DELETE .../abandon: the stack leaves Heat, its resources stay where they are; the answer
+   * is what `stack adopt` needs to take them back.
+   */
+  async abandonStack(ctx: RequestContext, stack: Stack): Promise<Record<string, unknown>> {
+    void ctx;
+    if (stack.status === 'IN_PROGRESS') throw inProgress(stack);
+    const op = await this.engine.load(stack, stack.traversal, new AbortController().signal);
+    const data = abandonData(op);
+    await this.store.abandon(stack);
+    return data;
+  }
+
+  /** A stack object for what is not stored (a preview). */
+  private unsaved(ctx: RequestContext, input: StackCreateInput, id: string): Stack {
+    return {
+      ...input,
+      id,
+      projectId: ctx.projectId!,
+      userId: ctx.userId,
+      roles: ctx.roles,
+      ownerId: null,
+      nestedDepth: 0,
+      action: 'INIT',
+      status: 'COMPLETE',
+      statusReason: '',
+      previous: null,
+      traversal: 0,
+      createdAt: '',
+      updatedAt: null,
+      deletedAt: null,
+    };
   }
 
   /**

@@ -5,8 +5,15 @@ import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
 import { updateAll } from './stack-update.js';
+import { adoptAll, type AbandonedResource } from './adopt.js';
 import { checkAll, resumeAll, suspendAll } from './stack-actions.js';
-import type { Stack, StackAction, StackDefinition, Transition } from './stack-store.js';
+import type {
+  Stack,
+  StackAction,
+  StackDefinition,
+  StackResource,
+  Transition,
+} from './stack-store.js';
 import { errorMessage, errorType } from './failure.js';
 import { isoNow } from '../../../util.js';
 
@@ -67,7 +74,12 @@ export class StackEngine {
   }
 
   /** The operation object for a stack as it is stored now. */
-  async load(stack: Stack, traversal: number, signal: AbortSignal): Promise<Operation> {
+  async load(
+    stack: Stack,
+    traversal: number,
+    signal: AbortSignal,
+    rows?: StackResource[],
+  ): Promise<Operation> {
     const files = new Map(Object.entries(stack.files));
     const template = Template.load(stack.template, files);
     const env = parseEnvironment(stack.environment);
@@ -85,7 +97,7 @@ export class StackEngine {
       { strict: false },
     );
     const conditions = template.evaluateConditions((name) => parameters.get(name));
-    const rows = await this.deps.store.resources(stack.id);
+    const found = rows ?? (await this.deps.store.resources(stack.id));
     return new Operation(
       this.deps,
       stack,
@@ -93,7 +105,7 @@ export class StackEngine {
       parameters,
       template,
       conditions,
-      rows,
+      found,
       signal,
     );
   }
@@ -167,6 +179,15 @@ export class StackEngine {
     const op = await this.load(restored, traversal, failed.signal);
     const result = await updateAll(op, failed.template, 'ROLLBACK');
     return { action: 'ROLLBACK', traversal, result };
+  }
+
+  /** Starts ADOPT for a stack just inserted: its resources take over what `data` names. */
+  startAdopt(stack: Stack, data: Record<string, AbandonedResource>): void {
+    this.launch(stack, stack.traversal, 'ADOPT', async (op) => ({
+      action: 'ADOPT',
+      traversal: op.traversal,
+      result: await adoptAll(op, data),
+    }));
   }
 
   /** Starts DELETE: a running operation on the stack is stopped first. */

@@ -55,6 +55,8 @@ export class Operation {
   }
 
   private implicit: Map<string, string[]> | null = null;
+  /** A preview: references to resources not made resolve to their names, as in Heat's. */
+  previewing = false;
 
   /** What a resource waits for: the template's edges plus its type's implicit ones. */
   requires(name: string): string[] {
@@ -159,7 +161,7 @@ export class Operation {
   /** get_resource / Ref: the physical id, or what the type says its reference is. */
   referenceOf(name: string): string | null {
     const row = this.resources.get(name);
-    if (!row?.physicalId) return null;
+    if (!row?.physicalId) return this.previewing ? name : null;
     const type = this.deps.types.get(row.type);
     return type?.referenceId?.(row.physicalId, this.context(row).data) ?? row.physicalId;
   }
@@ -208,9 +210,12 @@ export class Operation {
   /** A resource's properties, resolved and checked against its type's schema. */
   async properties(def: ResourceDefinition, type: ResourceType): Promise<Props> {
     const raw = await this.resolve(def.properties);
-    const rc = this.context(this.resources.get(def.name)!);
+    const rc = this.context(this.resources.get(def.name) ?? unsavedRow(this.stack.id, def));
     const props = await validateProperties(type, raw, def.name, (name, value) =>
-      this.deps.constraints(name, value, rc),
+      // Heat does not check a value that is a reference to a resource not made yet.
+      this.previewing && typeof value === 'string' && this.definitions.has(value)
+        ? Promise.resolve(null)
+        : this.deps.constraints(name, value, rc),
     );
     return this.overrides.get(def.name)?.(props) ?? props;
   }
@@ -235,6 +240,27 @@ export class Operation {
       signal: this.signal,
     };
   }
+}
+
+/** A resource row for what is not stored yet (a preview). */
+function unsavedRow(stackId: string, def: ResourceDefinition): StackResource {
+  return {
+    id: '00000000-0000-4000-8000-000000000000',
+    stackId,
+    name: def.name,
+    type: def.type,
+    action: 'INIT',
+    status: 'COMPLETE',
+    statusReason: '',
+    physicalId: null,
+    properties: null,
+    metadata: null,
+    data: {},
+    replaces: null,
+    current: true,
+    createdAt: '',
+    updatedAt: null,
+  };
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

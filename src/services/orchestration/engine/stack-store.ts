@@ -418,6 +418,32 @@ export class StackStore {
     });
   }
 
+  /**
+   * Abandon: the stack and its rows leave Heat at once (soft-deleted, no events of a delete),
+   * its physical resources untouched.
+   */
+  async abandon(stack: Stack): Promise<void> {
+    const now = isoNow();
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('stacks')
+        .set((eb) => ({
+          action: 'DELETE',
+          status: 'COMPLETE',
+          status_reason: 'Stack ABANDON completed successfully',
+          deleted_at: now,
+          traversal: eb('traversal', '+', 1),
+        }))
+        .where('id', '=', stack.id)
+        .execute();
+      await tx
+        .updateTable('stack_resources')
+        .set({ current: 0 })
+        .where('stack_id', '=', stack.id)
+        .execute();
+    });
+  }
+
   /** Records the physical id the moment the type returns it: nothing made is forgotten. */
   async setPhysicalId(resourceId: string, physicalId: string | null): Promise<void> {
     await this.db

@@ -13,7 +13,7 @@ import { outcome, type Outcome } from './stack-ops.js';
 import type { StackAction, StackResource } from './stack-store.js';
 
 /** What an update does to one resource, as Heat decides it (resource.py _needs_update). */
-type Change =
+export type Change =
   | { kind: 'create' }
   | { kind: 'unchanged' }
   | { kind: 'update'; props: Props; changed: string[] }
@@ -61,7 +61,11 @@ async function step(op: Operation, def: ResourceDefinition): Promise<void> {
   }
 }
 
-async function decide(op: Operation, def: ResourceDefinition, row: StackResource): Promise<Change> {
+export async function decide(
+  op: Operation,
+  def: ResourceDefinition,
+  row: StackResource,
+): Promise<Change> {
   if (row.physicalId === null && row.action === 'INIT') return { kind: 'create' };
   if (row.type !== def.type || row.status === 'FAILED' || row.action === 'DELETE') {
     return { kind: 'replace' };

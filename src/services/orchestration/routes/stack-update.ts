@@ -21,7 +21,7 @@ export function stackUpdateRoutes(app: FastifyInstance, heat: OrchestrationServi
   }
 }
 
-function updateInput(body: unknown, patch: boolean): StackUpdateInput {
+export function updateInput(body: unknown, patch: boolean): StackUpdateInput {
   if (!isJsonObject(body)) {
     throw new HeatFault('HTTPBadRequest', 'The request body must be a JSON object.', 400);
   }

@@ -1,0 +1,94 @@
+import type { StackEngine } from './engine.js';
+import { Operation } from './operation.js';
+import type { Stack, StackDefinition, StackResource } from './stack-store.js';
+import { decide } from './stack-update.js';
+
+/** A resource as Heat's preview shows it: the engine's own dict, nothing made yet. */
+function previewResource(op: Operation, name: string, tenant: string) {
+  const def = op.definitions.get(name)!;
+  const type = op.deps.types.get(def.type);
+  const identity = (path: string) => ({
+    tenant,
+    stack_name: op.stack.name,
+    stack_id: op.stack.id,
+    path,
+  });
+  const requiredBy = [...op.definitions.keys()].filter((n) => op.requires(n).includes(name));
+  return {
+    resource_name: name,
+    resource_type: def.type,
+    stack_name: op.stack.name,
+    stack_identity: identity(''),
+    resource_identity: identity(`/resources/${name}`),
+    resource_action: 'INIT',
+    resource_status: 'COMPLETE',
+    resource_status_reason: '',
+    physical_resource_id: '',
+    creation_time: null,
+    updated_time: null,
+    required_by: requiredBy,
+    description: '',
+    metadata: {},
+    attributes: Object.fromEntries(Object.keys(type?.attributes ?? {}).map((a) => [a, null])),
+  };
+}
+
+/** POST /stacks/preview: the stack as it would be, each resource with its properties. */
+export async function previewCreate(
+  engine: StackEngine,
+  stack: Stack,
+): Promise<{ resources: Record<string, unknown>[]; parameters: Map<string, unknown> }> {
+  const op = await engine.load(stack, 0, new AbortController().signal, []);
+  op.previewing = true;
+  const resources: Record<string, unknown>[] = [];
+  for (const name of op.definitions.keys()) {
+    const def = op.definitions.get(name)!;
+    const properties = await op.properties(def, op.typeOf(def));
+    resources.push({ ...previewResource(op, name, stack.projectId), properties });
+  }
+  return { resources, parameters: op.parameters };
+}
+
+/** PUT|PATCH .../preview: what an update would do to each resource, nothing done. */
+export async function previewUpdate(
+  engine: StackEngine,
+  stack: Stack,
+  next: StackDefinition,
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const op = await engine.load(
+    { ...stack, ...next },
+    stack.traversal,
+    new AbortController().signal,
+  );
+  op.previewing = true;
+  const changes: Record<string, Record<string, unknown>[]> = {
+    added: [],
+    deleted: [],
+    replaced: [],
+    unchanged: [],
+    updated: [],
+  };
+  for (const name of op.definitions.keys()) {
+    const def = op.definitions.get(name)!;
+    const row: StackResource | undefined = op.resources.get(name);
+    const shown = previewResource(op, name, stack.projectId);
+    if (!row) {
+      changes.added!.push(shown);
+      continue;
+    }
+    const change = await decide(op, def, row);
+    const key = { create: 'added', unchanged: 'unchanged', update: 'updated', replace: 'replaced' }[
+      change.kind
+    ];
+    changes[key]!.push({ ...shown, physical_resource_id: row.physicalId ?? '' });
+  }
+  for (const [name, row] of op.resources) {
+    if (op.definitions.has(name)) continue;
+    changes.deleted!.push({
+      resource_name: name,
+      resource_type: row.type,
+      physical_resource_id: row.physicalId ?? '',
+    });
+  }
+  return changes;
+}
