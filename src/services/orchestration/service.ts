@@ -28,12 +28,10 @@ import {
   filterStacks,
   pageEvents,
   pageStacks,
-  resourceAttributes,
-  resourceDescription,
-  resourceMatches,
   type EventListQuery,
   type StackListQuery,
 } from './reads.js';
+import { resourceAttributes, resourceDescription, resourceMatches } from './resource-reads.js';
 import type { EventRow } from './views/event.view.js';
 import type { ResourceShown } from './views/resource.view.js';
 import { validateView as validateResult } from './views/validate.view.js';

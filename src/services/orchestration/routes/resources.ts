@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isJsonObject } from '../../../http/input.js';
 import { pyRepr, pyStr } from '../../../http/pyrepr.js';
 import type { OrchestrationService } from '../service.js';
-import { RESOURCE_FILTER_KEYS } from '../reads.js';
+import { RESOURCE_FILTER_KEYS } from '../resource-reads.js';
 import { resourceView } from '../views/resource.view.js';
 import { badRequest, boolParam, filters, intParam, multi, single, type Query } from './params.js';
 import type { Identified } from './stacks.js';
