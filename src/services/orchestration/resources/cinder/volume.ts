@@ -74,15 +74,16 @@ export const VOLUME: ResourceType = {
     return true;
   },
 
-  async update(rc, id, next, _prev, changed) {
+  async update(rc, id, next, prev, changed) {
     const volumes = rc.services.volumes;
     if (changed.includes('volume_type') || changed.includes('backup_id'))
       // No retype or backup restore in pocketstack's Cinder: a new volume instead.
       throw new HeatFault('UpdateReplace', `The Resource ${rc.resourceName} requires replacement.`);
     if (changed.includes('name') || changed.includes('description'))
+      // volume.py: the new value, else the one before, else the physical name.
       await volumes.updateVolume(rc.ctx, id, {
-        name: str(next.name) ?? rc.physicalName(),
-        description: str(next.description) ?? rc.physicalName(),
+        name: str(next.name) ?? str(prev.name) ?? rc.physicalName(),
+        description: str(next.description) ?? str(prev.description) ?? rc.physicalName(),
       });
     if (changed.includes('metadata'))
       await volumes.setMetadata(rc.ctx, 'volume', id, metadataOf(next.metadata), true);
