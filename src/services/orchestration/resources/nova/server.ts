@@ -60,8 +60,9 @@ export const SERVER: ResourceType = {
   },
 
   async checkCreateComplete(rc, id, props) {
-    const s = await serverOrGone(rc, id);
-    if (!s || !checkActive(s)) return false;
+    // A server Nova lost fails the create with Nova's 404, as novaclient raises it.
+    const s = await rc.services.compute.servers.get(rc.ctx, id);
+    if (!checkActive(s)) return false;
     if (Array.isArray(props.tags) && props.tags.length > 0)
       await rc.services.compute.serverTags.replace(rc.ctx, id, props.tags as string[]);
     return true;
