@@ -24,6 +24,12 @@ import { ComputeService } from './services/compute/service.js';
 import { NetworkService } from './services/network/service.js';
 import { networkPlugin } from './services/network/plugin.js';
 import { createNetworkDefaults } from './services/network/bootstrap.js';
+import { OrchestrationService } from './services/orchestration/service.js';
+import { orchestrationPlugin } from './services/orchestration/plugin.js';
+import {
+  RESOURCE_TYPE_GROUPS,
+  CONSTRAINT_GROUPS,
+} from './services/orchestration/resources/index.js';
 
 /** The services pocketstack implements, as they appear in the catalog. */
 const SERVICES: CatalogService[] = [
@@ -34,6 +40,7 @@ const SERVICES: CatalogService[] = [
   // Tempest looks for volumev3; the SDK and OSC accept either.
   { type: 'volumev3', name: 'cinderv3', path: '/volume/v3/{project_id}' },
   { type: 'block-storage', name: 'cinder', path: '/volume/v3/{project_id}' },
+  { type: 'orchestration', name: 'heat', path: '/orchestration/v1/{project_id}' },
 ];
 
 export interface App {
@@ -43,6 +50,7 @@ export interface App {
   volumes: VolumeService;
   network: NetworkService;
   compute: ComputeService;
+  orchestration: OrchestrationService;
   tasks: TaskRunner;
   serverTasks: TaskRunner;
   layers: LayerStore;
@@ -140,6 +148,19 @@ export async function createApp(config: Config): Promise<App> {
   await compute.servers.recover();
   await http.register(computePlugin, { prefix: '/compute', compute, identity });
   await http.register(networkPlugin, { prefix: '/network', network, identity });
+  // Heat calls the others through their domain objects, as the stack's owner.
+  const orchestration = new OrchestrationService(
+    db,
+    { identity, images, volumes, network, compute },
+    {
+      region: config.region,
+      types: RESOURCE_TYPE_GROUPS,
+      constraints: CONSTRAINT_GROUPS,
+      log: http.log,
+    },
+  );
+  await orchestration.recover();
+  await http.register(orchestrationPlugin, { prefix: '/orchestration', orchestration, identity });
   // Work that a crash interrupted resumes now.
   tasks.kick();
   serverTasks.kick();
@@ -158,6 +179,7 @@ export async function createApp(config: Config): Promise<App> {
     volumes,
     network,
     compute,
+    orchestration,
     tasks,
     serverTasks,
     layers,
@@ -173,6 +195,7 @@ export async function createApp(config: Config): Promise<App> {
     async close() {
       clearInterval(sweep);
       await http.close();
+      await orchestration.engine.shutdown();
       await serverTasks.idle();
       await tasks.idle();
       await db.destroy();

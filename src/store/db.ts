@@ -17,6 +17,7 @@ import * as m009 from './migrations/009-layer-roots.js';
 import * as m010 from './migrations/010-network.js';
 import * as m011 from './migrations/011-auto-allocated-topology.js';
 import * as m012 from './migrations/012-servers.js';
+import * as m013 from './migrations/013-orchestration.js';
 
 export type Db = Kysely<Database>;
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-network': m010,
   '011-auto-allocated-topology': m011,
   '012-servers': m012,
+  '013-orchestration': m013,
 };
 
 /** Opens (creating if needed) the embedded SQLite database in the data directory. */

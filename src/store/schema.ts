@@ -1,13 +1,14 @@
 import type { Generated } from 'kysely';
 import type { ComputeTables } from './compute-schema.js';
 import type { NetworkTables } from './network-schema.js';
+import type { OrchestrationTables } from './orchestration-schema.js';
 
 /**
  * Row types of every table, as Kysely sees them. Booleans are stored as 0/1 integers and
  * timestamps as ISO-8601 text in UTC with milliseconds, so SQLite and PostgreSQL store the same
  * values and text order is time order.
  */
-export interface Database extends NetworkTables, ComputeTables {
+export interface Database extends NetworkTables, ComputeTables, OrchestrationTables {
   domains: DomainRow;
   projects: ProjectRow;
   users: UserRow;

@@ -53,3 +53,16 @@ export function hasPattern(
   if (r.status !== 0) throw new Error(`qemu-io read of ${file} failed: ${out}`);
   return true;
 }
+
+/** A volume's disk: the head of its layer chain, `<data dir>/layers/<volumes.head_layer>.qcow2`. */
+export function volumeDiskPath(dataDir: string, volumeId: string): string {
+  const db = new SQLite(path.join(dataDir, 'pocketstack.db'), { readonly: true });
+  try {
+    const row = db.prepare('SELECT head_layer FROM volumes WHERE id = ?').get(volumeId) as
+      { head_layer: string | null } | undefined;
+    if (!row?.head_layer) throw new Error(`volume ${volumeId} has no disk`);
+    return path.join(dataDir, 'layers', `${row.head_layer}.qcow2`);
+  } finally {
+    db.close();
+  }
+}

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { RequestContext } from '../../../context.js';
 import { isJsonObject } from '../../../http/input.js';
 import { pyStr } from '../../../http/pyrepr.js';
@@ -143,8 +144,13 @@ export function parseCreate(
       if (attr.default !== undefined) fields[name] = structuredClone(attr.default);
       continue;
     }
-    if (attr.adminOnly && !ctx.isAdmin) throw forbidSetting(name, resource);
-    fields[name] = checkValue(name, attr, given[name]);
+    const value = checkValue(name, attr, given[name]);
+    // Neutron's policy treats an attribute given at its default as not set
+    // (_is_attribute_explicitly_set), so `"shared": false` is no admin's business.
+    if (attr.adminOnly && !ctx.isAdmin && !isDeepStrictEqual(value, attr.default)) {
+      throw forbidSetting(name, resource);
+    }
+    fields[name] = value;
   }
   return { fields, projectId: ownerOf(ctx, given) };
 }

@@ -12,7 +12,7 @@ import { parseListQuery } from './list-query.js';
 type Params = { id: string };
 
 /** Wire attributes -> the domain's input; a null address or subnet is the same as none. */
-function floatingIpInput(f: Record<string, unknown>): FloatingIpInput {
+export function floatingIpInput(f: Record<string, unknown>): FloatingIpInput {
   const pick = <T>(k: string): T | undefined => (Object.hasOwn(f, k) ? (f[k] as T) : undefined);
   return {
     floating_network_id: pick('floating_network_id'),

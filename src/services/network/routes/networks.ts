@@ -12,7 +12,7 @@ import { NETWORK_ATTRIBUTES } from './networks.attributes.js';
 type Params = { id: string };
 
 /** Wire attribute names -> the domain's input. */
-function networkInput(f: Record<string, unknown>): NetworkInput {
+export function networkInput(f: Record<string, unknown>): NetworkInput {
   const pick = <T>(k: string): T | undefined => (Object.hasOwn(f, k) ? (f[k] as T) : undefined);
   return {
     name: pick('name'),

@@ -23,7 +23,7 @@ function fixedIpsOf(list: unknown): FixedIpRequest[] {
 }
 
 /** Wire attribute names -> the domain's input; an attribute not given stays undefined. */
-function portInput(f: Record<string, unknown>): PortInput {
+export function portInput(f: Record<string, unknown>): PortInput {
   const pick = <T>(k: string): T | undefined => (Object.hasOwn(f, k) ? (f[k] as T) : undefined);
   const fixed = pick<unknown[]>('fixed_ips');
   const pairs = pick<Record<string, unknown>[]>('allowed_address_pairs');

@@ -41,7 +41,7 @@ function gatewayOf(v: unknown): GatewayInput | null {
 }
 
 /** Wire attribute names -> the domain's input. */
-function routerInput(f: Record<string, unknown>): RouterInput {
+export function routerInput(f: Record<string, unknown>): RouterInput {
   const pick = <T>(k: string): T | undefined => (Object.hasOwn(f, k) ? (f[k] as T) : undefined);
   const flavor = pick<string | null>('flavor_id');
   if (flavor) {
@@ -62,7 +62,7 @@ function routerInput(f: Record<string, unknown>): RouterInput {
 }
 
 /** The body of add/remove_router_interface (_validate_interface_info). */
-function interfaceOf(body: unknown, removal: boolean): InterfaceRequest {
+export function interfaceOf(body: unknown, removal: boolean): InterfaceRequest {
   const b = isJsonObject(body) ? body : {};
   const hasPort = Object.hasOwn(b, 'port_id');
   const hasSubnet = Object.hasOwn(b, 'subnet_id');

@@ -11,7 +11,7 @@ import { SECURITY_GROUP_ATTRIBUTES } from './security-groups.attributes.js';
 
 type Params = { id: string };
 
-function groupInput(f: Record<string, unknown>): SecurityGroupInput {
+export function groupInput(f: Record<string, unknown>): SecurityGroupInput {
   const pick = <T>(k: string): T | undefined => (Object.hasOwn(f, k) ? (f[k] as T) : undefined);
   return { name: pick('name'), description: pick('description'), stateful: pick('stateful') };
 }

@@ -25,12 +25,26 @@ export interface ResourceType {
    * engine rewrites `network_id` to `network` before validating, so types see one name.
    */
   translations?: Translation[];
+  /**
+   * Heat's add_dependencies: resources of the stack this one must wait for though the template
+   * does not say so (a floating IP waits for the router interface that makes its port
+   * reachable). Sees every definition with its properties resolved as Heat sees them when it
+   * builds the graph: a reference to a resource that does not exist yet is that resource's name.
+   */
+  implicitRequires?(self: DefinitionView, stack: DefinitionView[]): string[];
   /** Checks beyond the schema (property combinations), with Heat's texts; throws HeatFault. */
   validate?(rc: ResourceContext, props: Props): Promise<void>;
   /** Starts creating; returns the physical id, which the engine stores at once. */
   create(rc: ResourceContext, props: Props): Promise<string | null>;
   /** Polled (with back-off) until true; throws with the failure Heat would report. */
   checkCreateComplete?(rc: ResourceContext, id: string, props: Props): Promise<boolean>;
+  /** Heat's needs_replace_with_prop_diff: a change the type cannot make in place although
+   *  every changed property is updateAllowed (TestResource's update_replace). */
+  needsReplace?(next: Props, prev: Props, changed: string[]): boolean;
+  /** Properties are not checked against `properties` (OS::Heat::None takes any). */
+  acceptsAnyProperties?: boolean;
+  /** What get_resource/Ref gives when it is not the physical id (RandomString: its value). */
+  referenceId?(physicalId: string, data: ResourceData): string | undefined;
   /**
    * In-place update of `changed` (all of them `updateAllowed`); without it, or when a changed
    * property is not updateAllowed, the engine replaces the resource.
@@ -46,6 +60,8 @@ export interface ResourceType {
   /** Deletes; an already-gone physical resource is success (the engine treats 404 as done too). */
   delete(rc: ResourceContext, id: string, props: Props): Promise<void>;
   checkDeleteComplete?(rc: ResourceContext, id: string): Promise<boolean>;
+  /** Attribute names beyond `attributes` the type answers (a group's `resource.<n>...`). */
+  acceptsAttribute?(name: string): boolean;
   /** One attribute's value (null when it has none); `show` is handled by `show` below. */
   attribute(rc: ResourceContext, id: string, name: string, props: Props): Promise<unknown>;
   /** The `show` attribute: the underlying object as its service's API shows it. */
@@ -57,6 +73,8 @@ export interface ResourceType {
   /** Stack snapshot: takes the resource's snapshot (instance image, volume snapshot) and returns
    *  what restore needs (stored with the stack snapshot). */
   snapshot?(rc: ResourceContext, id: string): Promise<Record<string, unknown>>;
+  /** Deletes what `snapshot` made (a stack snapshot deleted, or its stack). */
+  deleteSnapshot?(rc: ResourceContext, data: Record<string, unknown>): Promise<void>;
   /** The properties to create the resource again from its snapshot data (stack restore). */
   restoreProperties?(props: Props, data: Record<string, unknown>): Props;
   /** deletion_policy Snapshot: the snapshot to leave behind instead of the resource. */
@@ -64,6 +82,13 @@ export interface ResourceType {
 }
 
 export type Props = Record<string, unknown>;
+
+/** A resource definition as implicitRequires sees it. */
+export interface DefinitionView {
+  name: string;
+  type: string;
+  props: Props;
+}
 
 export interface SupportStatus {
   status: 'SUPPORTED' | 'DEPRECATED' | 'HIDDEN' | 'UNSUPPORTED';
@@ -74,7 +99,8 @@ export interface SupportStatus {
 
 /** heat/engine/properties.py Schema, as `resource type show` prints it. */
 export interface PropertySchema {
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'map' | 'list';
+  /** `any` is Heat's Schema.ANY (OS::Heat::Value's value): any JSON value, unconverted. */
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'map' | 'list' | 'any';
   description?: string;
   required?: boolean;
   default?: unknown;
@@ -134,6 +160,46 @@ export interface ResourceContext {
   data: ResourceData;
   /** Aborted when the stack operation is cancelled or timed out: long waits must give up. */
   signal: AbortSignal;
+  /** Child stacks of this resource (template resources, OS::Heat::Stack, ResourceGroup). */
+  nested?: NestedStacks;
+}
+
+/** A child stack's definition, as a nested-stack resource gives it. */
+export interface NestedDefinition {
+  template: Record<string, unknown>;
+  files: Record<string, string>;
+  environment: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  timeoutMins: number | null;
+}
+
+/** The state of a child stack: `<action>_<status>` and its reason; null once it is gone. */
+export interface NestedState {
+  action: string;
+  status: string;
+  reason: string;
+}
+
+/**
+ * What a nested-stack resource may do with its child stack: made, updated and deleted as
+ * stacks are, owned by the parent (hidden from `stack list`, deleted with it).
+ */
+export interface NestedStacks {
+  create(def: NestedDefinition): Promise<string>;
+  update(id: string, def: NestedDefinition): Promise<void>;
+  delete(id: string): Promise<void>;
+  state(id: string): Promise<NestedState | null>;
+  /** Output values of the child, resolved now. */
+  outputs(id: string): Promise<Map<string, unknown>>;
+  /** The child's resources by name, with their physical ids (a group's members). */
+  members(id: string): Promise<Map<string, string | null>>;
+  /** get_attr of one of the child's resources. */
+  attribute(
+    id: string,
+    resource: string,
+    attribute: string | null,
+    path: unknown[],
+  ): Promise<unknown>;
 }
 
 export interface ResourceData {

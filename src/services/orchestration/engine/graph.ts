@@ -1,0 +1,76 @@
+/**
+ * Runs a step for every node of a dependency graph, each as soon as the nodes it needs are
+ * done, all ready nodes at once: how Heat's convergence engine walks a stack. After the first
+ * failure no new step starts; steps already running finish (their own writes are guarded by the
+ * stack's traversal), and the first error is thrown.
+ */
+export async function walk(
+  nodes: Iterable<string>,
+  needs: (node: string) => Iterable<string>,
+  step: (node: string) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const waiting = new Map<string, Set<string>>();
+  const dependents = new Map<string, string[]>();
+  const all = new Set(nodes);
+  for (const node of all) {
+    const before = new Set([...needs(node)].filter((n) => all.has(n) && n !== node));
+    waiting.set(node, before);
+    for (const b of before) {
+      const list = dependents.get(b) ?? [];
+      list.push(node);
+      dependents.set(b, list);
+    }
+  }
+  let failure: unknown = null;
+  let running = 0;
+  return new Promise<void>((resolve, reject) => {
+    const finish = () => {
+      if (running > 0) return;
+      if (failure !== null) reject(failure);
+      else resolve();
+    };
+    const launch = () => {
+      if (failure === null && signal?.aborted) failure = signal.reason ?? new Error('aborted');
+      if (failure === null) {
+        for (const [node, before] of waiting) {
+          if (before.size > 0) continue;
+          waiting.delete(node);
+          running++;
+          step(node).then(
+            () => {
+              running--;
+              for (const d of dependents.get(node) ?? []) waiting.get(d)?.delete(node);
+              launch();
+            },
+            (err: unknown) => {
+              running--;
+              if (failure === null) failure = err;
+              launch();
+            },
+          );
+        }
+      }
+      // Nothing running and nothing ready: either done or what is left waits on a cycle, which
+      // the template refused at load time, or on a failure.
+      finish();
+    };
+    launch();
+  });
+}
+
+/** The reverse of `needs` over `nodes`: for deletes, which must wait for their dependents. */
+export function reversed(
+  nodes: Iterable<string>,
+  needs: (node: string) => Iterable<string>,
+): (node: string) => string[] {
+  const rev = new Map<string, string[]>();
+  for (const node of nodes) {
+    for (const n of needs(node)) {
+      const list = rev.get(n) ?? [];
+      list.push(node);
+      rev.set(n, list);
+    }
+  }
+  return (node) => rev.get(node) ?? [];
+}

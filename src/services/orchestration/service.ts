@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { RequestContext } from '../../context.js';
+import type { Db } from '../../store/db.js';
+import { isUuid } from '../../util.js';
+import { HeatFault } from './errors.js';
+import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
+import { inProgress, StackEngine } from './engine/engine.js';
+import { SnapshotStore, type StackSnapshot } from './engine/snapshot-store.js';
+import { deleteSnapshot, startRestore, startSnapshot } from './engine/snapshot-runs.js';
+import type { Operation } from './engine/operation.js';
+import { reasons } from './engine/stack-ops.js';
+import {
+  StackStore,
+  type Stack,
+  type StackDefinition,
+  type StackResource,
+} from './engine/stack-store.js';
+import { TypeRegistry } from './resources/registry.js';
+import { parametersForShow } from './template/index.js';
+import type { EngineServices, ResourceData, ResourceType } from './resources/types.js';
+import { heatTypes, type WaitConditionHooks } from './resources/heat/index.js';
+import { SoftwareConfigs } from './software-configs.js';
+
+export type { Stack, StackResource } from './engine/stack-store.js';
+export type { StackSnapshot } from './engine/snapshot-store.js';
+
+/** What `stack create` gives, already parsed from the wire. */
+export interface StackCreateInput {
+  name: string;
+  template: Record<string, unknown>;
+  environment: Record<string, unknown>;
+  files: Record<string, string>;
+  parameters: Record<string, unknown>;
+  disableRollback: boolean;
+  timeoutMins: number | null;
+  tags: string[] | null;
+}
+
+export type StackActionName =
+  'suspend' | 'resume' | 'check' | 'cancel_update' | 'cancel_without_rollback';
+
+/** What `stack update` gives; absent members keep the stack's own (PATCH) or defaults (PUT). */
+export interface StackUpdateInput {
+  existing: boolean;
+  template?: Record<string, unknown>;
+  environment?: Record<string, unknown>;
+  files?: Record<string, string>;
+  parameters?: Record<string, unknown>;
+  clearParameters: string[];
+  disableRollback?: boolean;
+  timeoutMins?: number | null;
+  tags?: string[] | null;
+}
+
+/** A PUT: the definition given, nothing kept from the stack's. */
+function replaced(input: StackUpdateInput): StackDefinition {
+  if (!input.template) throw new HeatFault('HTTPBadRequest', 'No template specified', 400);
+  return {
+    template: input.template,
+    environment: input.environment ?? {},
+    files: input.files ?? {},
+    parameters: input.parameters ?? {},
+  };
+}
+
+/** A PATCH: the stack's definition with what is given laid over it. */
+function patched(stack: Stack, input: StackUpdateInput): StackDefinition {
+  const parameters: Record<string, unknown> = { ...stack.parameters, ...input.parameters };
+  for (const name of input.clearParameters) delete parameters[name];
+  const env = { ...stack.environment, ...input.environment };
+  const envParams = {
+    ...(stack.environment.parameters as object),
+    ...(input.environment?.parameters as object),
+  };
+  for (const name of input.clearParameters) delete (envParams as Record<string, unknown>)[name];
+  return {
+    template: input.template ?? stack.template,
+    environment: { ...env, parameters: envParams },
+    files: { ...stack.files, ...input.files },
+    parameters,
+  };
+}
+
+/** An output as `stack show` and `output show` give it. */
+export interface StackOutput {
+  key: string;
+  description: string | null;
+  value: unknown;
+  error: string | null;
+}
+
+export interface OrchestrationOptions {
+  region: string;
+  types: ResourceType[][];
+  constraints: ReadonlyMap<string, ConstraintCheck>[];
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Heat behind one boundary: stacks and everything about them. The engine does the work in
+ * the background with the stack owner's rights; these methods check, record and answer.
+ */
+export class OrchestrationService {
+  private readonly store: StackStore;
+  private readonly snapshots: SnapshotStore;
+  readonly engine: StackEngine;
+  readonly types: TypeRegistry;
+  /** /software_configs, and what OS::Heat::SoftwareConfig and its kin store. */
+  readonly softwareConfigs: SoftwareConfigs;
+
+  constructor(
+    db: Db,
+    readonly services: EngineServices,
+    opts: OrchestrationOptions,
+  ) {
+    this.store = new StackStore(db);
+    this.snapshots = new SnapshotStore(db);
+    this.softwareConfigs = new SoftwareConfigs(db);
+    const store = this.store;
+    const hooks: WaitConditionHooks = {
+      // Read afresh at every poll: signals arrive through the API into the handle's data.
+      async resourceByRef(rc, ref) {
+        const rows = (await store.resources(rc.stack.id)).filter((r) => r.current);
+        const row = rows.find((r) => r.physicalId === ref) ?? rows.find((r) => r.name === ref);
+        if (!row) return null;
+        return { name: row.name, type: row.type, data: storedData(store, row) };
+      },
+    };
+    this.types = new TypeRegistry([...opts.types, heatTypes(this.softwareConfigs, hooks)]);
+    this.engine = new StackEngine(
+      {
+        store: this.store,
+        services,
+        types: this.types,
+        constraints: constraintChecker(opts.constraints),
+        region: opts.region,
+      },
+      opts.log,
+    );
+  }
+
+  /** Ends the operations a crash interrupted (Heat's reset_stack_status). */
+  async recover(): Promise<void> {
+    await this.engine.recover();
+    await this.snapshots.failInterrupted('Engine went down during stack SNAPSHOT');
+  }
+
+  /** POST /stacks: checked in full first (400s), then created in the background (201). */
+  async createStack(ctx: RequestContext, input: StackCreateInput): Promise<Stack> {
+    const projectId = requireProject(ctx);
+    const id = randomUUID();
+    const check = this.parameterCheck(ctx);
+    await this.engine.prepare(input, { stackId: id, stackName: input.name, projectId }, check);
+    const stack = await this.store.insert(
+      {
+        ...input,
+        id,
+        projectId,
+        userId: ctx.userId,
+        roles: ctx.roles,
+        ownerId: null,
+        nestedDepth: 0,
+      },
+      { action: 'CREATE', status: 'IN_PROGRESS', reason: reasons.started('CREATE') },
+    );
+    this.engine.startCreate(stack);
+    return stack;
+  }
+
+  /**
+   * A stack by name or id in the caller's project (Heat's identify_stack): an id is looked up
+   * as an id first, a name among live stacks.
+   */
+  async findStack(ctx: RequestContext, nameOrId: string): Promise<Stack> {
+    const projectId = requireProject(ctx);
+    let stack: Stack | undefined;
+    if (isUuid(nameOrId)) stack = await this.store.get(nameOrId);
+    if (stack && (stack.projectId !== projectId || stack.deletedAt !== null)) stack = undefined;
+    stack ??= await this.store.byName(projectId, nameOrId);
+    if (!stack) throw stackNotFound(nameOrId);
+    return stack;
+  }
+
+  /** GET /stacks/{name}/{id}: both must name the same stack. */
+  async getStack(ctx: RequestContext, name: string, id: string): Promise<Stack> {
+    const stack = await this.findStack(ctx, id);
+    if (stack.name !== name && stack.id !== name) throw stackNotFound(name);
+    return stack;
+  }
+
+  /**
+   * PUT (replace the definition) or PATCH (`existing`: what is not given is kept, parameters
+   * merged and `clearParameters` dropped): checked in full, then the stack is already
+   * UPDATE_IN_PROGRESS when the 202 goes out.
+   */
+  async updateStack(ctx: RequestContext, stack: Stack, input: StackUpdateInput): Promise<void> {
+    if (stack.action === 'SUSPEND' && stack.status === 'COMPLETE') {
+      throw new HeatFault(
+        'NotSupported',
+        'Updating a stack when it is suspended is not supported.',
+      );
+    }
+    if (stack.action === 'DELETE' && stack.status === 'IN_PROGRESS') {
+      throw new HeatFault('NotSupported', 'Updating a stack when it is deleting is not supported.');
+    }
+    if (input.existing && stack.status !== 'COMPLETE') {
+      throw new HeatFault('NotSupported', 'PATCH update to non-COMPLETE stack is not supported.');
+    }
+    const next = input.existing ? patched(stack, input) : replaced(input);
+    await this.engine.prepare(
+      next,
+      { stackId: stack.id, stackName: stack.name, projectId: stack.projectId },
+      this.parameterCheck(ctx),
+    );
+    await this.engine.startUpdate(stack, {
+      ...next,
+      disableRollback: input.disableRollback ?? stack.disableRollback,
+      timeoutMins: input.timeoutMins === undefined ? stack.timeoutMins : input.timeoutMins,
+      tags: input.tags === undefined ? stack.tags : input.tags,
+    });
+  }
+
+  /** POST .../actions: suspend, resume, check, cancel_update or cancel_without_rollback. */
+  async stackAction(ctx: RequestContext, stack: Stack, action: StackActionName): Promise<void> {
+    void ctx;
+    if (action === 'cancel_update' || action === 'cancel_without_rollback') {
+      const running = stack.status === 'IN_PROGRESS';
+      const allowed =
+        running &&
+        (stack.action === 'UPDATE' ||
+          (action === 'cancel_without_rollback' && stack.action === 'CREATE'));
+      if (!allowed) {
+        throw new HeatFault(
+          'NotSupported',
+          `Cancelling update when stack is ${stack.action}_${stack.status} is not supported.`,
+        );
+      }
+      return this.engine.cancel(stack, action === 'cancel_update');
+    }
+    const upper = { suspend: 'SUSPEND', resume: 'RESUME', check: 'CHECK' } as const;
+    await this.engine.startAction(stack, upper[action]);
+  }
+
+  /** POST .../snapshots: 200 with the snapshot IN_PROGRESS; 409 while another operation runs. */
+  async createSnapshot(
+    ctx: RequestContext,
+    stack: Stack,
+    name: string | null,
+  ): Promise<StackSnapshot> {
+    void ctx;
+    if (stack.status === 'IN_PROGRESS') throw inProgress(stack);
+    const snapshot = await this.snapshots.insert(randomUUID(), stack.id, stack.projectId, name);
+    await startSnapshot(this.engine, this.snapshots, stack, snapshot);
+    return snapshot;
+  }
+
+  async listSnapshots(ctx: RequestContext, stack: Stack): Promise<StackSnapshot[]> {
+    void ctx;
+    return this.snapshots.list(stack.id);
+  }
+
+  /** A snapshot of this stack: Heat tells an unknown id from another stack's. */
+  async getSnapshot(ctx: RequestContext, stack: Stack, id: string): Promise<StackSnapshot> {
+    void ctx;
+    const snapshot = await this.snapshots.get(id);
+    if (!snapshot || snapshot.projectId !== stack.projectId) {
+      throw new HeatFault('NotFound', `Snapshot with id ${id} not found`, 404);
+    }
+    if (snapshot.stackId !== stack.id) {
+      throw new HeatFault(
+        'SnapshotNotFound',
+        `The Snapshot (${id}) for Stack (${stack.name}) could not be found.`,
+        404,
+      );
+    }
+    return snapshot;
+  }
+
+  async deleteSnapshot(ctx: RequestContext, stack: Stack, id: string): Promise<void> {
+    const snapshot = await this.getSnapshot(ctx, stack, id);
+    if (snapshot.status === 'IN_PROGRESS') {
+      throw new HeatFault('NotSupported', 'Deleting in-progress snapshot is not supported.');
+    }
+    await deleteSnapshot(this.engine, this.snapshots, stack, snapshot);
+  }
+
+  /** POST .../snapshots/{id}/restore: 202, the stack RESTORE_IN_PROGRESS. */
+  async restoreSnapshot(ctx: RequestContext, stack: Stack, id: string): Promise<void> {
+    const snapshot = await this.getSnapshot(ctx, stack, id);
+    if (snapshot.status !== 'COMPLETE' || !snapshot.data) {
+      throw new HeatFault(
+        'NotSupported',
+        `Restoring from a snapshot in ${snapshot.status} status is not supported.`,
+      );
+    }
+    await startRestore(this.engine, stack, snapshot);
+  }
+
+  /** `stack list`: the caller's live top-level stacks, newest first. */
+  async listStacks(ctx: RequestContext): Promise<Stack[]> {
+    return this.store.list(requireProject(ctx));
+  }
+
+  /** `stack show`: the stack with its parameters as Heat prints them and its outputs. */
+  async showStack(
+    ctx: RequestContext,
+    stack: Stack,
+  ): Promise<{ stack: Stack; parameters: Record<string, string>; outputs: StackOutput[] }> {
+    const op = await this.view(stack);
+    return {
+      stack,
+      parameters: parametersForShow(op.template, op.parameters),
+      outputs: await this.outputs(ctx, stack),
+    };
+  }
+
+  /** DELETE: 204 at once; the stack goes DELETE_IN_PROGRESS and then away. */
+  async deleteStack(ctx: RequestContext, stack: Stack): Promise<void> {
+    void ctx;
+    await this.engine.startDelete(stack);
+  }
+
+  async resources(ctx: RequestContext, stack: Stack): Promise<StackResource[]> {
+    void ctx;
+    return (await this.store.resources(stack.id)).filter((r) => r.current);
+  }
+
+  /** The stack's outputs, resolved against its resources as they are now. */
+  async outputs(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
+    void ctx;
+    const op = await this.view(stack);
+    const out: StackOutput[] = [];
+    for (const def of op.template.outputs) {
+      try {
+        out.push({
+          key: def.name,
+          description: def.description,
+          value: await op.resolve(def.value),
+          error: null,
+        });
+      } catch (err) {
+        out.push({
+          key: def.name,
+          description: def.description,
+          value: null,
+          error: (err as Error).message,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A read-only operation over the stack as stored: for outputs and attributes. */
+  private view(stack: Stack): Promise<Operation> {
+    return this.engine.load(stack, stack.traversal, new AbortController().signal);
+  }
+
+  /** Custom constraints of parameters, checked with the caller's rights. */
+  private parameterCheck(ctx: RequestContext) {
+    const checker = this.engine.deps.constraints;
+    const rc = {
+      ctx,
+      services: this.services,
+      stack: { id: '', name: '', projectId: ctx.projectId ?? '' },
+      resourceName: '',
+      physicalName: () => '',
+      data: { get: () => undefined, set: () => Promise.resolve(), all: () => ({}) },
+      signal: new AbortController().signal,
+    };
+    return (name: string, value: unknown) => checker(name, value, rc);
+  }
+}
+
+/** A resource's data as a ResourceData, written through to its row. */
+function storedData(store: StackStore, row: StackResource): ResourceData {
+  return {
+    get: (key) => (Object.hasOwn(row.data, key) ? row.data[key] : undefined),
+    set: async (key, value) => {
+      row.data = { ...row.data, [key]: value };
+      await store.setData(row.id, row.data);
+    },
+    all: () => ({ ...row.data }),
+  };
+}
+
+function requireProject(ctx: RequestContext): string {
+  if (!ctx.projectId)
+    throw new HeatFault('Forbidden', 'You are not authorized to complete this action.', 403);
+  return ctx.projectId;
+}
+
+export function stackNotFound(name: string): HeatFault {
+  return new HeatFault('EntityNotFound', `The Stack (${name}) could not be found.`, 404);
+}
