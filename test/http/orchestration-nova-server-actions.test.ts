@@ -48,6 +48,15 @@ describe('OS::Nova::Server actions: suspend, resume, snapshot, resize', () => {
     const restored = SERVER.restoreProperties!({ ...props, name: null }, data);
     assert.equal(restored.image, imageId);
     assert.equal('name' in restored, false);
+    // The stack snapshot deleted: its image goes; twice is fine.
+    await SERVER.deleteSnapshot!(r, data);
+    await SERVER.deleteSnapshot!(r, data);
+    const gone = await fx.t.inject({
+      method: 'GET',
+      url: `/image/v2/images/${imageId}`,
+      headers: fx.demo,
+    });
+    assert.equal(gone.statusCode, 404);
     await h.remove(SERVER, r, id, props);
   });
 
@@ -61,10 +70,17 @@ describe('OS::Nova::Server actions: suspend, resume, snapshot, resize', () => {
     const s = await k.waitServer(id, 'ACTIVE');
     assert.equal(s.flavor.id, '2');
     const replace = { ...next, flavor: '1', flavor_update_policy: 'REPLACE' };
-    assert.deepEqual(await h.failure(SERVER.update!(r, id, replace, next, ['flavor'])), {
-      type: 'UpdateReplace',
-      message: 'The Resource srv requires replacement.',
-    });
+    assert.equal(SERVER.needsReplace!(replace, next, ['flavor']), true);
+    assert.equal(SERVER.needsReplace!(next, props, ['flavor']), false);
+    assert.equal(SERVER.needsReplace!({ ...next, user_data: 'x' }, next, ['user_data']), true);
+    assert.equal(
+      SERVER.needsReplace!({ ...next, user_data_update_policy: 'IGNORE' }, next, ['user_data']),
+      false,
+    );
+    assert.equal(
+      (await h.failure(SERVER.update!(r, id, replace, next, ['flavor']))).message,
+      'The Resource srv requires replacement.',
+    );
     await h.remove(SERVER, r, id, props);
   });
 });
