@@ -26,13 +26,16 @@ before(async () => {
   server = await startServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-heat-seed-'));
   fs.writeFileSync(path.join(work, 'base.raw'), Buffer.alloc(8 * MiB, 0x11));
-  await json(
+  // The base image is public, as a cloud's images are: made by the admin.
+  await openstackJson(
+    server,
     ['image', 'create', '--disk-format', 'raw', '--container-format', 'bare'].concat([
       '--file',
       path.join(work, 'base.raw'),
       '--public',
       'ubuntu',
     ]),
+    { admin: true },
   );
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(work, 'key')]);
   await json(['keypair', 'create', '--public-key', path.join(work, 'key.pub'), 'keyName']);
@@ -52,6 +55,18 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.fail(`timed out waiting for ${what}`);
+}
+
+/**
+ * `stack create --wait -f json`: heatclient prints the stack's events as they come, then the
+ * stack as JSON; the JSON is what follows the last event line.
+ */
+async function createWaiting(args: string[]): Promise<Row> {
+  const out = await ok([...args, '-f', 'json']);
+  const start = out.search(/^\{/m);
+  assert.ok(start >= 0, out);
+  assert.match(out.slice(0, start), /Stack CREATE started/);
+  return JSON.parse(out.slice(start)) as Row;
 }
 
 /** Lines of a CLI table as arrays of trimmed cells. */
@@ -123,13 +138,13 @@ test('the Heat seed README: both snapshots, both stacks from them, their disks, 
   // The environment file way: `parameters: {image: ID}`, then the README's command as written.
   const env = path.join(work, 'env-image.yaml');
   fs.writeFileSync(env, `parameters:\n  image: ${imageId}\n`);
-  const fromImage = await json(
+  const fromImage = await createWaiting(
     ['stack', 'create', '-t', path.join(work, 'snapshot_image_example.yaml')]
       .concat(['-e', env, '--parameter', 'key_name=keyName', '--parameter', `image=${imageId}`])
       .concat(['--wait', 'stackFromImage']),
   );
   assert.equal(fromImage.stack_status, 'CREATE_COMPLETE');
-  const fromVolume = await json(
+  const fromVolume = await createWaiting(
     ['stack', 'create', '-t', path.join(work, 'snapshot_volume_example.yaml')]
       .concat(['--parameter', 'key_name=keyName', '--parameter', `snapshot=${snapshotId}`])
       .concat(['--wait', 'stackFromVolume']),

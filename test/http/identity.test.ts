@@ -67,6 +67,7 @@ describe('POST /v3/auth/tokens', () => {
       'identity',
       'image',
       'network',
+      'orchestration',
       'volumev3',
     ]);
     for (const service of token.catalog) {

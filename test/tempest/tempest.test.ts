@@ -7,8 +7,15 @@ import { DEFAULT_RUN_TIMEOUT_MS, runTempestSuite, type TempestSuite } from './ha
 import { imageSuite } from './image.suite.js';
 import { volumeSuite } from './volume.suite.js';
 import { networkSuite } from './network.suite.js';
+import { orchestrationSuite } from './orchestration.suite.js';
 
-const SUITES: TempestSuite[] = [imageSuite, volumeSuite, computeSuite, networkSuite];
+const SUITES: TempestSuite[] = [
+  imageSuite,
+  volumeSuite,
+  computeSuite,
+  networkSuite,
+  orchestrationSuite,
+];
 /** Beyond a suite's own run timeout: server start, tempest init and reading the results. */
 const SET_UP_MS = 5 * 60_000;
 

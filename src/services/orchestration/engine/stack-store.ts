@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../../store/db.js';
-import type { StackResourceRow, StackRow } from '../../../store/orchestration-schema.js';
+import type {
+  StackEventRow,
+  StackResourceRow,
+  StackRow,
+} from '../../../store/orchestration-schema.js';
 import { isoNow } from '../../../util.js';
 import { HeatFault } from '../errors.js';
 import type { Props } from '../resources/types.js';
@@ -508,6 +513,79 @@ export class StackStore {
       });
     }
     return stacks;
+  }
+
+  // Reads for the API (routes/, reads.ts), and the one write the API makes itself.
+
+  /** Stacks for `stack list`: a project's (or every project's, for null), with or without the
+   *  deleted and the nested ones; filtering, sorting and paging are done by reads.ts. */
+  async listFor(
+    projectId: string | null,
+    opts: { deleted: boolean; nested: boolean },
+  ): Promise<Stack[]> {
+    let q = this.db.selectFrom('stacks').selectAll();
+    if (projectId !== null) q = q.where('project_id', '=', projectId);
+    if (!opts.nested) q = q.where('owner_id', 'is', null);
+    if (!opts.deleted) q = q.where('deleted_at', 'is', null);
+    return (await q.execute()).map(toStack);
+  }
+
+  /** Every event of the given stacks, oldest first. */
+  async eventsOf(stackIds: string[]): Promise<Selectable<StackEventRow>[]> {
+    if (stackIds.length === 0) return [];
+    return this.db
+      .selectFrom('stack_events')
+      .selectAll()
+      .where('stack_id', 'in', stackIds)
+      .orderBy('seq')
+      .execute();
+  }
+
+  /**
+   * Heat's resource_mark_unhealthy: CHECK_FAILED with the reason (or back to CHECK_COMPLETE
+   * when cleared from CHECK_FAILED), with its event. Refused while the stack runs an operation.
+   */
+  async markUnhealthy(
+    stack: Pick<Stack, 'id' | 'name'>,
+    resourceId: string,
+    to: Transition,
+  ): Promise<boolean> {
+    const now = isoNow();
+    return this.db.transaction().execute(async (tx) => {
+      const idle = await tx
+        .selectFrom('stacks')
+        .select('id')
+        .where('id', '=', stack.id)
+        .where('status', '!=', 'IN_PROGRESS')
+        .executeTakeFirst();
+      if (!idle) return false;
+      const row = await tx
+        .selectFrom('stack_resources')
+        .selectAll()
+        .where('id', '=', resourceId)
+        .executeTakeFirst();
+      if (!row) return false;
+      await tx
+        .updateTable('stack_resources')
+        .set({ action: to.action, status: to.status, status_reason: to.reason, updated_at: now })
+        .where('id', '=', resourceId)
+        .execute();
+      await tx
+        .insertInto('stack_events')
+        .values({
+          id: randomUUID(),
+          stack_id: stack.id,
+          resource_name: row.name,
+          physical_resource_id: row.physical_resource_id ?? '',
+          resource_type: row.type,
+          action: to.action,
+          status: to.status,
+          status_reason: to.reason,
+          created_at: now,
+        })
+        .execute();
+      return true;
+    });
   }
 }
 

@@ -1,15 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isJsonObject } from '../../../http/input.js';
-import { HeatFault } from '../errors.js';
-import type { OrchestrationService, StackCreateInput } from '../service.js';
-import { parseTemplateText } from '../template/index.js';
+import type { OrchestrationService } from '../service.js';
+import { STACK_FILTER_KEYS, type StackListQuery } from '../reads.js';
 import { stackLinks, stackSummaryView, stackView } from '../views/stack.view.js';
+import { createInput } from './create-body.js';
+import {
+  boolParam,
+  encodeQuery,
+  filters,
+  has,
+  intParam,
+  multi,
+  queryPairs,
+  single,
+  type Query,
+} from './params.js';
 
-type Tenant = { tenant_id: string };
-type Named = Tenant & { stack_name: string };
-type Identified = Named & { stack_id: string };
+export type Identified = { tenant_id: string; stack_name: string; stack_id: string };
 
-/** /v1/{tenant}/stacks: create, list, look up, show, delete. */
+/** /v1/{tenant}/stacks: create, list, detail, show, delete. */
 export function stackRoutes(
   app: FastifyInstance,
   heat: OrchestrationService,
@@ -24,98 +32,99 @@ export function stackRoutes(
       .send({ stack: { id: stack.id, links } });
   });
 
-  app.get('/stacks', async (req) => {
-    const stacks = await heat.listStacks(req.ctx);
-    return { stacks: stacks.map((s) => stackSummaryView(baseUrl(), s)) };
+  app.get('/stacks', async (req) => listStacks(req, heat, baseUrl));
+  // Heat's detail: list_stacks with no parameters at all, each stack in full summary form.
+  app.get('/stacks/detail', async (req) => {
+    const found = await heat.listStacksFiltered(req.ctx, emptyQuery(), {
+      deleted: false,
+      nested: false,
+      global: false,
+    });
+    const stacks = [];
+    for (const s of found.stacks) {
+      stacks.push(stackSummaryView(baseUrl(), s, await heat.ownerName(s.userId)));
+    }
+    return { stacks };
   });
 
-  // Name only: Heat answers 302 to the stack's canonical URL, whatever follows the name.
-  const lookup = async (
-    req: FastifyRequest,
-    reply: { redirect: (url: string, code: number) => unknown },
-  ) => {
-    const { stack_name: name, '*': rest } = req.params as Named & { '*'?: string };
-    const stack = await heat.findStack(req.ctx, name);
-    const suffix = rest ? `/${rest}` : '';
-    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    return reply.redirect(`${stackLinks(baseUrl(), stack)[0]!.href}${suffix}${query}`, 302);
-  };
-  app.get<{ Params: Named }>('/stacks/:stack_name', lookup);
-  app.delete<{ Params: Named }>('/stacks/:stack_name', lookup);
-
   app.get<{ Params: Identified }>('/stacks/:stack_name/:stack_id', async (req) => {
-    const stack = await heat.getStack(req.ctx, req.params.stack_name, req.params.stack_id);
-    const shown = await heat.showStack(req.ctx, stack);
-    return { stack: stackView(baseUrl(), shown.stack, shown.parameters, shown.outputs) };
+    const q = req.query as Query;
+    const resolve = boolParam('resolve_outputs', single(q, 'resolve_outputs'), true);
+    const stack = await heat.stackAt(req.ctx, req.params.stack_name, req.params.stack_id);
+    const shown = await heat.showStackWith(req.ctx, stack, resolve);
+    const owner = await heat.ownerName(stack.userId);
+    return { stack: stackView(baseUrl(), stack, owner, shown.parameters, shown.outputs) };
   });
 
   app.delete<{ Params: Identified }>('/stacks/:stack_name/:stack_id', async (req, reply) => {
-    const stack = await heat.getStack(req.ctx, req.params.stack_name, req.params.stack_id);
+    const stack = await heat.stackAt(req.ctx, req.params.stack_name, req.params.stack_id, {
+      deleted: false,
+    });
     await heat.deleteStack(req.ctx, stack);
     return reply.code(204).send();
   });
 }
 
-/** InstantiationData (heat/api/openstack/v1/stacks.py): the create body read as Heat reads it. */
-function createInput(body: unknown): StackCreateInput {
-  if (!isJsonObject(body))
-    throw new HeatFault('HTTPBadRequest', 'The request body must be a JSON object.', 400);
-  const name = body.stack_name;
-  if (typeof name !== 'string' || name === '') {
-    throw new HeatFault('HTTPBadRequest', 'No stack name specified', 400);
-  }
-  let template = body.template;
-  if (typeof template === 'string') template = parseTemplateText(template);
-  if (template === undefined || template === null) {
-    if (body.template_url !== undefined) {
-      throw new HeatFault(
-        'HTTPBadRequest',
-        'Could not retrieve template: template_url is not supported',
-        400,
-      );
-    }
-    throw new HeatFault('HTTPBadRequest', 'No template specified', 400);
-  }
-  if (!isJsonObject(template))
-    throw new HeatFault(
-      'HTTPBadRequest',
-      'The template is not a JSON object or YAML mapping.',
-      400,
-    );
-  let environment: unknown = body.environment ?? {};
-  if (typeof environment === 'string') environment = parseTemplateText(environment);
-  if (!isJsonObject(environment))
-    throw new HeatFault(
-      'HTTPBadRequest',
-      'The environment is not a valid YAML mapping data type.',
-      400,
-    );
-  const files = body.files ?? {};
-  if (!isJsonObject(files) || Object.values(files).some((v) => typeof v !== 'string')) {
-    throw new HeatFault('HTTPBadRequest', 'The files must be a map of names to contents.', 400);
-  }
-  const parameters = body.parameters ?? {};
-  if (!isJsonObject(parameters))
-    throw new HeatFault('HTTPBadRequest', 'The parameters must be a map.', 400);
-  const timeout = body.timeout_mins;
-  const tags = body.tags;
-  return {
-    name,
-    template,
-    environment,
-    files: files as Record<string, string>,
-    parameters,
-    disableRollback:
-      body.disable_rollback === true ||
-      body.disable_rollback === 'true' ||
-      body.disable_rollback === 'True',
-    timeoutMins:
-      typeof timeout === 'number'
-        ? timeout
-        : typeof timeout === 'string' && /^\d+$/.test(timeout)
-          ? Number(timeout)
-          : null,
-    tags:
-      typeof tags === 'string' ? tags.split(',') : Array.isArray(tags) ? tags.map(String) : null,
+/** GET /stacks and /stacks/detail: Heat's _index. */
+async function listStacks(req: FastifyRequest, heat: OrchestrationService, baseUrl: () => string) {
+  const q = req.query as Query;
+  const global = boolParam('global_tenant', single(q, 'global_tenant'));
+  const deleted = boolParam('show_deleted', single(q, 'show_deleted'));
+  const nested = boolParam('show_nested', single(q, 'show_nested'));
+  const limit = intParam('limit', single(q, 'limit'));
+  const showHidden = boolParam('show_hidden', single(q, 'show_hidden'));
+  const tagList = (key: string) => {
+    const v = single(q, key);
+    return v === null ? null : v.split(',');
   };
+  const query: StackListQuery = {
+    filters: filters(q, STACK_FILTER_KEYS),
+    limit,
+    marker: single(q, 'marker'),
+    sortKeys: multi(q, 'sort_keys'),
+    sortDir: single(q, 'sort_dir'),
+    tags: tagList('tags'),
+    tagsAny: tagList('tags_any'),
+    notTags: tagList('not_tags'),
+    notTagsAny: tagList('not_tags_any'),
+    showHidden,
+  };
+  const withCount = has(q, 'with_count') ? boolParam('with_count', single(q, 'with_count')) : false;
+  const found = await heat.listStacksFiltered(req.ctx, query, { deleted, nested, global });
+  const base = baseUrl();
+  const stacks: Array<Record<string, unknown>> = [];
+  for (const s of found.stacks) {
+    stacks.push(stackSummaryView(base, s, await heat.ownerName(s.userId), found.withProject));
+  }
+  const out: Record<string, unknown> = { stacks };
+  if (limit !== null && limit > 0 && stacks.length === limit) {
+    out.links = [
+      { rel: 'next', href: nextLink(req, base, found.stacks[found.stacks.length - 1]!.id) },
+    ];
+  }
+  if (withCount) out.count = found.count;
+  return out;
+}
+
+function emptyQuery(): StackListQuery {
+  return {
+    filters: new Map(),
+    limit: null,
+    marker: null,
+    sortKeys: [],
+    sortDir: null,
+    tags: null,
+    tagsAny: null,
+    notTags: null,
+    notTagsAny: null,
+    showHidden: false,
+  };
+}
+
+/** views_common._get_next_link: the same query with marker (moved last) set to the last id. */
+function nextLink(req: FastifyRequest, base: string, marker: string): string {
+  const pairs = queryPairs(req.url).filter(([k]) => k !== 'marker');
+  pairs.push(['marker', marker]);
+  const path = req.url.split('?')[0]!.replace(/^\/orchestration/, '');
+  return `${base}${path}?${encodeQuery(pairs)}`;
 }

@@ -6,55 +6,69 @@ export function heatTime(stored: string | null): string | null {
   return stored === null ? null : isoSeconds(stored);
 }
 
-export function stackLinks(base: string, stack: Pick<Stack, 'id' | 'name' | 'projectId'>) {
-  return [
-    {
-      href: `${base}/v1/${stack.projectId}/stacks/${encodeURIComponent(stack.name)}/${stack.id}`,
-      rel: 'self',
-    },
-  ];
+/** `<endpoint>/<tenant>/stacks/<name>/<id>`: a stack's identity as Heat links it. */
+export function stackHref(base: string, stack: Pick<Stack, 'id' | 'name' | 'projectId'>): string {
+  return `${base}/v1/${stack.projectId}/stacks/${encodeURIComponent(stack.name)}/${stack.id}`;
 }
 
-/** A stack in `stack list`: the summary fields of heat/api/openstack/v1/views/stacks_view.py. */
-export function stackSummaryView(base: string, stack: Stack) {
+export function stackLinks(base: string, stack: Pick<Stack, 'id' | 'name' | 'projectId'>) {
+  return [{ href: stackHref(base, stack), rel: 'self' }];
+}
+
+/** A stack in `stack list`: format_stack_db_object (no description) as stacks_view shows it. */
+export function stackSummaryView(
+  base: string,
+  stack: Stack,
+  owner: string,
+  withProject = false,
+): Record<string, unknown> {
   return {
     id: stack.id,
     links: stackLinks(base, stack),
     stack_name: stack.name,
-    description: description(stack),
+    description: '',
     stack_status: `${stack.action}_${stack.status}`,
     stack_status_reason: stack.statusReason,
     creation_time: heatTime(stack.createdAt),
     updated_time: heatTime(stack.updatedAt),
     deletion_time: heatTime(stack.deletedAt),
-    stack_owner: null,
+    stack_owner: owner,
     parent: stack.ownerId,
     stack_user_project_id: stack.projectId,
-    tags: stack.tags,
+    tags: stack.tags && stack.tags.length ? stack.tags : null,
+    ...(withProject ? { project: stack.projectId } : {}),
   };
 }
 
-/** `stack show`: the summary plus parameters, outputs and the rest of format_stack. */
+/** `stack show` and `stacks/detail`: format_stack, outputs unless deleted or not asked for. */
 export function stackView(
   base: string,
   stack: Stack,
+  owner: string,
   parameters: Record<string, string>,
-  outputs: StackOutput[],
-) {
-  return {
-    ...stackSummaryView(base, stack),
+  outputs: StackOutput[] | null,
+): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    ...stackSummaryView(base, stack, owner),
+    description: description(stack),
     template_description: description(stack),
     disable_rollback: stack.disableRollback,
     timeout_mins: stack.timeoutMins,
     capabilities: [],
     notification_topics: [],
     parameters,
-    outputs: outputs.map((o) => ({
-      output_key: o.key,
-      description: o.description ?? 'No description given',
-      output_value: o.value,
-      ...(o.error !== null ? { output_error: o.error } : {}),
-    })),
+  };
+  if (outputs !== null) view.outputs = outputs.map(outputView);
+  return view;
+}
+
+/** An output as show and `output show` give it: output_error only when it failed. */
+export function outputView(o: StackOutput): Record<string, unknown> {
+  return {
+    output_key: o.key,
+    description: o.description ?? 'No description given',
+    output_value: o.value,
+    ...(o.error !== null ? { output_error: o.error } : {}),
   };
 }
 
