@@ -1,6 +1,8 @@
-import type { Db } from '../../store/db.js';
+import { withArrayReader, type Db } from '../../store/db.js';
 import type { ServerRow } from '../../store/compute-schema.js';
+import type { SqlText } from '../../store/keyset.js';
 import type { ComputePorts } from '../network/compute-ports.js';
+import { readServerChildren, readServerRows, type ServerChildren } from './server-page.js';
 import {
   parseJson,
   type EmbeddedFlavor,
@@ -20,66 +22,60 @@ export class ServerRows {
     return ex.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async load(rows: ServerRow[], ex: Db = this.db): Promise<Server[]> {
-    const ids = rows.map((r) => r.id);
-    const meta = new Map<string, Record<string, string>>(
-      ids.map((id) => [id, Object.create(null) as Record<string, string>]),
+  /** The row alone, as an array read (a list's marker). */
+  findRow(id: string): Promise<ServerRow | undefined> {
+    return withArrayReader(this.db, (read) => readServerRows(read, sqlOf('where id = ?', id))[0]);
+  }
+
+  /** A list page: the servers `clauses` (what follows `FROM servers`) select, in its order. */
+  async page(clauses: SqlText): Promise<Server[]> {
+    const [rows, children] = await withArrayReader(this.db, (read) => {
+      const rows = readServerRows(read, clauses);
+      return [
+        rows,
+        readServerChildren(
+          read,
+          rows.map((r) => r.id),
+        ),
+      ] as const;
+    });
+    return this.assemble(rows, children);
+  }
+
+  /** Never inside a transaction: the reads wait for its connection. */
+  async load(rows: ServerRow[]): Promise<Server[]> {
+    const ids = [...new Set(rows.map((r) => r.id))];
+    return this.assemble(
+      rows,
+      await withArrayReader(this.db, (read) => readServerChildren(read, ids)),
     );
-    const tags = new Map<string, string[]>(ids.map((id) => [id, []]));
-    const bdms = new Map<string, Server['bdms']>(ids.map((id) => [id, []]));
-    const ifaces = new Map<string, Server['interfaces']>(ids.map((id) => [id, []]));
-    for (let i = 0; i < ids.length; i += 500) {
-      const some = ids.slice(i, i + 500);
-      const [m, t, b, n] = await Promise.all([
-        ex
-          .selectFrom('server_metadata')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('key')
-          .execute(),
-        ex
-          .selectFrom('server_tags')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('tag')
-          .execute(),
-        ex
-          .selectFrom('block_device_mappings')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute(),
-        ex
-          .selectFrom('server_interfaces')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('position')
-          .execute(),
-      ]);
-      for (const r of m) meta.get(r.server_id)![r.key] = r.value;
-      for (const r of t) tags.get(r.server_id)!.push(r.tag);
-      for (const r of b) bdms.get(r.server_id)!.push(r);
-      const info = await this.ports.interfaces(n.map((r) => r.port_id));
-      for (const r of n) ifaces.get(r.server_id)!.push({ ...r, info: info.get(r.port_id) });
-    }
+  }
+
+  async loadOne(row: ServerRow): Promise<Server> {
+    return (await this.load([row]))[0]!;
+  }
+
+  /** The rows with their children and what Neutron says of their ports now. */
+  private async assemble(rows: ServerRow[], children: ServerChildren): Promise<Server[]> {
+    const portIds = [...children.interfaces.values()].flatMap((list) => list.map((i) => i.port_id));
+    const info = portIds.length > 0 ? await this.ports.interfaces(portIds) : new Map();
     return rows.map((row) => ({
       row,
       flavor: parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id)),
       image: row.image_id === '' ? null : parseJson<ImageMeta | null>(row.image_meta, null),
       fault: parseJson<ServerFault | null>(row.fault, null),
       systemMetadata: parseJson<Record<string, string>>(row.system_metadata, {}),
-      metadata: meta.get(row.id)!,
-      tags: tags.get(row.id)!,
-      bdms: bdms.get(row.id)!,
-      interfaces: ifaces.get(row.id)!,
+      metadata: children.metadata.get(row.id)!,
+      tags: children.tags.get(row.id)!,
+      bdms: children.bdms.get(row.id)!,
+      interfaces: children.interfaces
+        .get(row.id)!
+        .map((i) => ({ ...i, info: info.get(i.port_id) })),
     }));
   }
-
-  async loadOne(row: ServerRow, ex: Db = this.db): Promise<Server> {
-    return (await this.load([row], ex))[0]!;
-  }
 }
+
+const sqlOf = (text: string, ...params: unknown[]): SqlText => ({ text, params });
 
 function emptyFlavor(id: string): EmbeddedFlavor {
   return {
