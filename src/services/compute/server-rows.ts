@@ -1,14 +1,21 @@
 import { withArrayReader, type Db } from '../../store/db.js';
 import type { ServerRow } from '../../store/compute-schema.js';
 import type { SqlText } from '../../store/keyset.js';
-import type { ComputePorts } from '../network/compute-ports.js';
-import { readServerChildren, readServerRows, type ServerChildren } from './server-page.js';
+import type { ComputePorts, InterfaceInfo } from '../network/compute-ports.js';
+import {
+  readServerChildren,
+  readServerRows,
+  readShownChildren,
+  readShownRows,
+  type Children,
+} from './server-page.js';
 import {
   parseJson,
   type EmbeddedFlavor,
   type ImageMeta,
   type Server,
   type ServerFault,
+  type ShownServer,
 } from './server-model.js';
 
 /** Loads servers with what hangs off them: a page is a few queries, not a few per server. */
@@ -27,28 +34,30 @@ export class ServerRows {
     return withArrayReader(this.db, (read) => readServerRows(read, sqlOf('where id = ?', id))[0]);
   }
 
-  /** A list page: the servers `clauses` (what follows `FROM servers`) select, in its order. */
-  async page(clauses: SqlText): Promise<Server[]> {
+  /** A list page: the servers `clauses` (what follows `FROM servers`) select, as views read them. */
+  async page(clauses: SqlText): Promise<ShownServer[]> {
     const [rows, children] = await withArrayReader(this.db, (read) => {
-      const rows = readServerRows(read, clauses);
+      const rows = readShownRows(read, clauses);
       return [
         rows,
-        readServerChildren(
+        readShownChildren(
           read,
           rows.map((r) => r.id),
         ),
       ] as const;
     });
-    return this.assemble(rows, children);
+    return this.attach(rows, children);
   }
 
   /** Never inside a transaction: the reads wait for its connection. */
   async load(rows: ServerRow[]): Promise<Server[]> {
     const ids = [...new Set(rows.map((r) => r.id))];
-    return this.assemble(
-      rows,
-      await withArrayReader(this.db, (read) => readServerChildren(read, ids)),
-    );
+    const children = await withArrayReader(this.db, (read) => readServerChildren(read, ids));
+    return (await this.attach(rows, children)).map((s) => ({
+      ...s,
+      image: s.row.image_id === '' ? null : parseJson<ImageMeta | null>(s.row.image_meta, null),
+      systemMetadata: parseJson<Record<string, string>>(s.row.system_metadata, {}),
+    }));
   }
 
   async loadOne(row: ServerRow): Promise<Server> {
@@ -56,21 +65,22 @@ export class ServerRows {
   }
 
   /** The rows with their children and what Neutron says of their ports now. */
-  private async assemble(rows: ServerRow[], children: ServerChildren): Promise<Server[]> {
+  private async attach<Row extends ShownServer['row'], Bdm, Interface extends { port_id: string }>(
+    rows: Row[],
+    children: Children<Bdm, Interface>,
+  ) {
     const portIds = [...children.interfaces.values()].flatMap((list) => list.map((i) => i.port_id));
     const info = portIds.length > 0 ? await this.ports.interfaces(portIds) : new Map();
     return rows.map((row) => ({
       row,
       flavor: parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id)),
-      image: row.image_id === '' ? null : parseJson<ImageMeta | null>(row.image_meta, null),
       fault: parseJson<ServerFault | null>(row.fault, null),
-      systemMetadata: parseJson<Record<string, string>>(row.system_metadata, {}),
       metadata: children.metadata.get(row.id)!,
       tags: children.tags.get(row.id)!,
       bdms: children.bdms.get(row.id)!,
       interfaces: children.interfaces
         .get(row.id)!
-        .map((i) => ({ ...i, info: info.get(i.port_id) })),
+        .map((i) => ({ ...i, info: info.get(i.port_id) as InterfaceInfo | undefined })),
     }));
   }
 }

@@ -6,7 +6,7 @@ import { isoNow, isUuid } from '../../util.js';
 import { recordAction } from './instance-actions.js';
 import { createServers, type CreateDeps } from './server-create.js';
 import { serverListSql, type ServerListQuery } from './server-list.js';
-import type { CreatedServers, NewServer, Server } from './server-model.js';
+import type { CreatedServers, NewServer, Server, ShownServer } from './server-model.js';
 import { startPowerAction } from './server-actions.js';
 import { createImage } from './server-snapshot.js';
 import { instanceLocked } from './states.js';
@@ -61,7 +61,7 @@ export class Servers {
     return createServers(this.d, ctx, input);
   }
 
-  async list(ctx: RequestContext, q: ServerListQuery): Promise<Server[]> {
+  async list(ctx: RequestContext, q: ServerListQuery): Promise<ShownServer[]> {
     const addresses = (ids: readonly string[]) => this.d.network.computePorts.interfaces(ids);
     const rows = this.d.rows;
     return rows.page(await serverListSql(this.db, ctx, q, (id) => rows.findRow(id), addresses));
