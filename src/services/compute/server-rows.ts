@@ -46,14 +46,22 @@ export class ServerRows {
         ),
       ] as const;
     });
-    return this.attach(rows, children);
+    // A page's servers mostly share a flavor, and views only read it: each text is parsed once
+    // (text that does not parse stands for an empty flavor of the server's own flavor id).
+    const flavors = new Map<string, EmbeddedFlavor>();
+    const invalid = {} as EmbeddedFlavor;
+    return this.attach(rows, children, (row) => {
+      let flavor = flavors.get(row.flavor);
+      if (!flavor) flavors.set(row.flavor, (flavor = parseJson(row.flavor, invalid)));
+      return flavor === invalid ? emptyFlavor(row.flavor_id) : flavor;
+    });
   }
 
   /** Never inside a transaction: the reads wait for its connection. */
   async load(rows: ServerRow[]): Promise<Server[]> {
     const ids = [...new Set(rows.map((r) => r.id))];
     const children = await withArrayReader(this.db, (read) => readServerChildren(read, ids));
-    return (await this.attach(rows, children)).map((s) => ({
+    return (await this.attach(rows, children, flavorOf)).map((s) => ({
       ...s,
       image: s.row.image_id === '' ? null : parseJson<ImageMeta | null>(s.row.image_meta, null),
       systemMetadata: parseJson<Record<string, string>>(s.row.system_metadata, {}),
@@ -68,12 +76,13 @@ export class ServerRows {
   private async attach<Row extends ShownServer['row'], Bdm, Interface extends { port_id: string }>(
     rows: Row[],
     children: Children<Bdm, Interface>,
+    flavor: (row: Row) => EmbeddedFlavor,
   ) {
     const portIds = [...children.interfaces.values()].flatMap((list) => list.map((i) => i.port_id));
     const info = portIds.length > 0 ? await this.ports.interfaces(portIds) : new Map();
     return rows.map((row) => ({
       row,
-      flavor: parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id)),
+      flavor: flavor(row),
       fault: parseJson<ServerFault | null>(row.fault, null),
       metadata: children.metadata.get(row.id)!,
       tags: children.tags.get(row.id)!,
@@ -86,6 +95,9 @@ export class ServerRows {
 }
 
 const sqlOf = (text: string, ...params: unknown[]): SqlText => ({ text, params });
+
+const flavorOf = (row: Pick<ServerRow, 'flavor' | 'flavor_id'>): EmbeddedFlavor =>
+  parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id));
 
 function emptyFlavor(id: string): EmbeddedFlavor {
   return {
