@@ -12,6 +12,7 @@ import { resourceTypeRoutes } from './routes/resource-types.js';
 import { resourceRoutes } from './routes/resources.js';
 import { serviceRoutes } from './routes/services.js';
 import { softwareConfigRoutes } from './routes/software-configs.js';
+import { softwareDeploymentRoutes } from './routes/software-deployments.js';
 import { stackLookupRoutes } from './routes/stack-lookup.js';
 import { stackRoutes } from './routes/stacks.js';
 import { templateInfoRoutes } from './routes/template-info.js';
@@ -63,6 +64,7 @@ export async function orchestrationPlugin(
       buildInfoRoutes(tenant);
       serviceRoutes(tenant);
       softwareConfigRoutes(tenant, orchestration.softwareConfigs);
+      softwareDeploymentRoutes(tenant, orchestration.softwareDeployments);
       stackUpdateRoutes(tenant, orchestration);
       stackActionRoutes(tenant, orchestration);
       stackSnapshotRoutes(tenant, orchestration);

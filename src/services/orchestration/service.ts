@@ -38,6 +38,7 @@ import { validateView as validateResult } from './views/validate.view.js';
 import type { EngineServices, ResourceData, ResourceType } from './resources/types.js';
 import { heatTypes, type WaitConditionHooks } from './resources/heat/index.js';
 import { SoftwareConfigs } from './software-configs.js';
+import { SoftwareDeployments } from './software-deployments.js';
 
 export type { Stack, StackResource } from './engine/stack-store.js';
 export type { StackSnapshot } from './engine/snapshot-store.js';
@@ -134,6 +135,8 @@ export class OrchestrationService {
   readonly types: TypeRegistry;
   /** /software_configs, and what OS::Heat::SoftwareConfig and its kin store. */
   readonly softwareConfigs: SoftwareConfigs;
+  /** /software_deployments. */
+  readonly softwareDeployments: SoftwareDeployments;
 
   constructor(
     db: Db,
@@ -143,6 +146,7 @@ export class OrchestrationService {
     this.store = new StackStore(db);
     this.snapshots = new SnapshotStore(db);
     this.softwareConfigs = new SoftwareConfigs(db);
+    this.softwareDeployments = new SoftwareDeployments(db, this.softwareConfigs);
     const store = this.store;
     const hooks: WaitConditionHooks = {
       // Read afresh at every poll: signals arrive through the API into the handle's data.
