@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { HeatFault } from '../errors.js';
 import { parseEnvironment, Template, validateParameters } from '../template/index.js';
+import { TypeResolver } from '../resources/heat/index.js';
+import { nestedStacks } from './nested.js';
 import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
@@ -62,8 +64,9 @@ export class StackEngine {
       { ...pseudo, region: this.deps.region },
       { strict: true },
     );
+    const types = new TypeResolver(this.deps.types, def.environment, def.files);
     for (const res of template.resources) {
-      if (!this.deps.types.get(res.type)) {
+      if (!types.get(res.type, res.name)) {
         throw new HeatFault(
           'StackValidationFailed',
           `Failed to validate: resources.${res.name}: The Resource Type (${res.type}) could not be found.`,
@@ -107,6 +110,7 @@ export class StackEngine {
       conditions,
       found,
       signal,
+      (op, row) => nestedStacks(this, op, row),
     );
   }
 

@@ -162,6 +162,8 @@ export interface ResourceContext {
   signal: AbortSignal;
   /** Child stacks of this resource (template resources, OS::Heat::Stack, ResourceGroup). */
   nested?: NestedStacks;
+  /** The stack's files and environment as given (a template resource passes them down). */
+  definition?: { files: Record<string, string>; environment: Record<string, unknown> };
 }
 
 /** A child stack's definition, as a nested-stack resource gives it. */

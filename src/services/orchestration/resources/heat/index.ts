@@ -10,6 +10,8 @@ import { waitCondition, type WaitConditionHooks } from './wait-condition.js';
 import { waitConditionHandle } from './wait-condition-handle.js';
 
 export { signalHandle } from './wait-signals.js';
+export { templateResource } from './template-resource.js';
+export { TypeResolver } from './type-lookup.js';
 export { UpdateReplace } from './support.js';
 export type { WaitConditionHooks } from './wait-condition.js';
 
