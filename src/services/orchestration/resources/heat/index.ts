@@ -3,6 +3,7 @@ import type { ResourceData, ResourceType } from '../types.js';
 import { multipartMime } from './multipart.js';
 import { noneResource } from './none.js';
 import { randomStringResource } from './random-string.js';
+import { resourceGroup } from './resource-group.js';
 import { cloudConfig, softwareConfig, structuredConfig } from './software-config.js';
 import { testResource } from './test-resource.js';
 import { valueResource } from './value.js';
@@ -32,6 +33,7 @@ export function heatTypes(configs: SoftwareConfigs, hooks: WaitConditionHooks): 
     multipartMime(configs),
     waitConditionHandle(hooks),
     waitCondition(hooks),
+    resourceGroup,
   ];
 }
 
