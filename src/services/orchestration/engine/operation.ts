@@ -237,7 +237,12 @@ export class Operation {
     return {
       ctx: userContext(this.stack.projectId, this.stack.userId, this.stack.roles),
       services: this.deps.services,
-      stack: { id: this.stack.id, name: this.stack.name, projectId: this.stack.projectId },
+      stack: {
+        id: this.stack.id,
+        name: this.stack.name,
+        projectId: this.stack.projectId,
+        region: this.deps.region,
+      },
       resourceName: row.name,
       physicalName: () => physicalName(this.stack.name, row.name, row.id),
       data: {

@@ -150,7 +150,8 @@ export interface ResourceContext {
   /** The stack owner's rights (userContext of the stack's user, project and roles). */
   ctx: RequestContext;
   services: EngineServices;
-  stack: { id: string; name: string; projectId: string };
+  /** `region` is this cloud's region (OS::Heat::Stack refuses any other). */
+  stack: { id: string; name: string; projectId: string; region?: string };
   resourceName: string;
   /** Heat's physical_resource_name: `<stack>-<resource>-<12 chars>`, the default name of what
    *  the resource makes. Stable for the resource's life. */

@@ -3,6 +3,7 @@ import type { ResourceData, ResourceType } from '../types.js';
 import { multipartMime } from './multipart.js';
 import { noneResource } from './none.js';
 import { randomStringResource } from './random-string.js';
+import { remoteStack } from './remote-stack.js';
 import { resourceGroup } from './resource-group.js';
 import { cloudConfig, softwareConfig, structuredConfig } from './software-config.js';
 import { testResource } from './test-resource.js';
@@ -34,6 +35,7 @@ export function heatTypes(configs: SoftwareConfigs, hooks: WaitConditionHooks): 
     waitConditionHandle(hooks),
     waitCondition(hooks),
     resourceGroup,
+    remoteStack,
   ];
 }
 

@@ -12,12 +12,12 @@ const KEEP = ['parameter_defaults', 'resource_registry', 'event_sinks', 'encrypt
 /**
  * environment.get_child_environment: the parent's registry and parameter defaults pass down,
  * its parameters do not (the child gets the resource's properties); `resources` entries are
- * scoped to this resource's own, and the entry that mapped `ownType` to the template is dropped
+ * scoped to this resource's own (when it names one), and the entry that mapped `ownType` to the template is dropped
  * so the template may use the type it stands for.
  */
 export function childEnvironment(
   parent: Record<string, unknown> | undefined,
-  resourceName: string,
+  resourceName: string | null,
   ownType?: string,
 ): Record<string, unknown> {
   const env: Record<string, unknown> = {};
@@ -27,7 +27,7 @@ export function childEnvironment(
   const reg = isMap(env['resource_registry']) ? { ...env['resource_registry'] } : {};
   if (ownType !== undefined) delete reg[ownType];
   const per = reg['resources'];
-  if (isMap(per)) {
+  if (isMap(per) && resourceName !== null) {
     const mine = Object.hasOwn(per, resourceName) ? per[resourceName] : undefined;
     if (isMap(mine)) reg['resources'] = mine;
     else delete reg['resources'];
