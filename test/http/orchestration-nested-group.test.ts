@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useApp } from '../helpers/app.js';
-import { createStack, heatUrl, settled } from '../helpers/stacks.js';
+import { createStack, eventsOf, heatUrl, settled } from '../helpers/stacks.js';
 
 const fx = useApp();
 
@@ -140,5 +140,48 @@ describe('OS::Heat::ResourceGroup', () => {
       .where('id', '=', nested)
       .executeTakeFirstOrThrow();
     assert.equal(`${child.action}_${child.status}`, 'DELETE_COMPLETE');
+  });
+});
+
+describe('OS::Heat::ResourceChain', () => {
+  test('one member per type, each after the one before', async () => {
+    const tpl = {
+      heat_template_version: '2016-10-14',
+      resources: {
+        chain: {
+          type: 'OS::Heat::ResourceChain',
+          properties: {
+            resources: ['OS::Heat::RandomString', 'OS::Heat::RandomString'],
+            resource_properties: { length: 6 },
+          },
+        },
+      },
+      outputs: {
+        refs: { value: { get_attr: ['chain', 'refs'] } },
+        values: { value: { get_attr: ['chain', 'value'] } },
+        second: { value: { get_attr: ['chain', 'resource.1.value'] } },
+      },
+    };
+    const id = await createStack(fx, 'chain-basic', tpl);
+    const stack = await settled(fx, 'chain-basic', id);
+    assert.equal(stack.stack_status, 'CREATE_COMPLETE', stack.stack_status_reason);
+    const out = outputs(stack);
+    assert.equal(out['refs'].length, 2);
+    assert.deepEqual(out['values'], out['refs']);
+    assert.equal(out['second'], out['refs'][1]);
+    const row = await fx.t.db
+      .selectFrom('stack_resources')
+      .select('physical_resource_id')
+      .where('stack_id', '=', id)
+      .where('name', '=', 'chain')
+      .executeTakeFirstOrThrow();
+    const events = await eventsOf(fx, row.physical_resource_id!);
+    const order = events.filter((e) => e[0] !== events[0]![0]).map((e) => `${e[0]} ${e[1]}`);
+    assert.deepEqual(order, [
+      '0 CREATE_IN_PROGRESS',
+      '0 CREATE_COMPLETE',
+      '1 CREATE_IN_PROGRESS',
+      '1 CREATE_COMPLETE',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { multipartMime } from './multipart.js';
 import { noneResource } from './none.js';
 import { randomStringResource } from './random-string.js';
 import { remoteStack } from './remote-stack.js';
+import { resourceChain } from './resource-chain.js';
 import { resourceGroup } from './resource-group.js';
 import { cloudConfig, softwareConfig, structuredConfig } from './software-config.js';
 import { testResource } from './test-resource.js';
@@ -36,6 +37,7 @@ export function heatTypes(configs: SoftwareConfigs, hooks: WaitConditionHooks): 
     waitCondition(hooks),
     resourceGroup,
     remoteStack,
+    resourceChain,
   ];
 }
 

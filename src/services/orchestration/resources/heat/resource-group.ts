@@ -12,9 +12,8 @@ import { memberAttribute } from './template-resource.js';
 import { GROUP_DOCS, GROUP_PROPERTIES } from './resource-group.schema.js';
 
 /** The version Heat writes the child template in (_assemble_nested). */
-const CHILD_VERSION = '2015-04-30';
+export const CHILD_VERSION = '2015-04-30';
 const REFS_MAP = 'refs_map';
-const OWN = ['refs', 'refs_map', 'attributes', 'removed_rsrc_list'];
 
 /** The names removed by removal policies, kept with the resource (Heat's name_blacklist). */
 function skiplist(rc: ResourceContext): string[] {
@@ -54,11 +53,10 @@ export function groupTemplate(props: Props, names: string[]): Record<string, unk
     if (def['metadata'] !== null && def['metadata'] !== undefined) r['metadata'] = def['metadata'];
     resources[name] = r;
   }
-  const refs = Object.fromEntries(names.map((n) => [n, { get_resource: n }]));
   return {
     heat_template_version: CHILD_VERSION,
     resources,
-    outputs: { [REFS_MAP]: { value: refs } },
+    outputs: { [REFS_MAP]: refsOutput(names) },
   };
 }
 
@@ -147,34 +145,49 @@ export const resourceGroup: ResourceType = {
 
   async attribute(rc, id, name, props) {
     if (name === 'removed_rsrc_list') return skiplist(rc);
-    const names = memberNames(props['count'] as number, skiplist(rc));
-    const nested = nestedOf(rc);
-    if (name === 'refs' || name === REFS_MAP || /^resource\.[^.]*$/.test(name)) {
-      const refs = await refsMap(rc, id);
-      if (name === 'refs') return names.map((n) => refs[n] ?? null);
-      if (name === REFS_MAP) return Object.fromEntries(names.map((n) => [n, refs[n] ?? null]));
-      const member = name.slice('resource.'.length);
-      if (!Object.hasOwn(refs, member)) {
-        throw new HeatFault(
-          'NotFound',
-          `Member '${member}' not found in group resource '${rc.resourceName}'.`,
-        );
-      }
-      return refs[member];
-    }
-    if (name.startsWith('resource.')) return memberAttribute(rc, id, name);
-    if (name === 'attributes') {
-      // get_attr [group, attributes, <attr>] is {member: its <attr>}: the engine walks the path.
-      const byAttr: Record<string, Record<string, unknown>> = {};
-      for (const n of names) {
-        const all = (await nested.attribute(id, n, null, [])) as Record<string, unknown> | null;
-        for (const [attr, value] of Object.entries(all ?? {})) {
-          (byAttr[attr] ??= {})[n] = value;
-        }
-      }
-      return byAttr;
-    }
-    if (OWN.includes(name)) return null;
-    return Promise.all(names.map((n) => nested.attribute(id, n, name, [])));
+    return membersAttribute(rc, id, name, memberNames(props['count'] as number, skiplist(rc)));
   },
 };
+
+/**
+ * A group's attributes over its members `names` (grouputils): refs and refs_map are their
+ * references, `resource.<n>[.<attr>]` one member's, `attributes` {attr: {member: value}} (so
+ * get_attr [group, attributes, <attr>] is Heat's {member: value}), and any other name the
+ * list of each member's attribute of that name.
+ */
+export async function membersAttribute(
+  rc: ResourceContext,
+  id: string,
+  name: string,
+  names: string[],
+): Promise<unknown> {
+  const nested = nestedOf(rc);
+  if (name === 'refs' || name === REFS_MAP || /^resource\.[^.]*$/.test(name)) {
+    const refs = await refsMap(rc, id);
+    if (name === 'refs') return names.map((n) => refs[n] ?? null);
+    if (name === REFS_MAP) return Object.fromEntries(names.map((n) => [n, refs[n] ?? null]));
+    const member = name.slice('resource.'.length);
+    if (!Object.hasOwn(refs, member)) {
+      throw new HeatFault(
+        'NotFound',
+        `Member '${member}' not found in group resource '${rc.resourceName}'.`,
+      );
+    }
+    return refs[member];
+  }
+  if (name.startsWith('resource.')) return memberAttribute(rc, id, name);
+  if (name === 'attributes') {
+    const byAttr: Record<string, Record<string, unknown>> = {};
+    for (const n of names) {
+      const all = (await nested.attribute(id, n, null, [])) as Record<string, unknown> | null;
+      for (const [attr, value] of Object.entries(all ?? {})) (byAttr[attr] ??= {})[n] = value;
+    }
+    return byAttr;
+  }
+  return Promise.all(names.map((n) => nested.attribute(id, n, name, [])));
+}
+
+/** The output every group child gets: member name to its reference (get_resource). */
+export function refsOutput(names: string[]): Record<string, unknown> {
+  return { value: Object.fromEntries(names.map((n) => [n, { get_resource: n }])) };
+}
