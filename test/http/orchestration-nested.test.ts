@@ -172,4 +172,39 @@ describe('template resources', () => {
       `Resource CREATE failed: StackValidationFailed: ${path}: Recursion depth exceeds 5.`,
     );
   });
+
+  test("a child's output error is the attribute's error, as the parent's output_error", async () => {
+    const child = [
+      'heat_template_version: 2015-10-15',
+      'resources:',
+      '  a: {type: OS::Heat::TestResource, properties: {value: a}}',
+      'outputs:',
+      '  resource_output_a: {value: {get_attr: [a, output]}}',
+      '  resource_output_b: {value: {get_attr: [a, nope]}}',
+    ].join('\n');
+    const tpl = {
+      heat_template_version: '2015-10-15',
+      resources: { parent: { type: '1.yaml' } },
+      outputs: {
+        resource_output_a: { value: { get_attr: ['parent', 'resource_output_a'] } },
+        resource_output_b: { value: { get_attr: ['parent', 'resource_output_b'] } },
+      },
+    };
+    const id = await createStack(fx, 'nest-outerr', tpl, { files: { '1.yaml': child } });
+    const stack = await settled(fx, 'nest-outerr', id);
+    assert.equal(stack.stack_status, 'CREATE_COMPLETE', stack.stack_status_reason);
+    const sorted = [...stack.outputs].sort((x: any, y: any) =>
+      x.output_key < y.output_key ? -1 : 1,
+    );
+    assert.deepEqual(sorted, [
+      { output_key: 'resource_output_a', output_value: 'a', description: 'No description given' },
+      {
+        output_key: 'resource_output_b',
+        output_value: null,
+        output_error:
+          'Error in parent output resource_output_b: The Referenced Attribute (a nope) is incorrect.',
+        description: 'No description given',
+      },
+    ]);
+  });
 });

@@ -194,6 +194,9 @@ export interface NestedStacks {
   state(id: string): Promise<NestedState | null>;
   /** Output values of the child, resolved now. */
   outputs(id: string): Promise<Map<string, unknown>>;
+  /** One output of the child resolved now, with the error that stopped it (Heat's
+   *  output_error); undefined when the child has no such output. */
+  output?(id: string, name: string): Promise<{ value: unknown; error: string | null } | undefined>;
   /** The child's resources by name, with their physical ids (a group's members). */
   members(id: string): Promise<Map<string, string | null>>;
   /** get_attr of one of the child's resources. */

@@ -3,6 +3,7 @@
  * file, run as a child stack. Its properties are the template's parameters
  * (Properties.schema_from_params), its attributes the template's outputs.
  */
+import { HeatFault } from '../../errors.js';
 import { Template } from '../../template/index.js';
 import type { Constraint, ParameterSchema, ParameterType } from '../../template/types.js';
 import type {
@@ -165,7 +166,16 @@ export function templateResource(
     async attribute(rc, id, name) {
       const nested = nestedOf(rc);
       if (name.startsWith('resource.')) return memberAttribute(rc, id, name);
-      return (await nested.outputs(id)).get(name) ?? null;
+      if (!nested.output) return (await nested.outputs(id)).get(name) ?? null;
+      const out = await nested.output(id, name);
+      if (out?.error != null) {
+        // TemplateOutputError: the parent's output shows it as its output_error.
+        throw new HeatFault(
+          'TemplateOutputError',
+          `Error in ${rc.resourceName} output ${name}: ${out.error}`,
+        );
+      }
+      return out?.value ?? null;
     },
   };
 }
