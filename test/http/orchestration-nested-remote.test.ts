@@ -92,4 +92,27 @@ describe('OS::Heat::Stack', () => {
         'template section is invalid: resource"',
     );
   });
+
+  test('suspend and resume reach the stack it made', async () => {
+    const id = await createStack(fx, 'remote-susp', parent({}));
+    const out = outputs(await settled(fx, 'remote-susp', id));
+    for (const action of ['suspend', 'resume']) {
+      const res = await fx.t.inject({
+        method: 'POST',
+        url: heatUrl(fx, `/stacks/remote-susp/${id}/actions`),
+        headers: fx.demo,
+        payload: { [action]: null },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const stack = await settled(fx, 'remote-susp', id);
+      const want = `${action.toUpperCase()}_COMPLETE`;
+      assert.equal(stack.stack_status, want, stack.stack_status_reason);
+      const child = await fx.t.db
+        .selectFrom('stacks')
+        .selectAll()
+        .where('id', '=', out['ref'])
+        .executeTakeFirstOrThrow();
+      assert.equal(`${child.action}_${child.status}`, want);
+    }
+  });
 });

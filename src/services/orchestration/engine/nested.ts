@@ -97,6 +97,13 @@ export function nestedStacks(engine: StackEngine, op: Operation, row: StackResou
         return { value: null, error: err instanceof Error ? err.message : String(err) };
       }
     },
+    async act(id, action) {
+      const child = await owned(id);
+      if (!child || child.deletedAt !== null) {
+        throw new HeatFault('EntityNotFound', `The Stack (${id}) could not be found.`);
+      }
+      await engine.startAction(child, action);
+    },
     async members(id) {
       const rows = await store.resources(id);
       return new Map(rows.filter((r) => r.current).map((r) => [r.name, r.physicalId]));

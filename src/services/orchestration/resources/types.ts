@@ -197,6 +197,8 @@ export interface NestedStacks {
   /** One output of the child resolved now, with the error that stopped it (Heat's
    *  output_error); undefined when the child has no such output. */
   output?(id: string, name: string): Promise<{ value: unknown; error: string | null } | undefined>;
+  /** Starts SUSPEND, RESUME or CHECK of the child (a parent's action reaching it). */
+  act?(id: string, action: 'SUSPEND' | 'RESUME' | 'CHECK'): Promise<void>;
   /** The child's resources by name, with their physical ids (a group's members). */
   members(id: string): Promise<Map<string, string | null>>;
   /** get_attr of one of the child's resources. */

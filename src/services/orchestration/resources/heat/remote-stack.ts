@@ -7,7 +7,7 @@
 import { HeatFault } from '../../errors.js';
 import { parseTemplateText, Template } from '../../template/index.js';
 import type { Props, ResourceContext, ResourceType } from '../types.js';
-import { childEnvironment, nestedOf } from './stack-resource.js';
+import { childActions, childEnvironment, nestedOf } from './stack-resource.js';
 
 const DESCRIPTION = [
   'A Resource representing a stack.',
@@ -150,6 +150,8 @@ export const remoteStack: ResourceType = {
     check(rc, props);
     return Promise.resolve();
   },
+
+  ...childActions,
 
   create(rc, props) {
     return nestedOf(rc).create(childDef(rc, props));

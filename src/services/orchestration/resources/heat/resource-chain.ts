@@ -6,7 +6,7 @@
  */
 import type { Props, ResourceContext, ResourceType } from '../types.js';
 import { since } from './support.js';
-import { childDone, childEnvironment, nestedOf } from './stack-resource.js';
+import { childActions, childDone, childEnvironment, nestedOf } from './stack-resource.js';
 import { CHILD_VERSION, membersAttribute, refsOutput } from './resource-group.js';
 
 const DESCRIPTION = [
@@ -95,6 +95,8 @@ export const resourceChain: ResourceType = {
       type: 'map',
     },
   },
+
+  ...childActions,
 
   create(rc, props) {
     return nestedOf(rc).create(childDef(rc, props));

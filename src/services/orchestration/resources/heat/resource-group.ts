@@ -7,7 +7,7 @@
 import { HeatFault } from '../../errors.js';
 import type { Props, ResourceContext, ResourceType } from '../types.js';
 import { since } from './support.js';
-import { childDone, childEnvironment, nestedOf } from './stack-resource.js';
+import { childActions, childDone, childEnvironment, nestedOf } from './stack-resource.js';
 import { memberAttribute } from './template-resource.js';
 import { GROUP_DOCS, GROUP_PROPERTIES } from './resource-group.schema.js';
 
@@ -109,6 +109,8 @@ export const resourceGroup: ResourceType = {
   supportStatus: since('2014.1'),
   properties: GROUP_PROPERTIES,
   attributes: GROUP_DOCS.attributes,
+
+  ...childActions,
 
   async create(rc, props) {
     const skip = await updateSkiplist(rc, null, props);

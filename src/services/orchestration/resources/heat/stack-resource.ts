@@ -5,7 +5,8 @@
  */
 import { HeatFault } from '../../errors.js';
 import { isMap } from '../../template/pyvalue.js';
-import type { NestedStacks, ResourceContext } from '../types.js';
+import type { NestedStacks, ResourceContext, ResourceType } from '../types.js';
+import { sleep } from './support.js';
 
 const KEEP = ['parameter_defaults', 'resource_registry', 'event_sinks', 'encrypted_param_names'];
 
@@ -101,3 +102,24 @@ export function stackArn(projectId: string, name: string, id: string): string {
   const q = (s: string) => encodeURIComponent(s);
   return `arn:openstack:heat::${q(projectId)}:stacks/${q(name)}/${q(id)}`;
 }
+
+/** Runs a stack action on the child and waits for it (StackResource.handle_suspend & co.). */
+async function childAction(
+  rc: ResourceContext,
+  id: string,
+  action: 'SUSPEND' | 'RESUME' | 'CHECK',
+): Promise<void> {
+  const nested = nestedOf(rc);
+  if (!nested.act) return;
+  await nested.act(id, action);
+  for (let wait = 20; !(await childDone(rc, id, action)); wait = Math.min(wait * 2, 1000)) {
+    await sleep(wait, rc.signal);
+  }
+}
+
+/** suspend, resume and check of a nested-stack resource: the same action on its child. */
+export const childActions: Pick<ResourceType, 'suspend' | 'resume' | 'check'> = {
+  suspend: (rc, id) => childAction(rc, id, 'SUSPEND'),
+  resume: (rc, id) => childAction(rc, id, 'RESUME'),
+  check: (rc, id) => childAction(rc, id, 'CHECK'),
+};

@@ -14,7 +14,7 @@ import type {
   ResourceContext,
   ResourceType,
 } from '../types.js';
-import { childDone, childEnvironment, nestedOf, stackArn } from './stack-resource.js';
+import { childActions, childDone, childEnvironment, nestedOf, stackArn } from './stack-resource.js';
 
 /** The output a template may give to stand for its stack in get_resource. */
 const STACK_ID_OUTPUT = 'OS::stack_id';
@@ -121,6 +121,8 @@ export function templateResource(
     description: parsed.description,
     properties,
     attributes,
+
+    ...childActions,
 
     async create(rc, props) {
       const def = definition(rc, typeName, template);
