@@ -185,3 +185,36 @@ describe('OS::Heat::ResourceChain', () => {
     ]);
   });
 });
+
+describe('groups of template resources', () => {
+  test('members may be template resources; resource.<n>.<output> reads one', async () => {
+    const member = JSON.stringify({
+      heat_template_version: '2016-10-14',
+      parameters: { name: { type: 'string' } },
+      resources: { v: { type: 'OS::Heat::Value', properties: { value: { get_param: 'name' } } } },
+      outputs: { name: { value: { get_attr: ['v', 'value'] } } },
+    });
+    const tpl = {
+      heat_template_version: '2016-10-14',
+      resources: {
+        group: {
+          type: 'OS::Heat::ResourceGroup',
+          properties: {
+            count: 2,
+            index_var: '%i%',
+            resource_def: { type: 'member.yaml', properties: { name: 'm-%i%' } },
+          },
+        },
+      },
+      outputs: {
+        names: { value: { get_attr: ['group', 'name'] } },
+        second: { value: { get_attr: ['group', 'resource.1.name'] } },
+      },
+    };
+    const id = await createStack(fx, 'group-tmpl', tpl, { files: { 'member.yaml': member } });
+    const stack = await settled(fx, 'group-tmpl', id);
+    assert.equal(stack.stack_status, 'CREATE_COMPLETE', stack.stack_status_reason);
+    assert.deepEqual(outputs(stack)['names'], ['m-0', 'm-1']);
+    assert.equal(outputs(stack)['second'], 'm-1');
+  });
+});
