@@ -113,6 +113,15 @@ describe('OS::Heat::ResourceGroup', () => {
     for (const v of out['values']) assert.match(v, /^[A-Za-z0-9]{12}$/);
   });
 
+  test('a group of none grows from zero', async () => {
+    const id = await createStack(fx, 'group-zero', group(0));
+    const stack = await settled(fx, 'group-zero', id);
+    assert.equal(stack.stack_status, 'CREATE_COMPLETE', stack.stack_status_reason);
+    assert.deepEqual(outputs(stack)['refs'], []);
+    const out = outputs(await update('group-zero', id, group(2)));
+    assert.equal(out['refs'].length, 2);
+  });
+
   test('removal policies drop named members and their names are not reused', async () => {
     const id = await createStack(fx, 'group-remove', group(3));
     await settled(fx, 'group-remove', id);

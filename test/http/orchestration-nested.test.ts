@@ -207,4 +207,16 @@ describe('template resources', () => {
       },
     ]);
   });
+
+  test('properties are checked against the template parameters', async () => {
+    const files = { 'child.yaml': CHILD };
+    const id = await createStack(fx, 'nest-props', parent('child.yaml', { length: 5 }), { files });
+    const stack = await settled(fx, 'nest-props', id);
+    assert.equal(stack.stack_status, 'CREATE_FAILED');
+    assert.equal(
+      stack.stack_status_reason,
+      'Resource CREATE failed: StackValidationFailed: resources.child: Property error: ' +
+        'resources.child.properties: Property prefix not assigned',
+    );
+  });
 });
