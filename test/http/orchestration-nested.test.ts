@@ -85,14 +85,19 @@ describe('template resources', () => {
 
   test('the environment maps an alias to a template file, and a file name to itself', async () => {
     const env = { resource_registry: { 'My::Child': 'child.yaml' } };
-    const id = await createStack(fx, 'nest-alias', parent('My::Child', { prefix: 'q' }), {
-      files: { 'child.yaml': CHILD },
-      environment: env,
-    });
+    const id = await createStack(
+      fx,
+      'nest-alias',
+      parent('My::Child', { prefix: 'q', tags: 'x,y' }),
+      {
+        files: { 'child.yaml': CHILD },
+        environment: env,
+      },
+    );
     const stack = await settled(fx, 'nest-alias', id);
     assert.equal(stack.stack_status, 'CREATE_COMPLETE', stack.stack_status_reason);
     assert.match(String(outputs(stack)['value']), /^q-/);
-    assert.deepEqual(outputs(stack)['tags'], []);
+    assert.deepEqual(outputs(stack)['tags'], ['x', 'y']);
     const row = await childRow(id);
     assert.equal(row.type, 'My::Child');
   });

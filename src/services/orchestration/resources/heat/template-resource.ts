@@ -19,11 +19,16 @@ import { childActions, childDone, childEnvironment, nestedOf, stackArn } from '.
 /** The output a template may give to stand for its stack in get_resource. */
 const STACK_ID_OUTPUT = 'OS::stack_id';
 
+/**
+ * Schema.from_parameter's types. A list or json parameter's property converts (allow_conversion:
+ * a string for a list is split, a list for a json map is passed as JSON), so those take any
+ * value here and the child's parameter checks it.
+ */
 const PROPERTY_TYPES: Record<ParameterType, PropertySchema['type']> = {
   string: 'string',
   number: 'number',
-  comma_delimited_list: 'list',
-  json: 'map',
+  comma_delimited_list: 'any',
+  json: 'any',
   boolean: 'boolean',
 };
 
@@ -61,11 +66,11 @@ function constraintOf(c: Constraint): PropertyConstraint[] {
  * TemplateResource.child_params: properties with a value, lists joined with commas as a
  * comma_delimited_list parameter reads them (lists of maps as Heat's `.member.N.key=value`).
  */
-export function childParams(props: Props, schema: Record<string, PropertySchema>): Props {
+export function childParams(props: Props, types: ReadonlyMap<string, ParameterType>): Props {
   const out: Props = {};
   for (const [name, value] of Object.entries(props)) {
     if (value === null || value === undefined) continue;
-    if (schema[name]?.type === 'list' && Array.isArray(value)) {
+    if (types.get(name) === 'comma_delimited_list' && Array.isArray(value)) {
       out[name] = listParam(value);
     } else out[name] = value;
   }
@@ -112,6 +117,7 @@ export function templateResource(
   const parsed = Template.load(template, new Map());
   const properties: Record<string, PropertySchema> = {};
   for (const p of parsed.parameters) properties[p.name] = propertyOf(p, paramDefaults);
+  const paramTypes = new Map(parsed.parameters.map((p) => [p.name, p.type]));
   const attributes: Record<string, AttributeSchema> = {};
   for (const o of parsed.outputs) attributes[o.name] = { description: o.description ?? '' };
   const hasStackId = Object.hasOwn(attributes, STACK_ID_OUTPUT);
@@ -126,7 +132,7 @@ export function templateResource(
 
     async create(rc, props) {
       const def = definition(rc, typeName, template);
-      const id = await nestedOf(rc).create(def(childParams(props, properties)));
+      const id = await nestedOf(rc).create(def(childParams(props, paramTypes)));
       await rc.data.set('reference_id', stackArn(rc.stack.projectId, rc.physicalName(), id));
       return id;
     },
@@ -146,7 +152,7 @@ export function templateResource(
 
     async update(rc, id, next) {
       const def = definition(rc, typeName, template);
-      await nestedOf(rc).update(id, def(childParams(next, properties)));
+      await nestedOf(rc).update(id, def(childParams(next, paramTypes)));
     },
 
     checkUpdateComplete(rc, id) {
