@@ -68,28 +68,64 @@ describe('OS::Heat::Stack', () => {
     assert.equal(outputs(updated)['ref'], out['ref']);
   });
 
-  test('another region fails with Heat text', async () => {
-    const id = await createStack(fx, 'remote-region', parent({ region_name: 'DARKHOLE' }));
-    const stack = await settled(fx, 'remote-region', id);
+  test('another region is refused at create with Heat text', async () => {
+    const res = await fx.t.inject({
+      method: 'POST',
+      url: heatUrl(fx, '/stacks'),
+      headers: fx.demo,
+      payload: { stack_name: 'remote-region', template: parent({ region_name: 'DARKHOLE' }) },
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json().error.type, 'StackValidationFailed');
+    assert.equal(
+      res.json().error.message,
+      'Cannot establish connection to Heat endpoint at region "DARKHOLE" due to "publicURL ' +
+        'endpoint for orchestration service in DARKHOLE region not found"',
+    );
+  });
+
+  test('an invalid template is refused with the text the remote Heat gives', async () => {
+    const bad = 'heat_template_version: 2015-10-15\nresource:\n  x: {type: OS::Heat::None}\n';
+    const res = await fx.t.inject({
+      method: 'POST',
+      url: heatUrl(fx, '/stacks'),
+      headers: fx.demo,
+      payload: {
+        stack_name: 'remote-bad',
+        template: {
+          ...parent({}),
+          resources: {
+            my_stack: {
+              type: 'OS::Heat::Stack',
+              properties: { template: { get_file: 'remote.yaml' } },
+            },
+          },
+        },
+        files: { 'remote.yaml': bad },
+      },
+    });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(
+      res.json().error.message,
+      'Failed validating stack template using Heat endpoint at region "RegionOne" due to ' +
+        '"ERROR: The template section is invalid: resource"',
+    );
+  });
+
+  test('a region known only once resources exist fails the resource', async () => {
+    const tpl = parent({ region_name: { get_attr: ['r', 'value'] } });
+    (tpl.resources as Record<string, unknown>)['r'] = {
+      type: 'OS::Heat::Value',
+      properties: { value: 'DARKHOLE' },
+    };
+    const id = await createStack(fx, 'remote-late', tpl);
+    const stack = await settled(fx, 'remote-late', id);
     assert.equal(stack.stack_status, 'CREATE_FAILED');
     assert.equal(
       stack.stack_status_reason,
       'Resource CREATE failed: StackValidationFailed: resources.my_stack: Cannot establish ' +
         'connection to Heat endpoint at region "DARKHOLE" due to "publicURL endpoint for ' +
         'orchestration service in DARKHOLE region not found"',
-    );
-  });
-
-  test('an invalid template fails with the text the remote Heat gives', async () => {
-    const bad = 'heat_template_version: 2015-10-15\nresource:\n  x: {type: OS::Heat::None}\n';
-    const id = await createStack(fx, 'remote-bad', parent({}, bad));
-    const stack = await settled(fx, 'remote-bad', id);
-    assert.equal(stack.stack_status, 'CREATE_FAILED');
-    assert.equal(
-      stack.stack_status_reason,
-      'Resource CREATE failed: StackValidationFailed: resources.my_stack: Failed validating ' +
-        'stack template using Heat endpoint at region "RegionOne" due to "ERROR: The ' +
-        'template section is invalid: resource"',
     );
   });
 

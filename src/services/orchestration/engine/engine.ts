@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { HeatFault } from '../errors.js';
-import { parseEnvironment, Template, validateParameters } from '../template/index.js';
+import { parseEnvironment, Template, validateParameters, type Scope } from '../template/index.js';
 import { TypeResolver } from '../resources/heat/index.js';
 import { nestedStacks } from './nested.js';
 import { Operation, type EngineDeps } from './operation.js';
@@ -73,7 +73,42 @@ export class StackEngine {
         );
       }
     }
+    this.preflight(template, parameters, def, pseudo);
     return { template, parameters };
+  }
+
+  /** Types' checks at validation (preflight) over properties resolved as far as they can be. */
+  private preflight(
+    template: Template,
+    parameters: Map<string, unknown>,
+    def: StackDefinition,
+    pseudo: { stackId: string; stackName: string; projectId: string },
+  ): void {
+    const files = def.files;
+    const conditions = template.evaluateConditions((name) => parameters.get(name));
+    const scope: Scope = {
+      ...pseudo,
+      region: this.deps.region,
+      parameter: (name) => parameters.get(name),
+      resourceId: () => null,
+      attribute: () => null,
+      condition: (name) => conditions.get(name) ?? false,
+      file: (name) => (Object.hasOwn(files, name) ? files[name] : undefined),
+    };
+    const types = new TypeResolver(this.deps.types, def.environment, files);
+    for (const res of template.resources) {
+      const type = types.get(res.type, res.name);
+      if (!type?.preflight) continue;
+      let props: unknown;
+      try {
+        props = template.resolve(res.properties, scope);
+      } catch {
+        continue; // what does not resolve yet is checked when the resource is created
+      }
+      if (props !== null && typeof props === 'object') {
+        type.preflight(props as Record<string, unknown>, this.deps.region);
+      }
+    }
   }
 
   /** The operation object for a stack as it is stored now. */

@@ -32,6 +32,12 @@ export interface ResourceType {
    * builds the graph: a reference to a resource that does not exist yet is that resource's name.
    */
   implicitRequires?(self: DefinitionView, stack: DefinitionView[]): string[];
+  /**
+   * Checks made when the stack is validated, before anything exists, on the properties as far
+   * as they resolve then (raw, no defaults): OS::Heat::Stack's region and template. Throws
+   * HeatFault, which refuses the request.
+   */
+  preflight?(props: Props, region: string): void;
   /** Checks beyond the schema (property combinations), with Heat's texts; throws HeatFault. */
   validate?(rc: ResourceContext, props: Props): Promise<void>;
   /** Starts creating; returns the physical id, which the engine stores at once. */

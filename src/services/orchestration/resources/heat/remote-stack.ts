@@ -23,12 +23,6 @@ function contextOf(props: Props): Record<string, unknown> {
   return c !== null && typeof c === 'object' ? (c as Record<string, unknown>) : {};
 }
 
-/** The region the stack goes to: the context's, else the caller's (this cloud's). */
-function regionOf(rc: ResourceContext, props: Props): string {
-  const r = contextOf(props)['region_name'];
-  return typeof r === 'string' && r !== '' ? r : (rc.stack.region ?? '');
-}
-
 function failed(where: string, what: string, why: string): HeatFault {
   return new HeatFault(
     'StackValidationFailed',
@@ -37,11 +31,12 @@ function failed(where: string, what: string, why: string): HeatFault {
 }
 
 /** RemoteStack.validate: the endpoint first, then the template as that Heat validates it. */
-function check(rc: ResourceContext, props: Props): Record<string, unknown> {
-  const region = regionOf(rc, props);
+export function checkRemote(props: Props, ownRegion: string): Record<string, unknown> {
+  const given = contextOf(props)['region_name'];
+  const region = typeof given === 'string' && given !== '' ? given : ownRegion;
   const remote = typeof contextOf(props)['credential_secret_id'] === 'string';
   const where = remote ? 'remote cloud' : `region "${region}"`;
-  if (remote || region !== rc.stack.region) {
+  if (remote || region !== ownRegion) {
     const service = remote ? 'key-manager' : 'orchestration';
     const why = `publicURL endpoint for ${service} service in ${region} region not found`;
     throw failed(where, 'Cannot establish connection to', why);
@@ -59,7 +54,7 @@ function check(rc: ResourceContext, props: Props): Record<string, unknown> {
 function childDef(rc: ResourceContext, props: Props) {
   const parameters = (props['parameters'] ?? {}) as Record<string, unknown>;
   return {
-    template: check(rc, props),
+    template: checkRemote(props, rc.stack.region ?? ''),
     files: rc.definition?.files ?? {},
     environment: childEnvironment(rc.definition?.environment, null),
     parameters,
@@ -147,8 +142,12 @@ export const remoteStack: ResourceType = {
   },
 
   validate(rc, props) {
-    check(rc, props);
+    checkRemote(props, rc.stack.region ?? '');
     return Promise.resolve();
+  },
+
+  preflight(props, region) {
+    if (typeof props['template'] === 'string') checkRemote(props, region);
   },
 
   ...childActions,
