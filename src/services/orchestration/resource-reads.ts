@@ -58,7 +58,7 @@ export async function resourceAttributes(
   withAttr: string[],
   types: TypeRegistry,
 ): Promise<Record<string, unknown>> {
-  const type = types.get(row.type);
+  const type = op.findType(row) ?? types.get(row.type);
   const read = async (attr: string): Promise<unknown> => {
     try {
       return (await op.attributeOf(row.name, attr)) ?? null;

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { HeatFault } from '../errors.js';
-import { parseEnvironment, Template, validateParameters } from '../template/index.js';
+import { parseEnvironment, Template, validateParameters, type Scope } from '../template/index.js';
+import { TypeResolver } from '../resources/heat/index.js';
+import { nestedStacks } from './nested.js';
 import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
@@ -62,15 +64,51 @@ export class StackEngine {
       { ...pseudo, region: this.deps.region },
       { strict: true },
     );
+    const types = new TypeResolver(this.deps.types, def.environment, def.files);
     for (const res of template.resources) {
-      if (!this.deps.types.get(res.type)) {
+      if (!types.get(res.type, res.name)) {
         throw new HeatFault(
           'StackValidationFailed',
           `Failed to validate: resources.${res.name}: The Resource Type (${res.type}) could not be found.`,
         );
       }
     }
+    this.preflight(template, parameters, def, pseudo);
     return { template, parameters };
+  }
+
+  /** Types' checks at validation (preflight) over properties resolved as far as they can be. */
+  private preflight(
+    template: Template,
+    parameters: Map<string, unknown>,
+    def: StackDefinition,
+    pseudo: { stackId: string; stackName: string; projectId: string },
+  ): void {
+    const files = def.files;
+    const conditions = template.evaluateConditions((name) => parameters.get(name));
+    const scope: Scope = {
+      ...pseudo,
+      region: this.deps.region,
+      parameter: (name) => parameters.get(name),
+      resourceId: () => null,
+      attribute: () => null,
+      condition: (name) => conditions.get(name) ?? false,
+      file: (name) => (Object.hasOwn(files, name) ? files[name] : undefined),
+    };
+    const types = new TypeResolver(this.deps.types, def.environment, files);
+    for (const res of template.resources) {
+      const type = types.get(res.type, res.name);
+      if (!type?.preflight) continue;
+      let props: unknown;
+      try {
+        props = template.resolve(res.properties, scope);
+      } catch {
+        continue; // what does not resolve yet is checked when the resource is created
+      }
+      if (props !== null && typeof props === 'object') {
+        type.preflight(props as Record<string, unknown>, this.deps.region);
+      }
+    }
   }
 
   /** The operation object for a stack as it is stored now. */
@@ -107,6 +145,7 @@ export class StackEngine {
       conditions,
       found,
       signal,
+      (op, row) => nestedStacks(this, op, row),
     );
   }
 

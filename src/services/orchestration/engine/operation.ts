@@ -5,11 +5,13 @@ import type { ResourceDefinition, Scope } from '../template/types.js';
 import type {
   DefinitionView,
   EngineServices,
+  NestedStacks,
   Props,
   ResourceContext,
   ResourceType,
 } from '../resources/types.js';
 import type { TypeRegistry } from '../resources/registry.js';
+import { TypeResolver } from '../resources/heat/index.js';
 import { physicalName } from './names.js';
 import { validateProperties, type ConstraintChecker } from './properties.js';
 import type { Stack, StackResource, StackStore } from './stack-store.js';
@@ -45,6 +47,7 @@ export class Operation {
     readonly conditions: ReadonlyMap<string, boolean>,
     rows: StackResource[],
     readonly signal: AbortSignal,
+    private readonly nestedOf?: (op: Operation, row: StackResource) => NestedStacks,
   ) {
     this.template = template;
     this.rows = rows;
@@ -85,7 +88,7 @@ export class Operation {
     }
     const edges = new Map<string, string[]>();
     for (const view of views) {
-      const type = this.deps.types.get(view.type);
+      const type = this.findType(view);
       const extra = type?.implicitRequires?.(view, views) ?? [];
       // A resource never waits for its own dependents: that would be a cycle Heat avoids too.
       const safe = extra.filter((n) => n !== view.name && !this.reaches(n, view.name));
@@ -117,8 +120,16 @@ export class Operation {
     return Boolean(this.template.resolve(c, this.scope()));
   }
 
+  private resolver: TypeResolver | null = null;
+
+  /** A type by name as the environment's resource registry maps it (aliases, template files). */
+  findType(def: { name: string; type: string }): ResourceType | undefined {
+    this.resolver ??= new TypeResolver(this.deps.types, this.stack.environment, this.stack.files);
+    return this.resolver.get(def.type, def.name);
+  }
+
   typeOf(def: { name: string; type: string }): ResourceType {
-    const type = this.deps.types.get(def.type);
+    const type = this.findType(def);
     if (!type) {
       throw new HeatFault(
         'StackValidationFailed',
@@ -162,7 +173,7 @@ export class Operation {
   referenceOf(name: string): string | null {
     const row = this.resources.get(name);
     if (!row?.physicalId) return this.previewing ? name : null;
-    const type = this.deps.types.get(row.type);
+    const type = this.findType(row);
     return type?.referenceId?.(row.physicalId, this.context(row).data) ?? row.physicalId;
   }
 
@@ -191,7 +202,7 @@ export class Operation {
       return all;
     }
     if (attribute === 'show') return type.show ? await type.show(rc, row.physicalId) : null;
-    if (!Object.hasOwn(type.attributes, attribute)) {
+    if (!Object.hasOwn(type.attributes, attribute) && !type.acceptsAttribute?.(attribute)) {
       throw new HeatFault(
         'InvalidTemplateAttribute',
         `The Referenced Attribute (${name} ${attribute}) is incorrect.`,
@@ -226,7 +237,12 @@ export class Operation {
     return {
       ctx: userContext(this.stack.projectId, this.stack.userId, this.stack.roles),
       services: this.deps.services,
-      stack: { id: this.stack.id, name: this.stack.name, projectId: this.stack.projectId },
+      stack: {
+        id: this.stack.id,
+        name: this.stack.name,
+        projectId: this.stack.projectId,
+        region: this.deps.region,
+      },
       resourceName: row.name,
       physicalName: () => physicalName(this.stack.name, row.name, row.id),
       data: {
@@ -238,6 +254,8 @@ export class Operation {
         all: () => ({ ...row.data }),
       },
       signal: this.signal,
+      nested: this.nestedOf?.(this, row),
+      definition: { files: this.stack.files, environment: this.stack.environment },
     };
   }
 }

@@ -6,7 +6,7 @@ import { decide } from './stack-update.js';
 /** A resource as Heat's preview shows it: the engine's own dict, nothing made yet. */
 function previewResource(op: Operation, name: string, tenant: string) {
   const def = op.definitions.get(name)!;
-  const type = op.deps.types.get(def.type);
+  const type = op.findType(def);
   const identity = (path: string) => ({
     tenant,
     stack_name: op.stack.name,
