@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import {
   ROOT,
+  cpuSeconds,
   envInt,
   fix,
   machineNote,
@@ -80,15 +81,26 @@ async function main(): Promise<void> {
       const tpl = template(name);
       const times = { stackC: [] as number[], stackD: [] as number[], directC: [] as number[] };
       const directD: number[] = [];
+      // The server's CPU seconds over the creates, summed: a figure the machine's load skews less.
+      const cpu = { stack: 0, direct: 0 };
+      const cpuOf = async <T>(key: 'stack' | 'direct', work: Promise<T>): Promise<T> => {
+        const c0 = cpuSeconds(server.pid);
+        const out = await work;
+        cpu[key] += cpuSeconds(server.pid) - c0;
+        return out;
+      };
       for (let r = 0; r < ROUNDS; r++) {
         // Alternate which goes first, so neither always runs on a warmer (or busier) server.
         const runStack = async () => {
-          const made = await createStack(url, tok, project, `seed-${name}-${r}`, tpl, params);
+          const made = await cpuOf(
+            'stack',
+            createStack(url, tok, project, `seed-${name}-${r}`, tpl, params),
+          );
           times.stackC.push(made.ms);
           times.stackD.push(await deleteStack(url, tok, made.ref));
         };
         const runDirect = async () => {
-          const made = await directCreate(url, tok, project, seed);
+          const made = await cpuOf('direct', directCreate(url, tok, project, seed));
           times.directC.push(made.ms);
           directD.push(await directDelete(url, tok, made.ids));
         };
@@ -107,6 +119,9 @@ async function main(): Promise<void> {
       );
       console.log(
         `  delete: stack ${fix(sd!)}  direct ${fix(dd!)}   (stack rounds ${times.stackD.map((x) => fix(x, 0)).join(' ')}; direct ${directD.map((x) => fix(x, 0)).join(' ')})`,
+      );
+      console.log(
+        `  server CPU over the ${ROUNDS} creates: stack ${fix(1000 * cpu.stack, 0)} ms, direct ${fix(1000 * cpu.direct, 0)} ms (${(cpu.stack / cpu.direct).toFixed(2)}x)`,
       );
       console.log(ratioLine(`${name}: create stack / direct`, dc!, sc!, GOAL));
       console.log(ratioLine(`${name}: delete stack / direct`, dd!, sd!, GOAL));
