@@ -1,7 +1,8 @@
 // A stack of BENCH_RANDOM (200) OS::Heat::RandomString and BENCH_PORTS (50) OS::Neutron::Port on a
 // network the template makes: create and delete times with the resources independent (the
 // engine runs them at once), against the same resources as a chain (each depends_on the one
-// before: one at a time) in the same run, median of BENCH_ROUNDS (3). Goal (issue 10): concurrent create at least 3x faster.
+// before: one at a time) in the same run, median of BENCH_ROUNDS (3). Goal (issue 10):
+// concurrent create at least 3x faster.
 import path from 'node:path';
 import {
   cpuSeconds,
