@@ -19,9 +19,37 @@ const CONF_SKIP = 'Test disabled in conf, skipping';
  * offers (a catalog type, a resource type, a Neutron extension, a feature flag).
  */
 const EXPECTED: Expected = {
-  passed: 0,
-  skips: [{ reason: CONF_SKIP, count: 0 }],
-  failing: [],
+  passed: 38,
+  skips: [
+    // SKIPPED below: 1 + 1 + 2 + 6 + 7 tests.
+    { reason: CONF_SKIP, count: 17 },
+    // requires_resource_type: types not built, so not listed by GET /resource_types.
+    { reason: 'OS::Neutron::Trunk resource type not available, skipping test.', count: 6 },
+    {
+      reason: 'OS::Neutron::ExtraRouteSet resource type not available, skipping test.',
+      count: 6,
+    },
+    // requires_service_type('messaging'): no Zaqar in the catalog.
+    { reason: 'messaging service not available, skipping test.', count: 3 },
+    // Neutron's extension list has no lbaasv2.
+    { reason: 'LBaasv2 extension not available, skipping', count: 2 },
+    // [heat_features_enabled] multi_cloud = false: remote credentials need Barbican.
+    { reason: 'multi_cloud - Feature not enabled.', count: 1 },
+  ],
+  // Nested stacks (template resources, OS::Heat::ResourceGroup, OS::Heat::Stack) are being
+  // added on another branch: until they land, creating, previewing or validating a template
+  // with one is a 400 "The Resource Type (...) could not be found."
+  failing: [
+    'test_preview.StackPreviewTest.test_nested_pass',
+    'test_preview.StackPreviewTest.test_res_group_with_nested_template',
+    'test_stack_outputs.StackOutputsTest.test_output_error_nested',
+    'test_template_validate.StackTemplateValidateTest.test_template_validate_nested_',
+    'test_remote_stack.RemoteStackTest.test_stack_create[',
+    'test_remote_stack.RemoteStackTest.test_stack_create_bad_region',
+    'test_remote_stack.RemoteStackTest.test_stack_resource_validation_fail',
+    'test_remote_stack.RemoteStackTest.test_stack_suspend_resume',
+    'test_remote_stack.RemoteStackTest.test_stack_update',
+  ],
 };
 
 /** Classes and tests skipped by configuration, with why. */
@@ -34,6 +62,10 @@ const SKIPPED = [
   'ParallelDeploymentsTest',
   // Breakpoint hooks (pre-create / pre-update, unset_hook signals) are not built.
   'HooksTest',
+  // Heat's matching of a server's interfaces on a networks update (keeping its ports across
+  // equivalent network / subnet / port / fixed_ip entries) is not built: the update detaches
+  // and attaches, so the port ids the tests compare change.
+  'UpdateServerNetworksTest',
 ];
 
 /** [heat_plugin] as tempest-heat.md describes it: the demo user, admin, RegionOne. */
