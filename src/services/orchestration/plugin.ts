@@ -11,6 +11,7 @@ import { outputRoutes } from './routes/outputs.js';
 import { resourceTypeRoutes } from './routes/resource-types.js';
 import { resourceRoutes } from './routes/resources.js';
 import { serviceRoutes } from './routes/services.js';
+import { softwareConfigRoutes } from './routes/software-configs.js';
 import { stackLookupRoutes } from './routes/stack-lookup.js';
 import { stackRoutes } from './routes/stacks.js';
 import { templateInfoRoutes } from './routes/template-info.js';
@@ -61,6 +62,7 @@ export async function orchestrationPlugin(
       resourceTypeRoutes(tenant, orchestration);
       buildInfoRoutes(tenant);
       serviceRoutes(tenant);
+      softwareConfigRoutes(tenant, orchestration.softwareConfigs);
       stackUpdateRoutes(tenant, orchestration);
       stackActionRoutes(tenant, orchestration);
       stackSnapshotRoutes(tenant, orchestration);

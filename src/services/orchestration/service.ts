@@ -4,6 +4,9 @@ import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import { isUuid } from '../../util.js';
 import { systemContext } from '../../context.js';
+import { pyStr } from '../../http/pyrepr.js';
+import { signalHandle } from './resources/heat/wait-signals.js';
+import { isMap } from './template/pyvalue.js';
 import { entityNotFound, HeatFault } from './errors.js';
 import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
 import { inProgress, StackEngine } from './engine/engine.js';
@@ -20,17 +23,15 @@ import {
   type StackResource,
 } from './engine/stack-store.js';
 import { TypeRegistry } from './resources/registry.js';
-import { parametersForShow, Template, type Environment } from './template/index.js';
+import { parametersForShow, type Environment } from './template/index.js';
 import {
   filterStacks,
   pageEvents,
   pageStacks,
-  resourceAttributes,
-  resourceDescription,
-  resourceMatches,
   type EventListQuery,
   type StackListQuery,
 } from './reads.js';
+import { resourceAttributes, resourceDescription, resourceMatches } from './resource-reads.js';
 import type { EventRow } from './views/event.view.js';
 import type { ResourceShown } from './views/resource.view.js';
 import { validateView as validateResult } from './views/validate.view.js';
@@ -606,8 +607,9 @@ export class OrchestrationService {
       rows.find((r) => r.physicalId === nameOrPhysicalId);
     if (!row) throw resourceNotFound(nameOrPhysicalId, stack);
     const why = reason || 'state changed by resource_mark_unhealthy api';
+    // Heat: marking leaves a deleted resource alone; clearing only undoes CHECK_FAILED.
+    if (mark && row.action === 'DELETE') return;
     if (!mark && !(row.action === 'CHECK' && row.status === 'FAILED')) return;
-    if (mark && row.action === 'CHECK' && row.status === 'FAILED') return;
     const to = mark
       ? { action: 'CHECK' as const, status: 'FAILED' as const, reason: why }
       : { action: 'CHECK' as const, status: 'COMPLETE' as const, reason: why };
@@ -619,20 +621,59 @@ export class OrchestrationService {
     }
   }
 
-  /** POST .../signal: no resource type here takes signals (Heat's default handler). */
-  async signalResource(ctx: RequestContext, stack: Stack, name: string): Promise<void> {
+  /**
+   * POST .../signal (Heat's resource_signal): refused during SUSPEND and DELETE, `unset_hook`
+   * checked, then the type's handler: a wait condition handle records the signal; other types
+   * have none (ResourceActionNotSupported).
+   */
+  async signalResource(
+    ctx: RequestContext,
+    stack: Stack,
+    name: string,
+    details: unknown,
+  ): Promise<void> {
     const row = (await this.resources(ctx, stack)).find((r) => r.name === name);
     if (!row) throw resourceNotFound(name, stack);
-    if (['SUSPEND', 'DELETE'].includes(stack.action) && stack.status === 'IN_PROGRESS') {
-      throw new HeatFault(
-        'NotSupported',
-        `Signal resource during ${stack.action} is not supported.`,
-      );
+    if (row.action === 'SUSPEND' || row.action === 'DELETE') {
+      await this.store.addResourceEvent(stack, row, {
+        action: row.action,
+        status: row.status,
+        reason: `Cannot signal resource during ${row.action}`,
+      });
+      throw new HeatFault('NotSupported', `Signal resource during ${row.action} is not supported.`);
     }
-    if (!row.physicalId && row.action === 'INIT') {
-      throw new HeatFault('ResourceNotAvailable', `The Resource (${name}) is not available.`);
+    if (isMap(details) && Object.hasOwn(details, 'unset_hook')) {
+      const hook = pyStr(details.unset_hook);
+      const what = `${row.type.split('::').pop()} "${row.name}" [${row.physicalId ?? 'None'}] Stack "${stack.name}" [${stack.id}]`;
+      const valid = [
+        'pre-create',
+        'pre-update',
+        'pre-delete',
+        'post-create',
+        'post-update',
+        'post-delete',
+      ];
+      const text = valid.includes(hook)
+        ? `The "${hook}" hook is not defined on ${what}`
+        : `Invalid hook type "${hook}" for ${what}`;
+      throw new HeatFault('InvalidBreakPointHook', text);
     }
-    throw new HeatFault('ResourceActionNotSupported', 'signal is not supported for resource.');
+    if (!SIGNALLED_TYPES.has(row.type)) {
+      throw new HeatFault('ResourceActionNotSupported', 'signal is not supported for resource.');
+    }
+    let result: string;
+    try {
+      result = await signalHandle(storedData(this.store, row), details ?? null);
+    } catch (err) {
+      const e = err as Error;
+      const type = err instanceof HeatFault ? err.type : 'Error';
+      throw new HeatFault('ResourceFailure', `${type}: resources.${row.name}: ${e.message}`, 400);
+    }
+    await this.store.addResourceEvent(stack, row, {
+      action: 'SIGNAL',
+      status: row.status,
+      reason: result ? `Signal: ${result}` : signalDetails(details),
+    });
   }
 
   /** Events of the stack (and nested stacks to `nestedDepth`), filtered and paged. */
@@ -663,25 +704,17 @@ export class OrchestrationService {
       environment: Environment;
       files: Record<string, string>;
       parameters: Record<string, unknown>;
+      showNested: boolean;
     },
   ): Promise<Record<string, unknown>> {
     void ctx;
-    let template: Template;
     try {
-      template = Template.load(input.template, new Map(Object.entries(input.files)));
-      for (const res of template.resources) {
-        if (!this.types.get(res.type) && !Object.hasOwn(input.files, res.type)) {
-          throw new HeatFault(
-            'StackValidationFailed',
-            `Failed to validate: resources.${res.name}: The Resource Type (${res.type}) could not be found.`,
-          );
-        }
-      }
+      return validateResult(input, (type) => this.types.get(type) !== undefined);
     } catch (err) {
+      // The engine answers {'Error': str(ex)} and the API turns it into a 400.
       if (err instanceof HeatFault) throw new HeatFault('HTTPBadRequest', err.message, 400);
       throw err;
     }
-    return validateResult(template, input.environment, input.parameters);
   }
 
   /** `resource type list`: names, or names with descriptions, after Heat's filters. */
@@ -782,6 +815,19 @@ function requireProject(ctx: RequestContext): string {
 
 export function stackNotFound(name: string): HeatFault {
   return new HeatFault('EntityNotFound', `The Stack (${name}) could not be found.`, 404);
+}
+
+/** Types with a signal handler (handle_signal). */
+const SIGNALLED_TYPES = new Set(['OS::Heat::WaitConditionHandle']);
+
+/** get_string_details: what the event says when the handler returns nothing. */
+function signalDetails(details: unknown): string {
+  if (details === null || details === undefined) return 'No signal details provided';
+  if (typeof details === 'string') return details;
+  if (isMap(details) && ['previous', 'current', 'reason'].every((k) => Object.hasOwn(details, k))) {
+    return `alarm state changed from ${pyStr(details.previous)} to ${pyStr(details.current)} (${pyStr(details.reason)})`;
+  }
+  return 'Unknown';
 }
 
 function resourceNotFound(name: string, stack: Stack): HeatFault {

@@ -1,4 +1,5 @@
 import { HeatFault } from '../../errors.js';
+import { UpdateReplace } from '../heat/support.js';
 import type { Props, ResourceContext } from '../types.js';
 import { findFlavor, findImage, findNetwork } from './finders.js';
 import { createInternalPort, deleteInternalPort } from './internal-ports.js';
@@ -116,9 +117,8 @@ export async function updateServer(
   prev: Props,
   changed: string[],
 ): Promise<void> {
-  if (needsReplace(next, changed))
-    // Heat's UpdateReplace: the engine makes a new server instead.
-    throw new HeatFault('UpdateReplace', `The Resource ${rc.resourceName} requires replacement.`);
+  // Should an engine call this without asking needsReplace first: Heat's UpdateReplace.
+  if (needsReplace(next, prev, changed)) throw new UpdateReplace(rc.resourceName);
   const compute = rc.services.compute;
   if (changed.includes('metadata'))
     await compute.serverMetadata.update(
@@ -148,7 +148,7 @@ export async function updateServer(
  * Properties whose change Heat applies by replacing the server even though they are
  * update_allowed: the update policies say REPLACE, or user_data without REBUILD/IGNORE.
  */
-export function needsReplace(next: Props, changed: string[]): boolean {
+export function needsReplace(next: Props, _prev: Props, changed: string[]): boolean {
   if (changed.includes('flavor') && next.flavor_update_policy === 'REPLACE') return true;
   if (changed.includes('image') && next.image_update_policy === 'REPLACE') return true;
   if (changed.includes('user_data') && next.user_data_update_policy === 'REPLACE') return true;
