@@ -1,3 +1,5 @@
+import { HeatFault } from '../errors.js';
+import type { ResourceDefinition } from '../template/types.js';
 import type { StackEngine } from './engine.js';
 import { Operation } from './operation.js';
 import type { Stack, StackDefinition, StackResource } from './stack-store.js';
@@ -33,6 +35,26 @@ function previewResource(op: Operation, name: string, tenant: string) {
   };
 }
 
+/**
+ * Resource.validate's wrapping of a property that fails to resolve (a missing parameter), as
+ * the API shows it: the RPC layer formats the path pieces again, doubling the separators.
+ */
+async function checkResolves(op: Operation, def: ResourceDefinition): Promise<void> {
+  const props = def.properties;
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) return;
+  for (const [key, value] of Object.entries(props)) {
+    try {
+      await op.resolve(value);
+    } catch (err) {
+      if (!(err instanceof HeatFault)) throw err;
+      throw new HeatFault(
+        'StackValidationFailed',
+        `Property error: : resources.${def.name}.properties.${key}: : ${err.message}`,
+      );
+    }
+  }
+}
+
 /** POST /stacks/preview: the stack as it would be, each resource with its properties. */
 export async function previewCreate(
   engine: StackEngine,
@@ -43,6 +65,7 @@ export async function previewCreate(
   const resources: Record<string, unknown>[] = [];
   for (const name of op.definitions.keys()) {
     const def = op.definitions.get(name)!;
+    await checkResolves(op, def);
     const properties = await op.properties(def, op.typeOf(def));
     resources.push({ ...previewResource(op, name, stack.projectId), properties });
   }

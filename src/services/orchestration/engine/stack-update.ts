@@ -3,9 +3,11 @@ import type { ResourceDefinition } from '../template/types.js';
 import type { Props } from '../resources/types.js';
 import { reversed, walk } from './graph.js';
 import type { Operation } from './operation.js';
+import { HeatFault } from '../errors.js';
 import {
   createResource,
   deleteResource,
+  recorded,
   replaceResource,
   updateResource,
 } from './resource-steps.js';
@@ -48,6 +50,7 @@ async function step(op: Operation, def: ResourceDefinition): Promise<void> {
     op.resources.set(def.name, await op.deps.store.insertResource(op.stack.id, def.name, def.type));
     return createResource(op, def);
   }
+  if (def.externalId !== null) return keepExternal(op, def, row);
   const change = await decide(op, def, row);
   switch (change.kind) {
     case 'create':
@@ -59,6 +62,23 @@ async function step(op: Operation, def: ResourceDefinition): Promise<void> {
     case 'replace':
       return replaceResource(op, def, row);
   }
+}
+
+/**
+ * resource.py update of a resource with an external_id: left alone while it names the same
+ * physical resource; naming another (or adding one to a resource Heat made) is NotSupported.
+ */
+async function keepExternal(
+  op: Operation,
+  def: ResourceDefinition,
+  row: StackResource,
+): Promise<void> {
+  const external = await op.resolve(def.externalId);
+  if (external === row.physicalId) return;
+  await recorded(op, row, 'UPDATE', () => {
+    const feature = `Update to property external_id of ${def.name} (${def.type})`;
+    throw new HeatFault('NotSupported', `${feature} is not supported.`);
+  });
 }
 
 export async function decide(

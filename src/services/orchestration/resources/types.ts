@@ -85,6 +85,8 @@ export interface ResourceType {
   restoreProperties?(props: Props, data: Record<string, unknown>): Props;
   /** deletion_policy Snapshot: the snapshot to leave behind instead of the resource. */
   snapshotForDeletion?(rc: ResourceContext, id: string): Promise<void>;
+  /** Heat's prepare_for_replace: frees what the replacement takes over (a port's addresses). */
+  prepareForReplace?(rc: ResourceContext, id: string): Promise<void>;
 }
 
 export type Props = Record<string, unknown>;

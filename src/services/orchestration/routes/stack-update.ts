@@ -48,11 +48,15 @@ export function updateInput(body: unknown, patch: boolean): StackUpdateInput {
         ? undefined
         : rollback === true || rollback === 'true' || rollback === 'True',
     timeoutMins: typeof timeout === 'number' && Number.isInteger(timeout) ? timeout : undefined,
+    // service.py _prepare_stack_updates: a PATCH keeps the stack's tags unless given; a PUT
+    // clones the stack without them, so its tags are the body's or none.
     tags:
       typeof tags === 'string'
         ? tags.split(',')
         : Array.isArray(tags)
           ? tags.filter((t) => typeof t === 'string')
-          : undefined,
+          : patch || body.existing === true
+            ? undefined
+            : null,
   };
 }
