@@ -45,11 +45,15 @@ export function heatCli(server: RunningServer, prefix: string): HeatCli {
   return cli;
 }
 
-/** Output of a `--wait -f json` command: the event log lines, then a JSON object. */
+/**
+ * Output of a `--wait -f json` command: the event log lines, then the stack as JSON (an object
+ * from create/update, a one-row list from the stack actions).
+ */
 export function splitWaited(out: string): { events: string; stack: Row } {
-  const start = out.search(/^\{/m);
+  const start = out.search(/^[[{]/m);
   assert.ok(start >= 0, out);
-  return { events: out.slice(0, start), stack: JSON.parse(out.slice(start)) as Row };
+  const parsed = JSON.parse(out.slice(start)) as Row | Row[];
+  return { events: out.slice(0, start), stack: Array.isArray(parsed) ? parsed[0]! : parsed };
 }
 
 /** The event log lines heatclient prints: `<time> [<stack>.<res>]: <STATUS>  <reason>`. */

@@ -609,6 +609,20 @@ export class OrchestrationService {
       if (err instanceof HeatFault) throw new HeatFault('HTTPBadRequest', err.message, 400);
       throw err;
     }
+    // Heat's Stack.validate checks user parameters against the template (UnknownUserParameter
+    // escapes validate_template's StackValidationFailed handler, so it keeps its own type).
+    const declared = new Set(template.parameters.map((p) => p.name));
+    for (const k of [
+      ...Object.keys(input.environment.parameters),
+      ...Object.keys(input.parameters),
+    ]) {
+      if (!declared.has(k)) {
+        throw new HeatFault(
+          'UnknownUserParameter',
+          `The Parameter (${k}) was not defined in template.`,
+        );
+      }
+    }
     return validateResult(template, input.environment, input.parameters);
   }
 
