@@ -39,7 +39,10 @@ test('stack list: columns, --property, --tags, --sort, --limit/--marker, --long,
   const failing = cli.file('failing.yaml', FAILING);
   await cli.createWaiting(['stack', 'create', '-t', tiny, '--tags', 'a,b', 'ls-one']);
   await cli.createWaiting(['stack', 'create', '-t', tiny, '--tags', 'b', 'ls-two']);
-  assert.equal((await cli.run(['stack', 'create', '-t', failing, '--wait', 'ls-bad'])).code, 1);
+  assert.equal(
+    (await cli.run(['stack', 'create', '-t', failing, '--wait', '--poll', '1', 'ls-bad'])).code,
+    1,
+  );
 
   const all = await cli.json<Row[]>(['stack', 'list']);
   assert.deepEqual(Object.keys(all[0]!), [

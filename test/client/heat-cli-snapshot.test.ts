@@ -148,7 +148,6 @@ test('stack snapshot create/list/show/restore/delete: the server disk goes back 
   );
   const again = await cli.run(['stack', 'snapshot', 'delete', '-y', 'snap-stack', snapId]);
   assert.equal(again.stderr.trim(), `Snapshot ID <${snapId}> not found for stack <snap-stack>`);
-  await cli.ok(['stack', 'delete', '-y', '--wait', 'snap-stack']);
 });
 
 test('stack abandon, then stack adopt of what it printed', async (t) => {

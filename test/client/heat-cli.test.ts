@@ -158,7 +158,7 @@ test('stack create with -e, --parameter, --tags, --timeout, --wait; show, output
 
 test('a failed create: CREATE_FAILED with the reason and exit 1, or rolled back', async () => {
   const t = cli.file('failing.yaml', FAILING);
-  const failed = await cli.run(['stack', 'create', '-t', t, '--wait', 'cs-failed']);
+  const failed = await cli.run(['stack', 'create', '-t', t, '--wait', '--poll', '1', 'cs-failed']);
   assert.equal(failed.code, 1);
   assert.equal(failed.stderr, '\n Stack cs-failed CREATE_FAILED \n\n');
   const lines = eventLines(failed.stdout);
