@@ -712,6 +712,23 @@ export class OrchestrationService {
     },
   ): Promise<Record<string, unknown>> {
     void ctx;
+    // Heat's Stack.validate checks user parameters against the template (UnknownUserParameter
+    // escapes validate_template's StackValidationFailed handler, so it keeps its own type).
+    const section = input.template.parameters ?? input.template.Parameters;
+    const declared = new Set(
+      section !== null && typeof section === 'object' ? Object.keys(section) : [],
+    );
+    for (const k of [
+      ...Object.keys(input.environment.parameters),
+      ...Object.keys(input.parameters),
+    ]) {
+      if (!declared.has(k)) {
+        throw new HeatFault(
+          'UnknownUserParameter',
+          `The Parameter (${k}) was not defined in template.`,
+        );
+      }
+    }
     try {
       return validateResult(input, (type) => this.types.get(type) !== undefined);
     } catch (err) {

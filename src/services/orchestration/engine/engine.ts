@@ -272,11 +272,14 @@ export class StackEngine {
   async cancel(stack: Stack, rollback: boolean): Promise<void> {
     await this.stop(stack.id);
     if (rollback && stack.previous) {
+      // Heat's convergence cancel_update goes straight to the rollback (no UPDATE_FAILED event,
+      // which would end `stack cancel --wait` with an error): this step only takes the stack
+      // over from the stopped update, silently; the rollback writes "Stack ROLLBACK started".
       const traversal = await this.deps.store.begin(
         stack,
-        { action: 'UPDATE', status: 'FAILED', reason: `Stack UPDATE cancelled` },
+        { action: 'UPDATE', status: 'IN_PROGRESS', reason: reasons.started('UPDATE') },
         {},
-        { force: true },
+        { force: true, silent: true },
       );
       if (traversal === null) throw stackGone(stack);
       const now = (await this.deps.store.get(stack.id))!;

@@ -167,6 +167,11 @@ export async function actOn(
   action: StackAction,
   step: ((rc: ResourceContext, id: string) => Promise<void>) | null,
 ): Promise<void> {
+  if (!step && action === 'CHECK') {
+    // Heat's Resource.check for a type without handle_check: one state, no IN_PROGRESS.
+    await move(op, row, 'CHECK', 'COMPLETE', `CHECK not supported for ${row.type}`);
+    return;
+  }
   await recorded(op, row, action, async () => {
     if (step) await step(op.context(row), row.physicalId!);
     return {};

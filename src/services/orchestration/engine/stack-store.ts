@@ -125,7 +125,7 @@ export class StackStore extends ResourceRows {
         | 'tags'
       >
     > = {},
-    opts: { force?: boolean } = {},
+    opts: { force?: boolean; silent?: boolean } = {},
   ): Promise<number | null> {
     const now = isoNow();
     return this.db.transaction().execute(async (tx) => {
@@ -145,6 +145,7 @@ export class StackStore extends ResourceRows {
       if (!opts.force) q = q.where('status', '!=', 'IN_PROGRESS');
       const result = await q.returning('traversal').executeTakeFirst();
       if (!result) return null;
+      if (opts.silent) return result.traversal;
       await tx
         .insertInto('stack_events')
         .values(stackEvent({ id: stack.id, name: stack.name }, start, now))
