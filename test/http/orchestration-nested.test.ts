@@ -225,3 +225,39 @@ describe('template resources', () => {
     );
   });
 });
+
+describe('an edited child template', () => {
+  test('reaches the child stack on update though no property of the parent changed', async () => {
+    const child = (length: number) =>
+      JSON.stringify({
+        heat_template_version: '2016-10-14',
+        resources: { rand: { type: 'OS::Heat::RandomString', properties: { length } } },
+        outputs: { value: { value: { get_attr: ['rand', 'value'] } } },
+      });
+    const template = {
+      heat_template_version: '2016-10-14',
+      resources: { child: { type: 'child.yaml' } },
+      outputs: { value: { value: { get_attr: ['child', 'value'] } } },
+    };
+    const id = await createStack(fx, 'nested-edited', template, {
+      files: { 'child.yaml': child(8) },
+    });
+    let stack = await settled(fx, 'nested-edited', id);
+    assert.equal(stack.stack_status, 'CREATE_COMPLETE');
+    assert.equal((outputs(stack).value as string).length, 8);
+    const before = await childRow(id);
+
+    const res = await fx.t.inject({
+      method: 'PUT',
+      url: heatUrl(fx, `/stacks/nested-edited/${id}`),
+      headers: fx.demo,
+      payload: { template, files: { 'child.yaml': child(20) } },
+    });
+    assert.equal(res.statusCode, 202);
+    stack = await settled(fx, 'nested-edited', id);
+    assert.equal(stack.stack_status, 'UPDATE_COMPLETE');
+    assert.equal((outputs(stack).value as string).length, 20, 'the child ran the new template');
+    const after = await childRow(id);
+    assert.equal(after.physical_resource_id, before.physical_resource_id, 'updated in place');
+  });
+});

@@ -96,7 +96,7 @@ export async function decide(
   const changed = Object.keys(props).filter(
     (k) => JSON.stringify(props[k] ?? null) !== JSON.stringify(before[k] ?? null),
   );
-  if (changed.length === 0) return { kind: 'unchanged' };
+  if (changed.length === 0 && !(type.alwaysUpdate && type.update)) return { kind: 'unchanged' };
   const inPlace =
     type.update &&
     changed.every((k) => type.properties[k]?.updateAllowed === true) &&

@@ -47,6 +47,9 @@ export interface ResourceType {
   /** Heat's needs_replace_with_prop_diff: a change the type cannot make in place although
    *  every changed property is updateAllowed (TestResource's update_replace). */
   needsReplace?(next: Props, prev: Props, changed: string[]): boolean;
+  /** Updated even when no property changed (Heat's StackResource: a nested stack always
+   *  gets the update and its own resources decide, so an edited child template lands). */
+  alwaysUpdate?: boolean;
   /** Properties are not checked against `properties` (OS::Heat::None takes any). */
   acceptsAnyProperties?: boolean;
   /** What get_resource/Ref gives when it is not the physical id (RandomString: its value). */

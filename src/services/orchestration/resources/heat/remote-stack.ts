@@ -80,6 +80,7 @@ async function done(rc: ResourceContext, id: string, action: string): Promise<bo
 
 export const remoteStack: ResourceType = {
   type: 'OS::Heat::Stack',
+  alwaysUpdate: true,
   description: DESCRIPTION,
   properties: {
     context: {

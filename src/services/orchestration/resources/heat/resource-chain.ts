@@ -60,6 +60,7 @@ function childDef(rc: ResourceContext, props: Props) {
 
 export const resourceChain: ResourceType = {
   type: 'OS::Heat::ResourceChain',
+  alwaysUpdate: true,
   description: DESCRIPTION,
   supportStatus: since('6.0.0'),
   properties: {

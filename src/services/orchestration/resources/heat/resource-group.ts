@@ -105,6 +105,7 @@ function childDef(rc: ResourceContext, props: Props, names: string[]) {
 
 export const resourceGroup: ResourceType = {
   type: 'OS::Heat::ResourceGroup',
+  alwaysUpdate: true,
   description: GROUP_DOCS.description,
   supportStatus: since('2014.1'),
   properties: GROUP_PROPERTIES,

@@ -124,6 +124,7 @@ export function templateResource(
 
   return {
     type: typeName,
+    alwaysUpdate: true,
     description: parsed.description,
     properties,
     attributes,
