@@ -19,7 +19,7 @@ const CONF_SKIP = 'Test disabled in conf, skipping';
  * offers (a catalog type, a resource type, a Neutron extension, a feature flag).
  */
 const EXPECTED: Expected = {
-  passed: 47,
+  passed: 49,
   skips: [
     // SKIPPED below: 1 + 1 + 2 + 6 + 7 tests.
     { reason: CONF_SKIP, count: 17 },
@@ -36,12 +36,7 @@ const EXPECTED: Expected = {
     // [heat_features_enabled] multi_cloud = false: remote credentials need Barbican.
     { reason: 'multi_cloud - Feature not enabled.', count: 1 },
   ],
-  // A preview does not expand nested stacks yet (Heat shows a template resource's or a
-  // group's members as a nested list): these two read the members.
-  failing: [
-    'test_preview.StackPreviewTest.test_nested_pass',
-    'test_preview.StackPreviewTest.test_res_group_with_nested_template',
-  ],
+  failing: [],
 };
 
 /** Classes and tests skipped by configuration, with why. */

@@ -7,7 +7,7 @@ import { HeatFault } from './errors.js';
 import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
 import { inProgress, StackEngine } from './engine/engine.js';
 import { abandonData, type AbandonedResource } from './engine/adopt.js';
-import { previewCreate, previewUpdate } from './engine/preview.js';
+import { previewCreate, previewUpdate, type PreviewItem } from './engine/preview.js';
 import { SnapshotStore, type StackSnapshot } from './engine/snapshot-store.js';
 import { deleteSnapshot, startRestore, startSnapshot } from './engine/snapshot-runs.js';
 import { reasons } from './engine/stack-ops.js';
@@ -42,7 +42,7 @@ export interface StackCreateInput {
 export interface StackPreview {
   stack: Stack;
   parameters: Record<string, string>;
-  resources: Record<string, unknown>[];
+  resources: PreviewItem[];
 }
 
 export type StackActionName =

@@ -60,6 +60,9 @@ export class Operation {
   private implicit: Map<string, string[]> | null = null;
   /** A preview: references to resources not made resolve to their names, as in Heat's. */
   previewing = false;
+  /** In a nested preview, the names of the enclosing stacks' resources (references to them
+   *  reach the child as names too). */
+  outerNames: ReadonlySet<string> = new Set();
 
   /** What a resource waits for: the template's edges plus its type's implicit ones. */
   requires(name: string): string[] {
@@ -224,7 +227,9 @@ export class Operation {
     const rc = this.context(this.resources.get(def.name) ?? unsavedRow(this.stack.id, def));
     const props = await validateProperties(type, raw, def.name, (name, value) =>
       // Heat does not check a value that is a reference to a resource not made yet.
-      this.previewing && typeof value === 'string' && this.definitions.has(value)
+      this.previewing &&
+      typeof value === 'string' &&
+      (this.definitions.has(value) || this.outerNames.has(value))
         ? Promise.resolve(null)
         : this.deps.constraints(name, value, rc),
     );
@@ -261,7 +266,7 @@ export class Operation {
 }
 
 /** A resource row for what is not stored yet (a preview). */
-function unsavedRow(stackId: string, def: ResourceDefinition): StackResource {
+export function unsavedRow(stackId: string, def: ResourceDefinition): StackResource {
   return {
     id: '00000000-0000-4000-8000-000000000000',
     stackId,

@@ -1,7 +1,7 @@
 import { HeatFault } from '../errors.js';
 import type { ResourceDefinition } from '../template/types.js';
 import type { StackEngine } from './engine.js';
-import { Operation } from './operation.js';
+import { Operation, unsavedRow } from './operation.js';
 import type { Stack, StackDefinition, StackResource } from './stack-store.js';
 import { decide } from './stack-update.js';
 
@@ -59,17 +59,55 @@ async function checkResolves(op: Operation, def: ResourceDefinition): Promise<vo
 export async function previewCreate(
   engine: StackEngine,
   stack: Stack,
-): Promise<{ resources: Record<string, unknown>[]; parameters: Map<string, unknown> }> {
+): Promise<{ resources: PreviewItem[]; parameters: Map<string, unknown> }> {
   const op = await engine.load(stack, 0, new AbortController().signal, []);
+  return { resources: await previewOf(engine, op, null), parameters: op.parameters };
+}
+
+/** A preview's resource, or a nested stack's resources as a list of their own. */
+export type PreviewItem = Record<string, unknown> | PreviewItem[];
+
+/**
+ * The preview of one stack's resources; a nested-stack resource shows as the list of its
+ * child's (named `<stack>-<resource>`, each with `parent_resource`), as Heat's preview does.
+ */
+async function previewOf(
+  engine: StackEngine,
+  op: Operation,
+  parentResource: string | null,
+): Promise<PreviewItem[]> {
   op.previewing = true;
-  const resources: Record<string, unknown>[] = [];
+  const out: PreviewItem[] = [];
   for (const name of op.definitions.keys()) {
     const def = op.definitions.get(name)!;
+    const type = op.typeOf(def);
     await checkResolves(op, def);
-    const properties = await op.properties(def, op.typeOf(def));
-    resources.push({ ...previewResource(op, name, stack.projectId), properties });
+    const properties = await op.properties(def, type);
+    if (type.childDefinition) {
+      const child = await type.childDefinition(
+        op.context(unsavedRow(op.stack.id, def)),
+        properties,
+      );
+      const childStack: Stack = {
+        ...op.stack,
+        ...child,
+        id: 'None',
+        name: `${op.stack.name}-${name}`,
+        ownerId: op.stack.id,
+        nestedDepth: op.stack.nestedDepth + 1,
+      };
+      const childOp = await engine.load(childStack, 0, op.signal, []);
+      childOp.outerNames = new Set([...op.outerNames, ...op.definitions.keys()]);
+      out.push(await previewOf(engine, childOp, name));
+      continue;
+    }
+    out.push({
+      ...previewResource(op, name, op.stack.projectId),
+      properties,
+      ...(parentResource !== null ? { parent_resource: parentResource } : {}),
+    });
   }
-  return { resources, parameters: op.parameters };
+  return out;
 }
 
 /** PUT|PATCH .../preview: what an update would do to each resource, nothing done. */

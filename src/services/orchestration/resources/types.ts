@@ -50,6 +50,9 @@ export interface ResourceType {
   /** Updated even when no property changed (Heat's StackResource: a nested stack always
    *  gets the update and its own resources decide, so an edited child template lands). */
   alwaysUpdate?: boolean;
+  /** A nested-stack resource's child definition for these properties, so a preview can show
+   *  the child's resources as Heat's does (a nested list). */
+  childDefinition?(rc: ResourceContext, props: Props): Promise<NestedDefinition>;
   /** Properties are not checked against `properties` (OS::Heat::None takes any). */
   acceptsAnyProperties?: boolean;
   /** What get_resource/Ref gives when it is not the physical id (RandomString: its value). */

@@ -113,6 +113,11 @@ export const resourceGroup: ResourceType = {
 
   ...childActions,
 
+  async childDefinition(rc, props) {
+    const skip = await updateSkiplist(rc, null, props);
+    return childDef(rc, props, memberNames(props['count'] as number, skip));
+  },
+
   async create(rc, props) {
     const skip = await updateSkiplist(rc, null, props);
     const names = memberNames(props['count'] as number, skip);

@@ -131,6 +131,9 @@ export function templateResource(
 
     ...childActions,
 
+    childDefinition: async (rc, props) =>
+      definition(rc, typeName, template)(childParams(props, paramTypes)),
+
     async create(rc, props) {
       const def = definition(rc, typeName, template);
       const id = await nestedOf(rc).create(def(childParams(props, paramTypes)));
