@@ -374,7 +374,7 @@ export class StackStore {
     change: Partial<
       Pick<
         StackResourceRow,
-        'physical_resource_id' | 'properties' | 'metadata' | 'current' | 'type'
+        'physical_resource_id' | 'properties' | 'metadata' | 'current' | 'type' | 'updated_at'
       >
     > = {},
   ): Promise<boolean> {
