@@ -243,6 +243,33 @@ test('stack create --dry-run previews the stack without making it', async (t) =>
     (await cli.run(['stack', 'show', 'dry-stack'])).stderr.trim(),
     'Stack not found: dry-stack',
   );
+
+  // update --dry-run: the resource_changes of a real stack, one column per kind of change.
+  await cli.createWaiting([
+    'stack',
+    'create',
+    '-t',
+    tmpl,
+    '--parameter',
+    'flavor=large',
+    'dry-real',
+  ]);
+  const changes = await cli.json<Record<string, Row[]>>([
+    'stack',
+    'update',
+    '--dry-run',
+    '-t',
+    tmpl,
+    '--parameter',
+    'flavor=small',
+    'dry-real',
+  ]);
+  assert.deepEqual(Object.keys(changes), ['added', 'deleted', 'replaced', 'unchanged', 'updated']);
+  assert.deepEqual(
+    changes.unchanged!.map((r) => r.resource_name),
+    ['rand'],
+  );
+  assert.equal((await cli.json(['stack', 'show', 'dry-real'])).parameters.flavor, 'large');
 });
 
 test('openstacksdk: create_stack, wait_for_status, get_stack, stacks, delete_stack', async () => {

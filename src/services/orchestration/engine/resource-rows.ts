@@ -72,7 +72,7 @@ export class ResourceRows {
     change: Partial<
       Pick<
         StackResourceRow,
-        'physical_resource_id' | 'properties' | 'metadata' | 'current' | 'type'
+        'physical_resource_id' | 'properties' | 'metadata' | 'current' | 'type' | 'updated_at'
       >
     > = {},
   ): Promise<boolean> {

@@ -4,6 +4,7 @@ import { isGone, resourceFailure, ResourceFailed } from './failure.js';
 import type { Operation } from './operation.js';
 import { until } from './poll.js';
 import type { StackAction, StackResource } from './stack-store.js';
+import { isoNow } from '../../../util.js';
 
 const STATE_CHANGED = 'state changed';
 
@@ -119,6 +120,8 @@ export async function updateResource(
   changed: string[],
 ): Promise<void> {
   await recorded(op, row, 'UPDATE', async () => {
+    // Heat's Resource.update stamps updated_time as the update starts (resource list shows it).
+    const started = isoNow();
     const type = op.typeOf(def);
     const rc = op.context(row);
     const id = row.physicalId!;
@@ -131,6 +134,7 @@ export async function updateResource(
     return {
       properties: JSON.stringify(next),
       metadata: metadata === null ? null : JSON.stringify(metadata),
+      updated_at: started,
     };
   });
 }
