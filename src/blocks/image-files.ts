@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { finished, type Readable } from 'node:stream';
+import { fileHashes } from './file-hash.js';
 import { imageWriters } from './image-writer.js';
 import { HEADER_BYTES } from './qcow2.js';
 
@@ -46,7 +47,6 @@ export class StorageFailure extends Error {
 
 // Large chunks keep the per-chunk overhead of hashing and reading small.
 const CHUNK = 1024 * 1024;
-const ADOPT_CHUNK = 128 * 1024;
 /** Flush to disk while the upload runs, so the final fsync has little left to do. */
 const SYNC_EVERY = 64 * 1024 * 1024;
 /**
@@ -62,8 +62,7 @@ const BATCH = 4 * 1024 * 1024;
 const IN_FLIGHT = 8;
 
 /**
- * Streams `source` into `fd` (or only hashes it, for fd -1): sha512 here, md5 and the writes on a
- * writer thread (image-writer.ts).
+ * Streams `source` into `fd`: sha512 here, md5 and the writes on a writer thread (image-writer.ts).
  * md5 is the slower hash, and this thread also reads the socket, so this split keeps the two
  * threads about equally busy. Settles only once the writer no longer uses `fd`. Rejects with the
  * source's error, SizeLimitExceeded or StorageFailure; the source is then drained, never
@@ -188,22 +187,34 @@ export class ImageFileStore {
   }
 
   /**
-   * Takes over a complete file written elsewhere on the same file system (a volume flattened
-   * for upload): one read to hash it, then a rename instead of a second copy.
+   * Takes over a complete file written elsewhere on the same file system (a flattened volume, a
+   * converted snapshot), which nothing writes any more: one read to hash it, then a rename
+   * instead of a second copy. md5 and sha512 each read the file on a thread of their own while
+   * this one fsyncs it (the caller need not have), so the three overlap; the rename comes only
+   * once the bytes that were hashed are on disk.
    */
   async adopt(file: string): Promise<StoredFile> {
     const fileId = randomUUID();
-    // Hashed on two threads as an upload is, without writing (fd -1): the bytes are on disk.
-    // Read in socket-sized chunks: a task adopting a flattened volume shares this thread with
-    // every request, and sha512 of each chunk runs here in one go.
-    const digest = await hashAndWrite(
-      fs.createReadStream(file, { highWaterMark: ADOPT_CHUNK }),
-      -1,
-      Infinity,
-    );
     const handle = await fsp.open(file, 'r');
+    let stored: Omit<StoredFile, 'fileId'>;
     try {
-      await handle.sync();
+      const head = Buffer.alloc(HEADER_BYTES);
+      const work = [
+        fileHashes.hash(handle.fd, 'md5'),
+        fileHashes.hash(handle.fd, 'sha512'),
+        handle.read(head, 0, HEADER_BYTES, 0),
+        handle.sync(),
+      ] as const;
+      // Every part settles before the handle closes: the hashing threads read its fd.
+      await Promise.allSettled(work);
+      const [md5, sha512, read] = await Promise.all(work);
+      if (md5.size !== sha512.size) throw new Error(`${file} changed while it was being hashed`);
+      stored = {
+        size: md5.size,
+        md5: md5.digest,
+        sha512: sha512.digest,
+        head: head.subarray(0, read.bytesRead),
+      };
     } finally {
       await handle.close();
     }
@@ -215,7 +226,7 @@ export class ImageFileStore {
         return this.write(fs.createReadStream(file, { highWaterMark: CHUNK }));
       throw err;
     }
-    return { fileId, ...digest };
+    return { fileId, ...stored };
   }
 
   /** A stream of bytes start..end inclusive (the whole file by default). */

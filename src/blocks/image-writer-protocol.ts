@@ -1,7 +1,7 @@
 // The messages between image-writer.ts and its worker threads (image-writer.worker.ts).
 
 export type ToWorker =
-  /** The main thread opened `fd`; the worker writes to it until it answers `released`. -1: hash only. */
+  /** The main thread opened `fd`; the worker writes to it until it answers `released`. */
   | { op: 'open'; id: number; fd: number; algorithm: string; syncEvery: number }
   /** The next `length` bytes of `buf`, transferred, not copied. */
   | { op: 'data'; id: number; buf: ArrayBuffer; length: number }

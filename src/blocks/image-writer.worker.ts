@@ -113,8 +113,6 @@ port.on('message', (m: ToWorker) => {
   if (m.op === 'data') {
     if (job.failed) return post({ op: 'free', id: m.id, buf: m.buf }, [m.buf]);
     job.hash.update(new Uint8Array(m.buf, 0, m.length));
-    // No file (fd -1): the bytes are already on disk and only need hashing (ImageFileStore.adopt).
-    if (job.fd < 0) return post({ op: 'free', id: m.id, buf: m.buf }, [m.buf]);
     writeAt(m.id, job, m.buf, 0, m.length, job.position);
     job.position += m.length;
     job.sinceSync += m.length;

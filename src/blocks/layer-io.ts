@@ -78,12 +78,15 @@ export async function writeAt(
 /**
  * The whole virtual disk as one self-contained file (no backing) at `destPath`, which is
  * overwritten, and removed again if the conversion fails. qcow2 output holds allocated data only.
+ * `sync: false` leaves the fsync to a caller that does it alongside other work (an image store
+ * adopting the file fsyncs it while hashing it).
  */
 export async function convert(
   files: LayerFiles,
   id: string,
   destPath: string,
   format: 'raw' | 'qcow2',
+  opts: { sync?: boolean } = {},
 ): Promise<void> {
   await files.header(id);
   try {
@@ -92,7 +95,7 @@ export async function convert(
       ['convert', '-f', 'qcow2', '-O', format, files.pathOf(id), destPath],
       'data',
     );
-    await syncFile(destPath);
+    if (opts.sync ?? true) await syncFile(destPath);
   } catch (err) {
     await fsp.rm(destPath, { force: true }).catch(() => undefined);
     throw err;

@@ -293,8 +293,13 @@ export class LayerStore {
     return io.writeAt(this.files, headId, offset, data);
   }
 
-  convert(id: string, destPath: string, format: 'raw' | 'qcow2'): Promise<void> {
-    return io.convert(this.files, id, destPath, format);
+  convert(
+    id: string,
+    destPath: string,
+    format: 'raw' | 'qcow2',
+    opts?: { sync?: boolean },
+  ): Promise<void> {
+    return io.convert(this.files, id, destPath, format, opts);
   }
 
   openExport(

@@ -370,3 +370,132 @@ test('build info and services', async () => {
   assert.equal(svc.status, 'up');
   assert.match(svc.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
 });
+
+test('validate: template resources join the registry; show_nested gives NestedParameters', async () => {
+  const random = [
+    'heat_template_version: 2014-10-16',
+    'description: the stack description',
+    'parameters:',
+    '  aparam: {type: number, default: 10, description: the param description}',
+    'resources:',
+    '  myres: {type: Test::Api::Thing, properties: {value: {get_param: aparam}}}',
+  ].join('\n');
+  const parent = [
+    'heat_template_version: 2014-10-16',
+    'description: the parent template',
+    'parameters:',
+    '  pparam: {type: number, default: 5, description: the param description}',
+    'resources:',
+    '  nres: {type: mynested.yaml, properties: {aparam: {get_param: pparam}}}',
+  ].join('\n');
+  const files = {
+    'mynested.yaml': random.replace('Test::Api::Thing', 'mynested2.yaml'),
+    'mynested2.yaml': random,
+  };
+  const post = (query: string) =>
+    fx.t.inject({
+      method: 'POST',
+      url: url(`/validate${query}`),
+      headers: fx.demo,
+      payload: { template: parent, files },
+    });
+  const aparam = {
+    Default: 10,
+    Description: 'the param description',
+    Label: 'aparam',
+    NoEcho: 'false',
+    Type: 'Number',
+  };
+  const environment = {
+    event_sinks: [],
+    parameter_defaults: {},
+    parameters: {},
+    resource_registry: { 'mynested.yaml': 'mynested.yaml', resources: {} },
+  };
+  const pparam = { ...aparam, Default: 5, Label: 'pparam' };
+  assert.deepEqual((await post('')).json(), {
+    Description: 'the parent template',
+    Parameters: { pparam },
+    Environment: environment,
+  });
+  assert.deepEqual((await post('?show_nested=true')).json(), {
+    Description: 'the parent template',
+    Parameters: { pparam },
+    NestedParameters: {
+      nres: {
+        Description: 'the stack description',
+        Parameters: { aparam: { ...aparam, Value: 5 } },
+        NestedParameters: {
+          myres: {
+            Description: 'the stack description',
+            Parameters: { aparam },
+            Type: 'mynested2.yaml',
+          },
+        },
+        Type: 'mynested.yaml',
+      },
+    },
+    Environment: environment,
+  });
+});
+
+test('signal: a wait condition handle records it as an event; hooks and bad details are 400s', async () => {
+  const made = await fx.t.inject({
+    method: 'POST',
+    url: url('/stacks'),
+    headers: fx.demo,
+    payload: {
+      stack_name: 'sig',
+      template: {
+        heat_template_version: '2016-04-08',
+        resources: {
+          h: { type: 'OS::Heat::WaitConditionHandle' },
+          a: { type: 'Test::Api::Thing' },
+        },
+      },
+    },
+  });
+  assert.equal(made.statusCode, 201, made.body);
+  const id = made.json().stack.id;
+  for (let i = 0; i < 200; i++) {
+    const s = (await get(`/stacks/sig/${id}`)).json().stack;
+    if (s.stack_status !== 'CREATE_IN_PROGRESS') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const signal = (name: string, payload?: unknown) =>
+    fx.t.inject({
+      method: 'POST',
+      url: url(`/stacks/sig/${id}/resources/${name}/signal`),
+      headers: fx.demo,
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
+  const ok = await signal('h', { status: 'SUCCESS', data: 'x' });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal(ok.body, 'null');
+  const events = (await get(`/stacks/sig/${id}/resources/h/events?sort_dir=asc`)).json().events;
+  const last = events[events.length - 1];
+  assert.equal(last.resource_status, 'SIGNAL_COMPLETE');
+  assert.match(last.resource_status_reason, /^Signal: /);
+  const hook = await signal('a', { unset_hook: 'pre-create' });
+  errorOf(hook, 400, 'InvalidBreakPointHook');
+  assert.match(
+    hook.json().error.message,
+    /^The "pre-create" hook is not defined on Thing "a" \[sig-a-/,
+  );
+  const badHook = await signal('a', { unset_hook: 'sometime' });
+  assert.match(badHook.json().error.message, /^Invalid hook type "sometime" for Thing "a"/);
+  errorOf(
+    await signal('a'),
+    400,
+    'ResourceActionNotSupported',
+    'signal is not supported for resource.',
+  );
+  errorOf(
+    await signal('zz'),
+    404,
+    'ResourceNotFound',
+    'The Resource (zz) could not be found in Stack sig.',
+  );
+  const bad = await signal('h', { status: 'MAYBE' });
+  assert.ok(bad.statusCode >= 400 && bad.statusCode < 500, bad.body);
+});

@@ -222,21 +222,54 @@ test('lookup redirects every method with the query re-encoded', async () => {
 });
 
 test('other projects: their stacks are 404, their tenant in the URL 403', async () => {
-  const id = await create('mine');
   const admin = await fx.t.inject({
     method: 'GET',
     url: `/orchestration/v1/${fx.adminProject}/stacks`,
     headers: fx.demo,
   });
   errorOf(admin, 403, 'HTTPForbidden', 'Access was denied to this resource.');
-  const adminTok = fx.admin;
-  void adminTok;
-  const other = await fx.t.inject({
+  const made = await fx.t.inject({
+    method: 'POST',
+    url: `/orchestration/v1/${fx.adminProject}/stacks`,
+    headers: fx.admin,
+    payload: { stack_name: 'theirs', template: TEMPLATE },
+  });
+  assert.equal(made.statusCode, 201);
+  const id = made.json().stack.id;
+  const show = await fx.t.inject({
     method: 'GET',
-    url: `/orchestration/v1/${fx.demoProject}/stacks/mine/${id}`,
+    url: url(`/stacks/theirs/${id}`),
     headers: fx.demo,
   });
-  assert.equal(other.statusCode, 200);
+  errorOf(show, 404, 'EntityNotFound', 'The Stack (theirs) could not be found.');
+  const byId = await fx.t.inject({ method: 'GET', url: url(`/stacks/${id}`), headers: fx.demo });
+  errorOf(byId, 404, 'EntityNotFound', `The Stack (${id}) could not be found.`);
+  const del = await fx.t.inject({
+    method: 'DELETE',
+    url: url(`/stacks/theirs/${id}`),
+    headers: fx.demo,
+  });
+  assert.equal(del.statusCode, 404);
+  const events = await fx.t.inject({
+    method: 'GET',
+    url: url(`/stacks/theirs/${id}/events`),
+    headers: fx.demo,
+  });
+  assert.equal(events.statusCode, 404);
+  const listed = (
+    await fx.t.inject({ method: 'GET', url: url('/stacks'), headers: fx.demo })
+  ).json();
+  assert.ok(!listed.stacks.some((s: { id: string }) => s.id === id));
+  // An admin lists every project's stacks, each with its project (Heat's admin context).
+  const all = (
+    await fx.t.inject({
+      method: 'GET',
+      url: `/orchestration/v1/${fx.adminProject}/stacks`,
+      headers: fx.admin,
+    })
+  ).json();
+  const theirs = all.stacks.find((s: { id: string }) => s.id === id);
+  assert.equal(theirs.project, fx.adminProject);
 });
 
 test('list: filters, sort, limit with next link, count, bad params', async () => {

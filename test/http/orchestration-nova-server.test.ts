@@ -217,49 +217,4 @@ describe('OS::Nova::Server', () => {
       "No images matching {'name': 'nope'}.",
     );
   });
-
-  test('suspend, resume, snapshot (an image of the server) and the restore properties', async () => {
-    const image = await k.image();
-    const r = await h.rc('srv');
-    const props = { ...DEFAULTS, image, flavor: '1', networks: [{ allocate_network: 'none' }] };
-    const id = await h.create(SERVER, r, props);
-    await SERVER.suspend!(r, id);
-    assert.equal((await k.waitServer(id, 'SUSPENDED')).status, 'SUSPENDED');
-    assert.equal(
-      (await h.failure(SERVER.check!(r, id))).message,
-      "'status': expected 'ACTIVE', got 'SUSPENDED'",
-    );
-    await SERVER.resume!(r, id);
-    await k.waitServer(id, 'ACTIVE');
-    const data = await SERVER.snapshot!(r, id);
-    const imageId = data.snapshot_image_id as string;
-    const img = await fx.t.inject({
-      method: 'GET',
-      url: `/image/v2/images/${imageId}`,
-      headers: fx.demo,
-    });
-    assert.equal(img.json().status, 'active');
-    assert.equal(img.json().name, 'st-srv-abcdefghijkl');
-    const restored = SERVER.restoreProperties!({ ...props, name: null }, data);
-    assert.equal(restored.image, imageId);
-    assert.equal('name' in restored, false);
-    await h.remove(SERVER, r, id, props);
-  });
-
-  test('flavor change resizes in place and confirms; REPLACE policy asks for a new server', async () => {
-    const image = await k.image();
-    const r = await h.rc('srv');
-    const props = { ...DEFAULTS, image, flavor: '1', networks: [{ allocate_network: 'none' }] };
-    const id = await h.create(SERVER, r, props);
-    const next = { ...props, flavor: 'm1.small' };
-    await SERVER.update!(r, id, next, props, ['flavor']);
-    const s = await k.waitServer(id, 'ACTIVE');
-    assert.equal(s.flavor.id, '2');
-    const replace = { ...next, flavor: '1', flavor_update_policy: 'REPLACE' };
-    assert.deepEqual(await h.failure(SERVER.update!(r, id, replace, next, ['flavor'])), {
-      type: 'UpdateReplace',
-      message: 'The Resource srv requires replacement.',
-    });
-    await h.remove(SERVER, r, id, props);
-  });
 });

@@ -44,6 +44,24 @@ describe('OS::Nova::KeyPair', () => {
     await h.remove(KP, r, id, props);
   });
 
+  test("an admin's key pair for another user, named by user name", async () => {
+    const r = await h.rc('kp', ['admin']);
+    const props = { name: 'for-demo', public_key: await publicKey(), user: 'demo' };
+    const id = await h.create(KP, r, props);
+    const demo = await h.rc();
+    const kp = await demo.services.compute.getKeyPair(demo.ctx, undefined, id);
+    assert.equal(kp.user_id, demo.ctx.userId);
+    assert.equal(
+      await KP.attribute(r, id, 'public_key', { ...props, public_key: '' }),
+      kp.public_key,
+    );
+    await h.remove(KP, r, id, props);
+    assert.equal(
+      await NOVA_CONSTRAINTS.get('nova.keypair')!(demo, id),
+      'The Key (for-demo) could not be found.',
+    );
+  });
+
   test('without a public key: refused as Heat refuses it against Nova 2.92+', async () => {
     const r = await h.rc('kp');
     assert.deepEqual(await h.failure(KP.validate!(r, { name: 'x', save_private_key: true })), {

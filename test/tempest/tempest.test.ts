@@ -8,6 +8,7 @@ import { imageSuite } from './image.suite.js';
 import { volumeSuite } from './volume.suite.js';
 import { networkSuite } from './network.suite.js';
 import { orchestrationSuite } from './orchestration.suite.js';
+import { heatFunctionalSuite } from './heat-functional.suite.js';
 
 const SUITES: TempestSuite[] = [
   imageSuite,
@@ -15,6 +16,7 @@ const SUITES: TempestSuite[] = [
   computeSuite,
   networkSuite,
   orchestrationSuite,
+  heatFunctionalSuite,
 ];
 /** Beyond a suite's own run timeout: server start, tempest init and reading the results. */
 const SET_UP_MS = 5 * 60_000;

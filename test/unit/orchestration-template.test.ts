@@ -57,6 +57,23 @@ for (const name of ['image', 'volume']) {
     const wave = (n: string) => waves.findIndex((w) => w.includes(n));
     assert.ok(wave('example_port') > wave('example_net'));
     assert.ok(wave('my_instance') > wave('example_port'));
+    // Every property resolves: parameters, resource ids, the flow-style get_resource.
+    const values: Record<string, unknown> = {
+      key_name: 'K',
+      image: 'IMG',
+      snapshot: 'SNAP',
+      public_network: 'ext-net',
+    };
+    const s = scope(values, Object.fromEntries(t.resources.map((r) => [r.name, `${r.name}-id`])));
+    const props = new Map(
+      t.resources.map((r) => [r.name, t.resolve(r.properties, s) as Record<string, unknown>]),
+    );
+    assert.deepEqual(props.get('example_port')!['security_groups'], ['allow_ssh-id', 'default']);
+    assert.deepEqual(props.get('my_instance')!['networks'], [{ port: 'example_port-id' }]);
+    assert.deepEqual(props.get('example_router')!['external_gateway_info'], { network: 'ext-net' });
+    assert.deepEqual(props.get('floating_ip')!['port_id'], 'example_port-id');
+    assert.equal(t.version.value, '2014-10-16');
+    assert.equal(t.parameters.find((p) => p.name === 'public_network')!.default, 'ext-net');
   });
 }
 
@@ -129,7 +146,13 @@ test('versions and their errors', () => {
 });
 
 test('functions resolve as Heat does', () => {
-  const t = Template.load(hot('2017-09-01', { resources: { r: { type: 'X' } } }), noFiles);
+  const t = Template.load(
+    hot('2017-09-01', {
+      parameters: { p: { type: 'string' }, n: { type: 'number' }, m: { type: 'json' } },
+      resources: { r: { type: 'X' } },
+    }),
+    noFiles,
+  );
   const s = scope({ p: 'v', n: 3, m: { a: [1, 2] } }, { r: 'rid' });
   assert.equal(t.resolve({ get_param: 'p' }, s), 'v');
   assert.deepEqual(t.resolve({ get_param: ['m', 'a', 1] }, s), 2);

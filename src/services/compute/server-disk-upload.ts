@@ -52,7 +52,8 @@ export async function uploadRootDisk(
   await fsp.mkdir(d.tmpDir, { recursive: true });
   const tmp = path.join(d.tmpDir, `snapshot-${randomUUID()}`);
   try {
-    await d.layers.convert(sealed, tmp, 'qcow2');
+    // Not synced here: the image store's adopt fsyncs the file while it hashes it.
+    await d.layers.convert(sealed, tmp, 'qcow2', { sync: false });
     await d.images.data.upload(ctx, imageId, { file: tmp });
   } finally {
     await fsp.rm(tmp, { force: true });

@@ -20,7 +20,7 @@ export interface LifecycleDeps extends ServerWorkDeps {
   quotas: ComputeQuotas;
   /** The row of a server the caller may see, else Nova's 404. */
   find(ctx: RequestContext, id: string, ex?: Db): Promise<ServerRow>;
-  load(ctx: RequestContext, id: string, ex?: Db): Promise<Server>;
+  load(ctx: RequestContext, id: string): Promise<Server>;
 }
 
 export type LifecyclePayload = TaskPayloads['server.lifecycle'];

@@ -51,6 +51,63 @@ export interface Server {
   interfaces: Array<ServerInterfaceRow & { info: InterfaceInfo | undefined }>;
 }
 
+/**
+ * The columns the server views read (and those the list loader parses: flavor, fault). A list
+ * page loads only these, as Nova's list loads a few of an instance's attributes: the image and
+ * system metadata, key data and root layer are left in the table.
+ */
+export const SHOWN_COLUMNS = [
+  'id',
+  'project_id',
+  'user_id',
+  'name',
+  'description',
+  'hostname',
+  'vm_state',
+  'task_state',
+  'power_state',
+  'flavor_id',
+  'flavor',
+  'image_id',
+  'key_name',
+  'user_data',
+  'config_drive',
+  'availability_zone',
+  'access_ip_v4',
+  'access_ip_v6',
+  'host',
+  'locked',
+  'locked_reason',
+  'progress',
+  'fault',
+  'reservation_id',
+  'launch_index',
+  'root_device_name',
+  'launched_at',
+  'terminated_at',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof ServerRow)[];
+
+/** What the BDM part of a view reads: the volumes attached. */
+export type ShownBdm = Pick<
+  BlockDeviceMappingRow,
+  'destination_type' | 'volume_id' | 'attachment_id' | 'delete_on_termination'
+>;
+
+/** What the server views read; a `Server` is one, and so is a list page's entry. */
+export interface ShownServer {
+  row: Pick<ServerRow, (typeof SHOWN_COLUMNS)[number]>;
+  flavor: EmbeddedFlavor;
+  fault: ServerFault | null;
+  metadata: Record<string, string>;
+  tags: string[];
+  /** At least the volumes attached (all a list page loads). */
+  bdms: ShownBdm[];
+  /** In attach order, with what Neutron says of each port now. */
+  interfaces: Array<{ info: InterfaceInfo | undefined }>;
+}
+
 /** One network a create asks for (`networks: [...]`), after the schema. */
 export interface NetworkRequest {
   uuid?: string;

@@ -1,12 +1,21 @@
-import type { Db } from '../../store/db.js';
+import { withArrayReader, type Db } from '../../store/db.js';
 import type { ServerRow } from '../../store/compute-schema.js';
-import type { ComputePorts } from '../network/compute-ports.js';
+import type { SqlText } from '../../store/keyset.js';
+import type { ComputePorts, InterfaceInfo } from '../network/compute-ports.js';
+import {
+  readServerChildren,
+  readServerRows,
+  readShownChildren,
+  readShownRows,
+  type Children,
+} from './server-page.js';
 import {
   parseJson,
   type EmbeddedFlavor,
   type ImageMeta,
   type Server,
   type ServerFault,
+  type ShownServer,
 } from './server-model.js';
 
 /** Loads servers with what hangs off them: a page is a few queries, not a few per server. */
@@ -20,66 +29,75 @@ export class ServerRows {
     return ex.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async load(rows: ServerRow[], ex: Db = this.db): Promise<Server[]> {
-    const ids = rows.map((r) => r.id);
-    const meta = new Map<string, Record<string, string>>(
-      ids.map((id) => [id, Object.create(null) as Record<string, string>]),
-    );
-    const tags = new Map<string, string[]>(ids.map((id) => [id, []]));
-    const bdms = new Map<string, Server['bdms']>(ids.map((id) => [id, []]));
-    const ifaces = new Map<string, Server['interfaces']>(ids.map((id) => [id, []]));
-    for (let i = 0; i < ids.length; i += 500) {
-      const some = ids.slice(i, i + 500);
-      const [m, t, b, n] = await Promise.all([
-        ex
-          .selectFrom('server_metadata')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('key')
-          .execute(),
-        ex
-          .selectFrom('server_tags')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('tag')
-          .execute(),
-        ex
-          .selectFrom('block_device_mappings')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute(),
-        ex
-          .selectFrom('server_interfaces')
-          .selectAll()
-          .where('server_id', 'in', some)
-          .orderBy('position')
-          .execute(),
-      ]);
-      for (const r of m) meta.get(r.server_id)![r.key] = r.value;
-      for (const r of t) tags.get(r.server_id)!.push(r.tag);
-      for (const r of b) bdms.get(r.server_id)!.push(r);
-      const info = await this.ports.interfaces(n.map((r) => r.port_id));
-      for (const r of n) ifaces.get(r.server_id)!.push({ ...r, info: info.get(r.port_id) });
-    }
-    return rows.map((row) => ({
-      row,
-      flavor: parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id)),
-      image: row.image_id === '' ? null : parseJson<ImageMeta | null>(row.image_meta, null),
-      fault: parseJson<ServerFault | null>(row.fault, null),
-      systemMetadata: parseJson<Record<string, string>>(row.system_metadata, {}),
-      metadata: meta.get(row.id)!,
-      tags: tags.get(row.id)!,
-      bdms: bdms.get(row.id)!,
-      interfaces: ifaces.get(row.id)!,
+  /** The row alone, as an array read (a list's marker). */
+  findRow(id: string): Promise<ServerRow | undefined> {
+    return withArrayReader(this.db, (read) => readServerRows(read, sqlOf('where id = ?', id))[0]);
+  }
+
+  /** A list page: the servers `clauses` (what follows `FROM servers`) select, as views read them. */
+  async page(clauses: SqlText): Promise<ShownServer[]> {
+    const [rows, children] = await withArrayReader(this.db, (read) => {
+      const rows = readShownRows(read, clauses);
+      return [
+        rows,
+        readShownChildren(
+          read,
+          rows.map((r) => r.id),
+        ),
+      ] as const;
+    });
+    // A page's servers mostly share a flavor, and views only read it: each text is parsed once
+    // (text that does not parse stands for an empty flavor of the server's own flavor id).
+    const flavors = new Map<string, EmbeddedFlavor>();
+    const invalid = {} as EmbeddedFlavor;
+    return this.attach(rows, children, (row) => {
+      let flavor = flavors.get(row.flavor);
+      if (!flavor) flavors.set(row.flavor, (flavor = parseJson(row.flavor, invalid)));
+      return flavor === invalid ? emptyFlavor(row.flavor_id) : flavor;
+    });
+  }
+
+  /** Never inside a transaction: the reads wait for its connection. */
+  async load(rows: ServerRow[]): Promise<Server[]> {
+    const ids = [...new Set(rows.map((r) => r.id))];
+    const children = await withArrayReader(this.db, (read) => readServerChildren(read, ids));
+    return (await this.attach(rows, children, flavorOf)).map((s) => ({
+      ...s,
+      image: s.row.image_id === '' ? null : parseJson<ImageMeta | null>(s.row.image_meta, null),
+      systemMetadata: parseJson<Record<string, string>>(s.row.system_metadata, {}),
     }));
   }
 
-  async loadOne(row: ServerRow, ex: Db = this.db): Promise<Server> {
-    return (await this.load([row], ex))[0]!;
+  async loadOne(row: ServerRow): Promise<Server> {
+    return (await this.load([row]))[0]!;
+  }
+
+  /** The rows with their children and what Neutron says of their ports now. */
+  private async attach<Row extends ShownServer['row'], Bdm, Interface extends { port_id: string }>(
+    rows: Row[],
+    children: Children<Bdm, Interface>,
+    flavor: (row: Row) => EmbeddedFlavor,
+  ) {
+    const portIds = [...children.interfaces.values()].flatMap((list) => list.map((i) => i.port_id));
+    const info = portIds.length > 0 ? await this.ports.interfaces(portIds) : new Map();
+    return rows.map((row) => ({
+      row,
+      flavor: flavor(row),
+      fault: parseJson<ServerFault | null>(row.fault, null),
+      metadata: children.metadata.get(row.id)!,
+      tags: children.tags.get(row.id)!,
+      bdms: children.bdms.get(row.id)!,
+      interfaces: children.interfaces
+        .get(row.id)!
+        .map((i) => ({ ...i, info: info.get(i.port_id) as InterfaceInfo | undefined })),
+    }));
   }
 }
+
+const sqlOf = (text: string, ...params: unknown[]): SqlText => ({ text, params });
+
+const flavorOf = (row: Pick<ServerRow, 'flavor' | 'flavor_id'>): EmbeddedFlavor =>
+  parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id));
 
 function emptyFlavor(id: string): EmbeddedFlavor {
   return {

@@ -48,7 +48,7 @@ export interface SnapshotDeps {
   volumes: VolumeService;
   /** The compute host's name, for the events of the work done in the API. */
   host: string;
-  load(ctx: RequestContext, id: string, ex?: Db): Promise<Server>;
+  load(ctx: RequestContext, id: string): Promise<Server>;
 }
 
 /**

@@ -5,8 +5,8 @@ import type { ServerRow } from '../../store/compute-schema.js';
 import { isoNow, isUuid } from '../../util.js';
 import { recordAction } from './instance-actions.js';
 import { createServers, type CreateDeps } from './server-create.js';
-import { listServerRows, type ServerListQuery } from './server-list.js';
-import type { CreatedServers, NewServer, Server } from './server-model.js';
+import { serverListSql, type ServerListQuery } from './server-list.js';
+import type { CreatedServers, NewServer, Server, ShownServer } from './server-model.js';
 import { startPowerAction } from './server-actions.js';
 import { createImage } from './server-snapshot.js';
 import { instanceLocked } from './states.js';
@@ -35,7 +35,7 @@ export class Servers {
     const deps = {
       ...d,
       find: (ctx: RequestContext, id: string, ex?: Db) => this.row(ctx, id, ex),
-      load: (ctx: RequestContext, id: string, ex?: Db) => this.get(ctx, id, ex),
+      load: (ctx: RequestContext, id: string) => this.get(ctx, id),
     };
     this.lifecycle = new Lifecycle(deps, (ctx, id) => this.delete(ctx, id));
     registerLifecycleWorker(deps);
@@ -53,17 +53,18 @@ export class Servers {
     return row;
   }
 
-  async get(ctx: RequestContext, id: string, ex: Db = this.db): Promise<Server> {
-    return this.d.rows.loadOne(await this.row(ctx, id, ex), ex);
+  async get(ctx: RequestContext, id: string): Promise<Server> {
+    return this.d.rows.loadOne(await this.row(ctx, id));
   }
 
   create(ctx: RequestContext, input: NewServer): Promise<CreatedServers> {
     return createServers(this.d, ctx, input);
   }
 
-  async list(ctx: RequestContext, q: ServerListQuery): Promise<Server[]> {
+  async list(ctx: RequestContext, q: ServerListQuery): Promise<ShownServer[]> {
     const addresses = (ids: readonly string[]) => this.d.network.computePorts.interfaces(ids);
-    return this.d.rows.load(await listServerRows(this.db, ctx, q, addresses));
+    const rows = this.d.rows;
+    return rows.page(await serverListSql(this.db, ctx, q, (id) => rows.findRow(id), addresses));
   }
 
   async update(ctx: RequestContext, id: string, input: ServerUpdate): Promise<Server> {
@@ -154,7 +155,7 @@ export class Servers {
         images: this.d.images,
         volumes: this.d.volumes,
         host: this.d.host.name,
-        load: (c, i, ex) => this.get(c, i, ex),
+        load: (c, i) => this.get(c, i),
       },
       ctx,
       id,

@@ -11,6 +11,8 @@ import { outputRoutes } from './routes/outputs.js';
 import { resourceTypeRoutes } from './routes/resource-types.js';
 import { resourceRoutes } from './routes/resources.js';
 import { serviceRoutes } from './routes/services.js';
+import { softwareConfigRoutes } from './routes/software-configs.js';
+import { softwareDeploymentRoutes } from './routes/software-deployments.js';
 import { stackLookupRoutes } from './routes/stack-lookup.js';
 import { stackRoutes } from './routes/stacks.js';
 import { templateInfoRoutes } from './routes/template-info.js';
@@ -19,6 +21,7 @@ import { validateRoutes } from './routes/validate.js';
 import { stackUpdateRoutes } from './routes/stack-update.js';
 import { stackActionRoutes } from './routes/stack-actions.js';
 import { stackSnapshotRoutes } from './routes/stack-snapshots.js';
+import { stackPreviewRoutes } from './routes/stack-preview.js';
 import { versionRoutes } from './routes/versions.js';
 
 /** Heat v1 under /orchestration: everything per project at /v1/{tenant_id}. */
@@ -60,9 +63,12 @@ export async function orchestrationPlugin(
       resourceTypeRoutes(tenant, orchestration);
       buildInfoRoutes(tenant);
       serviceRoutes(tenant);
+      softwareConfigRoutes(tenant, orchestration.softwareConfigs);
+      softwareDeploymentRoutes(tenant, orchestration.softwareDeployments);
       stackUpdateRoutes(tenant, orchestration);
       stackActionRoutes(tenant, orchestration);
       stackSnapshotRoutes(tenant, orchestration);
+      stackPreviewRoutes(tenant, orchestration);
     },
     { prefix: '/v1/:tenant_id' },
   );

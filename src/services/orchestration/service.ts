@@ -3,40 +3,25 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import { isUuid } from '../../util.js';
-import { systemContext } from '../../context.js';
-import { entityNotFound, HeatFault } from './errors.js';
+import { HeatFault } from './errors.js';
 import { constraintChecker, type ConstraintCheck } from './engine/constraints.js';
 import { inProgress, StackEngine } from './engine/engine.js';
+import { abandonData, type AbandonedResource } from './engine/adopt.js';
+import { previewCreate, previewUpdate, type PreviewItem } from './engine/preview.js';
 import { SnapshotStore, type StackSnapshot } from './engine/snapshot-store.js';
 import { deleteSnapshot, startRestore, startSnapshot } from './engine/snapshot-runs.js';
-import type { Operation } from './engine/operation.js';
 import { reasons } from './engine/stack-ops.js';
-import {
-  StackStore,
-  type Stack,
-  type StackDefinition,
-  type StackResource,
-} from './engine/stack-store.js';
+import { StackStore, type Stack, type StackDefinition } from './engine/stack-store.js';
 import { TypeRegistry } from './resources/registry.js';
-import { parametersForShow, Template, type Environment } from './template/index.js';
-import {
-  filterStacks,
-  pageEvents,
-  pageStacks,
-  resourceAttributes,
-  resourceDescription,
-  resourceMatches,
-  type EventListQuery,
-  type StackListQuery,
-} from './reads.js';
-import type { EventRow } from './views/event.view.js';
-import type { ResourceShown } from './views/resource.view.js';
-import { validateView as validateResult } from './views/validate.view.js';
-import type { EngineServices, ResourceData, ResourceType } from './resources/types.js';
+import { requireProject, stackNotFound, StackReads, storedData } from './stack-reads.js';
+import { parametersForShow } from './template/index.js';
+import type { EngineServices, ResourceType } from './resources/types.js';
 import { heatTypes, type WaitConditionHooks } from './resources/heat/index.js';
 import { SoftwareConfigs } from './software-configs.js';
+import { SoftwareDeployments } from './software-deployments.js';
 
 export type { Stack, StackResource } from './engine/stack-store.js';
+export { stackNotFound, type StackOutput } from './stack-reads.js';
 export type { StackSnapshot } from './engine/snapshot-store.js';
 
 /** What `stack create` gives, already parsed from the wire. */
@@ -49,6 +34,15 @@ export interface StackCreateInput {
   disableRollback: boolean;
   timeoutMins: number | null;
   tags: string[] | null;
+  /** `stack adopt`: the abandoned stack's resources, which the new stack takes over. */
+  adopt?: Record<string, AbandonedResource>;
+}
+
+/** What POST /stacks/preview shows. */
+export interface StackPreview {
+  stack: Stack;
+  parameters: Record<string, string>;
+  resources: PreviewItem[];
 }
 
 export type StackActionName =
@@ -96,14 +90,6 @@ function patched(stack: Stack, input: StackUpdateInput): StackDefinition {
   };
 }
 
-/** An output as `stack show` and `output show` give it. */
-export interface StackOutput {
-  key: string;
-  description: string | null;
-  value: unknown;
-  error: string | null;
-}
-
 export interface OrchestrationOptions {
   region: string;
   types: ResourceType[][];
@@ -115,23 +101,16 @@ export interface OrchestrationOptions {
  * Heat behind one boundary: stacks and everything about them. The engine does the work in
  * the background with the stack owner's rights; these methods check, record and answer.
  */
-export class OrchestrationService {
-  private readonly store: StackStore;
+export class OrchestrationService extends StackReads {
   private readonly snapshots: SnapshotStore;
-  readonly engine: StackEngine;
-  readonly types: TypeRegistry;
   /** /software_configs, and what OS::Heat::SoftwareConfig and its kin store. */
   readonly softwareConfigs: SoftwareConfigs;
+  /** /software_deployments. */
+  readonly softwareDeployments: SoftwareDeployments;
 
-  constructor(
-    db: Db,
-    readonly services: EngineServices,
-    opts: OrchestrationOptions,
-  ) {
-    this.store = new StackStore(db);
-    this.snapshots = new SnapshotStore(db);
-    this.softwareConfigs = new SoftwareConfigs(db);
-    const store = this.store;
+  constructor(db: Db, services: EngineServices, opts: OrchestrationOptions) {
+    const store = new StackStore(db);
+    const softwareConfigs = new SoftwareConfigs(db);
     const hooks: WaitConditionHooks = {
       // Read afresh at every poll: signals arrive through the API into the handle's data.
       async resourceByRef(rc, ref) {
@@ -141,17 +120,21 @@ export class OrchestrationService {
         return { name: row.name, type: row.type, data: storedData(store, row) };
       },
     };
-    this.types = new TypeRegistry([...opts.types, heatTypes(this.softwareConfigs, hooks)]);
-    this.engine = new StackEngine(
+    const types = new TypeRegistry([...opts.types, heatTypes(softwareConfigs, hooks)]);
+    const engine = new StackEngine(
       {
-        store: this.store,
+        store,
         services,
-        types: this.types,
+        types,
         constraints: constraintChecker(opts.constraints),
         region: opts.region,
       },
       opts.log,
     );
+    super(store, engine, types, services);
+    this.snapshots = new SnapshotStore(db);
+    this.softwareConfigs = softwareConfigs;
+    this.softwareDeployments = new SoftwareDeployments(db, softwareConfigs);
   }
 
   /** Ends the operations a crash interrupted (Heat's reset_stack_status). */
@@ -166,6 +149,7 @@ export class OrchestrationService {
     const id = randomUUID();
     const check = this.parameterCheck(ctx);
     await this.engine.prepare(input, { stackId: id, stackName: input.name, projectId }, check);
+    const action = input.adopt ? 'ADOPT' : 'CREATE';
     const stack = await this.store.insert(
       {
         ...input,
@@ -176,10 +160,70 @@ export class OrchestrationService {
         ownerId: null,
         nestedDepth: 0,
       },
-      { action: 'CREATE', status: 'IN_PROGRESS', reason: reasons.started('CREATE') },
+      { action, status: 'IN_PROGRESS', reason: reasons.started(action) },
     );
-    this.engine.startCreate(stack);
+    if (input.adopt) this.engine.startAdopt(stack, input.adopt);
+    else this.engine.startCreate(stack);
     return stack;
+  }
+
+  /** POST /stacks/preview: checked as a create is, then shown as it would be; nothing made. */
+  async previewStack(ctx: RequestContext, input: StackCreateInput): Promise<StackPreview> {
+    const projectId = requireProject(ctx);
+    const pseudo = { stackId: 'None', stackName: input.name, projectId };
+    const prepared = await this.engine.prepare(input, pseudo, this.parameterCheck(ctx));
+    const stack = this.unsaved(ctx, input, 'None');
+    const { resources, parameters } = await previewCreate(this.engine, stack);
+    return { stack, resources, parameters: parametersForShow(prepared.template, parameters) };
+  }
+
+  /** PUT|PATCH .../preview: what the update would add, delete, replace, update or leave. */
+  async previewUpdate(
+    ctx: RequestContext,
+    stack: Stack,
+    input: StackUpdateInput,
+  ): Promise<Record<string, Record<string, unknown>[]>> {
+    const next = input.existing ? patched(stack, input) : replaced(input);
+    await this.engine.prepare(
+      next,
+      { stackId: stack.id, stackName: stack.name, projectId: stack.projectId },
+      this.parameterCheck(ctx),
+    );
+    return previewUpdate(this.engine, stack, next);
+  }
+
+  /**
+   * DELETE .../abandon: the stack leaves Heat, its resources stay where they are; the answer
+   * is what `stack adopt` needs to take them back.
+   */
+  async abandonStack(ctx: RequestContext, stack: Stack): Promise<Record<string, unknown>> {
+    void ctx;
+    if (stack.status === 'IN_PROGRESS') throw inProgress(stack);
+    const op = await this.engine.load(stack, stack.traversal, new AbortController().signal);
+    const data = abandonData(op);
+    await this.store.abandon(stack);
+    return data;
+  }
+
+  /** A stack object for what is not stored (a preview). */
+  private unsaved(ctx: RequestContext, input: StackCreateInput, id: string): Stack {
+    return {
+      ...input,
+      id,
+      projectId: ctx.projectId!,
+      userId: ctx.userId,
+      roles: ctx.roles,
+      ownerId: null,
+      nestedDepth: 0,
+      action: 'INIT',
+      status: 'COMPLETE',
+      statusReason: '',
+      previous: null,
+      traversal: 0,
+      createdAt: '',
+      updatedAt: null,
+      deletedAt: null,
+    };
   }
 
   /**
@@ -311,63 +355,10 @@ export class OrchestrationService {
     await startRestore(this.engine, stack, snapshot);
   }
 
-  /** `stack list`: the caller's live top-level stacks, newest first. */
-  async listStacks(ctx: RequestContext): Promise<Stack[]> {
-    return this.store.list(requireProject(ctx));
-  }
-
-  /** `stack show`: the stack with its parameters as Heat prints them and its outputs. */
-  async showStack(
-    ctx: RequestContext,
-    stack: Stack,
-  ): Promise<{ stack: Stack; parameters: Record<string, string>; outputs: StackOutput[] }> {
-    const op = await this.view(stack);
-    return {
-      stack,
-      parameters: parametersForShow(op.template, op.parameters),
-      outputs: await this.outputs(ctx, stack),
-    };
-  }
-
   /** DELETE: 204 at once; the stack goes DELETE_IN_PROGRESS and then away. */
   async deleteStack(ctx: RequestContext, stack: Stack): Promise<void> {
     void ctx;
     await this.engine.startDelete(stack);
-  }
-
-  async resources(ctx: RequestContext, stack: Stack): Promise<StackResource[]> {
-    void ctx;
-    return (await this.store.resources(stack.id)).filter((r) => r.current);
-  }
-
-  /** The stack's outputs, resolved against its resources as they are now. */
-  async outputs(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
-    void ctx;
-    const op = await this.view(stack);
-    const out: StackOutput[] = [];
-    for (const def of op.template.outputs) {
-      try {
-        out.push({
-          key: def.name,
-          description: def.description,
-          value: await op.resolve(def.value),
-          error: null,
-        });
-      } catch (err) {
-        out.push({
-          key: def.name,
-          description: def.description,
-          value: null,
-          error: (err as Error).message,
-        });
-      }
-    }
-    return out;
-  }
-
-  /** A read-only operation over the stack as stored: for outputs and attributes. */
-  private view(stack: Stack): Promise<Operation> {
-    return this.engine.load(stack, stack.traversal, new AbortController().signal);
   }
 
   /** Custom constraints of parameters, checked with the caller's rights. */
@@ -384,352 +375,4 @@ export class OrchestrationService {
     };
     return (name: string, value: unknown) => checker(name, value, rc);
   }
-
-  // Reads and the API's other answers
-
-  private readonly owners = new Map<string, string>();
-
-  /** identify_stack for the lookup redirect: an id (deleted stacks too), then a live name. */
-  async identifyStack(ctx: RequestContext, nameOrId: string): Promise<Stack> {
-    const projectId = requireProject(ctx);
-    let stack: Stack | undefined;
-    if (isUuid(nameOrId)) stack = await this.store.get(nameOrId);
-    if (stack && stack.projectId !== projectId && !ctx.isAdmin) stack = undefined;
-    stack ??= await this.store.byName(projectId, nameOrId);
-    if (!stack) throw stackNotFound(nameOrId);
-    return stack;
-  }
-
-  /** `/stacks/{name}/{id}` (Heat's _get_stack): the id's stack, which must carry that name. */
-  async stackAt(
-    ctx: RequestContext,
-    name: string,
-    id: string,
-    opts: { deleted: boolean } = { deleted: true },
-  ): Promise<Stack> {
-    requireProject(ctx);
-    const stack = isUuid(id) ? await this.store.get(id) : undefined;
-    const visible =
-      stack !== undefined &&
-      (stack.projectId === ctx.projectId || ctx.isAdmin) &&
-      (opts.deleted || stack.deletedAt === null) &&
-      stack.name === name;
-    if (!visible) throw stackNotFound(name);
-    return stack;
-  }
-
-  /** The stack owner's user name (`stack_owner`), or '' when the user is gone. */
-  async ownerName(userId: string): Promise<string> {
-    const known = this.owners.get(userId);
-    if (known !== undefined) return known;
-    let name = '';
-    try {
-      const user = await this.services.identity.getUser(systemContext('', userId), userId);
-      name = user.name;
-    } catch {
-      // A deleted user: the stack stays listable.
-    }
-    this.owners.set(userId, name);
-    return name;
-  }
-
-  /** `stack list`: filters, tags, sort, marker and limit; admins see every project's stacks. */
-  async listStacksFiltered(
-    ctx: RequestContext,
-    q: StackListQuery,
-    opts: { deleted: boolean; nested: boolean; global: boolean },
-  ): Promise<{ stacks: Stack[]; count: number; withProject: boolean }> {
-    const projectId = requireProject(ctx);
-    // policy stacks:global_index: refused to project members (Heat refuses everybody).
-    if (opts.global && !ctx.isAdmin) {
-      throw new HeatFault('HTTPForbidden', 'Access was denied to this resource.', 403);
-    }
-    const all = await this.store.listFor(ctx.isAdmin ? null : projectId, opts);
-    const kept = filterStacks(all, q);
-    const marker = q.marker === null ? undefined : await this.store.get(q.marker);
-    return { stacks: pageStacks(kept, q, marker), count: kept.length, withProject: ctx.isAdmin };
-  }
-
-  /** `stack show`: parameters as strings, outputs resolved unless not wanted or deleted. */
-  async showStackWith(
-    ctx: RequestContext,
-    stack: Stack,
-    resolveOutputs: boolean,
-  ): Promise<{ parameters: Record<string, string>; outputs: StackOutput[] | null }> {
-    const op = await this.view(stack);
-    const deleted = stack.action === 'DELETE' && stack.status === 'COMPLETE';
-    return {
-      parameters: parametersForShow(op.template, op.parameters),
-      outputs: deleted || !resolveOutputs ? null : await this.outputs(ctx, stack),
-    };
-  }
-
-  /** `output show`: one output, resolved; unknown keys are Heat's NotFound. */
-  async output(ctx: RequestContext, stack: Stack, key: string): Promise<StackOutput> {
-    const found = (await this.outputs(ctx, stack)).find((o) => o.key === key);
-    if (!found) throw new HeatFault('NotFound', `Specified output key ${key} not found.`);
-    return found;
-  }
-
-  /** The output keys and descriptions only, without resolving values. */
-  async outputKeys(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
-    void ctx;
-    const op = await this.view(stack);
-    return op.template.outputs.map((o) => ({
-      key: o.name,
-      description: o.description,
-      value: null,
-      error: null,
-    }));
-  }
-
-  /** `resource list`: this stack's resources and, to `nestedDepth`, its nested stacks'. */
-  async listResources(
-    ctx: RequestContext,
-    stack: Stack,
-    opts: { nestedDepth: number; withDetail: boolean; filters: Map<string, string[]> },
-  ): Promise<ResourceShown[]> {
-    const out: ResourceShown[] = [];
-    const walk = async (s: Stack, depth: number, parent: string | null): Promise<void> => {
-      const shown = await this.resourcesShown(ctx, s, opts.withDetail ? [] : null, parent);
-      for (const r of shown) {
-        if (resourceMatches(r.resource, opts.filters)) out.push(r);
-        if (r.nested && depth < opts.nestedDepth) await walk(r.nested, depth + 1, r.resource.name);
-      }
-    };
-    await walk(stack, 0, null);
-    return out;
-  }
-
-  /** `resource show` (by name): with its attributes, `with_attr` ones added. */
-  async showResource(
-    ctx: RequestContext,
-    stack: Stack,
-    name: string,
-    withAttr: string[],
-  ): Promise<ResourceShown> {
-    const all = await this.resourcesShown(ctx, stack, withAttr, null, name);
-    const found = all.find((r) => r.resource.name === name);
-    if (!found) throw resourceNotFound(name, stack);
-    return found;
-  }
-
-  async resourceMetadata(ctx: RequestContext, stack: Stack, name: string): Promise<unknown> {
-    const row = (await this.resources(ctx, stack)).find((r) => r.name === name);
-    if (!row) throw resourceNotFound(name, stack);
-    return row.metadata ?? {};
-  }
-
-  /** PATCH a resource: mark it unhealthy (CHECK_FAILED) or clear that (CHECK_COMPLETE). */
-  async markUnhealthy(
-    ctx: RequestContext,
-    stack: Stack,
-    nameOrPhysicalId: string,
-    mark: boolean,
-    reason: string,
-  ): Promise<void> {
-    const rows = await this.resources(ctx, stack);
-    const row =
-      rows.find((r) => r.name === nameOrPhysicalId) ??
-      rows.find((r) => r.physicalId === nameOrPhysicalId);
-    if (!row) throw resourceNotFound(nameOrPhysicalId, stack);
-    const why = reason || 'state changed by resource_mark_unhealthy api';
-    if (!mark && !(row.action === 'CHECK' && row.status === 'FAILED')) return;
-    if (mark && row.action === 'CHECK' && row.status === 'FAILED') return;
-    const to = mark
-      ? { action: 'CHECK' as const, status: 'FAILED' as const, reason: why }
-      : { action: 'CHECK' as const, status: 'COMPLETE' as const, reason: why };
-    if (!(await this.store.markUnhealthy(stack, row.id, to))) {
-      throw new HeatFault(
-        'ActionInProgress',
-        `Stack ${stack.name} already has an action (${stack.action}) in progress.`,
-      );
-    }
-  }
-
-  /** POST .../signal: no resource type here takes signals (Heat's default handler). */
-  async signalResource(ctx: RequestContext, stack: Stack, name: string): Promise<void> {
-    const row = (await this.resources(ctx, stack)).find((r) => r.name === name);
-    if (!row) throw resourceNotFound(name, stack);
-    if (['SUSPEND', 'DELETE'].includes(stack.action) && stack.status === 'IN_PROGRESS') {
-      throw new HeatFault(
-        'NotSupported',
-        `Signal resource during ${stack.action} is not supported.`,
-      );
-    }
-    if (!row.physicalId && row.action === 'INIT') {
-      throw new HeatFault('ResourceNotAvailable', `The Resource (${name}) is not available.`);
-    }
-    throw new HeatFault('ResourceActionNotSupported', 'signal is not supported for resource.');
-  }
-
-  /** Events of the stack (and nested stacks to `nestedDepth`), filtered and paged. */
-  async listEvents(
-    ctx: RequestContext,
-    stack: Stack,
-    q: EventListQuery,
-    nestedDepth: number | null,
-  ): Promise<Array<{ stack: Stack; event: EventRow }>> {
-    void ctx;
-    const stacks = new Map<string, Stack>([[stack.id, stack]]);
-    let level = [stack];
-    for (let d = 0; d < (nestedDepth ?? 0) && level.length; d++) {
-      const next: Stack[] = [];
-      for (const s of level) next.push(...(await this.store.children(s.id)));
-      for (const s of next) stacks.set(s.id, s);
-      level = next;
-    }
-    const events = await this.store.eventsOf([...stacks.keys()]);
-    return pageEvents(events, q).map((event) => ({ stack: stacks.get(event.stack_id)!, event }));
-  }
-
-  /** `POST /validate`: the template's description, parameters, groups and environment. */
-  async validateTemplate(
-    ctx: RequestContext,
-    input: {
-      template: Record<string, unknown>;
-      environment: Environment;
-      files: Record<string, string>;
-      parameters: Record<string, unknown>;
-    },
-  ): Promise<Record<string, unknown>> {
-    void ctx;
-    let template: Template;
-    try {
-      template = Template.load(input.template, new Map(Object.entries(input.files)));
-      for (const res of template.resources) {
-        if (!this.types.get(res.type) && !Object.hasOwn(input.files, res.type)) {
-          throw new HeatFault(
-            'StackValidationFailed',
-            `Failed to validate: resources.${res.name}: The Resource Type (${res.type}) could not be found.`,
-          );
-        }
-      }
-    } catch (err) {
-      if (err instanceof HeatFault) throw new HeatFault('HTTPBadRequest', err.message, 400);
-      throw err;
-    }
-    // Heat's Stack.validate checks user parameters against the template (UnknownUserParameter
-    // escapes validate_template's StackValidationFailed handler, so it keeps its own type).
-    const declared = new Set(template.parameters.map((p) => p.name));
-    for (const k of [
-      ...Object.keys(input.environment.parameters),
-      ...Object.keys(input.parameters),
-    ]) {
-      if (!declared.has(k)) {
-        throw new HeatFault(
-          'UnknownUserParameter',
-          `The Parameter (${k}) was not defined in template.`,
-        );
-      }
-    }
-    return validateResult(template, input.environment, input.parameters);
-  }
-
-  /** `resource type list`: names, or names with descriptions, after Heat's filters. */
-  listResourceTypes(filters: {
-    name: string | null;
-    version: string | null;
-    supportStatus: string | null;
-  }): ResourceType[] {
-    let pattern: RegExp | null = null;
-    if (filters.name !== null) {
-      try {
-        pattern = new RegExp(filters.name);
-      } catch {
-        pattern = null;
-      }
-    }
-    return this.types.all().filter((t) => {
-      const status = t.supportStatus?.status ?? 'SUPPORTED';
-      if (status === 'HIDDEN' && filters.supportStatus !== 'HIDDEN') return false;
-      if (filters.supportStatus !== null && status !== filters.supportStatus) return false;
-      if (filters.version !== null && (t.supportStatus?.version ?? null) !== filters.version)
-        return false;
-      if (filters.name !== null) {
-        // Heat matches the name as a regular expression (re.match), falling back to equality.
-        if (
-          pattern ? !pattern.test(t.type) || t.type.search(pattern) !== 0 : t.type !== filters.name
-        )
-          return false;
-      }
-      return true;
-    });
-  }
-
-  resourceType(name: string): ResourceType {
-    const t = this.types.get(name);
-    if (!t || t.supportStatus?.status === 'HIDDEN') throw entityNotFound('Resource Type', name);
-    return t;
-  }
-
-  /** The resources of one stack as the API shows them, with required_by and nested links. */
-  private async resourcesShown(
-    ctx: RequestContext,
-    stack: Stack,
-    withAttr: string[] | null,
-    parent: string | null,
-    only?: string,
-  ): Promise<ResourceShown[]> {
-    const rows = (await this.resources(ctx, stack)).filter(
-      (r) => only === undefined || r.name === only,
-    );
-    if (rows.length === 0) return [];
-    const op = await this.view(stack);
-    const requiredBy = new Map<string, string[]>();
-    for (const def of op.template.resources) {
-      for (const req of def.requires)
-        requiredBy.set(req, [...(requiredBy.get(req) ?? []), def.name]);
-    }
-    const children = await this.store.children(stack.id);
-    const out: ResourceShown[] = [];
-    for (const row of rows) {
-      const def = op.template.resources.find((d) => d.name === row.name);
-      out.push({
-        stack,
-        resource: row,
-        requiredBy: requiredBy.get(row.name) ?? [],
-        nested: children.find((c) => c.id === row.physicalId) ?? null,
-        parentResource: parent,
-        detail:
-          withAttr === null
-            ? null
-            : {
-                description: resourceDescription(def?.metadata, op.template.raw, row.name),
-                attributes: await resourceAttributes(op, row, withAttr, this.types),
-              },
-      });
-    }
-    return out;
-  }
-}
-
-/** A resource's data as a ResourceData, written through to its row. */
-function storedData(store: StackStore, row: StackResource): ResourceData {
-  return {
-    get: (key) => (Object.hasOwn(row.data, key) ? row.data[key] : undefined),
-    set: async (key, value) => {
-      row.data = { ...row.data, [key]: value };
-      await store.setData(row.id, row.data);
-    },
-    all: () => ({ ...row.data }),
-  };
-}
-
-function requireProject(ctx: RequestContext): string {
-  if (!ctx.projectId)
-    throw new HeatFault('Forbidden', 'You are not authorized to complete this action.', 403);
-  return ctx.projectId;
-}
-
-export function stackNotFound(name: string): HeatFault {
-  return new HeatFault('EntityNotFound', `The Stack (${name}) could not be found.`, 404);
-}
-
-function resourceNotFound(name: string, stack: Stack): HeatFault {
-  return new HeatFault(
-    'ResourceNotFound',
-    `The Resource (${name}) could not be found in Stack ${stack.name}.`,
-    404,
-  );
 }

@@ -122,10 +122,12 @@ export async function up(db: Db): Promise<void> {
     .addColumn('attachment_id', 'varchar(36)')
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .execute();
+  // With the destination, a list page finds each server's attached volumes in the index alone:
+  // the row of an image-backed server's local disk is never read.
   await db.schema
     .createIndex('bdm_server')
     .on('block_device_mappings')
-    .column('server_id')
+    .columns(['server_id', 'destination_type'])
     .execute();
   await db.schema
     .createIndex('bdm_volume')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { versionBelow, type Microversion } from '../../../http/microversion.js';
 import { isoCinder, isoSeconds } from '../../../util.js';
-import type { Server } from '../server-model.js';
+import type { ShownServer } from '../server-model.js';
 import { statusOf } from '../states.js';
 
 /** Who is looking: admins see the OS-EXT-SRV-ATTR fields and fault details. */
@@ -26,7 +26,7 @@ const PROGRESS_STATUSES = new Set([
 ]);
 
 /** Addresses by network name: each port's fixed addresses, then its floating ones. */
-export function addressesOf(s: Server, full = true): Record<string, unknown[]> {
+export function addressesOf(s: ShownServer, full = true): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = Object.create(null) as Record<string, unknown[]>;
   if (s.row.vm_state === 'building') return out;
   for (const i of s.interfaces) {
@@ -47,15 +47,23 @@ export function addressesOf(s: Server, full = true): Record<string, unknown[]> {
   return out;
 }
 
+/** Host ids by `project_id + host`: few pairs, asked for by every server of every list page. */
+const hostIds = new Map<string, string>();
+
 /** `sha224(project_id + host)`, as Nova hides the host from users; "" while unscheduled. */
-function hostIdOf(s: Server): string {
+function hostIdOf(s: ShownServer): string {
   if (!s.row.host) return '';
-  return createHash('sha224')
-    .update(s.row.project_id + s.row.host)
-    .digest('hex');
+  const key = s.row.project_id + s.row.host;
+  let id = hostIds.get(key);
+  if (id === undefined) {
+    if (hostIds.size >= 10_000) hostIds.clear();
+    id = createHash('sha224').update(key).digest('hex');
+    hostIds.set(key, id);
+  }
+  return id;
 }
 
-function flavorOf(s: Server, mv: Microversion, v: ViewerInfo): unknown {
+function flavorOf(s: ShownServer, mv: Microversion, v: ViewerInfo): unknown {
   if (versionBelow(mv, [2, 47]))
     return { id: s.flavor.id, links: [link(v.base, 'flavors', s.flavor.id)[1]] };
   const f: Record<string, unknown> = {
@@ -70,13 +78,13 @@ function flavorOf(s: Server, mv: Microversion, v: ViewerInfo): unknown {
   return f;
 }
 
-function imageOf(s: Server, v: ViewerInfo): unknown {
+function imageOf(s: ShownServer, v: ViewerInfo): unknown {
   if (s.row.image_id === '') return '';
   return { id: s.row.image_id, links: [link(v.base, 'images', s.row.image_id)[1]] };
 }
 
 /** GET /servers: id, name, links. */
-export function serverSummaryView(s: Server, v: ViewerInfo): Record<string, unknown> {
+export function serverSummaryView(s: ShownServer, v: ViewerInfo): Record<string, unknown> {
   return { id: s.row.id, name: s.row.name, links: link(v.base, 'servers', s.row.id) };
 }
 
@@ -85,7 +93,7 @@ export function serverSummaryView(s: Server, v: ViewerInfo): Record<string, unkn
  * fields, with bare addresses.
  */
 export function serverBasicView(
-  s: Server,
+  s: ShownServer,
   mv: Microversion,
   v: ViewerInfo,
 ): Record<string, unknown> {
@@ -129,7 +137,7 @@ export function serverBasicView(
 
 /** GET /servers/{id} and /servers/detail: the basic view plus Nova's extension fields. */
 export function serverView(
-  s: Server,
+  s: ShownServer,
   mv: Microversion,
   v: ViewerInfo,
   opts: { groups?: string[] } = {},

@@ -1,12 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { HeatFault } from '../errors.js';
-import { parseEnvironment, Template, validateParameters } from '../template/index.js';
+import { parseEnvironment, Template, validateParameters, type Scope } from '../template/index.js';
+import { TypeResolver } from '../resources/heat/index.js';
+import { nestedStacks } from './nested.js';
 import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
 import { updateAll } from './stack-update.js';
+import { adoptAll, type AbandonedResource } from './adopt.js';
 import { checkAll, resumeAll, suspendAll } from './stack-actions.js';
-import type { Stack, StackAction, StackDefinition, Transition } from './stack-store.js';
+import type {
+  Stack,
+  StackAction,
+  StackDefinition,
+  StackResource,
+  Transition,
+} from './stack-store.js';
 import { errorMessage, errorType } from './failure.js';
 import { isoNow } from '../../../util.js';
 
@@ -55,19 +64,60 @@ export class StackEngine {
       { ...pseudo, region: this.deps.region },
       { strict: true },
     );
+    const types = new TypeResolver(this.deps.types, def.environment, def.files);
     for (const res of template.resources) {
-      if (!this.deps.types.get(res.type)) {
+      if (!types.get(res.type, res.name)) {
         throw new HeatFault(
           'StackValidationFailed',
           `Failed to validate: resources.${res.name}: The Resource Type (${res.type}) could not be found.`,
         );
       }
     }
+    this.preflight(template, parameters, def, pseudo);
     return { template, parameters };
   }
 
+  /** Types' checks at validation (preflight) over properties resolved as far as they can be. */
+  private preflight(
+    template: Template,
+    parameters: Map<string, unknown>,
+    def: StackDefinition,
+    pseudo: { stackId: string; stackName: string; projectId: string },
+  ): void {
+    const files = def.files;
+    const conditions = template.evaluateConditions((name) => parameters.get(name));
+    const scope: Scope = {
+      ...pseudo,
+      region: this.deps.region,
+      parameter: (name) => parameters.get(name),
+      resourceId: () => null,
+      attribute: () => null,
+      condition: (name) => conditions.get(name) ?? false,
+      file: (name) => (Object.hasOwn(files, name) ? files[name] : undefined),
+    };
+    const types = new TypeResolver(this.deps.types, def.environment, files);
+    for (const res of template.resources) {
+      const type = types.get(res.type, res.name);
+      if (!type?.preflight) continue;
+      let props: unknown;
+      try {
+        props = template.resolve(res.properties, scope);
+      } catch {
+        continue; // what does not resolve yet is checked when the resource is created
+      }
+      if (props !== null && typeof props === 'object') {
+        type.preflight(props as Record<string, unknown>, this.deps.region);
+      }
+    }
+  }
+
   /** The operation object for a stack as it is stored now. */
-  async load(stack: Stack, traversal: number, signal: AbortSignal): Promise<Operation> {
+  async load(
+    stack: Stack,
+    traversal: number,
+    signal: AbortSignal,
+    rows?: StackResource[],
+  ): Promise<Operation> {
     const files = new Map(Object.entries(stack.files));
     const template = Template.load(stack.template, files);
     const env = parseEnvironment(stack.environment);
@@ -85,7 +135,7 @@ export class StackEngine {
       { strict: false },
     );
     const conditions = template.evaluateConditions((name) => parameters.get(name));
-    const rows = await this.deps.store.resources(stack.id);
+    const found = rows ?? (await this.deps.store.resources(stack.id));
     return new Operation(
       this.deps,
       stack,
@@ -93,8 +143,9 @@ export class StackEngine {
       parameters,
       template,
       conditions,
-      rows,
+      found,
       signal,
+      (op, row) => nestedStacks(this, op, row),
     );
   }
 
@@ -167,6 +218,15 @@ export class StackEngine {
     const op = await this.load(restored, traversal, failed.signal);
     const result = await updateAll(op, failed.template, 'ROLLBACK');
     return { action: 'ROLLBACK', traversal, result };
+  }
+
+  /** Starts ADOPT for a stack just inserted: its resources take over what `data` names. */
+  startAdopt(stack: Stack, data: Record<string, AbandonedResource>): void {
+    this.launch(stack, stack.traversal, 'ADOPT', async (op) => ({
+      action: 'ADOPT',
+      traversal: op.traversal,
+      result: await adoptAll(op, data),
+    }));
   }
 
   /** Starts DELETE: a running operation on the stack is stopped first. */

@@ -34,6 +34,9 @@ export function errorMessage(err: unknown): string {
 
 /** ResourceFailure's text: "<ExcType>: resources.<name>: <message>". */
 export function resourceFailure(err: unknown, resourceName: string): string {
+  // A child stack's failure carries its own path (resources.<name>.resources.<child>).
+  const own = (err as { resourceReason?: unknown } | null)?.resourceReason;
+  if (typeof own === 'function') return (own as (n: string) => string).call(err, resourceName);
   return `${errorType(err)}: resources.${resourceName}: ${errorMessage(err)}`;
 }
 

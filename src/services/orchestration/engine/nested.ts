@@ -85,6 +85,25 @@ export function nestedStacks(engine: StackEngine, op: Operation, row: StackResou
       }
       return out;
     },
+    async output(id, name) {
+      const child = await owned(id);
+      if (!child) return undefined;
+      const view = await engine.load(child, child.traversal, new AbortController().signal);
+      const o = view.template.outputs.find((x) => x.name === name);
+      if (!o) return undefined;
+      try {
+        return { value: await view.resolve(o.value), error: null };
+      } catch (err) {
+        return { value: null, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async act(id, action) {
+      const child = await owned(id);
+      if (!child || child.deletedAt !== null) {
+        throw new HeatFault('EntityNotFound', `The Stack (${id}) could not be found.`);
+      }
+      await engine.startAction(child, action);
+    },
     async members(id) {
       const rows = await store.resources(id);
       return new Map(rows.filter((r) => r.current).map((r) => [r.name, r.physicalId]));

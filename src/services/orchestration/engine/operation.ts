@@ -5,11 +5,13 @@ import type { ResourceDefinition, Scope } from '../template/types.js';
 import type {
   DefinitionView,
   EngineServices,
+  NestedStacks,
   Props,
   ResourceContext,
   ResourceType,
 } from '../resources/types.js';
 import type { TypeRegistry } from '../resources/registry.js';
+import { TypeResolver } from '../resources/heat/index.js';
 import { physicalName } from './names.js';
 import { validateProperties, type ConstraintChecker } from './properties.js';
 import type { Stack, StackResource, StackStore } from './stack-store.js';
@@ -45,6 +47,7 @@ export class Operation {
     readonly conditions: ReadonlyMap<string, boolean>,
     rows: StackResource[],
     readonly signal: AbortSignal,
+    private readonly nestedOf?: (op: Operation, row: StackResource) => NestedStacks,
   ) {
     this.template = template;
     this.rows = rows;
@@ -55,6 +58,11 @@ export class Operation {
   }
 
   private implicit: Map<string, string[]> | null = null;
+  /** A preview: references to resources not made resolve to their names, as in Heat's. */
+  previewing = false;
+  /** In a nested preview, the names of the enclosing stacks' resources (references to them
+   *  reach the child as names too). */
+  outerNames: ReadonlySet<string> = new Set();
 
   /** What a resource waits for: the template's edges plus its type's implicit ones. */
   requires(name: string): string[] {
@@ -83,7 +91,7 @@ export class Operation {
     }
     const edges = new Map<string, string[]>();
     for (const view of views) {
-      const type = this.deps.types.get(view.type);
+      const type = this.findType(view);
       const extra = type?.implicitRequires?.(view, views) ?? [];
       // A resource never waits for its own dependents: that would be a cycle Heat avoids too.
       const safe = extra.filter((n) => n !== view.name && !this.reaches(n, view.name));
@@ -115,8 +123,16 @@ export class Operation {
     return Boolean(this.template.resolve(c, this.scope()));
   }
 
+  private resolver: TypeResolver | null = null;
+
+  /** A type by name as the environment's resource registry maps it (aliases, template files). */
+  findType(def: { name: string; type: string }): ResourceType | undefined {
+    this.resolver ??= new TypeResolver(this.deps.types, this.stack.environment, this.stack.files);
+    return this.resolver.get(def.type, def.name);
+  }
+
   typeOf(def: { name: string; type: string }): ResourceType {
-    const type = this.deps.types.get(def.type);
+    const type = this.findType(def);
     if (!type) {
       throw new HeatFault(
         'StackValidationFailed',
@@ -159,8 +175,8 @@ export class Operation {
   /** get_resource / Ref: the physical id, or what the type says its reference is. */
   referenceOf(name: string): string | null {
     const row = this.resources.get(name);
-    if (!row?.physicalId) return null;
-    const type = this.deps.types.get(row.type);
+    if (!row?.physicalId) return this.previewing ? name : null;
+    const type = this.findType(row);
     return type?.referenceId?.(row.physicalId, this.context(row).data) ?? row.physicalId;
   }
 
@@ -189,7 +205,7 @@ export class Operation {
       return all;
     }
     if (attribute === 'show') return type.show ? await type.show(rc, row.physicalId) : null;
-    if (!Object.hasOwn(type.attributes, attribute)) {
+    if (!Object.hasOwn(type.attributes, attribute) && !type.acceptsAttribute?.(attribute)) {
       throw new HeatFault(
         'InvalidTemplateAttribute',
         `The Referenced Attribute (${name} ${attribute}) is incorrect.`,
@@ -208,9 +224,14 @@ export class Operation {
   /** A resource's properties, resolved and checked against its type's schema. */
   async properties(def: ResourceDefinition, type: ResourceType): Promise<Props> {
     const raw = await this.resolve(def.properties);
-    const rc = this.context(this.resources.get(def.name)!);
+    const rc = this.context(this.resources.get(def.name) ?? unsavedRow(this.stack.id, def));
     const props = await validateProperties(type, raw, def.name, (name, value) =>
-      this.deps.constraints(name, value, rc),
+      // Heat does not check a value that is a reference to a resource not made yet.
+      this.previewing &&
+      typeof value === 'string' &&
+      (this.definitions.has(value) || this.outerNames.has(value))
+        ? Promise.resolve(null)
+        : this.deps.constraints(name, value, rc),
     );
     return this.overrides.get(def.name)?.(props) ?? props;
   }
@@ -221,7 +242,12 @@ export class Operation {
     return {
       ctx: userContext(this.stack.projectId, this.stack.userId, this.stack.roles),
       services: this.deps.services,
-      stack: { id: this.stack.id, name: this.stack.name, projectId: this.stack.projectId },
+      stack: {
+        id: this.stack.id,
+        name: this.stack.name,
+        projectId: this.stack.projectId,
+        region: this.deps.region,
+      },
       resourceName: row.name,
       physicalName: () => physicalName(this.stack.name, row.name, row.id),
       data: {
@@ -233,8 +259,31 @@ export class Operation {
         all: () => ({ ...row.data }),
       },
       signal: this.signal,
+      nested: this.nestedOf?.(this, row),
+      definition: { files: this.stack.files, environment: this.stack.environment },
     };
   }
+}
+
+/** A resource row for what is not stored yet (a preview). */
+export function unsavedRow(stackId: string, def: ResourceDefinition): StackResource {
+  return {
+    id: '00000000-0000-4000-8000-000000000000',
+    stackId,
+    name: def.name,
+    type: def.type,
+    action: 'INIT',
+    status: 'COMPLETE',
+    statusReason: '',
+    physicalId: null,
+    properties: null,
+    metadata: null,
+    data: {},
+    replaces: null,
+    current: true,
+    createdAt: '',
+    updatedAt: null,
+  };
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

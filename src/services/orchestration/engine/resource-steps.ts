@@ -63,11 +63,13 @@ export async function createResource(op: Operation, def: ResourceDefinition): Pr
     const props = await op.properties(def, type);
     const rc = op.context(row);
     if (type.validate) await type.validate(rc, props);
-    const id = await type.create(rc, props);
+    // resource.py create: an external_id is taken over as the physical resource, not made.
+    const external = def.externalId === null ? null : await op.resolve(def.externalId);
+    const id = typeof external === 'string' ? external : await type.create(rc, props);
     // Stored before waiting: whatever happens next, the stack knows what it made.
     await op.deps.store.setPhysicalId(row.id, id);
     row.physicalId = id;
-    if (id !== null && type.checkCreateComplete) {
+    if (id !== null && external === null && type.checkCreateComplete) {
       await until(() => type.checkCreateComplete!(rc, id, props), op.signal);
     }
     row.properties = props;
@@ -146,6 +148,9 @@ export async function replaceResource(
   def: ResourceDefinition,
   old: StackResource,
 ): Promise<void> {
+  const oldType = op.typeOf(old);
+  if (old.physicalId !== null && oldType.prepareForReplace)
+    await oldType.prepareForReplace(op.context(old), old.physicalId);
   const fresh = await op.deps.store.insertResource(op.stack.id, def.name, def.type, old.id);
   op.rows.push(fresh);
   op.resources.set(def.name, fresh);

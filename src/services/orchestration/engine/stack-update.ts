@@ -3,9 +3,11 @@ import type { ResourceDefinition } from '../template/types.js';
 import type { Props } from '../resources/types.js';
 import { reversed, walk } from './graph.js';
 import type { Operation } from './operation.js';
+import { HeatFault } from '../errors.js';
 import {
   createResource,
   deleteResource,
+  recorded,
   replaceResource,
   updateResource,
 } from './resource-steps.js';
@@ -13,7 +15,7 @@ import { outcome, type Outcome } from './stack-ops.js';
 import type { StackAction, StackResource } from './stack-store.js';
 
 /** What an update does to one resource, as Heat decides it (resource.py _needs_update). */
-type Change =
+export type Change =
   | { kind: 'create' }
   | { kind: 'unchanged' }
   | { kind: 'update'; props: Props; changed: string[] }
@@ -48,6 +50,7 @@ async function step(op: Operation, def: ResourceDefinition): Promise<void> {
     op.resources.set(def.name, await op.deps.store.insertResource(op.stack.id, def.name, def.type));
     return createResource(op, def);
   }
+  if (def.externalId !== null) return keepExternal(op, def, row);
   const change = await decide(op, def, row);
   switch (change.kind) {
     case 'create':
@@ -61,7 +64,28 @@ async function step(op: Operation, def: ResourceDefinition): Promise<void> {
   }
 }
 
-async function decide(op: Operation, def: ResourceDefinition, row: StackResource): Promise<Change> {
+/**
+ * resource.py update of a resource with an external_id: left alone while it names the same
+ * physical resource; naming another (or adding one to a resource Heat made) is NotSupported.
+ */
+async function keepExternal(
+  op: Operation,
+  def: ResourceDefinition,
+  row: StackResource,
+): Promise<void> {
+  const external = await op.resolve(def.externalId);
+  if (external === row.physicalId) return;
+  await recorded(op, row, 'UPDATE', () => {
+    const feature = `Update to property external_id of ${def.name} (${def.type})`;
+    throw new HeatFault('NotSupported', `${feature} is not supported.`);
+  });
+}
+
+export async function decide(
+  op: Operation,
+  def: ResourceDefinition,
+  row: StackResource,
+): Promise<Change> {
   if (row.physicalId === null && row.action === 'INIT') return { kind: 'create' };
   if (row.type !== def.type || row.status === 'FAILED' || row.action === 'DELETE') {
     return { kind: 'replace' };
@@ -72,7 +96,7 @@ async function decide(op: Operation, def: ResourceDefinition, row: StackResource
   const changed = Object.keys(props).filter(
     (k) => JSON.stringify(props[k] ?? null) !== JSON.stringify(before[k] ?? null),
   );
-  if (changed.length === 0) return { kind: 'unchanged' };
+  if (changed.length === 0 && !(type.alwaysUpdate && type.update)) return { kind: 'unchanged' };
   const inPlace =
     type.update &&
     changed.every((k) => type.properties[k]?.updateAllowed === true) &&

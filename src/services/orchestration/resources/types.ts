@@ -32,6 +32,12 @@ export interface ResourceType {
    * builds the graph: a reference to a resource that does not exist yet is that resource's name.
    */
   implicitRequires?(self: DefinitionView, stack: DefinitionView[]): string[];
+  /**
+   * Checks made when the stack is validated, before anything exists, on the properties as far
+   * as they resolve then (raw, no defaults): OS::Heat::Stack's region and template. Throws
+   * HeatFault, which refuses the request.
+   */
+  preflight?(props: Props, region: string): void;
   /** Checks beyond the schema (property combinations), with Heat's texts; throws HeatFault. */
   validate?(rc: ResourceContext, props: Props): Promise<void>;
   /** Starts creating; returns the physical id, which the engine stores at once. */
@@ -41,6 +47,12 @@ export interface ResourceType {
   /** Heat's needs_replace_with_prop_diff: a change the type cannot make in place although
    *  every changed property is updateAllowed (TestResource's update_replace). */
   needsReplace?(next: Props, prev: Props, changed: string[]): boolean;
+  /** Updated even when no property changed (Heat's StackResource: a nested stack always
+   *  gets the update and its own resources decide, so an edited child template lands). */
+  alwaysUpdate?: boolean;
+  /** A nested-stack resource's child definition for these properties, so a preview can show
+   *  the child's resources as Heat's does (a nested list). */
+  childDefinition?(rc: ResourceContext, props: Props): Promise<NestedDefinition>;
   /** Properties are not checked against `properties` (OS::Heat::None takes any). */
   acceptsAnyProperties?: boolean;
   /** What get_resource/Ref gives when it is not the physical id (RandomString: its value). */
@@ -79,6 +91,8 @@ export interface ResourceType {
   restoreProperties?(props: Props, data: Record<string, unknown>): Props;
   /** deletion_policy Snapshot: the snapshot to leave behind instead of the resource. */
   snapshotForDeletion?(rc: ResourceContext, id: string): Promise<void>;
+  /** Heat's prepare_for_replace: frees what the replacement takes over (a port's addresses). */
+  prepareForReplace?(rc: ResourceContext, id: string): Promise<void>;
 }
 
 export type Props = Record<string, unknown>;
@@ -150,7 +164,8 @@ export interface ResourceContext {
   /** The stack owner's rights (userContext of the stack's user, project and roles). */
   ctx: RequestContext;
   services: EngineServices;
-  stack: { id: string; name: string; projectId: string };
+  /** `region` is this cloud's region (OS::Heat::Stack refuses any other). */
+  stack: { id: string; name: string; projectId: string; region?: string };
   resourceName: string;
   /** Heat's physical_resource_name: `<stack>-<resource>-<12 chars>`, the default name of what
    *  the resource makes. Stable for the resource's life. */
@@ -162,6 +177,8 @@ export interface ResourceContext {
   signal: AbortSignal;
   /** Child stacks of this resource (template resources, OS::Heat::Stack, ResourceGroup). */
   nested?: NestedStacks;
+  /** The stack's files and environment as given (a template resource passes them down). */
+  definition?: { files: Record<string, string>; environment: Record<string, unknown> };
 }
 
 /** A child stack's definition, as a nested-stack resource gives it. */
@@ -191,6 +208,11 @@ export interface NestedStacks {
   state(id: string): Promise<NestedState | null>;
   /** Output values of the child, resolved now. */
   outputs(id: string): Promise<Map<string, unknown>>;
+  /** One output of the child resolved now, with the error that stopped it (Heat's
+   *  output_error); undefined when the child has no such output. */
+  output?(id: string, name: string): Promise<{ value: unknown; error: string | null } | undefined>;
+  /** Starts SUSPEND, RESUME or CHECK of the child (a parent's action reaching it). */
+  act?(id: string, action: 'SUSPEND' | 'RESUME' | 'CHECK'): Promise<void>;
   /** The child's resources by name, with their physical ids (a group's members). */
   members(id: string): Promise<Map<string, string | null>>;
   /** get_attr of one of the child's resources. */

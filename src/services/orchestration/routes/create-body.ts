@@ -7,6 +7,7 @@ import { isJsonObject, type JsonObject } from '../../../http/input.js';
 import { pyStr } from '../../../http/pyrepr.js';
 import { HeatFault } from '../errors.js';
 import type { StackCreateInput } from '../service.js';
+import type { AbandonedResource } from '../engine/adopt.js';
 import {
   mergeEnvironments,
   parseEnvironment,
@@ -163,18 +164,48 @@ export function createInput(raw: unknown): StackCreateInput {
   if (Object.hasOwn(body, 'converge')) {
     throw badRequest('converge flag only supported in stack update (or update preview) request.');
   }
-  const template = templateOf(body);
+  const adopt = adoptDataOf(body);
+  const template = adopt ? adopt.template : templateOf(body);
   const files = filesOf(body);
   const env = environmentOf(body, files);
   const given = body.parameters;
   return {
+    ...(adopt ? { adopt: adopt.resources } : {}),
     name,
     template,
     environment: env as unknown as Record<string, unknown>,
     files,
     parameters: isJsonObject(given) ? given : {},
     disableRollback: boolArg('disable_rollback', body.disable_rollback, true),
-    timeoutMins: timeoutOf(body.timeout_mins),
+    // `stack adopt` sends `timeout`, not `timeout_mins`.
+    timeoutMins: timeoutOf(body.timeout_mins ?? body.timeout),
     tags: tagsOf(body.tags),
+  };
+}
+
+/**
+ * `adopt_stack_data` (text of `stack abandon`'s answer, as heatclient sends it): the template
+ * to create from and the resources to take over (InstantiationData.template).
+ */
+function adoptDataOf(
+  body: JsonObject,
+): { template: Record<string, unknown>; resources: Record<string, AbandonedResource> } | null {
+  const raw = body.adopt_stack_data;
+  if (raw === undefined || raw === null) return null;
+  let data: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      data = JSON.parse(raw);
+    } catch (e) {
+      throw badRequest(`Invalid adopt data: ${(e as Error).message}`);
+    }
+  }
+  if (!isJsonObject(data) || !isJsonObject(data.template)) {
+    throw badRequest('Invalid adopt data: it has no template.');
+  }
+  const resources = isJsonObject(data.resources) ? data.resources : {};
+  return {
+    template: data.template,
+    resources: resources as unknown as Record<string, AbandonedResource>,
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isJsonObject } from '../../../http/input.js';
 import { pyRepr, pyStr } from '../../../http/pyrepr.js';
 import type { OrchestrationService } from '../service.js';
-import { RESOURCE_FILTER_KEYS } from '../reads.js';
+import { RESOURCE_FILTER_KEYS } from '../resource-reads.js';
 import { resourceView } from '../views/resource.view.js';
 import { badRequest, boolParam, filters, intParam, multi, single, type Query } from './params.js';
 import type { Identified } from './stacks.js';
@@ -80,7 +80,7 @@ export function resourceRoutes(
     const stack = await heat.stackAt(req.ctx, req.params.stack_name, req.params.stack_id, {
       deleted: false,
     });
-    await heat.signalResource(req.ctx, stack, req.params.resource_name);
+    await heat.signalResource(req.ctx, stack, req.params.resource_name, req.body);
     return null;
   });
 }

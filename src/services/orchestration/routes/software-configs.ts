@@ -1,68 +1,50 @@
-/**
- * /software_configs. The domain class (software-configs.ts, SoftwareConfigs with
- * create/get/list/delete(ctx, ...)) is written elsewhere: these routes are written against that
- * interface and are not registered until it lands.
- */
+/** /software_configs: create (200, not 201), list, show, delete (204). */
 import type { FastifyInstance } from 'fastify';
-import type { RequestContext } from '../../../context.js';
 import { isJsonObject } from '../../../http/input.js';
-import { heatTime } from '../views/stack.view.js';
+import { pyStr } from '../../../http/pyrepr.js';
+import type { SoftwareConfigs } from '../software-configs.js';
 import { badRequest, intParam, single, type Query } from './params.js';
 
-export interface SoftwareConfig {
-  id: string;
-  projectId: string;
-  name: string | null;
-  group: string;
-  config: { config: unknown; inputs: unknown[]; outputs: unknown[]; options: unknown };
-  createdAt: string;
+/** A text field as Heat's column keeps it: a string, or None. */
+function text(v: unknown): string | null {
+  return v === undefined || v === null ? null : typeof v === 'string' ? v : pyStr(v);
 }
 
-export interface SoftwareConfigsApi {
-  create(ctx: RequestContext, body: Record<string, unknown>): Promise<SoftwareConfig>;
-  get(ctx: RequestContext, id: string): Promise<SoftwareConfig>;
-  list(
-    ctx: RequestContext,
-    opts: { limit: number | null; marker: string | null },
-  ): Promise<SoftwareConfig[]>;
-  delete(ctx: RequestContext, id: string): Promise<void>;
-}
-
-function view(sc: SoftwareConfig, detail: boolean) {
-  return {
-    id: sc.id,
-    name: sc.name,
-    group: sc.group,
-    creation_time: heatTime(sc.createdAt),
-    ...(detail
-      ? {
-          config: sc.config.config,
-          inputs: sc.config.inputs,
-          outputs: sc.config.outputs,
-          options: sc.config.options,
-        }
-      : {}),
-  };
-}
-
-export function softwareConfigRoutes(app: FastifyInstance, configs: SoftwareConfigsApi): void {
+export function softwareConfigRoutes(app: FastifyInstance, configs: SoftwareConfigs): void {
   app.post('/software_configs', async (req) => {
-    if (!isJsonObject(req.body)) throw badRequest('The request body must be a JSON object.');
-    return { software_config: view(await configs.create(req.ctx, req.body), true) };
+    const body = req.body;
+    if (!isJsonObject(body)) throw badRequest('The request body must be a JSON object.');
+    const created = await configs.create(req.ctx, {
+      name: text(body.name),
+      group: text(body.group),
+      config: body.config ?? null,
+      inputs: body.inputs,
+      outputs: body.outputs,
+      options: body.options,
+    });
+    return { software_config: created };
   });
+
   app.get('/software_configs', async (req) => {
     const q = req.query as Query;
+    const limit = intParam('limit', single(q, 'limit'));
+    const marker = single(q, 'marker');
     const list = await configs.list(req.ctx, {
-      limit: intParam('limit', single(q, 'limit')),
-      marker: single(q, 'marker'),
+      ...(limit !== null ? { limit } : {}),
+      ...(marker !== null ? { marker } : {}),
     });
-    return { software_configs: list.map((sc) => view(sc, false)) };
+    return { software_configs: list };
   });
-  app.get<{ Params: { id: string } }>('/software_configs/:id', async (req) => ({
-    software_config: view(await configs.get(req.ctx, req.params.id), true),
+
+  app.get<{ Params: { config_id: string } }>('/software_configs/:config_id', async (req) => ({
+    software_config: await configs.get(req.ctx, req.params.config_id),
   }));
-  app.delete<{ Params: { id: string } }>('/software_configs/:id', async (req, reply) => {
-    await configs.delete(req.ctx, req.params.id);
-    return reply.code(204).send();
-  });
+
+  app.delete<{ Params: { config_id: string } }>(
+    '/software_configs/:config_id',
+    async (req, reply) => {
+      await configs.delete(req.ctx, req.params.config_id);
+      return reply.code(204).send();
+    },
+  );
 }

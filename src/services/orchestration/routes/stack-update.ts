@@ -21,7 +21,7 @@ export function stackUpdateRoutes(app: FastifyInstance, heat: OrchestrationServi
   }
 }
 
-function updateInput(body: unknown, patch: boolean): StackUpdateInput {
+export function updateInput(body: unknown, patch: boolean): StackUpdateInput {
   if (!isJsonObject(body)) {
     throw new HeatFault('HTTPBadRequest', 'The request body must be a JSON object.', 400);
   }
@@ -48,11 +48,15 @@ function updateInput(body: unknown, patch: boolean): StackUpdateInput {
         ? undefined
         : rollback === true || rollback === 'true' || rollback === 'True',
     timeoutMins: typeof timeout === 'number' && Number.isInteger(timeout) ? timeout : undefined,
+    // service.py _prepare_stack_updates: a PATCH keeps the stack's tags unless given; a PUT
+    // clones the stack without them, so its tags are the body's or none.
     tags:
       typeof tags === 'string'
         ? tags.split(',')
         : Array.isArray(tags)
           ? tags.filter((t) => typeof t === 'string')
-          : undefined,
+          : patch || body.existing === true
+            ? undefined
+            : null,
   };
 }

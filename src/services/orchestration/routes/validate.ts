@@ -7,7 +7,7 @@ import { boolParam, single, type Query } from './params.js';
 export function validateRoutes(app: FastifyInstance, heat: OrchestrationService): void {
   app.post('/validate', async (req) => {
     const q = req.query as Query;
-    boolParam('show_nested', single(q, 'show_nested'));
+    const showNested = boolParam('show_nested', single(q, 'show_nested'));
     const body = bodyObject(req.body);
     const template = templateOf(body);
     const files = filesOf(body);
@@ -21,6 +21,7 @@ export function validateRoutes(app: FastifyInstance, heat: OrchestrationService)
         typeof given === 'object' && given !== null && !Array.isArray(given)
           ? (given as Record<string, unknown>)
           : {},
+      showNested,
     });
   });
 }

@@ -110,6 +110,10 @@ export function conditionValue(
     if (!Object.hasOwn(defs, cond)) throw validationFailed(`Invalid condition "${cond}"`);
     return byName(cond);
   }
-  const v = new Conditions(info, defs, parameter).value(cond);
-  return typeof v === 'boolean' ? v : Boolean(v);
+  // An expression yields a boolean or, through get_param, the name of a condition.
+  const c = new Conditions(info, defs, parameter);
+  const v = c.value(cond);
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && Object.hasOwn(defs, v)) return byName(v);
+  return c.isEnabled(v);
 }

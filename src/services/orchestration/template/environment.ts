@@ -3,7 +3,8 @@
  * merging, and the resource registry that maps a type to a built-in type or a template file.
  */
 import { HeatFault } from '../errors.js';
-import { isMap } from './pyvalue.js';
+import { loadYaml } from './format.js';
+import { fromEntries, isMap } from './pyvalue.js';
 
 export interface Environment {
   parameters: Record<string, unknown>;
@@ -38,8 +39,18 @@ export function emptyEnvironment(): Environment {
   };
 }
 
-/** Validate a parsed environment body (a map) and fill in the missing sections. */
+/**
+ * Validate an environment (a map, or YAML text as environment_format.parse reads it) and fill
+ * in the missing sections.
+ */
 export function parseEnvironment(body: unknown): Environment {
+  if (typeof body === 'string') {
+    try {
+      body = loadYaml(body) ?? {};
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
+  }
   if (body === null || body === undefined) return emptyEnvironment();
   if (!isMap(body)) throw bad('The environment is not a valid YAML mapping data type.');
   for (const k of Object.keys(body)) {
@@ -60,72 +71,27 @@ export function parseEnvironment(body: unknown): Environment {
   return env;
 }
 
-/** The overlay's entries win; registry `resources` entries merge per resource. */
+/**
+ * Overlay one environment on another as heatclient does with `-e` files (deep_update): maps
+ * merge key by key at every level, anything else replaces, and a null never erases a map.
+ */
 export function mergeEnvironments(base: Environment, overlay: Environment): Environment {
-  const reg = { ...base.resource_registry, ...overlay.resource_registry };
-  const br = base.resource_registry['resources'];
-  const or = overlay.resource_registry['resources'];
-  if (isMap(br) && isMap(or)) reg['resources'] = { ...br, ...or };
-  return {
-    parameters: { ...base.parameters, ...overlay.parameters },
-    parameter_defaults: { ...base.parameter_defaults, ...overlay.parameter_defaults },
-    resource_registry: reg,
-    event_sinks: [...base.event_sinks, ...overlay.event_sinks],
-    parameter_merge_strategies: {
-      ...base.parameter_merge_strategies,
-      ...overlay.parameter_merge_strategies,
-    },
-    encrypted_param_names: [...base.encrypted_param_names, ...overlay.encrypted_param_names],
-  };
+  const merged = deepUpdate(base, { ...overlay }, 0);
+  return { ...emptyEnvironment(), ...merged } as Environment;
 }
 
-export type Lookup = { kind: 'builtin'; type: string } | { kind: 'template'; file: string };
-
-const isTemplateName = (s: string): boolean => s.endsWith('.yaml') || s.endsWith('.template');
-
-/** Type lookup: per-resource entries, exact entries, wildcards, then built-ins and files. */
-export class ResourceRegistry {
-  constructor(
-    private readonly env: Record<string, unknown>,
-    private readonly builtins: ReadonlySet<string>,
-    private readonly files: ReadonlyMap<string, string>,
-    private readonly global: Record<string, unknown> = {},
-  ) {}
-
-  lookup(type: string, resourceName: string): Lookup | null {
-    const seen = new Set<string>();
-    let t = type;
-    for (let i = 0; i < 20; i++) {
-      if (seen.has(t)) return null;
-      seen.add(t);
-      const mapped = this.entry(t, resourceName);
-      if (mapped === undefined) break;
-      if (isTemplateName(mapped) || this.files.has(mapped))
-        return { kind: 'template', file: mapped };
-      if (mapped === t) break;
-      t = mapped;
-    }
-    if (this.builtins.has(t)) return { kind: 'builtin', type: t };
-    if (this.files.has(t) || isTemplateName(t)) return { kind: 'template', file: t };
-    return null;
+function deepUpdate(
+  old: unknown,
+  update: Record<string, unknown>,
+  depth: number,
+): Record<string, unknown> {
+  if (depth > 50) throw bad('environment nesting is too deep');
+  const out = new Map(isMap(old) ? Object.entries(old) : []);
+  for (const k of Object.keys(update)) {
+    const v = update[k];
+    if (isMap(v)) out.set(k, deepUpdate(out.get(k) ?? {}, v, depth + 1));
+    else if ((v === null || v === undefined) && isMap(out.get(k))) continue;
+    else out.set(k, v);
   }
-
-  private entry(type: string, resourceName: string): string | undefined {
-    for (const reg of [this.env, this.global]) {
-      const per = reg['resources'];
-      if (isMap(per) && Object.hasOwn(per, resourceName) && isMap(per[resourceName])) {
-        const r = per[resourceName] as Record<string, unknown>;
-        if (Object.hasOwn(r, type) && typeof r[type] === 'string') return r[type] as string;
-      }
-      if (Object.hasOwn(reg, type) && typeof reg[type] === 'string') return reg[type] as string;
-      for (const k of Object.keys(reg)) {
-        if (k.endsWith('*') && type.startsWith(k.slice(0, -1))) {
-          const v = reg[k];
-          if (typeof v === 'string')
-            return v.endsWith('*') ? v.slice(0, -1) + type.slice(k.length - 1) : v;
-        }
-      }
-    }
-    return undefined;
-  }
+  return fromEntries(out);
 }

@@ -1,12 +1,38 @@
 /** Template text to data, as heat/common/template_format.py parse and the API's error wrapping. */
-import { parse } from 'yaml';
+import { parse, type Tags } from 'yaml';
 import { HeatFault } from '../errors.js';
 import { isMap } from './pyvalue.js';
 
 export const MAX_TEMPLATE_SIZE = 524288;
 
+/** PyYAML's booleans (no y/n) and timestamps kept as strings, as Heat's yaml_loader does. */
+function asPyYaml(tags: Tags): Tags {
+  const out: Tags = [];
+  for (const t of tags) {
+    if (typeof t === 'string' || t.tag === 'tag:yaml.org,2002:timestamp') continue;
+    if (t.tag === 'tag:yaml.org,2002:bool' && 'test' in t && t.test) {
+      const isTrue = t.identify?.(true) === true;
+      const test = isTrue
+        ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+        : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+      out.push({ ...t, test });
+    } else out.push(t);
+  }
+  return out;
+}
+
 function bad(msg: string): HeatFault {
   return new HeatFault('HTTPBadRequest', `Template not in valid format: ${msg}`, 400);
+}
+
+/** YAML as Heat's yaml_loader reads it; throws the parser's error. */
+export function loadYaml(text: string): unknown {
+  return parse(text, {
+    version: '1.1',
+    customTags: asPyYaml,
+    maxAliasCount: 100,
+    uniqueKeys: false,
+  });
 }
 
 export function parseTemplateText(text: string): unknown {
@@ -21,14 +47,7 @@ export function parseTemplateText(text: string): unknown {
     tpl = JSON.parse(text);
   } catch {
     try {
-      // YAML 1.1 as PyYAML reads it, but timestamps stay strings (Heat's loader does so).
-      tpl = parse(text, {
-        version: '1.1',
-        customTags: (tags) =>
-          tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
-        maxAliasCount: 100,
-        uniqueKeys: false,
-      });
+      tpl = loadYaml(text);
     } catch (e) {
       throw bad(`Error parsing template [root stack] ${(e as Error).message}`);
     }

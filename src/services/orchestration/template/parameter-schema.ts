@@ -4,7 +4,7 @@
  */
 import { pyRepr } from '../../../http/pyrepr.js';
 import { HeatFault } from '../errors.js';
-import { isMap } from './pyvalue.js';
+import { isMap, pyRegExp } from './pyvalue.js';
 import type { Constraint, ParameterSchema, ParameterType } from './types.js';
 import type { VersionInfo } from './versions.js';
 
@@ -123,7 +123,7 @@ function hotConstraint(c: unknown, info: VersionInfo): Constraint {
 function pattern(p: unknown, desc: string | null): Constraint {
   if (typeof p !== 'string') throw schemaError('AllowedPattern must be a string');
   try {
-    new RegExp(p, 'u');
+    pyRegExp(p);
   } catch {
     throw schemaError(`Invalid pattern ${pyRepr(p)}`);
   }
@@ -160,11 +160,18 @@ function hotSchema(name: string, d: Record<string, unknown>, info: VersionInfo):
     label: typeof d['label'] === 'string' ? d['label'] : null,
     description: typeof d['description'] === 'string' ? d['description'] : null,
     default: d['default'] ?? null,
-    hidden: d['hidden'] === true,
-    immutable: d['immutable'] === true,
+    hidden: pyTruthy(d['hidden']),
+    immutable: pyTruthy(d['immutable']),
     tags: tags.map((t) => pyStr(t)),
     constraints: (cs ?? []).map((c) => hotConstraint(c, info)),
   };
+}
+
+/** Python's bool(x): Heat tests `hidden` and `immutable` for truth, not for True. */
+function pyTruthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (isMap(v)) return Object.keys(v).length > 0;
+  return Boolean(v);
 }
 
 function pyStr(v: unknown): string {
@@ -222,26 +229,18 @@ export function parseParameterSchemas(section: unknown, info: VersionInfo): Para
   if (!isMap(section)) throw schemaError('Invalid parameters, expected a mapping');
   return Object.keys(section).map((name) => {
     const d = section[name];
-    const wrap = (e: unknown): never => {
-      if (e instanceof HeatFault && e.type === 'InvalidSchemaError') {
-        throw schemaError(`Parameter '${name}' is invalid: ${e.message}`);
+    if (!isMap(d)) throw schemaError(`Invalid parameter (${name}), expected a mapping`);
+    const s = info.type === 'hot' ? hotSchema(name, d, info) : cfnSchema(name, d);
+    // Schema.validate, which Parameter.validate wraps with the parameter's name.
+    for (const c of s.constraints) {
+      if (!VALID_FOR[c.kind].includes(s.type)) {
+        const type = info.type === 'hot' ? s.type : cfnTypeName(s.type);
+        throw schemaError(
+          `Parameter '${name}' is invalid: ${CLASS_NAME[c.kind]} constraint invalid for ${type}`,
+        );
       }
-      throw e;
-    };
-    try {
-      if (!isMap(d)) throw schemaError(`Invalid parameter (${name}), expected a mapping`);
-      const s = info.type === 'hot' ? hotSchema(name, d, info) : cfnSchema(name, d);
-      for (const c of s.constraints) {
-        if (!VALID_FOR[c.kind].includes(s.type)) {
-          throw schemaError(
-            `${CLASS_NAME[c.kind]} constraint invalid for ${info.type === 'hot' ? s.type : cfnTypeName(s.type)}`,
-          );
-        }
-      }
-      return s;
-    } catch (e) {
-      return wrap(e);
     }
+    return s;
   });
 }
 

@@ -3,10 +3,11 @@
  * `parameters`, `parameter_defaults` and the template default; typed, checked against each
  * constraint with Heat's texts, plus the pseudo parameters.
  */
-import { pyRepr } from '../../../http/pyrepr.js';
+import { pyRepr, pyStr } from '../../../http/pyrepr.js';
+import { schemaError } from './parameter-schema.js';
 import { HeatFault, validationFailed } from '../errors.js';
 import type { Environment } from './environment.js';
-import { pyJsonDumps, pyScalarStr } from './pyvalue.js';
+import { pyEquals, pyJsonDumps, pyRegExp, pyScalarStr } from './pyvalue.js';
 import type { Template } from './template.js';
 import type { Constraint, CustomConstraintCheck, ParameterSchema } from './types.js';
 
@@ -18,7 +19,7 @@ function toNumber(v: unknown): number {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v !== 'string') {
     throw validationFailed(
-      `float() argument must be a string or a real number, not '${v === null ? 'NoneType' : Array.isArray(v) ? 'list' : 'dict'}'`,
+      `int() argument must be a string, a bytes-like object or a real number, not '${v === null ? 'NoneType' : Array.isArray(v) ? 'list' : 'dict'}'`,
     );
   }
   const s = v.trim();
@@ -39,9 +40,7 @@ function toBool(v: unknown): boolean {
     .sort()
     .map((w) => `'${w}'`)
     .join(', ');
-  throw validationFailed(
-    `Unrecognized value ${pyRepr(pyScalarStr(v))}, acceptable values are: ${words}`,
-  );
+  throw validationFailed(`Unrecognized value '${pyScalarStr(v)}', acceptable values are: ${words}`);
 }
 
 function toList(v: unknown): string[] {
@@ -88,10 +87,20 @@ function fmtNum(n: unknown): string {
   return n === undefined || n === null ? 'None' : pyRepr(n);
 }
 
+/** Python's % (the result takes the divisor's sign). */
+function pyMod(n: number, step: number): number {
+  return n - step * Math.floor(n / step);
+}
+
+/**
+ * One constraint. `typed` is the converted value; `shown` is what Heat's message prints (the
+ * value as given for strings, numbers and booleans, the parsed one for lists and JSON).
+ */
 async function checkConstraint(
   s: ParameterSchema,
   c: Constraint,
-  v: unknown,
+  typed: unknown,
+  shown: unknown,
   check: CustomConstraintCheck,
 ): Promise<void> {
   let error: string | null = null;
@@ -99,55 +108,44 @@ async function checkConstraint(
     case 'range':
     case 'length': {
       const { min, max } = c.value as { min?: number; max?: number };
-      const n = c.kind === 'length' ? length(v) : (v as number);
+      const n = c.kind === 'length' ? length(typed) : (typed as number);
       if ((min !== undefined && n < min) || (max !== undefined && n > max)) {
+        const range = `(min: ${fmtNum(min)}, max: ${fmtNum(max)})`;
         error =
           c.kind === 'length'
-            ? `length (${n}) is out of range (min: ${fmtNum(min)}, max: ${fmtNum(max)})`
-            : `${pyScalarStr(v)} is out of range (min: ${fmtNum(min)}, max: ${fmtNum(max)})`;
+            ? `length (${n}) is out of range ${range}`
+            : `${pyScalarStr(shown)} is out of range ${range}`;
       }
       break;
     }
     case 'modulo': {
       const { step, offset } = c.value as { step: number; offset: number };
-      const n = v as number;
-      const mod = ((n % step) + step) % step;
-      if (
-        mod !== ((offset % step) + step) % step ||
-        (step > 0 ? mod : mod - step) !== (step > 0 ? offset : offset - step)
-      ) {
-        error = `${pyScalarStr(v)} is not a multiple of ${step} with an offset of ${offset}`;
+      if (pyMod(typed as number, step) !== offset) {
+        error = `${pyScalarStr(shown)} is not a multiple of ${step} with an offset of ${offset}`;
       }
       break;
     }
     case 'allowed_values': {
       const allowed = c.value as unknown[];
-      const norm = (x: unknown): unknown =>
-        s.type === 'comma_delimited_list' ? x : convertQuiet(s, x);
-      const ok = Array.isArray(v)
-        ? v.every(
-            (x) =>
-              allowed.some((a) => pyScalarStr(a) === pyScalarStr(x) && typeof a === 'string') ||
-              allowed.includes(x),
-          )
-        : allowed.some((a) => norm(a) === norm(v));
+      const ok = Array.isArray(typed)
+        ? typed.every((x) => allowed.some((a) => pyEquals(a, x)))
+        : allowed.some((a) => pyEquals(convertQuiet(s, a), typed));
       if (!ok) {
         const list = allowed.map((a) => pyJsonDumps(a)).join(', ');
-        error = `${pyJsonDumps(v)} is not an allowed value [${list}]`;
+        error = `${pyJsonDumps(shown)} is not an allowed value [${list}]`;
       }
       break;
     }
     case 'allowed_pattern': {
       const p = c.value as string;
-      const m = new RegExp(`^(?:${p})`, 'u').exec(v as string);
-      if (!m || m[0].length !== (v as string).length)
-        error = `"${v as string}" does not match pattern "${p}"`;
+      const text = pyScalarStr(typed);
+      const m = pyRegExp(p).exec(text);
+      if (!m || m[0].length !== text.length) error = `"${text}" does not match pattern "${p}"`;
       break;
     }
     case 'custom_constraint': {
-      const name = c.value as string;
-      const msg = await check(name, v);
-      if (msg !== null) error = `Error validating value ${pyRepr(pyScalarStr(v))}: ${msg}`;
+      const msg = await check(c.value as string, typed);
+      if (msg !== null) error = `Error validating value '${pyScalarStr(shown)}': ${msg}`;
       break;
     }
   }
@@ -159,6 +157,27 @@ function convertQuiet(s: ParameterSchema, v: unknown): unknown {
     return s.type === 'number' ? toNumber(v) : s.type === 'boolean' ? toBool(v) : pyScalarStr(v);
   } catch {
     return v;
+  }
+}
+
+/** Schema.validate: the template default must meet the constraints (custom ones aside). */
+async function validateDefault(s: ParameterSchema): Promise<void> {
+  if (s.default === null || s.default === undefined) return;
+  try {
+    let d = s.default;
+    if (s.type === 'comma_delimited_list') {
+      d = Array.isArray(d) ? d.map((x) => pyScalarStr(x)) : toList(d);
+    }
+    for (const c of s.constraints) {
+      if (c.kind === 'custom_constraint') continue;
+      const typed = s.type === 'number' ? toNumber(d) : s.type === 'json' ? toJson(d) : d;
+      await checkConstraint(s, c, typed, d, async () => null);
+    }
+  } catch (e) {
+    if (e instanceof HeatFault && e.type === 'StackValidationFailed') {
+      throw schemaError(`Invalid default ${pyStr(s.default)} (${e.message})`);
+    }
+    throw e;
   }
 }
 
@@ -188,38 +207,45 @@ export async function validateParameters(
     }
   }
   const out = new Map<string, unknown>();
-  const pick = (o: Record<string, unknown>, k: string): unknown =>
-    Object.hasOwn(o, k) ? o[k] : undefined;
-  for (const s of t.parameters) {
-    let v = pick(given, s.name) ?? pick(env.parameters, s.name);
-    if (v === undefined || v === null)
-      v = pick(env.parameter_defaults, s.name) ?? s.default ?? undefined;
-    if (v === undefined || v === null) {
-      throw new HeatFault('UserParameterMissing', `The Parameter (${s.name}) was not provided.`);
-    }
-    try {
-      const typed = convert(s, v);
-      for (const c of s.constraints) await checkConstraint(s, c, typed, check);
-      out.set(s.name, typed);
-    } catch (e) {
-      if (e instanceof HeatFault && e.type === 'StackValidationFailed') {
-        throw validationFailed(`Parameter '${s.name}' is invalid: ${e.message}`);
-      }
-      throw e;
-    }
-  }
+  // Pseudo parameters come first, as Heat's Parameters map holds them.
   if (t.version.key === 'heat_template_version') {
     out.set('OS::stack_id', pseudo.stackId);
     out.set('OS::project_id', pseudo.projectId);
     if (pseudo.stackName) out.set('OS::stack_name', pseudo.stackName);
   } else {
-    out.set(
-      'AWS::StackId',
-      `arn:openstack:heat::${pseudo.projectId}:stacks/${pseudo.stackName}/${pseudo.stackId}`,
-    );
+    const arn = `arn:openstack:heat::${pseudo.projectId}:stacks/${pseudo.stackName}/${pseudo.stackId}`;
+    out.set('AWS::StackId', arn);
     if (pseudo.stackName) {
       out.set('AWS::StackName', pseudo.stackName);
       out.set('AWS::Region', 'ap-southeast-1');
+    }
+  }
+  const pick = (o: Record<string, unknown>, k: string): unknown =>
+    Object.hasOwn(o, k) && o[k] !== null ? o[k] : undefined;
+  for (const s of t.parameters) {
+    try {
+      await validateDefault(s);
+      const v =
+        pick(given, s.name) ??
+        pick(env.parameters, s.name) ??
+        pick(env.parameter_defaults, s.name) ??
+        s.default ??
+        undefined;
+      if (v === undefined || v === null) {
+        throw new HeatFault('UserParameterMissing', `The Parameter (${s.name}) was not provided.`);
+      }
+      const typed = convert(s, v);
+      const shown = s.type === 'comma_delimited_list' || s.type === 'json' ? typed : v;
+      for (const c of s.constraints) await checkConstraint(s, c, typed, shown, check);
+      out.set(s.name, typed);
+    } catch (e) {
+      if (
+        e instanceof HeatFault &&
+        (e.type === 'StackValidationFailed' || e.type === 'InvalidSchemaError')
+      ) {
+        throw new HeatFault(e.type, `Parameter '${s.name}' is invalid: ${e.message}`);
+      }
+      throw e;
     }
   }
   return out;
@@ -247,4 +273,28 @@ export function parametersForShow(
     });
   }
   return out;
+}
+
+/**
+ * On update, parameters marked `immutable` in the new template must keep their values
+ * (Parameters.immutable_params_modified): the new value is the request's, else the new one.
+ */
+export function checkImmutableParameters(
+  oldValues: ReadonlyMap<string, unknown>,
+  newTemplate: Template,
+  newValues: ReadonlyMap<string, unknown>,
+  given: Record<string, unknown>,
+): void {
+  const changed: string[] = [];
+  for (const s of newTemplate.parameters) {
+    if (!s.immutable || !oldValues.has(s.name)) continue;
+    const next = Object.hasOwn(given, s.name) ? given[s.name] : newValues.get(s.name);
+    if (!pyEquals(oldValues.get(s.name), next)) changed.push(s.name);
+  }
+  if (changed.length) {
+    throw new HeatFault(
+      'ImmutableParameterModified',
+      `The following parameters are immutable and may not be updated: ${changed.join(', ')}`,
+    );
+  }
 }

@@ -110,3 +110,22 @@ export function fromEntries(
   }
   return out;
 }
+
+/** Refuse values nested deeper than `max`, walking with an explicit stack (no recursion). */
+export function assertDepth(value: unknown, max = MAX_DEPTH): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > max) throw validationFailed('Template nesting is too deep.');
+    if (Array.isArray(v)) for (const x of v) stack.push([x, d + 1]);
+    else if (isMap(v)) for (const k of Object.keys(v)) stack.push([v[k], d + 1]);
+  }
+}
+
+/** A pattern as Python's re reads it, in JS syntax (named groups differ). */
+export function pyRegExp(p: string): RegExp {
+  const js = p
+    .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')
+    .replace(/\(\?P=([A-Za-z_]\w*)\)/g, '\\k<$1>');
+  return new RegExp(`^(?:${js})`);
+}

@@ -82,6 +82,9 @@ export interface Scope {
   condition(name: string): boolean;
   /** `files` of the request: get_file contents by name. */
   file(name: string): string | undefined;
+  /** resource_facade inside a template resource's own stack: the facade resource's
+   *  `metadata`, `deletion_policy` or `update_policy`. Absent outside nested stacks. */
+  facade?(attribute: 'metadata' | 'deletion_policy' | 'update_policy'): unknown;
 }
 
 /** An attribute a value will read, so the engine can fetch it before resolving. */

@@ -1,3 +1,5 @@
+import { HeatFault } from '../errors.js';
+
 /**
  * Template versions and the function set of each, as heat/engine/hot/template.py and
  * heat/engine/cfn/template.py define them (setup.cfg `heat.templates` names them). The
@@ -312,6 +314,32 @@ export function templateVersions(): Array<{
     type: x.type,
     aliases: x.aliases.map((a) => `${x.key}.${a}`),
   }));
+}
+
+/**
+ * `GET /template_versions/{version}/functions`: the version's functions (and, when asked, its
+ * condition functions), without the removed ones, as Heat's service lists them.
+ */
+export function templateFunctions(
+  name: string,
+  withConditions: boolean,
+): Array<{ functions: string; description: string }> {
+  const info = versionByName(name);
+  if (!info) throw new HeatFault('NotFound', `Template with version ${name} not found`);
+  return functionList(info, withConditions);
+}
+
+export function functionList(
+  info: VersionInfo,
+  withConditions: boolean,
+): Array<{ functions: string; description: string }> {
+  const all = new Map(info.functions);
+  if (withConditions && info.conditionFunctions) {
+    for (const [n, k] of info.conditionFunctions) all.set(n, k);
+  }
+  return [...all]
+    .filter(([, k]) => k !== 'removed')
+    .map(([n, k]) => ({ functions: n, description: describeFunction(k) }));
 }
 
 /** Find a version by its `key.value` name (dated or alias), as the functions route takes it. */

@@ -1,5 +1,6 @@
 import { DomainError, NotFound } from '../../../../errors.js';
 import { HeatFault } from '../../errors.js';
+import { UpdateReplace } from '../heat/support.js';
 import { waitUntil } from '../nova/wait.js';
 import type { Props, ResourceContext, ResourceType } from '../types.js';
 
@@ -113,9 +114,12 @@ export const VOLUME_ATTACHMENT: ResourceType = {
    * Heat detaches and attaches again. A new volume would be a new attachment id, which the
    * engine keeps by replacing the resource.
    */
+  needsReplace(_next, _prev, changed) {
+    return changed.includes('volume_id');
+  },
+
   async update(rc, _id, next, prev, changed) {
-    if (changed.includes('volume_id'))
-      throw new HeatFault('UpdateReplace', `The Resource ${rc.resourceName} requires replacement.`);
+    if (changed.includes('volume_id')) throw new UpdateReplace(rc.resourceName);
     const volume = String(prev.volume_id);
     await detach(rc, String(prev.instance_uuid), volume);
     await waitUntil(rc, () => detached(rc, volume, String(prev.instance_uuid)));

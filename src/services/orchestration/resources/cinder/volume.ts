@@ -4,6 +4,7 @@ import { volumeView } from '../../../volume/views/volume.view.js';
 import { HeatFault } from '../../errors.js';
 import { findImage } from '../nova/finders.js';
 import { waitUntil } from '../nova/wait.js';
+import { UpdateReplace } from '../heat/support.js';
 import type { Props, ResourceType } from '../types.js';
 import { VOLUME_ATTRIBUTES, VOLUME_PROPERTIES } from './volume-schema.js';
 import {
@@ -74,15 +75,20 @@ export const VOLUME: ResourceType = {
     return true;
   },
 
-  async update(rc, id, next, _prev, changed) {
+  /** Heat retypes and restores backups in place; pocketstack's Cinder has neither, so a
+   *  new volume_type or backup_id makes a new volume. */
+  needsReplace(_next, _prev, changed) {
+    return changed.includes('volume_type') || changed.includes('backup_id');
+  },
+
+  async update(rc, id, next, prev, changed) {
     const volumes = rc.services.volumes;
-    if (changed.includes('volume_type') || changed.includes('backup_id'))
-      // No retype or backup restore in pocketstack's Cinder: a new volume instead.
-      throw new HeatFault('UpdateReplace', `The Resource ${rc.resourceName} requires replacement.`);
+    if (VOLUME.needsReplace!(next, prev, changed)) throw new UpdateReplace(rc.resourceName);
     if (changed.includes('name') || changed.includes('description'))
+      // volume.py: the new value, else the one before, else the physical name.
       await volumes.updateVolume(rc.ctx, id, {
-        name: str(next.name) ?? rc.physicalName(),
-        description: str(next.description) ?? rc.physicalName(),
+        name: str(next.name) ?? str(prev.name) ?? rc.physicalName(),
+        description: str(next.description) ?? str(prev.description) ?? rc.physicalName(),
       });
     if (changed.includes('metadata'))
       await volumes.setMetadata(rc.ctx, 'volume', id, metadataOf(next.metadata), true);
@@ -175,6 +181,27 @@ export const VOLUME: ResourceType = {
     const snapshotId = await takeSnapshot(rc, id);
     await rc.data.set('snapshot_id', snapshotId);
     return { snapshot_id: snapshotId };
+  },
+
+  /** volume.py handle_delete_snapshot (a backup in Heat): the volume snapshot goes, waited for. */
+  async deleteSnapshot(rc, data) {
+    if (typeof data.snapshot_id !== 'string') return;
+    const id = data.snapshot_id;
+    try {
+      await rc.services.volumes.deleteSnapshot(rc.ctx, id);
+    } catch (err) {
+      if (err instanceof NotFound) return;
+      throw cinderError(rc, err);
+    }
+    await waitUntil(rc, () =>
+      rc.services.volumes.getSnapshot(rc.ctx, id).then(
+        () => false,
+        (err: unknown) => {
+          if (err instanceof NotFound) return true;
+          throw err;
+        },
+      ),
+    );
   },
 
   /** volume.py handle_restore: the same volume from the snapshot (Heat: from the backup). */

@@ -3,6 +3,9 @@ import type { ResourceData, ResourceType } from '../types.js';
 import { multipartMime } from './multipart.js';
 import { noneResource } from './none.js';
 import { randomStringResource } from './random-string.js';
+import { remoteStack } from './remote-stack.js';
+import { resourceChain } from './resource-chain.js';
+import { resourceGroup } from './resource-group.js';
 import { cloudConfig, softwareConfig, structuredConfig } from './software-config.js';
 import { testResource } from './test-resource.js';
 import { valueResource } from './value.js';
@@ -10,6 +13,8 @@ import { waitCondition, type WaitConditionHooks } from './wait-condition.js';
 import { waitConditionHandle } from './wait-condition-handle.js';
 
 export { signalHandle } from './wait-signals.js';
+export { templateResource } from './template-resource.js';
+export { TypeResolver } from './type-lookup.js';
 export { UpdateReplace } from './support.js';
 export type { WaitConditionHooks } from './wait-condition.js';
 
@@ -30,6 +35,9 @@ export function heatTypes(configs: SoftwareConfigs, hooks: WaitConditionHooks): 
     multipartMime(configs),
     waitConditionHandle(hooks),
     waitCondition(hooks),
+    resourceGroup,
+    remoteStack,
+    resourceChain,
   ];
 }
 

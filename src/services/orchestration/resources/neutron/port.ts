@@ -119,6 +119,14 @@ export const PORT: ResourceType = {
     if (Object.keys(diff).length > 0) await update(rc, 'port', id, diff);
   },
 
+  // port.py prepare_for_replace: the new port may want the same fixed IPs, so the old one
+  // lets go of its addresses (kept in the data, as Heat does) before the new one is made.
+  async prepareForReplace(rc, id) {
+    const fixedIps = (await show(rc, 'port', id)).fixed_ips ?? [];
+    await rc.data.set('port_fip', JSON.stringify(fixedIps));
+    await update(rc, 'port', id, { fixed_ips: [] });
+  },
+
   async checkUpdateComplete(rc, id) {
     return isBuilt((await show(rc, 'port', id)).status);
   },

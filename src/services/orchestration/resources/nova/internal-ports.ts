@@ -69,3 +69,13 @@ export async function deleteInternalPorts(rc: ResourceContext): Promise<void> {
     });
   if (ports.length > 0) await rc.data.set(KEY, '[]');
 }
+
+/** `_delete_internal_port`: one port an update no longer wants, and its record. */
+export async function deleteInternalPort(rc: ResourceContext, portId: string): Promise<void> {
+  const ports = stored(rc);
+  if (!ports.some((p) => p.id === portId)) return;
+  await rc.services.network.ports.delete(rc.ctx, portId).catch((err: unknown) => {
+    if (!(err instanceof NotFound) && (err as { status?: number }).status !== 404) throw err;
+  });
+  await rc.data.set(KEY, JSON.stringify(ports.filter((p) => p.id !== portId)));
+}

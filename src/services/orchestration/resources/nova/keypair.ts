@@ -1,8 +1,18 @@
 import { NotFound } from '../../../../errors.js';
 import { validationFailed } from '../../errors.js';
 import { keyPairView } from '../../../compute/views/keypair.view.js';
-import type { ResourceType } from '../types.js';
+import type { ResourceContext, ResourceType } from '../types.js';
 import { findKeypair, NOVA_MICROVERSION } from './finders.js';
+
+/** keystone.py get_user_id, reduced: a user of that name in the default domain, else an id. */
+async function userId(rc: ResourceContext, ref: string): Promise<string> {
+  try {
+    return (await rc.services.identity.userByName(ref, 'default')).id;
+  } catch (err) {
+    if (err instanceof NotFound) return ref;
+    throw err;
+  }
+}
 
 /** OS::Nova::KeyPair (heat/engine/resources/openstack/nova/keypair.py); the id is the name. */
 export const KEYPAIR: ResourceType = {
@@ -61,7 +71,7 @@ export const KEYPAIR: ResourceType = {
       ...(typeof props.public_key === 'string' && props.public_key !== ''
         ? { publicKey: props.public_key }
         : {}),
-      ...(typeof props.user === 'string' ? { userId: props.user } : {}),
+      ...(typeof props.user === 'string' ? { userId: await userId(rc, props.user) } : {}),
     });
     if (props.save_private_key === true && made.privateKey !== undefined)
       await rc.data.set('private_key', made.privateKey);
@@ -69,7 +79,7 @@ export const KEYPAIR: ResourceType = {
   },
 
   async delete(rc, id, props) {
-    const user = typeof props.user === 'string' ? props.user : undefined;
+    const user = typeof props.user === 'string' ? await userId(rc, props.user) : undefined;
     await rc.services.compute.deleteKeyPair(rc.ctx, user, id).catch((err: unknown) => {
       if (!(err instanceof NotFound)) throw err;
     });
@@ -80,7 +90,7 @@ export const KEYPAIR: ResourceType = {
       return props.save_private_key === true ? (rc.data.get('private_key') ?? '') : '';
     if (name === 'public_key') {
       if (typeof props.public_key === 'string' && props.public_key !== '') return props.public_key;
-      const user = typeof props.user === 'string' ? props.user : undefined;
+      const user = typeof props.user === 'string' ? await userId(rc, props.user) : undefined;
       return (await rc.services.compute.getKeyPair(rc.ctx, user, id)).public_key;
     }
     return null;

@@ -116,16 +116,20 @@ async function addresses(rc: ResourceContext, s: Server): Promise<Record<string,
     if (!i.info) continue;
     const info = i.info;
     const list = listOf(nets, info.network_name);
-    const subnets: unknown[] = [];
-    for (const f of info.fixed_ips)
-      subnets.push(subnetView(await rc.services.network.subnets.get(rc.ctx, f.subnet_id)));
-    const network = networkView(
-      await rc.services.network.networks.get(rc.ctx, info.network_id),
-      rc.ctx,
+    // Heat logs and leaves None where Neutron will not answer.
+    const subnets = await Promise.all(
+      info.fixed_ips.map((f) =>
+        rc.services.network.subnets.get(rc.ctx, f.subnet_id).then(subnetView, () => null),
+      ),
+    ).then((all) => (all.includes(null) ? null : all));
+    const network = await rc.services.network.networks.get(rc.ctx, info.network_id).then(
+      (net) => networkView(net, rc.ctx),
+      () => null,
     );
-    for (const f of info.fixed_ips) {
+    for (const [i, f] of info.fixed_ips.entries()) {
       const version = [f.ip_address.includes(':') ? 6 : 4];
-      for (const fip of info.floating_ips)
+      // A port's floating IPs are known by port only: they go with its first fixed address.
+      for (const fip of i === 0 ? info.floating_ips : [])
         list.push({
           addr: fip,
           version,

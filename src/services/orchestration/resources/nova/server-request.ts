@@ -1,3 +1,4 @@
+import { boolFromString } from '../../../../http/input.js';
 import type { BdmRequest, NetworkRequest, NewServer } from '../../../compute/server-model.js';
 import { validationFailed } from '../../errors.js';
 import type { Props, ResourceContext } from '../types.js';
@@ -36,7 +37,8 @@ function legacyBdms(bdm: Body[]): BdmRequest[] {
       uuid: snap ?? s(m.volume_id),
       bootIndex: (device !== null && /^(\/dev\/)?[a-z]*da$/.test(device)) || i === 0 ? 0 : null,
       volumeSize: n(m.volume_size) || null,
-      deleteOnTermination: m.delete_on_termination === true,
+      // A boolean once the engine applied the schema; a word ("false") read as oslo reads it.
+      deleteOnTermination: boolFromString(m.delete_on_termination) ?? false,
       deviceName: device,
       guestFormat: null,
       ...bdmBase({}),
@@ -96,8 +98,8 @@ async function v2Bdms(rc: ResourceContext, v2: Body[]): Promise<BdmRequest[]> {
       };
     if (n(m.boot_index) !== null) b.bootIndex = n(m.boot_index);
     if (n(m.volume_size) !== null) b.volumeSize = n(m.volume_size);
-    if (typeof m.delete_on_termination === 'boolean')
-      b.deleteOnTermination = m.delete_on_termination;
+    const del = boolFromString(m.delete_on_termination);
+    if (del !== null) b.deleteOnTermination = del;
     out.push({ ...b, deviceName: s(m.device_name), ...bdmBase(m) });
   }
   return out;

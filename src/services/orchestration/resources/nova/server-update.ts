@@ -1,10 +1,14 @@
 import { HeatFault } from '../../errors.js';
+import { UpdateReplace } from '../heat/support.js';
 import type { Props, ResourceContext } from '../types.js';
 import { findFlavor, findImage, findNetwork } from './finders.js';
+import { createInternalPort, deleteInternalPort } from './internal-ports.js';
 import { metaSerialize, serverName } from './server-request.js';
 import { checkActive, serverOrGone, statusOfServer, waitUntil } from './wait.js';
 
 type Body = Record<string, unknown>;
+const groupsOf = (props: Props): string[] =>
+  (Array.isArray(props.security_groups) ? props.security_groups : []).map(String);
 const nets = (v: unknown): Body[] => (Array.isArray(v) ? (v as Body[]) : []);
 /** Two nic entries alike, unset keys ignored (Heat compares the given items). */
 const same = (a: Body, b: Body): boolean => {
@@ -56,20 +60,42 @@ async function rebuild(rc: ResourceContext, id: string, image: string): Promise<
  * port entry by its port, a network entry by the first interface on that network), new ones
  * attached, then Heat waits for the interfaces.
  */
-async function updateNetworks(rc: ResourceContext, id: string, prev: Body[], next: Body[]) {
+async function updateNetworks(
+  rc: ResourceContext,
+  id: string,
+  prev: Body[],
+  next: Body[],
+  groups: string[],
+) {
   const removed = prev.filter((p) => !next.some((n) => same(p, n)));
   const added = next.filter((n) => !prev.some((p) => same(p, n)));
   const ifaces = rc.services.compute.serverInterfaces;
   for (const r of removed) {
     let port = typeof r.port === 'string' ? r.port : undefined;
-    if (port === undefined && typeof r.network === 'string') {
+    if (port === undefined && typeof r.subnet === 'string') {
+      // A subnet entry's interface is the internal port Heat made on that subnet.
+      const subnet = r.subnet;
+      port = (await ifaces.list(rc.ctx, id)).find((i) =>
+        i.fixed_ips.some((f) => f.subnet_id === subnet),
+      )?.port_id;
+    } else if (port === undefined && typeof r.network === 'string') {
       const net = await findNetwork(rc.services, rc.ctx, r.network);
       port = (await ifaces.list(rc.ctx, id)).find((i) => i.network_id === net)?.port_id;
     }
-    if (port !== undefined) await ifaces.detach(rc.ctx, id, port);
+    if (port !== undefined) {
+      await ifaces.detach(rc.ctx, id, port);
+      if (typeof r.port !== 'string') await deleteInternalPort(rc, port);
+    }
   }
   for (const a of added) {
-    const port = typeof a.port === 'string' ? a.port : null;
+    let port = typeof a.port === 'string' ? a.port : null;
+    if (port === null && typeof a.subnet === 'string') {
+      // _build_nics: a subnet entry gets an internal port, attached by its id.
+      const network = (await rc.services.network.subnets.get(rc.ctx, a.subnet)).network_id;
+      const fixedIp = typeof a.fixed_ip === 'string' ? a.fixed_ip : null;
+      const index = next.indexOf(a);
+      port = await createInternalPort(rc, index, network, a.subnet, fixedIp, groups);
+    }
     const network =
       port === null && typeof a.network === 'string'
         ? await findNetwork(rc.services, rc.ctx, a.network)
@@ -91,9 +117,8 @@ export async function updateServer(
   prev: Props,
   changed: string[],
 ): Promise<void> {
-  if (needsReplace(next, changed))
-    // Heat's UpdateReplace: the engine makes a new server instead.
-    throw new HeatFault('UpdateReplace', `The Resource ${rc.resourceName} requires replacement.`);
+  // Should an engine call this without asking needsReplace first: Heat's UpdateReplace.
+  if (needsReplace(next, prev, changed)) throw new UpdateReplace(rc.resourceName);
   const compute = rc.services.compute;
   if (changed.includes('metadata'))
     await compute.serverMetadata.update(
@@ -107,7 +132,7 @@ export async function updateServer(
   if (changed.includes('name'))
     await compute.servers.update(rc.ctx, id, { name: serverName(rc, next) });
   if (changed.includes('networks'))
-    await updateNetworks(rc, id, nets(prev.networks), nets(next.networks));
+    await updateNetworks(rc, id, nets(prev.networks), nets(next.networks), groupsOf(next));
   if (changed.includes('flavor')) await resize(rc, id, String(next.flavor));
   if (changed.includes('image') && typeof next.image === 'string')
     await rebuild(rc, id, next.image);
@@ -123,7 +148,7 @@ export async function updateServer(
  * Properties whose change Heat applies by replacing the server even though they are
  * update_allowed: the update policies say REPLACE, or user_data without REBUILD/IGNORE.
  */
-export function needsReplace(next: Props, changed: string[]): boolean {
+export function needsReplace(next: Props, _prev: Props, changed: string[]): boolean {
   if (changed.includes('flavor') && next.flavor_update_policy === 'REPLACE') return true;
   if (changed.includes('image') && next.image_update_policy === 'REPLACE') return true;
   if (changed.includes('user_data') && next.user_data_update_policy === 'REPLACE') return true;

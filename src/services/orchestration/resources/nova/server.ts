@@ -8,7 +8,7 @@ import { SERVER_ATTRIBUTES, serverAttribute } from './server-attributes.js';
 import { newServer } from './server-request.js';
 import { validateServer } from './server-validate.js';
 import { SERVER_PROPERTIES, SERVER_TRANSLATIONS } from './server-schema.js';
-import { updateServer } from './server-update.js';
+import { needsReplace, updateServer } from './server-update.js';
 import { checkActive, serverOrGone, statusOfServer, waitUntil } from './wait.js';
 
 const ignoreNotFound = (err: unknown) => {
@@ -60,12 +60,16 @@ export const SERVER: ResourceType = {
   },
 
   async checkCreateComplete(rc, id, props) {
-    const s = await serverOrGone(rc, id);
-    if (!s || !checkActive(s)) return false;
+    // A server Nova lost fails the create with Nova's 404, as novaclient raises it.
+    const s = await rc.services.compute.servers.get(rc.ctx, id);
+    if (!checkActive(s)) return false;
     if (Array.isArray(props.tags) && props.tags.length > 0)
       await rc.services.compute.serverTags.replace(rc.ctx, id, props.tags as string[]);
     return true;
   },
+
+  /** server.py needs_replace_with_prop_diff: the update policies that say REPLACE. */
+  needsReplace,
 
   update: updateServer,
 
@@ -151,6 +155,12 @@ export const SERVER: ResourceType = {
     const imageId = await snapshotImage(rc, id);
     await rc.data.set('snapshot_image_id', imageId);
     return { snapshot_image_id: imageId };
+  },
+
+  /** server.py handle_delete_snapshot: the image goes (already gone is fine). */
+  async deleteSnapshot(rc, data) {
+    if (typeof data.snapshot_image_id !== 'string') return;
+    await rc.services.images.delete(rc.ctx, data.snapshot_image_id).catch(ignoreNotFound);
   },
 
   /** server.py handle_restore: the same server booted from the snapshot's image. */
