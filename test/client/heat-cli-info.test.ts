@@ -238,7 +238,12 @@ test('stack create --dry-run previews the stack without making it', async (t) =>
   assert.equal(r.code, 0, r.stderr);
   const preview = JSON.parse(r.stdout) as Row;
   assert.equal(preview.stack_name, 'dry-stack');
-  assert.equal(preview.parameters.flavor, 'large');
+  // heatclient formats parameters with its json_formatter: a JSON text even under -f json.
+  const params = (
+    typeof preview.parameters === 'string' ? JSON.parse(preview.parameters) : preview.parameters
+  ) as Row;
+  assert.equal(params.flavor, 'large');
+  assert.equal(params['OS::stack_id'], 'None');
   assert.equal(
     (await cli.run(['stack', 'show', 'dry-stack'])).stderr.trim(),
     'Stack not found: dry-stack',
@@ -254,7 +259,7 @@ test('stack create --dry-run previews the stack without making it', async (t) =>
     'flavor=large',
     'dry-real',
   ]);
-  const changes = await cli.json<Record<string, Row[]>>([
+  const changes = await cli.json<Record<string, unknown>>([
     'stack',
     'update',
     '--dry-run',
@@ -265,8 +270,11 @@ test('stack create --dry-run previews the stack without making it', async (t) =>
     'dry-real',
   ]);
   assert.deepEqual(Object.keys(changes), ['added', 'deleted', 'replaced', 'unchanged', 'updated']);
+  const unchanged = (
+    typeof changes.unchanged === 'string' ? JSON.parse(changes.unchanged) : changes.unchanged
+  ) as Row[];
   assert.deepEqual(
-    changes.unchanged!.map((r) => r.resource_name),
+    unchanged.map((r) => r.resource_name),
     ['rand'],
   );
   assert.equal((await cli.json(['stack', 'show', 'dry-real'])).parameters.flavor, 'large');

@@ -178,7 +178,7 @@ outputs:
     (await cli.run(['stack', 'show', 'ab-stack'])).stderr.trim(),
     'Stack not found: ab-stack',
   );
-  const adopted = await cli.run(['stack', 'adopt', '-a', file, '--wait', 'ab-adopted']);
+  const adopted = await cli.run(['stack', 'adopt', '--adopt-file', file, '--wait', 'ab-adopted']);
   assert.equal(adopted.code, 0, adopted.stderr);
   assert.match(adopted.stdout, /ADOPT_COMPLETE/);
   const again = await cli.json(['stack', 'output', 'show', 'ab-adopted', 'value']);
