@@ -337,7 +337,8 @@ export class StackEngine {
     job.action = 'ROLLBACK';
     job.traversal = traversal;
     const again = await this.load(op.stack, traversal, op.signal);
-    const deleted = await deleteAll(again, 'DELETE');
+    // As Heat's purge of deleted resources: after the rollback the stack lists none.
+    const deleted = await deleteAll(again, 'DELETE', { retire: true });
     const result: Outcome =
       deleted.status === 'COMPLETE'
         ? { status: 'COMPLETE', reason: reasons.completed('ROLLBACK') }

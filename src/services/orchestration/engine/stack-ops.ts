@@ -45,7 +45,11 @@ export async function createAll(op: Operation): Promise<Outcome> {
  * DELETE (and a create's rollback): every resource that exists, each after those that require
  * it are gone. Resources no longer in the template (replaced ones) go first, needing nothing.
  */
-export async function deleteAll(op: Operation, action: StackAction = 'DELETE'): Promise<Outcome> {
+export async function deleteAll(
+  op: Operation,
+  action: StackAction = 'DELETE',
+  opts: { retire?: boolean } = {},
+): Promise<Outcome> {
   const rows = [...op.resources.values()];
   const names = rows.map((r) => r.name);
   const needs = (name: string) => op.requires(name);
@@ -58,7 +62,7 @@ export async function deleteAll(op: Operation, action: StackAction = 'DELETE'): 
         const row = op.resources.get(name)!;
         if (!exists(row)) return;
         const policy = op.definitions.get(name)?.deletionPolicy ?? 'Delete';
-        await deleteResource(op, row, policy);
+        await deleteResource(op, row, policy, opts);
       },
       op.signal,
     ),

@@ -92,6 +92,13 @@ export async function decide(
   }
   const type = op.typeOf(def);
   const props = await op.properties(def, type);
+  // An update cut short (cancelled, superseded) left the resource somewhere between its old
+  // and new properties: a rollback or the next update puts every property back in place.
+  if (row.status === 'IN_PROGRESS' && row.action === 'UPDATE') {
+    if (!type.update) return { kind: 'replace' };
+    const all = Object.keys(props).filter((k) => type.properties[k]?.updateAllowed === true);
+    return all.length > 0 ? { kind: 'update', props, changed: all } : { kind: 'replace' };
+  }
   const before = row.properties ?? {};
   const changed = Object.keys(props).filter(
     (k) => JSON.stringify(props[k] ?? null) !== JSON.stringify(before[k] ?? null),
