@@ -25,13 +25,8 @@ import { createStack, deleteStack, pollUntil } from './stack-setup.js';
 import { directCreate, directDelete, type Seed } from './stack-direct.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
-/** BENCH_HEAT_SEED, else ../shared/seed next to the checkout (or to a worktree's main). */
-const SEED =
-  process.env.BENCH_HEAT_SEED ??
-  ['../shared/seed', '../../shared/seed']
-    .map((p) => path.resolve(ROOT, p))
-    .find((p) => fs.existsSync(p)) ??
-  path.resolve(ROOT, '../shared/seed');
+/** BENCH_HEAT_SEED, else the repository's copy of the seed (test/fixtures/seed). */
+const SEED = process.env.BENCH_HEAT_SEED ?? path.resolve(ROOT, 'test', 'fixtures', 'seed');
 const GOAL = 1.5;
 
 const template = (name: string): Json =>

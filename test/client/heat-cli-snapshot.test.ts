@@ -1,3 +1,4 @@
+import { seedTemplate as seedPath } from '../helpers/seed.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -49,10 +50,8 @@ after(async () => {
 });
 
 function seedTemplate(): string {
-  const seed = [path.resolve('..', 'shared', 'seed'), '/work/shared/seed']
-    .map((d) => path.join(d, 'heat-snapshot_image_example.yaml'))
-    .find((f) => fs.existsSync(f))!;
-  return cli.file('snapshot_image_example.yaml', fs.readFileSync(seed, 'utf8'));
+  const seed = fs.readFileSync(seedPath('image'), 'utf8');
+  return cli.file('snapshot_image_example.yaml', seed);
 }
 
 test('stack snapshot create/list/show/restore/delete: the server disk goes back to the snapshot', async () => {

@@ -1,7 +1,7 @@
+import { seedTemplate } from '../helpers/seed.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { eventLines, heatCli, settled, type HeatCli, type Row } from '../helpers/heat-cli.js';
 
@@ -208,11 +208,7 @@ test('a failed create: CREATE_FAILED with the reason and exit 1, or rolled back'
 });
 
 test("parameters failing their constraints: Heat's 400 texts, nothing created", async () => {
-  // The seed lives next to the repository (../shared); a worktree elsewhere finds it in /work.
-  const seed = [path.resolve('..', 'shared', 'seed'), '/work/shared/seed']
-    .map((d) => path.join(d, 'heat-snapshot_image_example.yaml'))
-    .find((f) => fs.existsSync(f))!;
-  const t = cli.file('seed-image.yaml', fs.readFileSync(seed, 'utf8'));
+  const t = cli.file('seed-image.yaml', fs.readFileSync(seedTemplate('image'), 'utf8'));
   const noKey = await cli.run(
     ['stack', 'create', '-t', t, '--parameter', 'key_name=cs-nokey'].concat([
       '--parameter',

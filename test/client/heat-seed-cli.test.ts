@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { SEED_DIR } from '../helpers/seed.js';
 import { openstackJson, openstackOk, startServer, type RunningServer } from '../helpers/server.js';
 import { hasPattern, rootDiskPath, volumeDiskPath, writePattern } from '../helpers/server-disk.js';
 
@@ -17,7 +18,6 @@ let server: RunningServer;
 let work: string;
 type Row = Record<string, any>;
 const MiB = 1024 * 1024;
-const SEED = path.resolve('..', 'shared', 'seed');
 
 const json = <T = Row>(args: string[]) => openstackJson<T>(server, args);
 const ok = (args: string[]) => openstackOk(server, args);
@@ -40,7 +40,7 @@ before(async () => {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(work, 'key')]);
   await json(['keypair', 'create', '--public-key', path.join(work, 'key.pub'), 'keyName']);
   for (const name of ['heat-snapshot_image_example.yaml', 'heat-snapshot_volume_example.yaml']) {
-    fs.copyFileSync(path.join(SEED, name), path.join(work, name.slice('heat-'.length)));
+    fs.copyFileSync(path.join(SEED_DIR, name), path.join(work, name.slice('heat-'.length)));
   }
 });
 after(async () => {

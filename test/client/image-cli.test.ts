@@ -301,6 +301,7 @@ describe('identity commands', () => {
       'identity',
       'image',
       'network',
+      'orchestration',
       'volumev3',
     ]);
     const image = catalog.find((c) => c.Type === 'image')!;

@@ -1,3 +1,4 @@
+import { seedTemplate } from '../helpers/seed.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import {
 import { HeatFault } from '../../src/services/orchestration/errors.js';
 
 const seed = (n: string): unknown =>
-  parseTemplateText(readFileSync(`/work/shared/seed/heat-snapshot_${n}_example.yaml`, 'utf8'));
+  parseTemplateText(readFileSync(seedTemplate(n as 'image' | 'volume'), 'utf8'));
 const noFiles = new Map<string, string>();
 const fault = (type: string, message: string | RegExp) => (e: unknown) => {
   assert.ok(e instanceof HeatFault, String(e));
