@@ -138,9 +138,13 @@ export async function previewUpdate(
       continue;
     }
     const change = await decide(op, def, row);
-    const key = { create: 'added', unchanged: 'unchanged', update: 'updated', replace: 'replaced' }[
-      change.kind
-    ];
+    const key = {
+      create: 'added',
+      unchanged: 'unchanged',
+      update: 'updated',
+      replace: 'replaced',
+      settle: 'updated',
+    }[change.kind];
     changes[key]!.push({ ...shown, physical_resource_id: row.physicalId ?? '' });
   }
   for (const [name, row] of op.resources) {

@@ -5,6 +5,7 @@ import { reversed, walk } from './graph.js';
 import type { Operation } from './operation.js';
 import { HeatFault } from '../errors.js';
 import {
+  actOn,
   createResource,
   deleteResource,
   recorded,
@@ -19,7 +20,8 @@ export type Change =
   | { kind: 'create' }
   | { kind: 'unchanged' }
   | { kind: 'update'; props: Props; changed: string[] }
-  | { kind: 'replace' };
+  | { kind: 'replace' }
+  | { kind: 'settle' };
 
 /**
  * UPDATE (and an update's ROLLBACK): the stack's new definition walked in dependency order,
@@ -61,6 +63,8 @@ async function step(op: Operation, def: ResourceDefinition): Promise<void> {
       return updateResource(op, def, row, change.props, change.changed);
     case 'replace':
       return replaceResource(op, def, row);
+    case 'settle':
+      return actOn(op, row, 'UPDATE', null);
   }
 }
 
@@ -92,13 +96,9 @@ export async function decide(
   }
   const type = op.typeOf(def);
   const props = await op.properties(def, type);
-  // An update cut short (cancelled, superseded) left the resource somewhere between its old
-  // and new properties: a rollback or the next update puts every property back in place.
-  if (row.status === 'IN_PROGRESS' && row.action === 'UPDATE') {
-    if (!type.update) return { kind: 'replace' };
-    const all = Object.keys(props).filter((k) => type.properties[k]?.updateAllowed === true);
-    return all.length > 0 ? { kind: 'update', props, changed: all } : { kind: 'replace' };
-  }
+  // An update cut short (cancelled, superseded) before it finished: its properties were never
+  // stored, so those of the definition now in force are what it has; the row is settled.
+  if (row.status === 'IN_PROGRESS' && row.action === 'UPDATE') return { kind: 'settle' };
   const before = row.properties ?? {};
   const changed = Object.keys(props).filter(
     (k) => JSON.stringify(props[k] ?? null) !== JSON.stringify(before[k] ?? null),
