@@ -59,3 +59,19 @@ export function writeConfig(
   // etc/logging.conf (copied by `tempest init`) would override log_file and truncate per worker.
   fs.rmSync(path.join(workspace, 'etc', 'logging.conf'), { force: true });
 }
+
+/** [heat_plugin]'s endpoint and accounts, as both heat-tempest-plugin suites give them: the
+ *  demo user, the admin for admin-only calls, our Keystone and region. */
+export const HEAT_PLUGIN_ACCOUNTS = `catalog_type = orchestration
+auth_url = http://127.0.0.1:@PORT@/identity/v3
+auth_version = 3
+username = demo
+password = demo
+project_name = demo
+admin_username = admin
+admin_password = @ADMIN_PASSWORD@
+admin_project_name = admin
+user_domain_name = Default
+project_domain_name = Default
+region = RegionOne
+endpoint_type = public`;

@@ -2,7 +2,7 @@
 // real guest, against pocketstack's Heat; run by tempest.test.ts. The rest skip by name in
 // [heat_plugin] skip_functional_test_list, each for the reason given there.
 import assert from 'node:assert/strict';
-import { COMMON_CONF } from './conf.js';
+import { COMMON_CONF, HEAT_PLUGIN_ACCOUNTS } from './conf.js';
 import { adminSession, endpointOf } from './admin-session.js';
 import type { SuiteContext, TempestSuite } from './harness.js';
 import type { Expected } from './results.js';
@@ -68,19 +68,7 @@ horizon = false
 placement = false
 
 [heat_plugin]
-catalog_type = orchestration
-auth_url = http://127.0.0.1:@PORT@/identity/v3
-auth_version = 3
-username = demo
-password = demo
-project_name = demo
-admin_username = admin
-admin_password = @ADMIN_PASSWORD@
-admin_project_name = admin
-user_domain_name = Default
-project_domain_name = Default
-region = RegionOne
-endpoint_type = public
+${HEAT_PLUGIN_ACCOUNTS}
 image_ref = @IMAGE_ID@
 minimal_image_ref = @IMAGE_ID@
 instance_type = m1.small

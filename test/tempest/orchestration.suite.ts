@@ -1,6 +1,6 @@
 // The heat-tempest-plugin's API tests (the gabbi suites of heat_tempest_plugin.tests.api)
 // against pocketstack's Heat, run by tempest.test.ts.
-import { COMMON_CONF } from './conf.js';
+import { COMMON_CONF, HEAT_PLUGIN_ACCOUNTS } from './conf.js';
 import type { TempestSuite } from './harness.js';
 import type { Expected } from './results.js';
 
@@ -27,19 +27,7 @@ horizon = false
 placement = false
 
 [heat_plugin]
-catalog_type = orchestration
-auth_url = http://127.0.0.1:@PORT@/identity/v3
-auth_version = 3
-username = demo
-password = demo
-project_name = demo
-admin_username = admin
-admin_password = @ADMIN_PASSWORD@
-admin_project_name = admin
-user_domain_name = Default
-project_domain_name = Default
-region = RegionOne
-endpoint_type = public
+${HEAT_PLUGIN_ACCOUNTS}
 build_interval = 1
 build_timeout = 60
 skip_functional_tests = true

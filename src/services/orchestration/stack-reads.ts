@@ -1,16 +1,20 @@
 import type { RequestContext } from '../../context.js';
+import { TemplateAnswers } from './template-answers.js';
+import { requireProject, stackNotFound, storedData, type StackOutput } from './stack-common.js';
+
+export { requireProject, stackNotFound, storedData, type StackOutput } from './stack-common.js';
 import { HeatFault } from './errors.js';
 import type { StackEngine } from './engine/engine.js';
 import type { Operation } from './engine/operation.js';
 import type { Stack, StackResource, StackStore } from './engine/stack-store.js';
 import type { TypeRegistry } from './resources/registry.js';
-import type { EngineServices, ResourceData } from './resources/types.js';
+import type { EngineServices } from './resources/types.js';
 import { isUuid } from '../../util.js';
 import { systemContext } from '../../context.js';
 import { pyStr } from '../../http/pyrepr.js';
 import { signalHandle } from './resources/heat/wait-signals.js';
 import { isMap } from './template/pyvalue.js';
-import { parametersForShow, type Environment } from './template/index.js';
+import { parametersForShow } from './template/index.js';
 import {
   filterStacks,
   pageEvents,
@@ -21,22 +25,21 @@ import {
 import { resourceAttributes, resourceDescription, resourceMatches } from './resource-reads.js';
 import type { EventRow } from './views/event.view.js';
 import type { ResourceShown } from './views/resource.view.js';
-import { validateView as validateResult } from './views/validate.view.js';
-import { entityNotFound } from './errors.js';
-import type { ResourceType } from './resources/types.js';
 
 /**
- * The read half of OrchestrationService: stacks, resources, events, outputs and what the API
- * answers about types and templates, plus the resource-level calls (mark unhealthy, signal).
+ * The read half of OrchestrationService: stacks, resources, events and outputs (templates and
+ * types are TemplateAnswers'), plus the resource-level calls (mark unhealthy, signal).
  * OrchestrationService extends it with everything that starts work on a stack.
  */
-export class StackReads {
+export class StackReads extends TemplateAnswers {
   constructor(
     protected readonly store: StackStore,
     readonly engine: StackEngine,
-    readonly types: TypeRegistry,
+    types: TypeRegistry,
     readonly services: EngineServices,
-  ) {}
+  ) {
+    super(types);
+  }
 
   /** `stack list`: the caller's live top-level stacks, newest first. */
   async listStacks(ctx: RequestContext): Promise<Stack[]> {
@@ -327,81 +330,6 @@ export class StackReads {
     return pageEvents(events, q).map((event) => ({ stack: stacks.get(event.stack_id)!, event }));
   }
 
-  /** `POST /validate`: the template's description, parameters, groups and environment. */
-  async validateTemplate(
-    ctx: RequestContext,
-    input: {
-      template: Record<string, unknown>;
-      environment: Environment;
-      files: Record<string, string>;
-      parameters: Record<string, unknown>;
-      showNested: boolean;
-    },
-  ): Promise<Record<string, unknown>> {
-    void ctx;
-    // Heat's Stack.validate checks user parameters against the template (UnknownUserParameter
-    // escapes validate_template's StackValidationFailed handler, so it keeps its own type).
-    const section = input.template.parameters ?? input.template.Parameters;
-    const declared = new Set(
-      section !== null && typeof section === 'object' ? Object.keys(section) : [],
-    );
-    for (const k of [
-      ...Object.keys(input.environment.parameters),
-      ...Object.keys(input.parameters),
-    ]) {
-      if (!declared.has(k)) {
-        throw new HeatFault(
-          'UnknownUserParameter',
-          `The Parameter (${k}) was not defined in template.`,
-        );
-      }
-    }
-    try {
-      return validateResult(input, (type) => this.types.get(type) !== undefined);
-    } catch (err) {
-      // The engine answers {'Error': str(ex)} and the API turns it into a 400.
-      if (err instanceof HeatFault) throw new HeatFault('HTTPBadRequest', err.message, 400);
-      throw err;
-    }
-  }
-
-  /** `resource type list`: names, or names with descriptions, after Heat's filters. */
-  listResourceTypes(filters: {
-    name: string | null;
-    version: string | null;
-    supportStatus: string | null;
-  }): ResourceType[] {
-    let pattern: RegExp | null = null;
-    if (filters.name !== null) {
-      try {
-        pattern = new RegExp(filters.name);
-      } catch {
-        pattern = null;
-      }
-    }
-    return this.types.all().filter((t) => {
-      const status = t.supportStatus?.status ?? 'SUPPORTED';
-      if (status === 'HIDDEN' && filters.supportStatus !== 'HIDDEN') return false;
-      if (filters.supportStatus !== null && status !== filters.supportStatus) return false;
-      if (filters.version !== null && (t.supportStatus?.version ?? null) !== filters.version)
-        return false;
-      if (filters.name !== null) {
-        // Heat matches the name as a regular expression (re.match), falling back to equality.
-        if (
-          pattern ? !pattern.test(t.type) || t.type.search(pattern) !== 0 : t.type !== filters.name
-        )
-          return false;
-      }
-      return true;
-    });
-  }
-
-  resourceType(name: string): ResourceType {
-    const t = this.types.get(name);
-    if (!t || t.supportStatus?.status === 'HIDDEN') throw entityNotFound('Resource Type', name);
-    return t;
-  }
-
   /** The resources of one stack as the API shows them, with required_by and nested links. */
   private async resourcesShown(
     ctx: RequestContext,
@@ -441,36 +369,6 @@ export class StackReads {
     }
     return out;
   }
-}
-
-/** An output as `stack show` and `output show` give it. */
-export interface StackOutput {
-  key: string;
-  description: string | null;
-  value: unknown;
-  error: string | null;
-}
-
-/** A resource's data as a ResourceData, written through to its row. */
-export function storedData(store: StackStore, row: StackResource): ResourceData {
-  return {
-    get: (key) => (Object.hasOwn(row.data, key) ? row.data[key] : undefined),
-    set: async (key, value) => {
-      row.data = { ...row.data, [key]: value };
-      await store.setData(row.id, row.data);
-    },
-    all: () => ({ ...row.data }),
-  };
-}
-
-export function requireProject(ctx: RequestContext): string {
-  if (!ctx.projectId)
-    throw new HeatFault('Forbidden', 'You are not authorized to complete this action.', 403);
-  return ctx.projectId;
-}
-
-export function stackNotFound(name: string): HeatFault {
-  return new HeatFault('EntityNotFound', `The Stack (${name}) could not be found.`, 404);
 }
 
 /** Types with a signal handler (handle_signal). */
