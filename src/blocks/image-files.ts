@@ -62,15 +62,18 @@ const BATCH = 4 * 1024 * 1024;
 const IN_FLIGHT = 8;
 
 /**
- * Streams `source` into `fd`: sha512 here, md5 and the writes on a writer thread (image-writer.ts).
- * md5 is the slower hash, and this thread also reads the socket, so this split keeps the two
- * threads about equally busy. Settles only once the writer no longer uses `fd`. Rejects with the
- * source's error, SizeLimitExceeded or StorageFailure; the source is then drained, never
- * destroyed, so that the error can still be answered.
+ * Streams `source` into a new file `tmp`, renamed to `to` once complete and synced: sha512 here;
+ * md5, the writes and the file's open, sync, close and rename on a writer thread
+ * (image-writer.ts). md5 is the slower hash, and this thread also reads the socket, so this split
+ * keeps the two threads about equally busy. Settles only once the writer has closed the file.
+ * Rejects with the source's error, SizeLimitExceeded or StorageFailure, leaving `tmp` (if made)
+ * for the caller to remove; the source is then drained, never destroyed, so that the error can
+ * still be answered.
  */
 function hashAndWrite(
   source: Readable,
-  fd: number,
+  tmp: string,
+  to: string,
   maxSize: number,
 ): Promise<Omit<StoredFile, 'fileId'>> {
   return new Promise((resolve, reject) => {
@@ -84,7 +87,7 @@ function hashAndWrite(
     let failure: Error | undefined;
     let finishing: Promise<string | undefined> | undefined;
 
-    const job = imageWriters.open(fd, 'md5', SYNC_EVERY, {
+    const job = imageWriters.open(tmp, 'md5', SYNC_EVERY, {
       free(buf) {
         spare.push(buf);
         if (--inFlight < IN_FLIGHT && !failure) source.resume();
@@ -124,7 +127,7 @@ function hashAndWrite(
     source.once('end', () => {
       if (failure) return;
       if (filled > 0) flush();
-      finishing = job.end();
+      finishing = job.end(to);
       void finishing.then((md5) => {
         // A failure reported meanwhile has been (or is being) rejected by stop().
         if (!failure && md5 !== undefined)
@@ -157,30 +160,10 @@ export class ImageFileStore {
   async write(source: Readable, opts: { maxSize?: number } = {}): Promise<StoredFile> {
     const fileId = randomUUID();
     const tmp = path.join(this.tmpDir, fileId);
-    let handle: fsp.FileHandle;
     try {
-      handle = await fsp.open(tmp, 'w');
-    } catch (err) {
-      // Drain what the client still sends, so that the error can be answered.
-      source.resume();
-      throw new StorageFailure(err as NodeJS.ErrnoException);
-    }
-    // Which side failed first decides what becomes of the image: a client that went away may
-    // retry, a store that cannot write may not. hashAndWrite tells them apart.
-    let closed = false;
-    try {
-      const stored = await hashAndWrite(source, handle.fd, opts.maxSize ?? Infinity);
-      try {
-        await handle.sync();
-        closed = true;
-        await handle.close();
-        await fsp.rename(tmp, this.pathOf(fileId));
-      } catch (err) {
-        throw new StorageFailure(err as NodeJS.ErrnoException);
-      }
+      const stored = await hashAndWrite(source, tmp, this.pathOf(fileId), opts.maxSize ?? Infinity);
       return { fileId, ...stored };
     } catch (err) {
-      if (!closed) await handle.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     }
@@ -234,8 +217,11 @@ export class ImageFileStore {
     return fs.createReadStream(this.pathOf(fileId), { highWaterMark: CHUNK, ...range });
   }
 
+  /** Gone already is fine. One unlink: fs.rm would stat the path first, a second pool round. */
   async remove(fileId: string): Promise<void> {
-    await fsp.rm(this.pathOf(fileId), { force: true });
+    await fsp.unlink(this.pathOf(fileId)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
   }
 
   /** Start-up clean-up: unfinished writes and files no metadata row points at. */

@@ -1,21 +1,28 @@
 // The messages between image-writer.ts and its worker threads (image-writer.worker.ts).
 
 export type ToWorker =
-  /** The main thread opened `fd`; the worker writes to it until it answers `released`. */
-  | { op: 'open'; id: number; fd: number; algorithm: string; syncEvery: number }
+  /**
+   * Create (truncate) `path` and write the upload's data to it until answering `released`. The
+   * worker opens, syncs, closes and renames the file itself: each of those done from the main
+   * thread would be one more wait behind every other request there.
+   */
+  | { op: 'open'; id: number; path: string; algorithm: string; syncEvery: number }
   /** The next `length` bytes of `buf`, transferred, not copied. */
   | { op: 'data'; id: number; buf: ArrayBuffer; length: number }
-  /** All data was sent: finish the hash. */
-  | { op: 'end'; id: number }
-  /** The upload failed elsewhere: stop using the fd. */
+  /** All data was sent: finish the hash, fsync and close the file, and rename it to `to`. */
+  | { op: 'end'; id: number; to: string }
+  /** The upload failed elsewhere: close the file (the main thread removes it). */
   | { op: 'abort'; id: number };
 
 export type FromWorker =
   /** A `data` buffer, written and hashed, handed back for reuse. */
   | { op: 'free'; id: number; buf: ArrayBuffer }
-  /** A write or sync failed; later data of the upload is dropped. */
+  /** The open, a write, a sync or the rename failed; later data of the upload is dropped. */
   | { op: 'failed'; id: number; error: ErrnoFields }
-  /** The answer to `end` or `abort`: the worker no longer touches the fd, which may be closed. */
+  /**
+   * The answer to `end` or `abort`: the file is closed. With a digest, the data is synced and the
+   * file renamed; without, the file (if it was made) is still at its first path.
+   */
   | { op: 'released'; id: number; digest?: string };
 
 /** What an fs error carries across threads: structured clone keeps an Error's message, not its code. */

@@ -11,11 +11,11 @@ import { errnoError, type FromWorker, type ToWorker } from './image-writer-proto
 interface WriteJobEvents {
   /** A buffer given to write() is back, hashed and written, to be filled again. */
   free(buf: Buffer): void;
-  /** A write or sync failed. The job still needs end() or abort() to release the fd. */
+  /** The open, a write, a sync or the rename failed. The job still needs end() or abort(). */
   failed(err: NodeJS.ErrnoException): void;
 }
 
-/** One upload's share of a worker: its bytes, hashed with one algorithm and written to one fd. */
+/** One upload's share of a worker: its bytes, hashed with one algorithm and written to one file. */
 class WriteJob {
   private release?: (digest: string | undefined) => void;
   private released = false;
@@ -37,20 +37,23 @@ class WriteJob {
     this.owner.post({ op: 'data', id: this.id, buf: ab, length }, [ab]);
   }
 
-  /** The hash of all bytes written, once they are all written; undefined if the job failed. */
-  end(): Promise<string | undefined> {
-    return this.finish('end');
+  /**
+   * The hash of all bytes written, once they are all written, synced and the file renamed to
+   * `to`; undefined if the job failed (the file, if made, is then still at its first path).
+   */
+  end(to: string): Promise<string | undefined> {
+    return this.finish({ op: 'end', id: this.id, to });
   }
 
-  /** Resolves once the worker no longer uses the fd. */
+  /** Resolves once the worker has closed the file. */
   async abort(): Promise<void> {
-    await this.finish('abort');
+    await this.finish({ op: 'abort', id: this.id });
   }
 
-  private finish(op: 'end' | 'abort'): Promise<string | undefined> {
+  private finish(message: ToWorker): Promise<string | undefined> {
     if (this.released) return Promise.resolve(undefined);
     const done = new Promise<string | undefined>((resolve) => (this.release = resolve));
-    this.owner.post({ op, id: this.id });
+    this.owner.post(message);
     return done;
   }
 
@@ -146,7 +149,8 @@ class WriterPool {
 
   constructor(private readonly size: number) {}
 
-  open(fd: number, algorithm: string, syncEvery: number, events: WriteJobEvents): WriteJob {
+  /** Creates `file` (truncating it) on a worker, which writes what the job is given to it. */
+  open(file: string, algorithm: string, syncEvery: number, events: WriteJobEvents): WriteJob {
     let worker = this.workers.reduce<PooledWorker | undefined>(
       (a, w) => (a && a.jobs.size <= w.jobs.size ? a : w),
       undefined,
@@ -156,7 +160,7 @@ class WriterPool {
       this.workers.push(worker);
     }
     const job = new WriteJob(worker, this.nextId++, events);
-    worker.post({ op: 'open', id: job.id, fd, algorithm, syncEvery });
+    worker.post({ op: 'open', id: job.id, path: file, algorithm, syncEvery });
     worker.add(job);
     return job;
   }

@@ -1,13 +1,17 @@
-// The worker-thread half of image-writer.ts: one hash and the file writes of image uploads, so
-// that the main thread is left with the socket and the other hash. Several uploads may share
-// this thread; messages carry the upload's id.
+// The worker-thread half of image-writer.ts: one hash and the file work of image uploads (open,
+// writes, syncs, close, rename), so that the main thread is left with the socket and the other
+// hash. Several uploads may share this thread; messages carry the upload's id. File calls are
+// asynchronous: their completions come back to this thread's loop, not the main thread's.
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
+import { promisify } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { errnoOf, type FromWorker, type ToWorker } from './image-writer-protocol.js';
 
 interface Job {
+  /** -1 when the open failed: the job only drops data until it is released. */
   fd: number;
+  path: string;
   hash: Hash;
   /** Where the next batch goes: batches are written with pwrite, several at a time. */
   position: number;
@@ -83,20 +87,43 @@ function syncNow(id: number, job: Job): void {
   });
 }
 
-async function release(id: number, job: Job, complete: boolean): Promise<void> {
+const fsyncAt = promisify(fs.fsync);
+const closeFd = promisify(fs.close);
+const rename = promisify(fs.rename);
+
+/**
+ * Once no write or sync of the job is in flight: with `to`, the data is made durable and the
+ * file renamed (its digest is answered only when all of that worked); the file is closed in
+ * every case.
+ */
+async function release(id: number, job: Job, to: string | undefined): Promise<void> {
   if (job.busy > 0) await new Promise<void>((resolve) => (job.whenIdle = resolve));
   jobs.delete(id);
-  post({
-    op: 'released',
-    id,
-    digest: complete && !job.failed ? job.hash.digest('hex') : undefined,
-  });
+  if (job.fd >= 0) {
+    const keep = to !== undefined && !job.failed;
+    try {
+      if (keep) await fsyncAt(job.fd);
+    } catch (err) {
+      fail(id, job, err);
+    }
+    try {
+      await closeFd(job.fd);
+    } catch (err) {
+      if (keep) fail(id, job, err);
+    }
+    if (keep && !job.failed) {
+      await rename(job.path, to).catch((err: unknown) => fail(id, job, err));
+    }
+  }
+  const complete = to !== undefined && !job.failed;
+  post({ op: 'released', id, digest: complete ? job.hash.digest('hex') : undefined });
 }
 
 port.on('message', (m: ToWorker) => {
   if (m.op === 'open') {
     const job: Job = {
-      fd: m.fd,
+      fd: -1,
+      path: m.path,
       hash: createHash(m.algorithm),
       position: 0,
       sinceSync: 0,
@@ -106,6 +133,12 @@ port.on('message', (m: ToWorker) => {
       failed: false,
     };
     jobs.set(m.id, job);
+    try {
+      // Synchronous: creating a file is quick, and data for it may be the very next message.
+      job.fd = fs.openSync(m.path, 'w');
+    } catch (err) {
+      fail(m.id, job, err);
+    }
     return;
   }
   const job = jobs.get(m.id);
@@ -118,5 +151,5 @@ port.on('message', (m: ToWorker) => {
     job.sinceSync += m.length;
     return;
   }
-  void release(m.id, job, m.op === 'end');
+  void release(m.id, job, m.op === 'end' ? m.to : undefined);
 });

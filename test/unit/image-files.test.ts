@@ -85,24 +85,35 @@ test('data past maxSize stops the write with SizeLimitExceeded and leaves no fil
   assert.equal(fs.readdirSync(dir).length, before);
 });
 
-test('a write the file system refuses is reported with its errno, and the fd is released', async () => {
-  const file = path.join(dir, 'read-only');
-  fs.writeFileSync(file, '');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const failures: NodeJS.ErrnoException[] = [];
-    const job = imageWriters.open(fd, 'md5', 64 * MiB, {
-      free: () => undefined,
-      failed: (err) => failures.push(err),
-    });
-    job.write(Buffer.allocUnsafeSlow(4096), 4096);
-    assert.equal(await job.end(), undefined);
-    assert.equal(failures.length, 1);
-    assert.equal(failures[0]!.code, 'EBADF');
-    assert.equal(failures[0]!.syscall, 'write');
-  } finally {
-    fs.closeSync(fd);
-  }
+test('a write the file system refuses is reported with its errno, and the file is closed', async () => {
+  // /dev/full takes the open and refuses every write with ENOSPC, as a full disk does. abort(),
+  // not end(): nothing may ever rename a device node.
+  const failures: NodeJS.ErrnoException[] = [];
+  const job = imageWriters.open('/dev/full', 'md5', 64 * MiB, {
+    free: () => undefined,
+    failed: (err) => failures.push(err),
+  });
+  job.write(Buffer.allocUnsafeSlow(4096), 4096);
+  await job.abort();
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0]!.code, 'ENOSPC');
+  assert.equal(failures[0]!.syscall, 'write');
+});
+
+test('a file that cannot be made fails the job at its open, and nothing is renamed', async () => {
+  const failures: NodeJS.ErrnoException[] = [];
+  const to = path.join(dir, 'never');
+  const job = imageWriters.open(path.join(dir, 'no-such-dir', 'x'), 'md5', 64 * MiB, {
+    free: () => undefined,
+    failed: (err) => failures.push(err),
+  });
+  job.write(Buffer.allocUnsafeSlow(4096), 4096);
+  assert.equal(await job.end(to), undefined);
+  assert.deepEqual(
+    failures.map((f) => [f.code, f.syscall]),
+    [['ENOENT', 'open']],
+  );
+  assert.ok(!fs.existsSync(to));
 });
 
 test('an idle writer thread does not keep the process alive', async () => {

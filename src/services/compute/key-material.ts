@@ -1,16 +1,10 @@
 import { execFile } from 'node:child_process';
-import {
-  createHash,
-  createPublicKey,
-  generateKeyPair,
-  X509Certificate,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate, type JsonWebKey } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { rsaKeys } from '../../crypto/rsa-keys.js';
 import { BadRequest } from '../../errors.js';
 
 /** Nova's answer to a public key it cannot read. */
@@ -97,28 +91,16 @@ function sshString(b: Buffer): Buffer {
 const mpint = (b: Buffer): Buffer =>
   sshString(b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 
-/** Generated on the thread pool: an RSA key takes ~100 ms, too long to hold the event loop. */
-function newRsaKey(): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
-  return new Promise((resolve, reject) =>
-    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) =>
-      err ? reject(err) : resolve({ publicKey, privateKey }),
-    ),
-  );
-}
-
-const pkcs1 = (key: KeyObject): string => key.export({ format: 'pem', type: 'pkcs1' }).toString();
-
 /** A new RSA key pair as Nova generates one: a PKCS#1 PEM private key and its OpenSSH public key. */
 export async function generateSshKey(): Promise<{ privateKey: string; publicKey: string }> {
-  const { privateKey, publicKey } = await newRsaKey();
-  const jwk = publicKey.export({ format: 'jwk' });
+  const key = await rsaKeys.take();
   const blob = Buffer.concat([
     sshString(Buffer.from('ssh-rsa')),
-    mpint(Buffer.from(jwk.e!, 'base64url')),
-    mpint(Buffer.from(jwk.n!, 'base64url')),
+    mpint(Buffer.from(key.e, 'base64url')),
+    mpint(Buffer.from(key.n, 'base64url')),
   ]);
   return {
-    privateKey: pkcs1(privateKey),
+    privateKey: key.privatePem,
     publicKey: `ssh-rsa ${blob.toString('base64')} Generated-by-Nova`,
   };
 }
@@ -131,7 +113,7 @@ export async function generateX509(
   userId: string,
   projectId: string,
 ): Promise<{ privateKey: string; publicKey: string }> {
-  const privateKey = pkcs1((await newRsaKey()).privateKey);
+  const privateKey = (await rsaKeys.take()).privatePem;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pocketstack-x509-'));
   try {
     const keyFile = path.join(dir, 'key.pem');
