@@ -1,12 +1,13 @@
-import { Worker } from 'node:worker_threads';
+import { generateKeyPair } from 'node:crypto';
 
 /**
- * New RSA key pairs, made ahead on a thread of their own. A 2048-bit key takes 30-300 ms of CPU
- * (finding primes is luck); made on demand on libuv's pool it held one of the four threads every
- * file operation of every request also waits for, and each key-pair create waited the whole
- * time. A few keys are kept ready instead: a request takes one at once, and the thread makes the
- * next. Each key is handed out once and forgotten. The thread starts at the first request for a
- * key (start-up pays nothing) and idles, unreferenced, while the stock is full.
+ * New RSA key pairs, made ahead. A 2048-bit key takes 30-300 ms of CPU (finding primes is luck);
+ * made when a request asks, the request waited all that time, a hundred times a simple request's
+ * wait. A few keys are kept ready instead: a request takes one at once, and the next is made on
+ * libuv's pool meanwhile (the launcher gives the pool enough threads that keys being made leave
+ * file I/O room). Several are made at once when the stock runs low: one thread alone gets one
+ * share of a busy machine's CPU and falls behind. Each key is handed out once and forgotten.
+ * Nothing is made before the first request for a key, so start-up pays nothing.
  */
 
 export interface RsaKey {
@@ -22,15 +23,28 @@ interface Waiter {
   reject(err: Error): void;
 }
 
-/** Keys kept ready: enough for a burst of creates while the thread makes more. */
+/** Keys kept ready: enough for a burst of creates while more are made. */
 const STOCK = 8;
+
+function makeKey(): Promise<RsaKey> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) => {
+      if (err) return reject(err);
+      const jwk = publicKey.export({ format: 'jwk' });
+      resolve({
+        privatePem: privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(),
+        n: jwk.n!,
+        e: jwk.e!,
+      });
+    }),
+  );
+}
 
 class RsaKeyStock {
   private readonly ready: RsaKey[] = [];
   private readonly waiting: Waiter[] = [];
-  private worker?: Worker;
-  /** Keys asked of the thread and not yet back. */
-  private asked = 0;
+  /** Keys being made. */
+  private making = 0;
 
   take(): Promise<RsaKey> {
     const key = this.ready.shift();
@@ -42,40 +56,26 @@ class RsaKeyStock {
   }
 
   private fill(): void {
-    const want = STOCK + this.waiting.length - this.ready.length - this.asked;
-    if (want <= 0) return;
-    const worker = this.thread();
-    for (let i = 0; i < want; i++) worker.postMessage(null);
-    this.asked += want;
-    // Working, the thread keeps the process alive as pending I/O does; full, it must not.
-    worker.ref();
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    // Relative to dist/src/<dir>/, so that the launcher's bundle (dist/src/bundle/) finds it too.
-    const worker = new Worker(new URL('../crypto/rsa-keys.worker.js', import.meta.url));
-    worker.on('message', (key: RsaKey) => this.arrived(key));
-    worker.on('error', (err) => this.stopped(worker, err));
-    worker.on('exit', (code) => this.stopped(worker, new Error(`RSA key thread exited (${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-
-  private arrived(key: RsaKey): void {
-    this.asked--;
-    const waiter = this.waiting.shift();
-    if (waiter) waiter.resolve(key);
-    else this.ready.push(key);
-    if (this.asked === 0) this.worker?.unref();
-  }
-
-  /** A thread that died fails the requests waiting on it; the next request starts a new one. */
-  private stopped(worker: Worker, err: Error): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    this.asked = 0;
-    for (const w of this.waiting.splice(0)) w.reject(err);
+    for (
+      let want = STOCK + this.waiting.length - this.ready.length - this.making;
+      want > 0;
+      want--
+    ) {
+      this.making++;
+      makeKey().then(
+        (made) => {
+          this.making--;
+          const waiter = this.waiting.shift();
+          if (waiter) waiter.resolve(made);
+          else this.ready.push(made);
+        },
+        (err: Error) => {
+          this.making--;
+          // Nothing to retry: a failure here is OpenSSL's, and the next take() tries again.
+          this.waiting.shift()?.reject(err);
+        },
+      );
+    }
   }
 }
 
