@@ -57,7 +57,7 @@ export class QmpClient {
         return client;
       } catch (err) {
         if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 10));
       }
     }
   }
