@@ -68,7 +68,7 @@ function consoleOf(g: TestGuest): string {
 }
 
 test(
-  'a guest boots, takes ssh, is sealed live, hot-plugs a disk and powers off by ACPI; a second boots from the seal',
+  'a guest boots, takes ssh, is sealed live, hot-plugs a disk, pauses, and powers off by ACPI; a second boots from the seal',
   { skip, timeout: 900_000 },
   async (t) => {
     const release = await benchLock();
@@ -120,6 +120,12 @@ test(
         '[ -b /dev/vdb ] && echo there || echo gone',
       );
       assert.equal(gone.trim(), 'gone');
+
+      await a.g.proc.pause();
+      assert.equal(await a.g.proc.status(), 'paused');
+      await a.g.proc.unpause();
+      assert.equal(await a.g.proc.status(), 'running');
+      assert.equal(await guestSsh(key.key, a.port, GUEST_USER, 'echo awake'), 'awake\n');
 
       await a.g.proc.powerdown();
       const exit = await a.g.proc.waitExit(120_000);

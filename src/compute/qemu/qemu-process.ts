@@ -79,6 +79,15 @@ export class QemuProcess {
     await this.qmp.execute('system_powerdown');
   }
 
+  /** Stops the vCPUs (Nova's pause): the guest keeps its memory and does not notice. */
+  async pause(): Promise<void> {
+    await this.qmp.execute('stop');
+  }
+
+  async unpause(): Promise<void> {
+    await this.qmp.execute('cont');
+  }
+
   /** Resolves with the exit once the process has ended, or null after `timeoutMs`. */
   async waitExit(timeoutMs: number): Promise<QemuExit | null> {
     let timer: NodeJS.Timeout | undefined;
