@@ -56,7 +56,8 @@ test('the QEMU command line: named block nodes, QMP, serial file, forwards, comm
     args.flatMap((a, i) => (a === flag ? [args[i + 1] ?? ''] : []));
   assert.ok(args.includes('-nodefaults'));
   assert.deepEqual(after('-machine'), ['pc,accel=tcg']);
-  assert.deepEqual(after('-serial'), ['file:/run/console.log']);
+  assert.deepEqual(after('-serial'), ['chardev:serial0']);
+  assert.deepEqual(after('-chardev'), ['file,id=serial0,path=/run/console.log,append=on']);
   assert.deepEqual(after('-qmp'), ['unix:/run/qmp.sock,server=on,wait=off']);
   assert.deepEqual(after('-append'), ['console=ttyS0']);
   assert.ok(

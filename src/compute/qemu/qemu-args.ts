@@ -82,8 +82,12 @@ export function qemuArgs(l: QemuLaunch): string[] {
     String(l.memoryMb),
     '-smp',
     String(l.vcpus),
+    // Appended, not truncated: `console log show` keeps what earlier boots printed, as Nova's
+    // console.log does across a reboot.
+    '-chardev',
+    `file,id=serial0,path=${escapeOpt(l.consoleLog)},append=on`,
     '-serial',
-    `file:${escapeOpt(l.consoleLog)}`,
+    'chardev:serial0',
     '-qmp',
     `unix:${escapeOpt(l.qmpSocket)},server=on,wait=off`,
     '-pidfile',
