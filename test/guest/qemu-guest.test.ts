@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { probeAccelerator, type AcceleratorChoice } from '../../src/compute/qemu/accel.js';
-import { waitForConsoleLine } from '../../src/compute/qemu/console-log.js';
+import { consoleSize, waitForConsoleLine } from '../../src/compute/qemu/console-log.js';
 import { guestImage, type GuestImage } from '../../src/compute/qemu/guest-image.js';
 import { GUEST_USER, READY_PREFIX } from '../../src/compute/qemu/guest-scripts.js';
 import { attachDisk, detachDisk, sealDisk } from '../../src/compute/qemu/qmp-disks.js';
@@ -68,7 +68,7 @@ function consoleOf(g: TestGuest): string {
 }
 
 test(
-  'a guest boots, takes ssh, is sealed live, hot-plugs a disk, pauses, and powers off by ACPI; a second boots from the seal',
+  'a guest boots, takes ssh, is sealed live, hot-plugs a disk, pauses, resets, and powers off by ACPI; a second boots from the seal',
   { skip, timeout: 900_000 },
   async (t) => {
     const release = await benchLock();
@@ -126,6 +126,23 @@ test(
       await a.g.proc.unpause();
       assert.equal(await a.g.proc.status(), 'running');
       assert.equal(await guestSsh(key.key, a.port, GUEST_USER, 'echo awake'), 'awake\n');
+
+      // A hard reboot resets the machine in the same process; the guest comes back ready.
+      const size = consoleSize(a.g.launch.consoleLog);
+      await a.g.proc.reset();
+      const again = await waitForConsoleLine(
+        a.g.launch.consoleLog,
+        READY,
+        BOOT_MS,
+        a.g.proc.exited,
+        size,
+      );
+      assert.ok(again, `vm1 did not come back after system_reset: ${consoleOf(a.g)}`);
+      assert.equal(
+        await guestSsh(key.key, a.port, GUEST_USER, 'cat marker later'),
+        `${marker}\nlater\n`,
+        'synced writes survive a reset',
+      );
 
       await a.g.proc.powerdown();
       const exit = await a.g.proc.waitExit(120_000);

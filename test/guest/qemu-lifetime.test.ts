@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { reapStale } from '../../src/compute/qemu/qemu-process.js';
 import { hasTool } from '../../src/compute/qemu/run.js';
 import { benchLock } from './guest-kit.js';
 
@@ -74,3 +75,17 @@ test(
     }
   },
 );
+
+test('a stale pidfile is acted on only when its PID is still a QEMU with that pidfile', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pocketstack-reap-'));
+  try {
+    const pidFile = path.join(dir, 'qemu.pid');
+    assert.equal(reapStale(pidFile), null, 'no pidfile');
+    fs.writeFileSync(pidFile, `${process.pid}\n`);
+    assert.equal(reapStale(pidFile), null, 'a PID reused by another program is left alone');
+    fs.writeFileSync(pidFile, 'garbage');
+    assert.equal(reapStale(pidFile), null);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

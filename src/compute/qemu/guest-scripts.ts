@@ -21,7 +21,9 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-for m in $(cat /modules/order); do insmod /modules/$m.ko 2>/dev/null; done
+for m in $(cat /modules/order); do
+  insmod /modules/$m.ko 2>/dev/null || echo "pocketstack-initramfs: insmod $m failed"
+done
 root=/dev/vda
 for arg in $(cat /proc/cmdline); do
   case "$arg" in root=*) root=\${arg#root=} ;; esac

@@ -88,6 +88,11 @@ export class QemuProcess {
     await this.qmp.execute('cont');
   }
 
+  /** Nova's hard reboot of a running guest: the machine resets, the process and disks stay. */
+  async reset(): Promise<void> {
+    await this.qmp.execute('system_reset');
+  }
+
   /** Resolves with the exit once the process has ended, or null after `timeoutMs`. */
   async waitExit(timeoutMs: number): Promise<QemuExit | null> {
     let timer: NodeJS.Timeout | undefined;
