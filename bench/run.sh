@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # tsc, then TypeBox bundled into one module (src/vendor/typebox.ts says why).
 npm run --silent build
 benches=("$@")
-[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images list-ports port-allocation startup volume-snapshots list-snapshots task-fairness server-boot-size server-boot-volume server-snapshot servers-parallel servers-detail-list stack-seed stack-concurrency mixed-load)
+[ ${#benches[@]} -eq 0 ] && benches=(upload-download list-images list-ports port-allocation startup volume-snapshots list-snapshots task-fairness server-boot-size server-boot-volume server-snapshot servers-parallel servers-detail-list guest-boot guest-idle stack-seed stack-concurrency mixed-load)
 for b in "${benches[@]}"; do
   echo
   node "dist/bench/$b.js"

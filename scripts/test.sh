@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Checks formatting and lint, then runs every test tier with node's test runner over the compiled
 # tests: unit (pure logic), http (app.inject), client (real openstack CLI), tempest (Debian's
-# Tempest). TIERS=unit,http limits the run to some tiers; LINT=0 skips the lint step.
+# Tempest), guest (real QEMU guests, docs/designs/0010-qemu-guests.md). TIERS=unit,http limits the
+# run to some tiers; LINT=0 skips the lint step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${LINT:-1}" != 0 ]; then
   npx --no-install prettier --check --log-level warn .
   npx --no-install eslint .
 fi
-tiers=${TIERS:-unit,http,client,tempest}
+tiers=${TIERS:-unit,http,client,tempest,guest}
 files=()
 for tier in ${tiers//,/ }; do
   # Only compiled tests whose source still exists: tsc leaves the output of deleted files behind.
