@@ -5,8 +5,8 @@ import { generateKeyPair } from 'node:crypto';
  * made when a request asks, the request waited all that time, a hundred times a simple request's
  * wait. A few keys are kept ready instead: a request takes one at once, and the next is made on
  * libuv's pool meanwhile (the launcher gives the pool enough threads that keys being made leave
- * file I/O room). Several are made at once when the stock runs low: one thread alone gets one
- * share of a busy machine's CPU and falls behind. Each key is handed out once and forgotten.
+ * file I/O room). Two are made at once: one alone gets one thread's share of a busy machine's
+ * CPU and falls behind; eight at once took both cores from every request for a second. Each key is handed out once and forgotten.
  * Nothing is made before the first request for a key, so start-up pays nothing.
  */
 
@@ -25,6 +25,8 @@ interface Waiter {
 
 /** Keys kept ready: enough for a burst of creates while more are made. */
 const STOCK = 8;
+/** Keys made at once, at most. */
+const MAKERS = 2;
 
 function makeKey(): Promise<RsaKey> {
   return new Promise((resolve, reject) =>
@@ -56,11 +58,8 @@ class RsaKeyStock {
   }
 
   private fill(): void {
-    for (
-      let want = STOCK + this.waiting.length - this.ready.length - this.making;
-      want > 0;
-      want--
-    ) {
+    const short = STOCK + this.waiting.length - this.ready.length - this.making;
+    for (let want = Math.min(short, MAKERS - this.making); want > 0; want--) {
       this.making++;
       makeKey().then(
         (made) => {
@@ -68,6 +67,7 @@ class RsaKeyStock {
           const waiter = this.waiting.shift();
           if (waiter) waiter.resolve(made);
           else this.ready.push(made);
+          this.fill();
         },
         (err: Error) => {
           this.making--;
