@@ -1,5 +1,6 @@
 import type { StackResourceRow, StackRow } from '../../../store/orchestration-schema.js';
 import type { Props } from '../resources/types.js';
+import { markStored } from './definition-cache.js';
 
 export type StackAction =
   | 'INIT'
@@ -70,6 +71,10 @@ export interface Transition {
 }
 
 export function toStack(row: StackRow): Stack {
+  return markStored(stackOf(row), row);
+}
+
+function stackOf(row: StackRow): Stack {
   return {
     id: row.id,
     name: row.name,
