@@ -1,4 +1,5 @@
 import type { Insertable, Transaction, Updateable } from 'kysely';
+import { GroupedUpdates } from './grouped-updates.js';
 import type { Db } from '../../../store/db.js';
 import type { Database } from '../../../store/schema.js';
 import type { StackEventRow, StackResourceRow } from '../../../store/orchestration-schema.js';
@@ -108,33 +109,5 @@ export class WriteBatch {
       }
       return results;
     });
-  }
-}
-
-/** Resource row changes grouped by what they set: one UPDATE ... WHERE id IN per group. */
-class GroupedUpdates {
-  readonly ids = new Set<string>();
-  private groups = new Map<string, { set: Updateable<StackResourceRow>; ids: string[] }>();
-
-  add(id: string, set: Updateable<StackResourceRow>): void {
-    this.ids.add(id);
-    const key = JSON.stringify(set);
-    const group = this.groups.get(key);
-    if (group) group.ids.push(id);
-    else this.groups.set(key, { set, ids: [id] });
-  }
-
-  async flush(tx: Transaction<Database>): Promise<void> {
-    for (const { set, ids } of this.groups.values()) {
-      for (let i = 0; i < ids.length; i += 500) {
-        await tx
-          .updateTable('stack_resources')
-          .set(set)
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-      }
-    }
-    this.groups.clear();
-    this.ids.clear();
   }
 }
