@@ -56,7 +56,7 @@ export class StackReads extends TemplateAnswers {
     return {
       stack,
       parameters: parametersForShow(def.template, def.parameters),
-      outputs: await this.outputsOf(stack, def),
+      outputs: await this.outputs(ctx, stack, def),
     };
   }
 
@@ -65,16 +65,12 @@ export class StackReads extends TemplateAnswers {
     return (await this.store.resources(stack.id)).filter((r) => r.current);
   }
 
-  /** The stack's outputs, resolved against its resources as they are now. */
-  async outputs(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
+  /** The stack's outputs, resolved against its resources as they are now (none: none read). */
+  async outputs(ctx: RequestContext, stack: Stack, loaded?: Prepared): Promise<StackOutput[]> {
     void ctx;
-    return this.outputsOf(stack, await this.engine.definition(stack));
-  }
-
-  /** Outputs over a definition already loaded; without outputs no resource is read. */
-  private async outputsOf(stack: Stack, def: Prepared): Promise<StackOutput[]> {
-    if (def.template.outputs.length === 0) return [];
-    const op = await this.view(stack, def);
+    const definition = loaded ?? (await this.engine.definition(stack));
+    if (definition.template.outputs.length === 0) return [];
+    const op = await this.view(stack, definition);
     const out: StackOutput[] = [];
     for (const def of op.template.outputs) {
       try {
@@ -174,7 +170,7 @@ export class StackReads extends TemplateAnswers {
     const deleted = stack.action === 'DELETE' && stack.status === 'COMPLETE';
     return {
       parameters: parametersForShow(def.template, def.parameters),
-      outputs: deleted || !resolveOutputs ? null : await this.outputsOf(stack, def),
+      outputs: deleted || !resolveOutputs ? null : await this.outputs(ctx, stack, def),
     };
   }
 
@@ -350,8 +346,8 @@ export class StackReads extends TemplateAnswers {
     );
     if (rows.length === 0) return [];
     const definition = await this.engine.definition(stack);
-    const template = definition.template;
-    // Attributes need the resources' rows as an operation holds them; a plain list does not.
+    const { template } = definition;
+    // Attributes need an operation over the resources' rows; a plain list does not.
     const op = withAttr === null ? null : await this.view(stack, definition);
     const requiredBy = new Map<string, string[]>();
     for (const def of template.resources) {
