@@ -161,14 +161,12 @@ export class StackReads extends TemplateAnswers {
   }
 
   /** `stack show`: parameters as strings, outputs resolved unless not wanted or deleted. */
-  async showStackWith(
-    ctx: RequestContext,
-    stack: Stack,
-    resolveOutputs: boolean,
-  ): Promise<{ parameters: Record<string, string>; outputs: StackOutput[] | null }> {
+  async showStackWith(ctx: RequestContext, stack: Stack, resolveOutputs: boolean) {
     const def = await this.engine.definition(stack);
     const deleted = stack.action === 'DELETE' && stack.status === 'COMPLETE';
     return {
+      // The loaded template: the view reads its description there, not parsing it again.
+      template: def.template.raw,
       parameters: parametersForShow(def.template, def.parameters),
       outputs: deleted || !resolveOutputs ? null : await this.outputs(ctx, stack, def),
     };
