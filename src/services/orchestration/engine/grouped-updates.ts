@@ -30,6 +30,10 @@ export class GroupedUpdates {
 
   async flush(tx: Transaction<Database>): Promise<void> {
     for (const { columns, rows } of this.byColumns.values()) {
+      if (rows.length === 1) {
+        await updateSame(tx, rows);
+        continue;
+      }
       const same = new Map<string, Row[]>();
       for (const row of rows) {
         const key = JSON.stringify(row.values);
