@@ -3,6 +3,7 @@
 // engine runs them at once), against the same resources as a chain (each depends_on the one
 // before: one at a time) in the same run, median of BENCH_ROUNDS (3). Goal (issue 10):
 // concurrent create at least 3x faster.
+import os from 'node:os';
 import path from 'node:path';
 import {
   cpuSeconds,
@@ -59,34 +60,46 @@ async function main(): Promise<void> {
     const tok = await token(url);
     const project = await projectOf(url, tok);
     const t = { cc: [] as number[], cd: [] as number[], sc: [] as number[], sd: [] as number[] };
-    // The server's CPU time over each create: what concurrency cannot overlap on its one thread.
-    const cpu = { cc: [] as number[], sc: [] as number[] };
+    // The server's CPU time over each create and delete: what concurrency cannot overlap on
+    // its one thread (ticks of 10 ms, so a rough figure).
+    const cpu = { cc: [] as number[], cd: [] as number[], sc: [] as number[], sd: [] as number[] };
+    const took = (list: number[], c0: number) => list.push(1000 * (cpuSeconds(server.pid) - c0));
     for (let r = 0; r < ROUNDS; r++) {
       let c0 = cpuSeconds(server.pid);
       const concurrent = await createStack(url, tok, project, `conc-${r}`, template(false));
-      cpu.cc.push(1000 * (cpuSeconds(server.pid) - c0));
+      took(cpu.cc, c0);
       t.cc.push(concurrent.ms);
+      c0 = cpuSeconds(server.pid);
       t.cd.push(await deleteStack(url, tok, concurrent.ref));
+      took(cpu.cd, c0);
       c0 = cpuSeconds(server.pid);
       const chained = await createStack(url, tok, project, `chain-${r}`, template(true));
-      cpu.sc.push(1000 * (cpuSeconds(server.pid) - c0));
+      took(cpu.sc, c0);
       t.sc.push(chained.ms);
+      c0 = cpuSeconds(server.pid);
       t.sd.push(await deleteStack(url, tok, chained.ref));
+      took(cpu.sd, c0);
     }
     const [cc, cd, sc, sd] = [t.cc, t.cd, t.sc, t.sd].map(median) as number[];
     const n = RANDOM + PORTS;
     console.log(`stack-concurrency results (median of ${ROUNDS}, ms):`);
-    const [ccCpu, scCpu] = [cpu.cc, cpu.sc].map(median) as number[];
+    const [ccCpu, cdCpu, scCpu, sdCpu] = [cpu.cc, cpu.cd, cpu.sc, cpu.sd].map(median) as number[];
     console.log(
-      `  independent: create ${fix(cc!)} (${fix(cc! / n, 2)}/resource, server CPU ${fix(ccCpu!, 0)})  delete ${fix(cd!)}`,
+      `  independent: create ${fix(cc!)} (${fix(cc! / n, 2)}/resource, server CPU ${fix(ccCpu!, 0)})  delete ${fix(cd!)} (${fix(cd! / n, 2)}/resource, server CPU ${fix(cdCpu!, 0)})`,
     );
     console.log(
-      `  chained:     create ${fix(sc!)} (${fix(sc! / n, 2)}/resource, server CPU ${fix(scCpu!, 0)})  delete ${fix(sd!)}`,
+      `  chained:     create ${fix(sc!)} (${fix(sc! / n, 2)}/resource, server CPU ${fix(scCpu!, 0)})  delete ${fix(sd!)} (${fix(sd! / n, 2)}/resource, server CPU ${fix(sdCpu!, 0)})`,
     );
     console.log(`  delete speed-up ${(sd! / cd!).toFixed(2)}x`);
     const ok = sc! / cc! >= GOAL;
     console.log(
       `  create speed-up ${(sc! / cc!).toFixed(2)}x  goal >= ${GOAL}x  ${ok ? 'PASS' : 'MISS'}`,
+    );
+    console.log(
+      `  load average at end ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     );
   } finally {
     await server.stop();

@@ -148,7 +148,8 @@ export class OrchestrationService extends StackReads {
     const projectId = requireProject(ctx);
     const id = randomUUID();
     const check = this.parameterCheck(ctx);
-    await this.engine.prepare(input, { stackId: id, stackName: input.name, projectId }, check);
+    const pseudo = { stackId: id, stackName: input.name, projectId };
+    const prepared = await this.engine.prepare(input, pseudo, check);
     const action = input.adopt ? 'ADOPT' : 'CREATE';
     const stack = await this.store.insert(
       {
@@ -163,7 +164,7 @@ export class OrchestrationService extends StackReads {
       { action, status: 'IN_PROGRESS', reason: reasons.started(action) },
     );
     if (input.adopt) this.engine.startAdopt(stack, input.adopt);
-    else this.engine.startCreate(stack);
+    else this.engine.startCreate(stack, prepared);
     return stack;
   }
 

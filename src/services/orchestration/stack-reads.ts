@@ -6,6 +6,7 @@ export { requireProject, stackNotFound, storedData, type StackOutput } from './s
 import { HeatFault } from './errors.js';
 import type { StackEngine } from './engine/engine.js';
 import type { Operation } from './engine/operation.js';
+import type { Prepared } from './engine/prepare.js';
 import type { Stack, StackResource, StackStore } from './engine/stack-store.js';
 import type { TypeRegistry } from './resources/registry.js';
 import type { EngineServices } from './resources/types.js';
@@ -51,11 +52,11 @@ export class StackReads extends TemplateAnswers {
     ctx: RequestContext,
     stack: Stack,
   ): Promise<{ stack: Stack; parameters: Record<string, string>; outputs: StackOutput[] }> {
-    const op = await this.view(stack);
+    const def = await this.engine.definition(stack);
     return {
       stack,
-      parameters: parametersForShow(op.template, op.parameters),
-      outputs: await this.outputs(ctx, stack),
+      parameters: parametersForShow(def.template, def.parameters),
+      outputs: await this.outputs(ctx, stack, def),
     };
   }
 
@@ -64,10 +65,12 @@ export class StackReads extends TemplateAnswers {
     return (await this.store.resources(stack.id)).filter((r) => r.current);
   }
 
-  /** The stack's outputs, resolved against its resources as they are now. */
-  async outputs(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
+  /** The stack's outputs, resolved against its resources as they are now (none: none read). */
+  async outputs(ctx: RequestContext, stack: Stack, loaded?: Prepared): Promise<StackOutput[]> {
     void ctx;
-    const op = await this.view(stack);
+    const definition = loaded ?? (await this.engine.definition(stack));
+    if (definition.template.outputs.length === 0) return [];
+    const op = await this.view(stack, definition);
     const out: StackOutput[] = [];
     for (const def of op.template.outputs) {
       try {
@@ -90,8 +93,8 @@ export class StackReads extends TemplateAnswers {
   }
 
   /** A read-only operation over the stack as stored: for outputs and attributes. */
-  private view(stack: Stack): Promise<Operation> {
-    return this.engine.load(stack, stack.traversal, new AbortController().signal);
+  private view(stack: Stack, def?: Prepared): Promise<Operation> {
+    return this.engine.load(stack, stack.traversal, new AbortController().signal, undefined, def);
   }
 
   private readonly owners = new Map<string, string>();
@@ -158,16 +161,14 @@ export class StackReads extends TemplateAnswers {
   }
 
   /** `stack show`: parameters as strings, outputs resolved unless not wanted or deleted. */
-  async showStackWith(
-    ctx: RequestContext,
-    stack: Stack,
-    resolveOutputs: boolean,
-  ): Promise<{ parameters: Record<string, string>; outputs: StackOutput[] | null }> {
-    const op = await this.view(stack);
+  async showStackWith(ctx: RequestContext, stack: Stack, resolveOutputs: boolean) {
+    const def = await this.engine.definition(stack);
     const deleted = stack.action === 'DELETE' && stack.status === 'COMPLETE';
     return {
-      parameters: parametersForShow(op.template, op.parameters),
-      outputs: deleted || !resolveOutputs ? null : await this.outputs(ctx, stack),
+      // The loaded template: the view reads its description there, not parsing it again.
+      template: def.template.raw,
+      parameters: parametersForShow(def.template, def.parameters),
+      outputs: deleted || !resolveOutputs ? null : await this.outputs(ctx, stack, def),
     };
   }
 
@@ -181,8 +182,8 @@ export class StackReads extends TemplateAnswers {
   /** The output keys and descriptions only, without resolving values. */
   async outputKeys(ctx: RequestContext, stack: Stack): Promise<StackOutput[]> {
     void ctx;
-    const op = await this.view(stack);
-    return op.template.outputs.map((o) => ({
+    const { template } = await this.engine.definition(stack);
+    return template.outputs.map((o) => ({
       key: o.name,
       description: o.description,
       value: null,
@@ -342,16 +343,19 @@ export class StackReads extends TemplateAnswers {
       (r) => only === undefined || r.name === only,
     );
     if (rows.length === 0) return [];
-    const op = await this.view(stack);
+    const definition = await this.engine.definition(stack);
+    const { template } = definition;
+    // Attributes need an operation over the resources' rows; a plain list does not.
+    const op = withAttr === null ? null : await this.view(stack, definition);
     const requiredBy = new Map<string, string[]>();
-    for (const def of op.template.resources) {
+    for (const def of template.resources) {
       for (const req of def.requires)
         requiredBy.set(req, [...(requiredBy.get(req) ?? []), def.name]);
     }
     const children = await this.store.children(stack.id);
     const out: ResourceShown[] = [];
     for (const row of rows) {
-      const def = op.template.resources.find((d) => d.name === row.name);
+      const def = template.resources.find((d) => d.name === row.name);
       out.push({
         stack,
         resource: row,
@@ -362,8 +366,8 @@ export class StackReads extends TemplateAnswers {
           withAttr === null
             ? null
             : {
-                description: resourceDescription(def?.metadata, op.template.raw, row.name),
-                attributes: await resourceAttributes(op, row, withAttr, this.types),
+                description: resourceDescription(def?.metadata, template.raw, row.name),
+                attributes: await resourceAttributes(op!, row, withAttr, this.types),
               },
       });
     }

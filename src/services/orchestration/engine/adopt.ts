@@ -2,7 +2,7 @@ import { HeatFault } from '../errors.js';
 import { walk } from './graph.js';
 import type { Operation } from './operation.js';
 import { recorded } from './resource-steps.js';
-import { outcome, type Outcome } from './stack-ops.js';
+import { insertMissing, outcome, type Outcome } from './stack-ops.js';
 import type { Stack } from './stack-store.js';
 
 /** One resource as abandon writes it and adopt reads it (Resource.prepare_abandon). */
@@ -54,14 +54,7 @@ export async function adoptAll(
   op: Operation,
   data: Record<string, AbandonedResource>,
 ): Promise<Outcome> {
-  for (const def of op.definitions.values()) {
-    if (!op.resources.has(def.name)) {
-      op.resources.set(
-        def.name,
-        await op.deps.store.insertResource(op.stack.id, def.name, def.type),
-      );
-    }
-  }
+  await insertMissing(op);
   return outcome(op, 'ADOPT', () =>
     walk(
       op.definitions.keys(),

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { HeatFault } from '../errors.js';
-import { parseEnvironment, Template, validateParameters } from '../template/index.js';
+import { DefinitionCache } from './definition-cache.js';
 import { nestedStacks } from './nested.js';
-import { prepareDefinition, type Prepared } from './prepare.js';
+import { loadDefinition, loadTemplate, prepareDefinition, type Prepared } from './prepare.js';
 import { Operation, type EngineDeps } from './operation.js';
 import { Superseded } from './resource-steps.js';
 import { createAll, deleteAll, reasons, type Outcome } from './stack-ops.js';
@@ -50,30 +50,31 @@ export class StackEngine {
     return prepareDefinition(this.deps, def, pseudo, check);
   }
 
-  /** The operation object for a stack as it is stored now. */
+  private readonly definitions = new DefinitionCache();
+
+  /**
+   * A stored stack's definition loaded (not checked again: it was when it was stored), once
+   * while its stored text stays the same.
+   */
+  definition(stack: Stack): Promise<Prepared> {
+    const pseudo = { stackId: stack.id, stackName: stack.name, projectId: stack.projectId };
+    return this.definitions.get(stack, () =>
+      loadDefinition(this.deps, stack, pseudo, () => Promise.resolve(null), false),
+    );
+  }
+
+  /**
+   * The operation object for a stack as it is stored now; `prepared` is its definition when
+   * the caller has just loaded it (a create checked it before inserting the stack).
+   */
   async load(
     stack: Stack,
     traversal: number,
     signal: AbortSignal,
     rows?: StackResource[],
+    prepared?: Prepared,
   ): Promise<Operation> {
-    const files = new Map(Object.entries(stack.files));
-    const template = Template.load(stack.template, files);
-    const env = parseEnvironment(stack.environment);
-    const parameters = await validateParameters(
-      template,
-      stack.parameters,
-      env,
-      () => Promise.resolve(null),
-      {
-        stackId: stack.id,
-        stackName: stack.name,
-        projectId: stack.projectId,
-        region: this.deps.region,
-      },
-      { strict: false },
-    );
-    const conditions = template.evaluateConditions((name) => parameters.get(name));
+    const { template, parameters, conditions } = prepared ?? (await this.definition(stack));
     const found = rows ?? (await this.deps.store.resources(stack.id));
     return new Operation(
       this.deps,
@@ -88,16 +89,25 @@ export class StackEngine {
     );
   }
 
-  /** Starts CREATE for a stack just inserted (traversal 1); a failure rolls back unless disabled. */
-  startCreate(stack: Stack): void {
-    this.launch(stack, stack.traversal, 'CREATE', async (op, job) => {
-      const created = await createAll(op);
-      if (created.status === 'COMPLETE' || stack.disableRollback) {
-        return { action: 'CREATE', traversal: op.traversal, result: created };
-      }
-      await this.finish(op.stack, op.traversal, { action: 'CREATE', ...created });
-      return this.rollbackCreate(op, job);
-    });
+  /**
+   * Starts CREATE for a stack just inserted (traversal 1), over its definition as `prepare`
+   * gave it if it is at hand; a failure rolls back unless disabled.
+   */
+  startCreate(stack: Stack, prepared?: Prepared): void {
+    this.launch(
+      stack,
+      stack.traversal,
+      'CREATE',
+      async (op, job) => {
+        const created = await createAll(op);
+        if (created.status === 'COMPLETE' || stack.disableRollback) {
+          return { action: 'CREATE', traversal: op.traversal, result: created };
+        }
+        await this.finish(op.stack, op.traversal, { action: 'CREATE', ...created });
+        return this.rollbackCreate(op, job);
+      },
+      prepared,
+    );
   }
 
   /**
@@ -124,7 +134,7 @@ export class StackEngine {
     );
     if (traversal === null) throw stackGone(stack);
     const updated = (await this.deps.store.get(stack.id))!;
-    const previous = Template.load(stack.template, new Map(Object.entries(stack.files)));
+    const previous = loadTemplate(stack);
     this.launch(updated, traversal, 'UPDATE', async (op, job) => {
       const result = await updateAll(op, previous);
       if (result.status === 'COMPLETE' || next.disableRollback) {
@@ -297,6 +307,7 @@ export class StackEngine {
     traversal: number,
     action: StackAction,
     work: (op: Operation, job: Job) => Promise<Finished>,
+    prepared?: Prepared,
   ): void {
     const abort = new AbortController();
     const timer =
@@ -308,7 +319,8 @@ export class StackEngine {
     const done = (async () => {
       let end: Finished;
       try {
-        end = await work(await this.load(stack, traversal, abort.signal), job);
+        const op = await this.load(stack, traversal, abort.signal, undefined, prepared);
+        end = await work(op, job);
       } catch (err) {
         if (err instanceof Superseded || abort.signal.reason instanceof Superseded) return;
         const reason =

@@ -31,6 +31,9 @@ export async function walk(
       dependents.set(b, list);
     }
   }
+  // Nodes whose needs are all done, in the order they became ready (no scan per step).
+  const ready = [...waiting].filter(([, before]) => before.size === 0).map(([node]) => node);
+  let next = 0;
   let failure: unknown = null;
   let running = 0;
   return new Promise<void>((resolve, reject) => {
@@ -41,25 +44,25 @@ export async function walk(
     };
     const launch = () => {
       if (failure === null && signal?.aborted) failure = signal.reason ?? new Error('aborted');
-      if (failure === null) {
-        for (const [node, before] of waiting) {
-          if (running >= limit) break;
-          if (before.size > 0) continue;
-          waiting.delete(node);
-          running++;
-          step(node).then(
-            () => {
-              running--;
-              for (const d of dependents.get(node) ?? []) waiting.get(d)?.delete(node);
-              launch();
-            },
-            (err: unknown) => {
-              running--;
-              if (failure === null) failure = err;
-              launch();
-            },
-          );
-        }
+      while (failure === null && running < limit && next < ready.length) {
+        const node = ready[next++]!;
+        waiting.delete(node);
+        running++;
+        step(node).then(
+          () => {
+            running--;
+            for (const d of dependents.get(node) ?? []) {
+              const before = waiting.get(d);
+              if (before?.delete(node) && before.size === 0) ready.push(d);
+            }
+            launch();
+          },
+          (err: unknown) => {
+            running--;
+            if (failure === null) failure = err;
+            launch();
+          },
+        );
       }
       // Nothing running and nothing ready: either done or what is left waits on a cycle, which
       // the template refused at load time, or on a failure.

@@ -1,18 +1,4 @@
-/** Waits `ms`, or less when `signal` aborts (then throws its reason). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { sleep } from '../resources/heat/support.js';
 
 /**
  * Calls `done` until it answers true, waiting between calls a quarter of the time waited so far

@@ -3,6 +3,7 @@ import type { Db } from '../../../store/db.js';
 import type { StackResourceRow } from '../../../store/orchestration-schema.js';
 import { isoNow } from '../../../util.js';
 
+import { WriteBatch } from './write-batch.js';
 import { toResource, type Stack, type StackResource, type Transition } from './stack-rows.js';
 
 /**
@@ -10,7 +11,12 @@ import { toResource, type Stack, type StackResource, type Transition } from './s
  * each move conditional on the stack's traversal like the stack's own.
  */
 export class ResourceRows {
-  constructor(protected readonly db: Db) {}
+  /** The resource writes of running steps, committed together (group commit). */
+  private readonly batch: WriteBatch;
+
+  constructor(protected readonly db: Db) {
+    this.batch = new WriteBatch(db);
+  }
 
   async resources(stackId: string): Promise<StackResource[]> {
     const rows = await this.db
@@ -39,11 +45,21 @@ export class ResourceRows {
     type: string,
     replaces: string | null = null,
   ): Promise<StackResource> {
-    const row: StackResourceRow = {
+    const [row] = await this.insertResources(stackId, [{ name, type }], replaces);
+    return row!;
+  }
+
+  /** Resource rows in INIT COMPLETE (a create's, all in one write). */
+  async insertResources(
+    stackId: string,
+    defs: readonly { name: string; type: string }[],
+    replaces: string | null = null,
+  ): Promise<StackResource[]> {
+    const rows = defs.map((def): StackResourceRow => ({
       id: randomUUID(),
       stack_id: stackId,
-      name,
-      type,
+      name: def.name,
+      type: def.type,
       action: 'INIT',
       status: 'COMPLETE',
       status_reason: '',
@@ -55,14 +71,24 @@ export class ResourceRows {
       current: replaces === null ? 1 : 0,
       created_at: isoNow(),
       updated_at: null,
-    };
-    await this.db.insertInto('stack_resources').values(row).execute();
-    return toResource(row);
+    }));
+    if (rows.length === 0) return [];
+    await this.batch.run(async ({ tx }) => {
+      // 16 values a row, under SQLite's 32766 bound values a statement.
+      for (let i = 0; i < rows.length; i += 1000) {
+        await tx
+          .insertInto('stack_resources')
+          .values(rows.slice(i, i + 1000))
+          .execute();
+      }
+    });
+    return rows.map(toResource);
   }
 
   /**
    * A resource's state change and its event, in one transaction, if the stack's operation is
-   * still `traversal` (a cancelled operation's late steps write nothing).
+   * still `traversal` (a cancelled operation's late steps write nothing). Moves made in the
+   * same turn share the transaction (WriteBatch).
    */
   async moveResource(
     stack: Pick<Stack, 'id'>,
@@ -77,61 +103,56 @@ export class ResourceRows {
     > = {},
   ): Promise<boolean> {
     const now = isoNow();
-    return this.db.transaction().execute(async (tx) => {
-      const owner = await tx
-        .selectFrom('stacks')
-        .select('id')
-        .where('id', '=', stack.id)
-        .where('traversal', '=', traversal)
-        .executeTakeFirst();
-      if (!owner) return false;
-      await tx
-        .updateTable('stack_resources')
-        .set({ ...change, action: to.action, status: to.status, status_reason: to.reason })
-        .where('id', '=', resource.id)
-        .execute();
-      const physicalId =
-        change.physical_resource_id !== undefined
-          ? change.physical_resource_id
-          : resource.physicalId;
-      await tx
-        .insertInto('stack_events')
-        .values({
-          id: randomUUID(),
-          stack_id: stack.id,
-          resource_name: resource.name,
-          physical_resource_id: physicalId ?? '',
-          resource_type: change.type ?? resource.type,
-          action: to.action,
-          status: to.status,
-          status_reason: to.reason,
-          created_at: now,
-        })
-        .execute();
-      resource.action = to.action;
-      resource.status = to.status;
-      resource.statusReason = to.reason;
-      if (change.physical_resource_id !== undefined)
-        resource.physicalId = change.physical_resource_id;
+    const physicalId =
+      change.physical_resource_id !== undefined ? change.physical_resource_id : resource.physicalId;
+    const moved = await this.batch.run(async ({ owns, event, updateResource }) => {
+      if (!(await owns(stack.id, traversal))) {
+        // A physical id is kept even so (as setPhysicalId would have): whichever operation
+        // owns the stack now finds what was made and can delete it.
+        if (change.physical_resource_id !== undefined) {
+          const { physical_resource_id, updated_at } = change;
+          await updateResource(resource.id, { physical_resource_id, updated_at });
+        }
+        return false;
+      }
+      await updateResource(resource.id, {
+        ...change,
+        action: to.action,
+        status: to.status,
+        status_reason: to.reason,
+      });
+      event({
+        id: randomUUID(),
+        stack_id: stack.id,
+        resource_name: resource.name,
+        physical_resource_id: physicalId ?? '',
+        resource_type: change.type ?? resource.type,
+        action: to.action,
+        status: to.status,
+        status_reason: to.reason,
+        created_at: now,
+      });
       return true;
     });
+    if (!moved) return false;
+    resource.action = to.action;
+    resource.status = to.status;
+    resource.statusReason = to.reason;
+    if (change.physical_resource_id !== undefined) resource.physicalId = physicalId;
+    return true;
   }
 
   /** Records the physical id the moment the type returns it: nothing made is forgotten. */
   async setPhysicalId(resourceId: string, physicalId: string | null): Promise<void> {
-    await this.db
-      .updateTable('stack_resources')
-      .set({ physical_resource_id: physicalId, updated_at: isoNow() })
-      .where('id', '=', resourceId)
-      .execute();
+    const now = isoNow();
+    await this.batch.run(({ updateResource }) =>
+      updateResource(resourceId, { physical_resource_id: physicalId, updated_at: now }),
+    );
   }
 
   async setData(resourceId: string, data: Record<string, string>): Promise<void> {
-    await this.db
-      .updateTable('stack_resources')
-      .set({ data: JSON.stringify(data) })
-      .where('id', '=', resourceId)
-      .execute();
+    const text = JSON.stringify(data);
+    await this.batch.run(({ updateResource }) => updateResource(resourceId, { data: text }));
   }
 
   /** A replacement becomes the resource of its name, in one transaction with its predecessor

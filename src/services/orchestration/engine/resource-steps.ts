@@ -66,18 +66,22 @@ export async function createResource(op: Operation, def: ResourceDefinition): Pr
     // resource.py create: an external_id is taken over as the physical resource, not made.
     const external = def.externalId === null ? null : await op.resolve(def.externalId);
     const id = typeof external === 'string' ? external : await type.create(rc, props);
-    // Stored before waiting: whatever happens next, the stack knows what it made.
-    await op.deps.store.setPhysicalId(row.id, id);
+    const waits = id !== null && external === null && type.checkCreateComplete !== undefined;
+    // Stored before waiting: whatever happens next, the stack knows what it made. With no
+    // wait (and no attribute to fetch for the metadata) the COMPLETE move that follows at
+    // once stores it, stamped as setPhysicalId stamps it.
+    const early = waits || op.template.attributeRefs(def.metadata).length > 0;
+    const stored = early ? null : isoNow();
+    if (early) await op.deps.store.setPhysicalId(row.id, id);
     row.physicalId = id;
-    if (id !== null && external === null && type.checkCreateComplete) {
-      await until(() => type.checkCreateComplete!(rc, id, props), op.signal);
-    }
+    if (waits) await until(() => type.checkCreateComplete!(rc, id!, props), op.signal);
     row.properties = props;
     const metadata = def.metadata === null ? null : await op.resolve(def.metadata);
     return {
       physical_resource_id: id,
       properties: JSON.stringify(props),
       metadata: metadata === null ? null : JSON.stringify(metadata),
+      ...(stored === null ? {} : { updated_at: stored }),
     };
   });
 }

@@ -5,7 +5,7 @@ import { deleteSnapshotData, snapshotAll } from './stack-snapshot.js';
 import { updateAll } from './stack-update.js';
 import type { SnapshotStore, StackSnapshot } from './snapshot-store.js';
 import type { Stack } from './stack-store.js';
-import { Template } from '../template/index.js';
+import { loadTemplate } from './prepare.js';
 
 /**
  * `stack snapshot create`: the stack goes SNAPSHOT_IN_PROGRESS (409 while another operation
@@ -62,7 +62,7 @@ export async function startRestore(
   );
   if (traversal === null) throw inProgress(stack);
   const restored = (await engine.deps.store.get(stack.id))!;
-  const previous = Template.load(stack.template, new Map(Object.entries(stack.files)));
+  const previous = loadTemplate(stack);
   engine.launch(restored, traversal, 'RESTORE', async (op) => {
     for (const res of Object.values(data.resources)) {
       const type = engine.deps.types.get(res.type);

@@ -19,14 +19,7 @@ export type Outcome = { status: 'COMPLETE' | 'FAILED'; reason: string };
  * those it requires are complete.
  */
 export async function createAll(op: Operation): Promise<Outcome> {
-  for (const def of op.definitions.values()) {
-    if (!op.resources.has(def.name)) {
-      op.resources.set(
-        def.name,
-        await op.deps.store.insertResource(op.stack.id, def.name, def.type),
-      );
-    }
-  }
+  await insertMissing(op);
   return outcome(op, 'CREATE', () =>
     walk(
       op.definitions.keys(),
@@ -39,6 +32,14 @@ export async function createAll(op: Operation): Promise<Outcome> {
       op.signal,
     ),
   );
+}
+
+/** A row (INIT COMPLETE) for each enabled resource that has none, all in one write. */
+export async function insertMissing(op: Operation): Promise<void> {
+  const missing = [...op.definitions.values()].filter((def) => !op.resources.has(def.name));
+  for (const row of await op.deps.store.insertResources(op.stack.id, missing)) {
+    op.resources.set(row.name, row);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { StackResourceRow, StackRow } from '../../../store/orchestration-schema.js';
 import type { Props } from '../resources/types.js';
+import { markStored } from './definition-cache.js';
 
 export type StackAction =
   | 'INIT'
@@ -70,6 +71,22 @@ export interface Transition {
 }
 
 export function toStack(row: StackRow): Stack {
+  return markStored(stackOf(row), row);
+}
+
+/**
+ * The definition's JSON is parsed when first read: a client waiting on a stack polls it, and
+ * most reads (stack show, list) never look at the template, which for a large stack costs more
+ * to parse than the rest of the request.
+ */
+function stackOf(row: StackRow): Stack {
+  const definition = lazy(() => ({
+    template: JSON.parse(row.template) as Record<string, unknown>,
+    environment: JSON.parse(row.environment) as Record<string, unknown>,
+    files: JSON.parse(row.files) as Record<string, string>,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    previous: row.previous === null ? null : (JSON.parse(row.previous) as StackDefinition),
+  }));
   return {
     id: row.id,
     name: row.name,
@@ -81,11 +98,21 @@ export function toStack(row: StackRow): Stack {
     action: row.action as StackAction,
     status: row.status as StackStatus,
     statusReason: row.status_reason,
-    template: JSON.parse(row.template) as Record<string, unknown>,
-    environment: JSON.parse(row.environment) as Record<string, unknown>,
-    files: JSON.parse(row.files) as Record<string, string>,
-    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
-    previous: row.previous === null ? null : (JSON.parse(row.previous) as StackDefinition),
+    get template(): Record<string, unknown> {
+      return definition().template;
+    },
+    get environment(): Record<string, unknown> {
+      return definition().environment;
+    },
+    get files(): Record<string, string> {
+      return definition().files;
+    },
+    get parameters(): Record<string, unknown> {
+      return definition().parameters;
+    },
+    get previous(): StackDefinition | null {
+      return definition().previous;
+    },
     disableRollback: row.disable_rollback === 1,
     timeoutMins: row.timeout_mins,
     tags: row.tags === null ? null : (JSON.parse(row.tags) as string[]),
@@ -94,6 +121,11 @@ export function toStack(row: StackRow): Stack {
     updatedAt: row.updated_at,
     deletedAt: row.deleted_at,
   };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: { v: T } | null = null;
+  return () => (value ??= { v: make() }).v;
 }
 
 export function toResource(row: StackResourceRow): StackResource {

@@ -53,7 +53,9 @@ export function stackRoutes(
     const stack = await heat.stackAt(req.ctx, req.params.stack_name, req.params.stack_id);
     const shown = await heat.showStackWith(req.ctx, stack, resolve);
     const owner = await heat.ownerName(stack.userId);
-    return { stack: stackView(baseUrl(), stack, owner, shown.parameters, shown.outputs) };
+    return {
+      stack: stackView(baseUrl(), stack, owner, shown.parameters, shown.outputs, shown.template),
+    };
   });
 
   app.delete<{ Params: Identified }>('/stacks/:stack_name/:stack_id', async (req, reply) => {

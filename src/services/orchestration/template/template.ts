@@ -266,25 +266,44 @@ export function dependencyWaves(
   const remaining = new Map(
     inStack.map((r) => [r.name, new Set([...r.requires].filter((n) => names.has(n)))]),
   );
-  const waves: string[][] = [];
-  while (remaining.size) {
-    const wave = [...remaining].filter(([, req]) => req.size === 0).map(([n]) => n);
-    if (!wave.length) {
-      // Heat prints what is left of its graph, each resource as str(Resource) before the
-      // stack is stored: '<Class> "<name>"'; the class is named after the type's last part.
-      const types = new Map(inStack.map((r) => [r.name, r.type]));
-      const show = (n: string): string => {
-        const type = types.get(n) ?? '';
-        return `${type.slice(type.lastIndexOf(':') + 1).replace(/\.(yaml|template)$/, '')} "${n}"`;
-      };
-      const text = [...remaining]
-        .map(([n, req]) => `${show(n)}: {${[...req].map(show).join(', ')}}`)
-        .join(', ');
-      throw new HeatFault('CircularDependencyException', `Circular Dependency Found: {${text}}`);
+  // Kahn's algorithm by waves: each name is looked at once per edge, not once per wave (a
+  // chain of n resources is n waves).
+  const order = new Map(inStack.map((r, i) => [r.name, i]));
+  const dependents = new Map<string, string[]>();
+  for (const [n, req] of remaining) {
+    for (const r of req) {
+      const list = dependents.get(r);
+      if (list) list.push(n);
+      else dependents.set(r, [n]);
     }
+  }
+  const waves: string[][] = [];
+  let wave = [...remaining].filter(([, req]) => req.size === 0).map(([n]) => n);
+  while (wave.length) {
     for (const n of wave) remaining.delete(n);
-    for (const req of remaining.values()) for (const n of wave) req.delete(n);
+    const next: string[] = [];
+    for (const n of wave) {
+      for (const d of dependents.get(n) ?? []) {
+        const req = remaining.get(d)!;
+        req.delete(n);
+        if (req.size === 0) next.push(d);
+      }
+    }
     waves.push(wave);
+    wave = next.sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+  if (remaining.size) {
+    // Heat prints what is left of its graph, each resource as str(Resource) before the
+    // stack is stored: '<Class> "<name>"'; the class is named after the type's last part.
+    const types = new Map(inStack.map((r) => [r.name, r.type]));
+    const show = (n: string): string => {
+      const type = types.get(n) ?? '';
+      return `${type.slice(type.lastIndexOf(':') + 1).replace(/\.(yaml|template)$/, '')} "${n}"`;
+    };
+    const text = [...remaining]
+      .map(([n, req]) => `${show(n)}: {${[...req].map(show).join(', ')}}`)
+      .join(', ');
+    throw new HeatFault('CircularDependencyException', `Circular Dependency Found: {${text}}`);
   }
   return waves;
 }

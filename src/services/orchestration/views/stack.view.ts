@@ -47,11 +47,13 @@ export function stackView(
   owner: string,
   parameters: Record<string, string>,
   outputs: StackOutput[] | null,
+  // The loaded definition's (a show need not parse the stored template again).
+  template: Record<string, unknown> = stack.template,
 ): Record<string, unknown> {
   const view: Record<string, unknown> = {
     ...stackSummaryView(base, stack, owner),
-    description: description(stack),
-    template_description: description(stack),
+    description: description(template),
+    template_description: description(template),
     disable_rollback: stack.disableRollback,
     timeout_mins: stack.timeoutMins,
     capabilities: [],
@@ -72,7 +74,7 @@ export function outputView(o: StackOutput): Record<string, unknown> {
   };
 }
 
-function description(stack: Stack): string {
-  const d = stack.template.description ?? stack.template.Description;
+function description(template: Record<string, unknown>): string {
+  const d = template.description ?? template.Description;
   return typeof d === 'string' ? d : 'No description';
 }

@@ -15,7 +15,10 @@ export class UpdateReplace extends Error {
   }
 }
 
-/** Waits `ms` (forever when negative), giving up with the signal's reason when it aborts. */
+/**
+ * Waits `ms` (forever when negative), giving up with the signal's reason when it aborts: the
+ * one abortable wait of the Heat types and the engine's polls (engine/poll.ts).
+ */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
