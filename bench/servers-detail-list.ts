@@ -8,6 +8,7 @@
 // the measures start. Baseline in the same run: bench/servers-baseline-server.ts, bare Fastify +
 // better-sqlite3 answering the same page shapes over as many servers, serialised to the same
 // fields (the sizes are printed). Both are driven in ABBA order (bench/abba.ts).
+import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS, compare, cpu, cpuMsPerRequest, rps } from './abba.js';
 import {
@@ -139,6 +140,16 @@ async function main(): Promise<void> {
     console.log(`  first page body: pocketstack ${sizes[0]} bytes, baseline ${sizes[1]} bytes`);
     console.log(
       `  CPU share of one core, first page: pocketstack ${cpu(psFirst)}; baseline ${cpu(bFirst)}`,
+    );
+    console.log(
+      `  server CPU ms per request, marker page: pocketstack ${fix(cpuMsPerRequest(psMarker), 2)}, baseline ${fix(cpuMsPerRequest(bMarker), 2)} (on equal CPU ${pct(cpuMsPerRequest(bMarker), cpuMsPerRequest(psMarker))})`,
+    );
+    // Other work on a shared machine moves both figures: the ratio holds only with this low.
+    console.log(
+      `  load average at the end (1, 5, 15 min): ${os
+        .loadavg()
+        .map((l) => fix(l, 2))
+        .join(', ')}`,
     );
   } finally {
     for (const s of servers) await s.stop();

@@ -8,6 +8,7 @@ import {
   readServerRows,
   readShownChildren,
   readShownRows,
+  SERVER_COLUMNS,
   shownRowOf,
 } from '../../src/services/compute/server-page.js';
 
@@ -114,7 +115,11 @@ test('array reads of a page give what Kysely reads, rows and children', async ()
       text: 'where project_id = ? order by created_at desc limit ?',
       params: ['p1', 5],
     };
-    const want = await db.selectFrom('servers').selectAll().orderBy('created_at', 'desc').execute();
+    const want = await db
+      .selectFrom('servers')
+      .select(SERVER_COLUMNS)
+      .orderBy('created_at', 'desc')
+      .execute();
     const [rows, shown, children, shownChildren] = await withArrayReader(db, (read) => [
       readServerRows(read, clauses),
       readShownRows(read, clauses),

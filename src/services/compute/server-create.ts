@@ -25,6 +25,7 @@ import type {
 import type { ServerRows } from './server-rows.js';
 import { imageDefinedBdms } from './image-bdms.js';
 import { checkGroupHint, checkGroupMembers } from './server-groups.js';
+import { SERVER_COLUMNS } from './server-page.js';
 
 const GiB = 1024 ** 3;
 
@@ -223,7 +224,11 @@ export async function createServers(
     return made;
   });
   d.tasks.kick();
-  const rows = await d.db.selectFrom('servers').selectAll().where('id', 'in', ids).execute();
+  const rows = await d.db
+    .selectFrom('servers')
+    .select(SERVER_COLUMNS)
+    .where('id', 'in', ids)
+    .execute();
   rows.sort((a, b) => a.launch_index - b.launch_index);
   return {
     servers: await d.rows.load(rows),

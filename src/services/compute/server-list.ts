@@ -106,6 +106,9 @@ async function serversByIp(
   return [...ids];
 }
 
+/** What a marker must carry: its project and the order's columns. */
+type MarkerOf = Pick<ServerRow, 'project_id'> & Partial<ServerRow>;
+
 const marks = (values: readonly unknown[]): string => values.map(() => '?').join(', ');
 
 /**
@@ -118,7 +121,7 @@ export async function serverListSql(
   db: Db,
   ctx: RequestContext,
   q: ServerListQuery,
-  find: (id: string) => Promise<ServerRow | undefined>,
+  find: (id: string, cols: readonly (keyof ServerRow)[]) => Promise<MarkerOf | undefined>,
   addresses?: PortAddresses,
 ): Promise<SqlText> {
   if (q.allTenants && !ctx.isAdmin)
@@ -178,7 +181,10 @@ export async function serverListSql(
   if (q.notTagsAny?.length) where(`${tagged(q.notTagsAny)} = 0`, ...q.notTagsAny);
 
   if (q.marker !== undefined) {
-    const marker = await find(q.marker);
+    const marker = await find(
+      q.marker,
+      order.map((o) => o.col),
+    );
     if (!marker || (!ctx.isAdmin && marker.project_id !== ctx.projectId))
       throw new BadRequest(`marker [${q.marker}] not found`);
     const after = afterMarkerSql(

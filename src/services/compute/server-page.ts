@@ -14,8 +14,11 @@ import { SHOWN_COLUMNS, type ShownBdm, type ShownServer } from './server-model.j
  * measured ~180 us against ~330 us for five statements of row objects).
  */
 
-/** Columns in the table's order; `Unlisted` below fails the build if one is left out. */
-const SERVER_COLUMNS = [
+/**
+ * ServerRow's columns in the table's order; `Unlisted` below fails the build if one is left out.
+ * Reads select these rather than `*`: the table's `shown` (migration 014) is the list's alone.
+ */
+export const SERVER_COLUMNS = [
   'id',
   'project_id',
   'user_id',
@@ -99,8 +102,12 @@ const jsonObject = (columns: readonly string[], table: string): string =>
   `json_object(${columns.map((c) => `'${c}', ${table}.${c}`).join(', ')})`;
 
 const SELECT_SERVERS = `select ${jsonObject(SERVER_COLUMNS, 'servers')} from servers`;
-/** Arrays, not objects: a page parses in two thirds of the time without the keys. */
-const SELECT_SHOWN = `select json_array(${SHOWN_COLUMNS.map((c) => `servers.${c}`).join(', ')}) from servers`;
+/**
+ * Arrays, not objects: a page parses in two thirds of the time without the keys. The array is
+ * the row's `shown` column, which triggers keep equal to these columns (migration 014), so
+ * SQLite reads one value per server; building it is the fallback if it is ever null.
+ */
+const SELECT_SHOWN = `select coalesce(servers.shown, json_array(${SHOWN_COLUMNS.map((c) => `servers.${c}`).join(', ')})) from servers`;
 
 type ShownRow = ShownServer['row'];
 
@@ -190,6 +197,25 @@ export function readShownRows(read: ReadArrays, clauses: SqlText): ShownRow[] {
   return parseRows<unknown[]>(read(`${SELECT_SHOWN} ${clauses.text}`, clauses.params), 0).map(
     shownRowOf,
   );
+}
+
+/** A column a list can be ordered by. */
+export type MarkerColumn = keyof ServerRow;
+/** A marker's project and the columns its keyset asked for. */
+export type MarkerRow = Pick<ServerRow, 'project_id'> & Partial<ServerRow>;
+
+/** The marker `id`'s project and `cols` (names from SERVER_SORT_KEYS, never client text). */
+export function readMarker(
+  read: ReadArrays,
+  id: string,
+  cols: readonly MarkerColumn[],
+): MarkerRow | undefined {
+  const names = ['project_id', ...cols];
+  const found = read(`select ${names.join(', ')} from servers where id = ?`, [id])[0];
+  if (!found) return undefined;
+  const row: Record<string, unknown> = {};
+  names.forEach((name, i) => (row[name] = found[i]));
+  return row as MarkerRow;
 }
 
 export interface Children<Bdm, Interface> {

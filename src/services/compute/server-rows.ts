@@ -3,11 +3,14 @@ import type { ServerRow } from '../../store/compute-schema.js';
 import type { SqlText } from '../../store/keyset.js';
 import type { ComputePorts, InterfaceInfo } from '../network/compute-ports.js';
 import {
+  readMarker,
   readServerChildren,
-  readServerRows,
   readShownChildren,
   readShownRows,
+  SERVER_COLUMNS,
   type Children,
+  type MarkerColumn,
+  type MarkerRow,
 } from './server-page.js';
 import {
   parseJson,
@@ -26,12 +29,15 @@ export class ServerRows {
   ) {}
 
   async find(id: string, ex: Db = this.db): Promise<ServerRow | undefined> {
-    return ex.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
+    return ex.selectFrom('servers').select(SERVER_COLUMNS).where('id', '=', id).executeTakeFirst();
   }
 
-  /** The row alone, as an array read (a list's marker). */
-  findRow(id: string): Promise<ServerRow | undefined> {
-    return withArrayReader(this.db, (read) => readServerRows(read, sqlOf('where id = ?', id))[0]);
+  /**
+   * A list's marker: its project and the values of the keyset's columns (`cols`, trusted
+   * names from the sort keys), not the whole row.
+   */
+  findMarker(id: string, cols: readonly MarkerColumn[]): Promise<MarkerRow | undefined> {
+    return withArrayReader(this.db, (read) => readMarker(read, id, cols));
   }
 
   /** A list page: the servers `clauses` (what follows `FROM servers`) select, as views read them. */
@@ -93,8 +99,6 @@ export class ServerRows {
     }));
   }
 }
-
-const sqlOf = (text: string, ...params: unknown[]): SqlText => ({ text, params });
 
 const flavorOf = (row: Pick<ServerRow, 'flavor' | 'flavor_id'>): EmbeddedFlavor =>
   parseJson<EmbeddedFlavor>(row.flavor, emptyFlavor(row.flavor_id));

@@ -64,7 +64,9 @@ export class Servers {
   async list(ctx: RequestContext, q: ServerListQuery): Promise<ShownServer[]> {
     const addresses = (ids: readonly string[]) => this.d.network.computePorts.interfaces(ids);
     const rows = this.d.rows;
-    return rows.page(await serverListSql(this.db, ctx, q, (id) => rows.findRow(id), addresses));
+    return rows.page(
+      await serverListSql(this.db, ctx, q, (id, cols) => rows.findMarker(id, cols), addresses),
+    );
   }
 
   async update(ctx: RequestContext, id: string, input: ServerUpdate): Promise<Server> {
