@@ -16,11 +16,12 @@ if [ "$mode" = test ]; then
 fi
 
 # The qemu driver's guests: QEMU itself, and what the tiny guest image is built from without root
-# (busybox-static and dropbear-bin copied into it, mke2fs -d and debugfs from e2fsprogs, the
-# config drive made by genisoimage as Nova makes it, setpriv to tie a guest's life to ours). The
-# guest's kernel is never installed: the image builder unpacks its .deb (apt-get download).
+# (dropbear-bin copied into it, mke2fs -d and debugfs from e2fsprogs, the config drive made by
+# genisoimage as Nova makes it, setpriv to tie a guest's life to ours). The guest's kernel and
+# busybox-static are never installed: the image builder unpacks their .debs (apt-get download)
+# into its cache. Installing busybox-static would replace Debian's busybox package on the host.
 # Installed without recommends: qemu-system-x86 would bring a desktop's display libraries.
-guest_needs=(qemu-system-x86_64:qemu-system-x86 /usr/share/doc/busybox-static:busybox-static)
+guest_needs=(qemu-system-x86_64:qemu-system-x86)
 guest_needs+=(/usr/sbin/dropbear:dropbear-bin mke2fs:e2fsprogs genisoimage:genisoimage)
 guest_needs+=(setpriv:util-linux)
 

@@ -14,8 +14,11 @@ import { imagePlugin } from './services/image/plugin.js';
 import { LayerStore, SqlLayerIndex } from './blocks/layers.js';
 import { TaskRunner } from './tasks/runner.js';
 import { LayerOwners } from './blocks/layer-owners.js';
-import { createDriver } from './compute/index.js';
+import { createDriver, QemuDriver } from './compute/index.js';
+import { registerTinyImage } from './compute/qemu/tiny-image-glance.js';
+import { systemContext } from './context.js';
 import { serverLayerOwner } from './services/compute/workers.js';
+import { guestPoweredOff } from './services/compute/server-work.js';
 import { VolumeService } from './services/volume/service.js';
 import { imageFilesInUse, registerVolumeWorkers } from './services/volume/workers.js';
 import { volumePlugin } from './services/volume/plugin.js';
@@ -122,11 +125,39 @@ export async function createApp(config: Config): Promise<App> {
   });
   // Server work waits on volume creates: it runs in its own lane (see TaskRunner.lane).
   const serverTasks = new TaskRunner(db, http.log, { concurrency: config.taskWorkers });
+  const driver = createDriver(config.compute.driver, {
+    layers,
+    qemu: {
+      dataDir: config.dataDir,
+      cacheDir: process.env.POCKETSTACK_GUEST_CACHE ?? path.join(config.dataDir, 'cache', 'guest'),
+      log: (msg) => http.log.info(msg),
+      onGuestExit: (id) =>
+        void guestPoweredOff(db, id).then(
+          (changed) => changed && http.log.info(`server ${id}: its guest powered off (SHUTOFF)`),
+          () => undefined,
+        ),
+    },
+  });
+  if (driver instanceof QemuDriver) {
+    // DevStack's cirros, ours: the tiny image in Glance on the first start with real guests.
+    const admin = await identity.projectByName('admin', 'default');
+    try {
+      const id = await registerTinyImage(
+        images,
+        systemContext(admin.id, 'pocketstack'),
+        await driver.tinyImage(),
+        { dataDir: config.dataDir, tmpDir },
+      );
+      http.log.info(`tiny guest image ${id} in Glance`);
+    } catch (err) {
+      http.log.error(`tiny guest image not registered: ${(err as Error).message}`);
+    }
+  }
   const compute = new ComputeService(
     db,
     { getProject: (id) => identity.projectById(id) },
     {
-      driver: createDriver(config.compute.driver, { layers }),
+      driver,
       layers,
       imageFiles: files,
       images,
@@ -198,6 +229,7 @@ export async function createApp(config: Config): Promise<App> {
       await orchestration.engine.shutdown();
       await serverTasks.idle();
       await tasks.idle();
+      if (driver instanceof QemuDriver) await driver.close();
       await db.destroy();
     },
   };

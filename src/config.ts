@@ -29,7 +29,7 @@ export interface Config {
 }
 
 export interface ComputeHostConfig {
-  driver: 'fake';
+  driver: 'fake' | 'qemu';
   vcpus: number;
   ramMb: number;
   diskGb: number;
@@ -134,7 +134,7 @@ export const OPTIONS = [
     flag: 'compute-driver',
     env: 'POCKETSTACK_COMPUTE_DRIVER',
     def: 'fake',
-    help: 'how servers run: fake (no guest; real disks)',
+    help: 'how servers run: fake (no guest; real disks) or qemu (real guests)',
   },
   {
     flag: 'host-vcpus',
@@ -201,7 +201,8 @@ export function loadConfig(flags: Partial<Record<OptionName, string>>, env: Sour
 
 function computeHostOf(get: (name: OptionName) => string): ComputeHostConfig {
   const driver = get('compute-driver');
-  if (driver !== 'fake') throw new ConfigError(`unknown compute driver (fake): ${driver}`);
+  if (driver !== 'fake' && driver !== 'qemu')
+    throw new ConfigError(`unknown compute driver (fake, qemu): ${driver}`);
   const size = (name: OptionName): number => {
     const n = Number(get(name));
     if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1)

@@ -25,9 +25,29 @@ export interface GuestDisk {
   readonly: boolean;
 }
 
+/** One fixed IP of a NIC with the subnet it is in, so a hypervisor can hand out that address. */
+export interface GuestAddress {
+  address: string;
+  /** The subnet's CIDR, e.g. `10.0.0.0/26`. */
+  cidr: string;
+  gateway: string | null;
+}
+
 export interface GuestNic {
   mac: string;
   addresses: string[];
+  /** The fixed IPs with their subnets (those whose subnet could be read). */
+  subnets: GuestAddress[];
+  /** Floating IPs associated with the port when the guest starts. */
+  floatingIps: string[];
+}
+
+/** Nova's AMI-style boot: the image's kernel_id and ramdisk_id, as files of the image store. */
+export interface DirectBoot {
+  kernel: string;
+  ramdisk: string | null;
+  /** The image's `os_command_line`, when it has one. */
+  cmdline: string | null;
 }
 
 /** What a guest is made of; enough for a hypervisor to (re)start it from nothing. */
@@ -41,8 +61,13 @@ export interface GuestSpec {
   nics: GuestNic[];
   /** Base64, as the API took it; for a config drive. */
   userData: string | null;
+  keyName: string | null;
   keyData: string | null;
   metadata: Record<string, string>;
+  hostname: string;
+  projectId: string;
+  /** Set when the image names a kernel (and ramdisk) to boot with; null boots the disk. */
+  directBoot: DirectBoot | null;
 }
 
 /** The root disk sealed at one moment, and the head the guest writes to from then on. */

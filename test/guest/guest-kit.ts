@@ -53,6 +53,7 @@ export async function guestSsh(
   port: number,
   user: string,
   command: string,
+  host = '127.0.0.1',
 ): Promise<string> {
   const { stdout } = await exec(
     'ssh',
@@ -71,7 +72,7 @@ export async function guestSsh(
       'ConnectTimeout=30',
       '-o',
       'LogLevel=ERROR',
-      `${user}@127.0.0.1`,
+      `${user}@${host}`,
       command,
     ],
     { timeout: 120_000, env: { ...process.env, PATH: SYSTEM_PATH } },

@@ -109,26 +109,39 @@ async function download(
   pkg: string,
   version: string,
 ): Promise<UnpackedKernel> {
-  const wanted = { pkg, version };
-  fs.mkdirSync(kernelsDir, { recursive: true });
-  const work = fs.mkdtempSync(path.join(kernelsDir, '.download-'));
+  await downloadDeb(kernelsDir, dir, pkg, version);
+  return describe(dir, pkg, version);
+}
+
+/**
+ * Fetches `pkg=version` with `apt-get download` (no root needed) and unpacks it with
+ * `dpkg-deb -x` into `dir` (under `parent`), never installing it: nothing on the host changes.
+ * Unpacked in a temporary folder and renamed into place, with a `.complete` marker.
+ */
+export async function downloadDeb(
+  parent: string,
+  dir: string,
+  pkg: string,
+  version: string,
+): Promise<void> {
+  fs.mkdirSync(parent, { recursive: true });
+  const work = fs.mkdtempSync(path.join(parent, '.download-'));
   try {
     // As root, apt drops to the _apt user to download and warns when that user cannot write the
     // folder; the folder is ours, so download as ourselves.
     const sandbox = process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : [];
-    await run('apt-get', [...sandbox, '-qq', 'download', `${wanted.pkg}=${wanted.version}`], {
+    await run('apt-get', [...sandbox, '-qq', 'download', `${pkg}=${version}`], {
       cwd: work,
       timeoutMs: 600_000,
     });
     const deb = fs.readdirSync(work).find((n) => n.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${wanted.pkg} left no .deb`);
+    if (!deb) throw new Error(`apt-get download ${pkg} left no .deb`);
     const unpacked = path.join(work, 'root');
     await run('dpkg-deb', ['-x', path.join(work, deb), unpacked], { timeoutMs: 300_000 });
-    fs.writeFileSync(path.join(unpacked, '.complete'), `${wanted.pkg} ${wanted.version}\n`);
+    fs.writeFileSync(path.join(unpacked, '.complete'), `${pkg} ${version}\n`);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(unpacked, dir);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  return describe(dir, wanted.pkg, wanted.version);
 }

@@ -5,7 +5,8 @@ import { initramfs, type CpioEntry } from './cpio.js';
 import { guestKernel, installedVersion, type UnpackedKernel } from './debian.js';
 import { GUEST_MODULES, resolveModules } from './kernel-modules.js';
 import { INITRAMFS_INIT } from './guest-scripts.js';
-import { BUSYBOX, ROOT_TEXT_FILES, stageRoot, walk } from './guest-root.js';
+import { unpackedPackage, type UnpackedPackage } from './debian-package.js';
+import { ROOT_TEXT_FILES, stageRoot, walk } from './guest-root.js';
 import { run } from './run.js';
 
 /** Bumped when the builder changes in a way the inputs' versions and texts do not show. */
@@ -28,11 +29,12 @@ export interface GuestImage {
 
 export const GUEST_CMDLINE = 'console=ttyS0 root=/dev/vda rw';
 
-async function cacheKey(kernel: UnpackedKernel): Promise<string> {
+async function cacheKey(kernel: UnpackedKernel, busybox: UnpackedPackage): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify({ FORMAT, ROOT_FS_MIB, GUEST_CMDLINE, GUEST_MODULES }));
   h.update(`${kernel.pkg} ${kernel.version}\n`);
-  for (const pkg of ['busybox-static', 'dropbear-bin', 'libc6']) {
+  h.update(`${busybox.pkg} ${busybox.version}\n`);
+  for (const pkg of ['dropbear-bin', 'libc6']) {
     h.update(`${pkg} ${(await installedVersion(pkg)) ?? 'none'}\n`);
   }
   h.update(INITRAMFS_INIT);
@@ -40,14 +42,14 @@ async function cacheKey(kernel: UnpackedKernel): Promise<string> {
   return h.digest('hex').slice(0, 16);
 }
 
-async function buildInitramfs(kernel: UnpackedKernel, out: string): Promise<void> {
+async function buildInitramfs(kernel: UnpackedKernel, busybox: string, out: string): Promise<void> {
   const modules = resolveModules(kernel.modulesDir, GUEST_MODULES);
   const entries: CpioEntry[] = [
     ...['bin', 'dev', 'proc', 'sys', 'newroot', 'modules'].map((p): CpioEntry => ({
       kind: 'dir',
       path: p,
     })),
-    { kind: 'file', path: 'bin/busybox', data: fs.readFileSync(BUSYBOX), mode: 0o755 },
+    { kind: 'file', path: 'bin/busybox', data: fs.readFileSync(busybox), mode: 0o755 },
     { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
     { kind: 'file', path: 'init', data: Buffer.from(INITRAMFS_INIT), mode: 0o755 },
     ...modules.map((m): CpioEntry => ({
@@ -80,9 +82,9 @@ async function ownAsRoot(raw: string, staging: string): Promise<void> {
   fs.rmSync(file);
 }
 
-async function buildDisk(dir: string, out: string): Promise<void> {
+async function buildDisk(dir: string, busybox: string, out: string): Promise<void> {
   const staging = path.join(dir, 'root');
-  await stageRoot(staging);
+  await stageRoot(staging, busybox);
   const raw = path.join(dir, 'root.raw');
   await run('mke2fs', [
     '-q',
@@ -117,13 +119,15 @@ function describe(dir: string, key: string, kernel: UnpackedKernel): GuestImage 
 
 /**
  * The tiny guest image, built once per set of inputs under `<cacheDir>/images/<key>/` from
- * Debian packages only (the kernel .deb unpacked, the host's busybox-static and dropbear-bin),
+ * Debian packages only (the kernel and busybox-static .debs unpacked, the host's dropbear-bin),
  * with no root and no mount. Built in a temporary folder and renamed into place, so a reader
  * never sees half an image and two builders racing both end up with one.
  */
 export async function guestImage(cacheDir: string): Promise<GuestImage> {
   const kernel = await guestKernel(cacheDir);
-  const key = await cacheKey(kernel);
+  const bb = await unpackedPackage(cacheDir, 'busybox-static');
+  const busybox = path.join(bb.root, 'bin', 'busybox');
+  const key = await cacheKey(kernel, bb);
   const imagesDir = path.join(cacheDir, 'images');
   const dir = path.join(imagesDir, key);
   if (fs.existsSync(path.join(dir, '.complete'))) return describe(dir, key, kernel);
@@ -132,8 +136,8 @@ export async function guestImage(cacheDir: string): Promise<GuestImage> {
   const work = fs.mkdtempSync(path.join(imagesDir, '.build-'));
   try {
     fs.copyFileSync(kernel.vmlinuz, path.join(work, 'vmlinuz'));
-    await buildInitramfs(kernel, path.join(work, 'initrd.img'));
-    await buildDisk(work, path.join(work, 'disk.qcow2'));
+    await buildInitramfs(kernel, busybox, path.join(work, 'initrd.img'));
+    await buildDisk(work, busybox, path.join(work, 'disk.qcow2'));
     fs.writeFileSync(path.join(work, '.complete'), `${kernel.pkg} ${kernel.version}\n`);
     try {
       fs.renameSync(work, dir);

@@ -12,8 +12,11 @@ import {
 } from './guest-scripts.js';
 import { run } from './run.js';
 
-/** Host files the root disk copies: Debian's busybox-static and dropbear-bin. */
-export const BUSYBOX = '/bin/busybox';
+/**
+ * Host files the root disk copies: dropbear-bin (installed: it ships only binaries, no service).
+ * busybox-static is unpacked into the cache instead (`unpackedPackage`): installing it would
+ * replace Debian's busybox package on the host.
+ */
 export const DROPBEAR = '/usr/sbin/dropbear';
 
 const PASSWD = `root::0:0:root:/root:/bin/sh
@@ -84,13 +87,13 @@ function copy(from: string, root: string, to: string, mode: number): void {
  * busybox as su (the cirros user's way to root, behind sudo), dropbear with the libraries it
  * links, and the boot scripts.
  */
-export async function stageRoot(root: string): Promise<void> {
+export async function stageRoot(root: string, busybox: string): Promise<void> {
   for (const d of DIRS) fs.mkdirSync(path.join(root, d), { recursive: true });
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
   fs.chmodSync(path.join(root, 'root'), 0o700);
-  copy(BUSYBOX, root, 'bin/busybox', 0o755);
-  copy(BUSYBOX, root, 'bin/su', 0o4755);
-  const applets = (await run(BUSYBOX, ['--list-full'])).split('\n').filter(Boolean);
+  copy(busybox, root, 'bin/busybox', 0o755);
+  copy(busybox, root, 'bin/su', 0o4755);
+  const applets = (await run(busybox, ['--list-full'])).split('\n').filter(Boolean);
   for (const a of applets) {
     const link = path.join(root, a);
     if (a === 'bin/su' || fs.existsSync(link)) continue;

@@ -1,6 +1,14 @@
 import type { ImageFileStore } from '../../blocks/image-files.js';
 import type { LayerStore } from '../../blocks/layers.js';
-import type { ComputeDriver, GuestDisk, GuestSpec } from '../../compute/index.js';
+import type {
+  ComputeDriver,
+  DirectBoot,
+  GuestAddress,
+  GuestDisk,
+  GuestSpec,
+} from '../../compute/index.js';
+import { PowerState } from '../../compute/index.js';
+import { isoNow } from '../../util.js';
 import type { RequestContext } from '../../context.js';
 import type { Db } from '../../store/db.js';
 import type { ServerRow } from '../../store/compute-schema.js';
@@ -69,15 +77,64 @@ export async function guestSpec(
     vcpus: server.flavor.vcpus,
     ramMb: server.flavor.ram,
     disks,
-    nics: server.interfaces
-      .filter((i) => i.info !== undefined)
-      .map((i) => ({
-        mac: i.info!.mac_address,
-        addresses: i.info!.fixed_ips.map((f) => f.ip_address),
-      })),
+    nics: await Promise.all(
+      server.interfaces
+        .filter((i) => i.info !== undefined)
+        .map(async (i) => ({
+          mac: i.info!.mac_address,
+          addresses: i.info!.fixed_ips.map((f) => f.ip_address),
+          subnets: await subnetsOf(d, ctx, i.info!.fixed_ips),
+          floatingIps: [...i.info!.floating_ips],
+        })),
+    ),
     userData: server.row.user_data,
+    keyName: server.row.key_name,
     keyData: server.row.key_data,
     metadata: { ...server.metadata },
+    hostname: server.row.hostname,
+    projectId: server.row.project_id,
+    directBoot: server.row.image_id ? await directBootOf(d, ctx, server.row.image_id) : null,
+  };
+}
+
+/** Each fixed IP with its subnet's CIDR and gateway, read through Neutron's domain interface. */
+async function subnetsOf(
+  d: ServerWorkDeps,
+  ctx: RequestContext,
+  ips: { subnet_id: string; ip_address: string }[],
+): Promise<GuestAddress[]> {
+  const out: GuestAddress[] = [];
+  for (const ip of ips) {
+    const subnet = await d.network.subnets.row(ctx, ip.subnet_id).catch(() => null);
+    if (subnet) out.push({ address: ip.ip_address, cidr: subnet.cidr, gateway: subnet.gateway_ip });
+  }
+  return out;
+}
+
+/**
+ * Nova's AMI-style boot: an image whose `kernel_id` (and `ramdisk_id`) name other images boots
+ * with those files as kernel and initrd. Read through Glance's service; an image that cannot be
+ * read (deleted since) boots its disk.
+ */
+async function directBootOf(
+  d: ServerWorkDeps,
+  ctx: RequestContext,
+  imageId: string,
+): Promise<DirectBoot | null> {
+  const image = await d.images.get(ctx, imageId).catch(() => null);
+  const props = image?.properties;
+  if (!props || !Object.hasOwn(props, 'kernel_id')) return null;
+  const fileOf = async (id: string | undefined): Promise<string | null> => {
+    if (!id) return null;
+    const img = await d.images.get(ctx, id).catch(() => null);
+    return img?.row.file_id ? d.imageFiles.pathOf(img.row.file_id) : null;
+  };
+  const kernel = await fileOf(props.kernel_id);
+  if (!kernel) return null;
+  return {
+    kernel,
+    ramdisk: Object.hasOwn(props, 'ramdisk_id') ? await fileOf(props.ramdisk_id) : null,
+    cmdline: Object.hasOwn(props, 'os_command_line') ? (props.os_command_line ?? null) : null,
   };
 }
 
@@ -85,6 +142,22 @@ export async function guestSpec(
 export async function loadServer(d: ServerWorkDeps, id: string): Promise<Server | undefined> {
   const row = await d.rows.find(id);
   return row ? d.rows.loadOne(row) : undefined;
+}
+
+/**
+ * Nova's power-state sync for a guest that powered itself off: an ACTIVE server with no task
+ * goes to SHUTOFF (`_sync_instance_power_state` stops it). Conditional, so a stop, reboot or
+ * delete in flight (task_state set), or a server already stopped, is left as it is.
+ */
+export async function guestPoweredOff(db: Db, id: string): Promise<boolean> {
+  const res = await db
+    .updateTable('servers')
+    .set({ vm_state: 'stopped', power_state: PowerState.SHUTDOWN, updated_at: isoNow() })
+    .where('id', '=', id)
+    .where('vm_state', '=', 'active')
+    .where('task_state', 'is', null)
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
 }
 
 /** A fault as Nova records it on a server that went to ERROR. */
