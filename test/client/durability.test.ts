@@ -63,7 +63,11 @@ test('a server killed in the middle of an upload restarts with the image queued 
     await new Promise((r) => setTimeout(r, 25));
   }
   assert.equal((await imageStatus(server.url, tok, id)).status, 'saving');
+  // The writer thread creates the file: it may start a moment after the status moves.
   const tmpDir = path.join(server.dataDir, 'images', '.tmp');
+  for (let i = 0; i < 200 && fs.readdirSync(tmpDir).length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
   assert.equal(fs.readdirSync(tmpDir).length, 1, 'the partial upload is a temp file');
   await server.stop('SIGKILL');
   req.destroy();
