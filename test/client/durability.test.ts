@@ -1,4 +1,4 @@
-import { after, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -9,7 +9,11 @@ import { openstackJson, openstackOk, startServer, type RunningServer } from '../
 import { hasPattern, rootDiskPath, writePattern } from '../helpers/server-disk.js';
 
 let server: RunningServer | undefined;
-after(() => server?.stop());
+// After each test, failed ones too: a server left running would keep this file from ending.
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
 
 async function token(url: string, user: string, project: string): Promise<string> {
   const res = await fetch(`${url}/identity/v3/auth/tokens`, {
