@@ -207,6 +207,13 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The load average now (1, 5, 15 min): a figure on a shared machine is read with the load it ran under. */
+export const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
 export const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(0)}%`;
 export const fix = (n: number, d = 1): string => n.toFixed(d);
 

@@ -17,7 +17,7 @@ import { QEMU } from '../src/compute/qemu/qemu-process.js';
 import { SYSTEM_PATH } from '../src/compute/qemu/run.js';
 import { bootTestGuest } from '../test/guest/boot.js';
 import { benchLock, freePort, guestCacheDir, qcow2Head, sshKey } from '../test/guest/guest-kit.js';
-import { envInt, fix, median } from './common.js';
+import { envInt, fix, median, loadAverage } from './common.js';
 
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const READY = new RegExp(`^${READY_PREFIX} `);
@@ -150,12 +150,7 @@ async function main(): Promise<void> {
           `ratio ${((100 * r) / b).toFixed(0)}%  goal <= 110%  ${ok ? 'PASS' : 'MISS'}`,
       );
     }
-    console.log(
-      `  load after: ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    console.log(`  load average at the end (1, 5, 15 min): ${loadAverage()}`);
   } finally {
     release();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { guestImage } from '../src/compute/qemu/guest-image.js';
 import { READY_PREFIX } from '../src/compute/qemu/guest-scripts.js';
 import { bootTestGuest, type TestGuest } from '../test/guest/boot.js';
 import { benchLock, freePort, guestCacheDir, qcow2Head, sshKey } from '../test/guest/guest-kit.js';
-import { cpuSeconds, envInt, fix, median, rssMiB } from './common.js';
+import { cpuSeconds, envInt, fix, median, rssMiB, loadAverage } from './common.js';
 
 const GUESTS = envInt('BENCH_GUESTS', 5);
 const IDLE_S = envInt('BENCH_IDLE_S', 10);
@@ -85,12 +85,7 @@ async function main(): Promise<void> {
       `  idle guests: ${fix(100 * median(cpu), 1)}% of one CPU each (median); host idle ` +
         `${fix(100 * idle, 0)}% over ${IDLE_S} s (before: ${fix(100 * idleBefore, 0)}%)`,
     );
-    console.log(
-      `  load after: ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    console.log(`  load average at the end (1, 5, 15 min): ${loadAverage()}`);
   } finally {
     await Promise.all(guests.map((g) => g.proc.stop(2000)));
     release();

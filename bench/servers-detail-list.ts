@@ -8,7 +8,6 @@
 // the measures start. Baseline in the same run: bench/servers-baseline-server.ts, bare Fastify +
 // better-sqlite3 answering the same page shapes over as many servers, serialised to the same
 // fields (the sizes are printed). Both are driven in ABBA order (bench/abba.ts).
-import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS, compare, cpu, cpuMsPerRequest, rps } from './abba.js';
 import {
@@ -25,6 +24,7 @@ import {
   tempDir,
   token,
   type Child,
+  loadAverage,
 } from './common.js';
 import { MV, nova, projectOf, unlimited, type Json } from './server-setup.js';
 
@@ -145,12 +145,7 @@ async function main(): Promise<void> {
       `  server CPU ms per request, marker page: pocketstack ${fix(cpuMsPerRequest(psMarker), 2)}, baseline ${fix(cpuMsPerRequest(bMarker), 2)} (on equal CPU ${pct(cpuMsPerRequest(bMarker), cpuMsPerRequest(psMarker))})`,
     );
     // Other work on a shared machine moves both figures: the ratio holds only with this low.
-    console.log(
-      `  load average at the end (1, 5, 15 min): ${os
-        .loadavg()
-        .map((l) => fix(l, 2))
-        .join(', ')}`,
-    );
+    console.log(`  load average at the end (1, 5, 15 min): ${loadAverage()}`);
   } finally {
     for (const s of servers) await s.stop();
     removeDir(work);

@@ -3,7 +3,6 @@
 // engine runs them at once), against the same resources as a chain (each depends_on the one
 // before: one at a time) in the same run, median of BENCH_ROUNDS (3). Goal (issue 10):
 // concurrent create at least 3x faster.
-import os from 'node:os';
 import path from 'node:path';
 import {
   cpuSeconds,
@@ -15,6 +14,7 @@ import {
   startPocketstack,
   tempDir,
   token,
+  loadAverage,
 } from './common.js';
 import { projectOf, type Json } from './server-setup.js';
 import { createStack, deleteStack } from './stack-setup.js';
@@ -95,12 +95,7 @@ async function main(): Promise<void> {
     console.log(
       `  create speed-up ${(sc! / cc!).toFixed(2)}x  goal >= ${GOAL}x  ${ok ? 'PASS' : 'MISS'}`,
     );
-    console.log(
-      `  load average at end ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
-    );
+    console.log(`  load average at the end (1, 5, 15 min): ${loadAverage()}`);
   } finally {
     await server.stop();
     removeDir(dir);

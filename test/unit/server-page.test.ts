@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { openSqlite, withArrayReader } from '../../src/store/db.js';
 import type { BlockDeviceMappingRow, ServerRow } from '../../src/store/compute-schema.js';
 import { SHOWN_COLUMNS } from '../../src/services/compute/server-model.js';
+import { serverRow } from '../helpers/server-row.js';
 import {
   readServerChildren,
   readServerRows,
@@ -18,45 +19,8 @@ test('shownRowOf reads the columns in the order SHOWN_COLUMNS selects them', () 
   for (const c of SHOWN_COLUMNS) assert.equal(row[c], c);
 });
 
-const server = (id: string, created: string): ServerRow => ({
-  id,
-  project_id: 'p1',
-  user_id: 'u1',
-  name: `n-"${id}"\n\u00e9\u{1F600}`,
-  description: null,
-  hostname: 'h',
-  vm_state: 'active',
-  task_state: null,
-  power_state: 1,
-  flavor_id: '1',
-  flavor: '{"id":"1","extra_specs":{"a":"b"}}',
-  vcpus: 1,
-  memory_mb: 512,
-  image_id: '',
-  image_meta: '{}',
-  system_metadata: '{"k":"v"}',
-  root_layer: null,
-  key_name: 'k',
-  key_data: 'ssh-rsa AAA',
-  user_data: null,
-  config_drive: '',
-  availability_zone: 'nova',
-  access_ip_v4: '',
-  access_ip_v6: '',
-  host: 'vm',
-  locked: 0,
-  locked_by: null,
-  locked_reason: null,
-  progress: 0,
-  fault: null,
-  reservation_id: 'r-1',
-  launch_index: 0,
-  root_device_name: '/dev/vda',
-  launched_at: null,
-  terminated_at: null,
-  created_at: created,
-  updated_at: created,
-});
+const server = (id: string, created: string): ServerRow =>
+  serverRow(id, { created_at: created, updated_at: created });
 
 const bdm = (id: string, serverId: string, volume: string | null): BlockDeviceMappingRow => ({
   id,

@@ -4,50 +4,23 @@ import { sql } from 'kysely';
 import { openSqlite, withArrayReader, type Db } from '../../src/store/db.js';
 import type { ServerRow } from '../../src/store/compute-schema.js';
 import { SHOWN_COLUMNS } from '../../src/services/compute/server-model.js';
+import { serverRow } from '../helpers/server-row.js';
 import { readShownRows, SERVER_COLUMNS } from '../../src/services/compute/server-page.js';
 
 // A list page reads servers.shown, which migration 014's triggers keep equal to the shown
 // columns: every write of any of them, by any path, must leave it so.
 
-const server = (id: string): ServerRow => ({
-  id,
-  project_id: 'p1',
-  user_id: 'u1',
-  name: `n-"${id}"\n\u00e9\u{1F600}`,
-  description: null,
-  hostname: 'h',
-  vm_state: 'building',
-  task_state: 'scheduling',
-  power_state: 0,
-  flavor_id: '1',
-  flavor: '{"id":"1","extra_specs":{"a":"b"}}',
-  vcpus: 1,
-  memory_mb: 512,
-  image_id: '',
-  image_meta: '{}',
-  system_metadata: '{}',
-  root_layer: null,
-  key_name: null,
-  key_data: null,
-  user_data: null,
-  config_drive: '',
-  availability_zone: 'nova',
-  access_ip_v4: '',
-  access_ip_v6: '',
-  host: null,
-  locked: 0,
-  locked_by: null,
-  locked_reason: null,
-  progress: 0,
-  fault: null,
-  reservation_id: 'r-1',
-  launch_index: 0,
-  root_device_name: '/dev/vda',
-  launched_at: null,
-  terminated_at: null,
-  created_at: '2026-01-01T00:00:01.000Z',
-  updated_at: '2026-01-01T00:00:01.000Z',
-});
+// A server as a create first writes it: building, with no key and no host yet.
+const server = (id: string): ServerRow =>
+  serverRow(id, {
+    vm_state: 'building',
+    task_state: 'scheduling',
+    power_state: 0,
+    system_metadata: '{}',
+    key_name: null,
+    key_data: null,
+    host: null,
+  });
 
 const INTEGERS = new Set(['power_state', 'locked', 'progress', 'launch_index']);
 

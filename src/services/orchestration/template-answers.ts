@@ -2,8 +2,7 @@ import type { RequestContext } from '../../context.js';
 import { entityNotFound, HeatFault } from './errors.js';
 import type { TypeRegistry } from './resources/registry.js';
 import type { ResourceType } from './resources/types.js';
-import type { Environment } from './template/index.js';
-import { validateView as validateResult } from './views/validate.view.js';
+import { validateView as validateResult, type ValidateInput } from './views/validate.view.js';
 
 /**
  * What Heat answers about templates and resource types without a stack: validate, and the
@@ -15,13 +14,7 @@ export class TemplateAnswers {
   /** `POST /validate`: the template's description, parameters, groups and environment. */
   async validateTemplate(
     ctx: RequestContext,
-    input: {
-      template: Record<string, unknown>;
-      environment: Environment;
-      files: Record<string, string>;
-      parameters: Record<string, unknown>;
-      showNested: boolean;
-    },
+    input: ValidateInput,
   ): Promise<Record<string, unknown>> {
     void ctx;
     // Heat's Stack.validate checks user parameters against the template (UnknownUserParameter

@@ -141,15 +141,18 @@ function defaultOf(t: Template, name: string): unknown {
   return t.parameters.find((p) => p.name === name)?.default;
 }
 
+/** What `POST /validate` is given. */
+export interface ValidateInput {
+  template: Record<string, unknown>;
+  environment: Environment;
+  files: Record<string, string>;
+  parameters: Record<string, unknown>;
+  showNested: boolean;
+}
+
 /** validate_template's answer for a template, its environment, files and parameters. */
 export function validateView(
-  input: {
-    template: Record<string, unknown>;
-    environment: Environment;
-    files: Record<string, string>;
-    parameters: Record<string, unknown>;
-    showNested: boolean;
-  },
+  input: ValidateInput,
   known: (type: string) => boolean,
 ): Record<string, unknown> {
   const { environment: env, files } = input;
