@@ -2,12 +2,13 @@ import { generateKeyPair } from 'node:crypto';
 
 /**
  * New RSA key pairs, made ahead. A 2048-bit key takes 30-300 ms of CPU (finding primes is luck);
- * made when a request asks, the request waited all that time, a hundred times a simple request's
- * wait. A few keys are kept ready instead: a request takes one at once, and the next is made on
- * libuv's pool meanwhile (the launcher gives the pool enough threads that keys being made leave
- * file I/O room). Two are made at once: one alone gets one thread's share of a busy machine's
- * CPU and falls behind; eight at once took both cores from every request for a second. Each key is handed out once and forgotten.
- * Nothing is made before the first request for a key, so start-up pays nothing.
+ * made when a request asked, the request waited all that time, a hundred times a simple
+ * request's wait. A few keys are kept ready instead: a request takes one at once, and the next
+ * is made on libuv's pool meanwhile (the launcher gives the pool enough threads that keys being
+ * made leave file I/O room). Two are made at once: one alone gets one thread's share of a busy
+ * machine's CPU and falls behind; eight at once took both cores from every request for a second.
+ * Each key is handed out once and forgotten. Nothing is made before the first request for a key,
+ * so start-up pays nothing.
  */
 
 export interface RsaKey {
@@ -71,8 +72,10 @@ class RsaKeyStock {
         },
         (err: Error) => {
           this.making--;
-          // Nothing to retry: a failure here is OpenSSL's, and the next take() tries again.
+          // A failure is OpenSSL's: it fails one request, and those still waiting get new tries
+          // (each failure takes one of them, so a lasting failure cannot loop).
           this.waiting.shift()?.reject(err);
+          if (this.waiting.length > 0) this.fill();
         },
       );
     }
